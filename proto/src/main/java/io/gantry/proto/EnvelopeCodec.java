@@ -1,0 +1,146 @@
+package io.gantry.proto;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Error;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes and decodes realtime envelopes in both wire formats.
+ *
+ * <p>JSON follows Nakama's protojson conventions: proto field names, int64 as strings, bytes as
+ * base64, wrappers as bare values, timestamps in RFC 3339, default values omitted. Decoding is
+ * strict: an unknown or wrongly typed field is an error, like an empty envelope or a message
+ * type only the server may send. Thread-safe: all state is immutable.
+ */
+public final class EnvelopeCodec {
+
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
+            .preservingProtoFieldNames()
+            .omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser STRICT_PARSER = JsonFormat.parser();
+    private static final JsonFormat.Parser LENIENT_PARSER = JsonFormat.parser().ignoringUnknownFields();
+
+    private EnvelopeCodec() {
+    }
+
+    /** Decodes a client envelope from a text frame's UTF-8 bytes. */
+    public static Envelope decodeJson(String json) throws InvalidEnvelopeException {
+        Envelope.Builder builder = Envelope.newBuilder();
+        try {
+            STRICT_PARSER.merge(json, builder);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
+                    "Could not decode message: " + describe(e), readCid(json));
+        }
+        return validateClientEnvelope(builder.build());
+    }
+
+    /** Decodes a client envelope from a binary frame. */
+    public static Envelope decodeBinary(ByteBuffer bytes) throws InvalidEnvelopeException {
+        Envelope envelope;
+        try {
+            envelope = Envelope.parseFrom(CodedInputStream.newInstance(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
+                    "Could not decode message: " + describe(e), "");
+        }
+        if (!envelope.getUnknownFields().asMap().isEmpty()) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
+                    "Could not decode message: unknown field " + envelope.getUnknownFields().asMap().keySet(),
+                    envelope.getCid());
+        }
+        return validateClientEnvelope(envelope);
+    }
+
+    public static Envelope decodeBinary(byte[] bytes) throws InvalidEnvelopeException {
+        return decodeBinary(ByteBuffer.wrap(bytes));
+    }
+
+    /** Encodes an envelope as compact protojson (UTF-8). */
+    public static byte[] encodeJson(Envelope envelope) {
+        return toJson(envelope).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Encodes an envelope in the protobuf binary format. */
+    public static byte[] encodeBinary(Envelope envelope) {
+        return envelope.toByteArray();
+    }
+
+    public static byte[] encode(WireFormat format, Envelope envelope) {
+        return format == WireFormat.JSON ? encodeJson(envelope) : encodeBinary(envelope);
+    }
+
+    /** Any message as compact protojson with proto field names (REST bodies use the same form). */
+    public static String toJson(Message message) {
+        try {
+            return PRINTER.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            // Only Any fields with unknown types fail to print; Gantry's messages have none.
+            throw new IllegalStateException("cannot print " + message.getDescriptorForType().getFullName(), e);
+        }
+    }
+
+    /**
+     * Merges a REST request body into a builder. Unknown fields are ignored, as Nakama's gateway
+     * does; wrongly typed values are an error.
+     */
+    public static void mergeJson(String json, Message.Builder builder) throws InvalidProtocolBufferException {
+        try {
+            LENIENT_PARSER.merge(json, builder);
+        } catch (InvalidProtocolBufferException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidProtocolBufferException(describe(e));
+        }
+    }
+
+    private static Envelope validateClientEnvelope(Envelope envelope) throws InvalidEnvelopeException {
+        Envelope.MessageCase type = envelope.getMessageCase();
+        if (type == Envelope.MessageCase.MESSAGE_NOT_SET) {
+            throw new InvalidEnvelopeException(Error.Code.MISSING_PAYLOAD_VALUE, "Missing message.", envelope.getCid());
+        }
+        if (!ClientMessages.isClientRequest(type)) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
+                    "Unrecognized message: '" + ClientMessages.jsonName(type) + "' is sent by the server, not by clients.",
+                    envelope.getCid());
+        }
+        return envelope;
+    }
+
+    /** Best effort: the cid of a JSON frame that did not decode, or "" when it cannot be read. */
+    static String readCid(String json) {
+        try {
+            JsonElement root = JsonParser.parseString(json);
+            if (root.isJsonObject()) {
+                JsonObject object = root.getAsJsonObject();
+                JsonElement cid = object.get("cid");
+                if (cid != null && cid.isJsonPrimitive()) {
+                    return cid.getAsString();
+                }
+            }
+        } catch (RuntimeException ignored) {
+            // not JSON at all: there is no cid to echo
+        }
+        return "";
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        if (message == null || message.isEmpty()) {
+            return e.getClass().getSimpleName();
+        }
+        // Keep error messages to one short line: clients show them to developers.
+        message = message.replace('\n', ' ');
+        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    }
+}
