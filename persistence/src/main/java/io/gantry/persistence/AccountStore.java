@@ -1,0 +1,89 @@
+package io.gantry.persistence;
+
+import io.gantry.proto.storage.StoredAccount;
+
+import java.util.Optional;
+
+/**
+ * User accounts, the indexes that find them by credential, and revoked session tokens.
+ *
+ * <pre>{@code
+ * AccountStore accounts = store.accounts();
+ * CreateResult r = accounts.createWithEmail("Alice@Example.com", "s3cret-pass", "alice");
+ * Optional<StoredAccount> a = accounts.byEmail("alice@example.com");   // found: emails are lower-cased
+ * boolean ok = accounts.checkPassword(a.get(), "s3cret-pass");
+ * }</pre>
+ *
+ * <p>Threads: every method is thread-safe and may block on disk I/O (and {@code createWithEmail}
+ * and {@link #checkPassword} on bcrypt, which takes milliseconds by design). Call them from a
+ * blocking executor, never from a Netty event loop or the router thread. Reads do not lock;
+ * account creation is serialized inside the store.
+ *
+ * <p>Input is validated here only as far as the store needs it (non-empty keys); Nakama's length
+ * and format rules (device id 10–128 characters, and so on) belong to the API layer, which knows
+ * the error messages clients expect.
+ */
+public interface AccountStore {
+
+    /** The account with this user id, if any. */
+    Optional<StoredAccount> byId(String userId);
+
+    /** The account with exactly this username (case-sensitive, as in Nakama), if any. */
+    Optional<StoredAccount> byUsername(String username);
+
+    /** The account that has this device id among its devices, if any. */
+    Optional<StoredAccount> byDeviceId(String deviceId);
+
+    /** The account with this custom id, if any. */
+    Optional<StoredAccount> byCustomId(String customId);
+
+    /** The account with this email, compared lower-cased, if any. */
+    Optional<StoredAccount> byEmail(String email);
+
+    /**
+     * Finds the account owning {@code deviceId} or creates one with it.
+     *
+     * @param usernameOrNull the username for a new account; null or empty generates one
+     *                       (10 random ASCII letters, as Nakama does). Ignored when the device
+     *                       already has an account.
+     * @throws UsernameTakenException if a new account would need a username that is taken
+     */
+    CreateResult createWithDevice(String deviceId, String usernameOrNull);
+
+    /** As {@link #createWithDevice}, for a custom id. */
+    CreateResult createWithCustom(String customId, String usernameOrNull);
+
+    /**
+     * Finds the account with {@code email} (lower-cased) or creates one with it and a bcrypt
+     * hash of {@code password}. When the account already exists the password is <em>not</em>
+     * checked here: the caller checks it with {@link #checkPassword}.
+     *
+     * @throws UsernameTakenException   if a new account would need a username that is taken
+     * @throws IllegalArgumentException if the password is empty or longer than bcrypt's 72 bytes
+     *                                  (UTF-8); nothing is written
+     */
+    CreateResult createWithEmail(String email, String password, String usernameOrNull);
+
+    /**
+     * Whether {@code password} matches the account's bcrypt hash; {@code false} when the
+     * account has no password. Costs one bcrypt verification.
+     */
+    boolean checkPassword(StoredAccount account, String password);
+
+    /**
+     * Marks a session token id ({@code tid} claim) as revoked until {@code expiresAtEpochSec},
+     * after which the token is expired anyway and the mark can be forgotten. Durable when this
+     * returns (with {@link StoreOptions#syncWrites()}).
+     */
+    void revokeToken(String tokenId, long expiresAtEpochSec);
+
+    /** Whether the token id was revoked. In-memory lookup: cheap enough for any thread. */
+    boolean isTokenRevoked(String tokenId);
+
+    /**
+     * Forgets revocations whose tokens have expired, in memory and on disk, and returns how many.
+     * The store does this when it opens; a long-running server calls it now and then (say, every
+     * few minutes, from the blocking executor) so the set does not grow without bound.
+     */
+    int purgeExpiredRevocations();
+}

@@ -1,0 +1,27 @@
+package io.gantry.persistence;
+
+/**
+ * Everything Gantry keeps on disk. {@link RocksStore} is the embedded implementation.
+ *
+ * <pre>{@code
+ * try (Store store = RocksStore.open(Path.of("data"), StoreOptions.defaults())) {
+ *     CreateResult r = store.accounts().createWithDevice("device-1234567", null);
+ * }
+ * }</pre>
+ *
+ * <p>Threads: the sub-stores are thread-safe and may block on disk I/O, so they are called
+ * from a blocking executor, never from a Netty event loop or the router thread. {@link #close()}
+ * is called once, by the thread that shuts the server down, after every caller has stopped.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Accounts, their credential indexes, and revoked session tokens. */
+    AccountStore accounts();
+
+    /**
+     * Flushes and releases the store. Call it once, after every user of the store has stopped:
+     * a call racing with it may fail with {@link IllegalStateException}.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,36 @@
+package io.gantry.persistence;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The RocksDB column families of the store: the one list to extend when a new kind of record is
+ * added (channel history, notifications, ...). {@link RocksStore} opens (and creates when
+ * missing) every constant here, and hands out its handle with {@link RocksStore#handle}.
+ *
+ * <p>A column family per kind of record, rather than key prefixes in one keyspace, lets each
+ * kind have its own compaction and iteration (history is scanned in key order, accounts are
+ * point lookups) and lets a kind be dropped whole. The {@code dbName} is on disk: never rename
+ * one, and never reuse a removed one for something else.
+ */
+enum StoreColumnFamily {
+
+    /** user id (UTF-8) → {@code StoredAccount} bytes. */
+    ACCOUNTS("accounts"),
+    /**
+     * one byte naming the credential kind, then the credential (UTF-8) → user id (UTF-8).
+     * See {@code RocksAccountStore.IndexKind}.
+     */
+    ACCOUNT_INDEX("account_index"),
+    /** token id (UTF-8) → expiry, epoch seconds, 8 bytes big-endian. */
+    REVOKED_TOKENS("revoked_tokens");
+
+    final String dbName;
+
+    StoreColumnFamily(String dbName) {
+        this.dbName = dbName;
+    }
+
+    byte[] nameBytes() {
+        return dbName.getBytes(StandardCharsets.UTF_8);
+    }
+}

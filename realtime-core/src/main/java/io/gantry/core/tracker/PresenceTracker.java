@@ -1,0 +1,140 @@
+package io.gantry.core.tracker;
+
+import io.gantry.core.session.Session;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who is in which stream: the one registry of membership that channels, matches, parties,
+ * status and notifications share.
+ *
+ * <p>Router thread only: the tracker has a single writer and so needs no locks. Other threads
+ * reach it by publishing a task to the router.
+ */
+public final class PresenceTracker {
+
+    private final Map<Stream, StreamMembers> streams = new HashMap<>();
+    private final Map<String, List<Stream>> streamsBySession = new HashMap<>();
+    private final StreamListener[] listeners = new StreamListener[256];
+    private long joinSequence;
+
+    /** Registers who is told about disconnect leaves for a mode (below 256). */
+    public void listen(int mode, StreamListener listener) {
+        listeners[mode] = listener;
+    }
+
+    /**
+     * Adds or replaces a session's presence in a stream. Returns the presence now tracked;
+     * {@link #isNew} tells whether it joined just now.
+     */
+    public Presence track(Session session, Stream stream, com.heroiclabs.nakama.rtapi.UserPresence userPresence, boolean hidden) {
+        StreamMembers members = streams.computeIfAbsent(stream, StreamMembers::new);
+        Presence existing = members.get(session.id());
+        if (existing != null) {
+            return existing;
+        }
+        Presence presence = new Presence(session, userPresence, hidden, ++joinSequence);
+        members.put(presence);
+        streamsBySession.computeIfAbsent(session.id(), k -> new ArrayList<>(4)).add(stream);
+        return presence;
+    }
+
+    /** Whether the presence was created by the latest {@link #track} call for it. */
+    public boolean isNew(Presence presence) {
+        return presence.joinSequence() == joinSequence;
+    }
+
+    /** Replaces the presence data of a member (a status change, say); null when not a member. */
+    public Presence update(Session session, Stream stream, com.heroiclabs.nakama.rtapi.UserPresence userPresence, boolean hidden) {
+        StreamMembers members = streams.get(stream);
+        if (members == null) {
+            return null;
+        }
+        Presence existing = members.get(session.id());
+        if (existing == null) {
+            return null;
+        }
+        Presence updated = new Presence(session, userPresence, hidden, existing.joinSequence());
+        members.put(updated);
+        return updated;
+    }
+
+    /** Removes a session from a stream. Returns its presence, or null when it was not a member. */
+    public Presence untrack(Session session, Stream stream) {
+        StreamMembers members = streams.get(stream);
+        if (members == null) {
+            return null;
+        }
+        Presence removed = members.remove(session.id());
+        if (removed == null) {
+            return null;
+        }
+        if (members.isEmpty()) {
+            streams.remove(stream);
+        }
+        List<Stream> joined = streamsBySession.get(session.id());
+        if (joined != null) {
+            joined.remove(stream);
+            if (joined.isEmpty()) {
+                streamsBySession.remove(session.id());
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Removes a session from every stream it is in, telling each mode's listener, after the
+     * session's socket closed.
+     */
+    public void untrackAll(Session session) {
+        List<Stream> joined = streamsBySession.remove(session.id());
+        if (joined == null) {
+            return;
+        }
+        for (Stream stream : joined) {
+            StreamMembers members = streams.get(stream);
+            if (members == null) {
+                continue;
+            }
+            Presence removed = members.remove(session.id());
+            if (members.isEmpty()) {
+                streams.remove(stream);
+            }
+            if (removed != null) {
+                StreamListener listener = stream.mode() < listeners.length ? listeners[stream.mode()] : null;
+                if (listener != null) {
+                    listener.onDisconnectLeave(members, removed);
+                }
+            }
+        }
+    }
+
+    /** The members of a stream, or null when nobody is in it. */
+    public StreamMembers members(Stream stream) {
+        return streams.get(stream);
+    }
+
+    public int count(Stream stream) {
+        StreamMembers members = streams.get(stream);
+        return members == null ? 0 : members.size();
+    }
+
+    public boolean isMember(Session session, Stream stream) {
+        StreamMembers members = streams.get(stream);
+        return members != null && members.get(session.id()) != null;
+    }
+
+    /** The streams a session is in (a copy). */
+    public List<Stream> streamsOf(Session session) {
+        List<Stream> joined = streamsBySession.get(session.id());
+        return joined == null ? List.of() : List.copyOf(joined);
+    }
+
+    /** Number of streams with at least one member. */
+    public int streamCount() {
+        return streams.size();
+    }
+}

@@ -1,0 +1,45 @@
+package io.gantry.server;
+
+import io.gantry.server.config.Config;
+import io.gantry.server.config.ConfigException;
+import io.gantry.server.config.ConfigKey;
+import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.config.HelpRequestedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.stream.Collectors;
+
+/** {@code java -jar gantry.jar [--config gantry.yml] [--socket.port 7350] …} */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Config config;
+        try {
+            config = Config.load(args);
+        } catch (HelpRequestedException e) {
+            System.exit(0);
+            return;
+        } catch (ConfigException e) {
+            System.err.println("gantry: " + e.getMessage());
+            System.err.println("Run with --help for every setting.");
+            System.exit(2);
+            return;
+        }
+        Logger log = LoggerFactory.getLogger("gantry");
+        GantryServer server = GantryServer.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gantry-shutdown"));
+        String address = config.get(ConfigKeys.SOCKET_ADDRESS);
+        log.info("Gantry '{}' listening on {}:{} (REST http://{}:{}/v2/…, socket ws://{}:{}/ws); data in {}",
+                config.get(ConfigKeys.NAME), address, server.port(), address, server.port(), address, server.port(),
+                server.dataDirectory());
+        if (!config.secretsAtDefault().isEmpty()) {
+            log.warn("These secrets still have their public default values; set them before going to production: {}",
+                    config.secretsAtDefault().stream().map(ConfigKey::name).collect(Collectors.joining(", ")));
+        }
+        server.awaitShutdown();
+    }
+}

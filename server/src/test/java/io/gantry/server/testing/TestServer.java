@@ -1,0 +1,167 @@
+package io.gantry.server.testing;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.gantry.server.GantryServer;
+import io.gantry.server.config.Config;
+import io.gantry.server.config.ConfigKeys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real Gantry on a free loopback port with its own data directory, for integration tests.
+ * bcrypt runs at its lowest cost so tests stay fast; everything else is the default unless the
+ * test changes it.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String SERVER_KEY = "defaultkey";
+
+    private final Path dataDir;
+    private final Config config;
+    private GantryServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(Path dataDir, Config config) throws InterruptedException {
+        this.dataDir = dataDir;
+        this.config = config;
+        this.server = GantryServer.start(config);
+    }
+
+    public static TestServer start() throws InterruptedException {
+        return start(UnaryOperator.identity());
+    }
+
+    /** Starts a server with test defaults changed by {@code customize}. */
+    public static TestServer start(UnaryOperator<Config> customize) throws InterruptedException {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("gantry-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Config config = Config.defaults()
+                .with(ConfigKeys.SOCKET_ADDRESS, "127.0.0.1")
+                .with(ConfigKeys.SOCKET_PORT, 0)
+                .with(ConfigKeys.DATA_DIR, dataDir.toString())
+                .with(ConfigKeys.PERSISTENCE_BCRYPT_COST, 4);
+        return new TestServer(dataDir, customize.apply(config));
+    }
+
+    /** Stops the server the clean way and starts it again on the same data directory and port. */
+    public void restart() throws InterruptedException {
+        int port = server.port();
+        server.close();
+        server = GantryServer.start(config.with(ConfigKeys.SOCKET_PORT, port));
+    }
+
+    public GantryServer server() {
+        return server;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    public URI wsUri(String token, String format) {
+        return URI.create("ws://127.0.0.1:" + port() + "/ws?lang=en&status=true&token=" + token
+                + (format == null ? "" : "&format=" + format));
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    /** POST with the server key as basic auth. */
+    public HttpResponse<String> postWithServerKey(String pathAndQuery, String body) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery))
+                .header("Authorization", basic(SERVER_KEY))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** GET with a bearer token. */
+    public HttpResponse<String> getWithToken(String pathAndQuery, String token) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Authorization", "Bearer " + token).GET());
+    }
+
+    /** POST with a bearer token. */
+    public HttpResponse<String> postWithToken(String pathAndQuery, String token, String body) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String basic(String key) {
+        return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Authenticates a new device account and returns the session JSON. */
+    public TestUser newUser() {
+        return newUser("dev-" + UUID.randomUUID(), null);
+    }
+
+    public TestUser newUser(String deviceId, String username) {
+        HttpResponse<String> response = postWithServerKey("/v2/account/authenticate/device?create=true"
+                + (username == null ? "" : "&username=" + java.net.URLEncoder.encode(username, StandardCharsets.UTF_8)),
+                "{\"id\":\"" + deviceId + "\"}");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("authenticate failed: " + response.statusCode() + " " + response.body());
+        }
+        JsonObject session = JsonParser.parseString(response.body()).getAsJsonObject();
+        return TestUser.fromSession(session.get("token").getAsString(), session.get("refresh_token").getAsString());
+    }
+
+    /** Opens a JSON WebSocket for a user. */
+    public WsClient connect(TestUser user) {
+        return WsClient.connect(wsUri(user.token(), "json"));
+    }
+
+    public WsClient connect(TestUser user, String format) {
+        return WsClient.connect(wsUri(user.token(), format));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        deleteRecursively(dataDir);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp dir is not worth failing a test for
+        }
+    }
+}

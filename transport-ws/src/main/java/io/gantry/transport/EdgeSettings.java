@@ -1,0 +1,45 @@
+package io.gantry.transport;
+
+/**
+ * What the network edge needs to know, taken from the server's configuration.
+ *
+ * @param address            address to bind, e.g. "0.0.0.0" or "127.0.0.1"
+ * @param port               REST and WebSocket port (0 picks a free one)
+ * @param serverKey          the key clients send with basic auth to authenticate
+ * @param httpKey            the key server-to-server RPC calls send as {@code ?http_key=}
+ * @param maxMessageSize     largest WebSocket message a client may send, in bytes
+ * @param maxRequestSize     largest REST request body, in bytes
+ * @param outgoingQueueSize  messages that may wait for one socket before it is a slow consumer
+ * @param pingPeriodMs       how often the server sends a WebSocket ping
+ * @param pongWaitMs         how long a socket may stay silent (no pong, no frame) before it is closed
+ * @param idleTimeoutMs      how long a keep-alive HTTP connection may wait for its next request
+ * @param eventLoopThreads   Netty event loops; 0 means one per core
+ * @param apiThreads         threads running REST handlers that touch the store
+ * @param apiQueueSize       REST requests that may wait for a thread before the server answers 503
+ */
+public record EdgeSettings(
+        String address,
+        int port,
+        String serverKey,
+        String httpKey,
+        int maxMessageSize,
+        int maxRequestSize,
+        int outgoingQueueSize,
+        long pingPeriodMs,
+        long pongWaitMs,
+        long idleTimeoutMs,
+        int eventLoopThreads,
+        int apiThreads,
+        int apiQueueSize) {
+
+    /** Defaults of DESIGN.md §3 on a loopback address and a free port, for tests and embedding. */
+    public static EdgeSettings defaults() {
+        return new EdgeSettings("127.0.0.1", 0, "defaultkey", "defaulthttpkey", 4096, 262_144, 64,
+                15_000, 25_000, 60_000, 0, 8, 1024);
+    }
+
+    public EdgeSettings withPort(int newPort) {
+        return new EdgeSettings(address, newPort, serverKey, httpKey, maxMessageSize, maxRequestSize,
+                outgoingQueueSize, pingPeriodMs, pongWaitMs, idleTimeoutMs, eventLoopThreads, apiThreads, apiQueueSize);
+    }
+}

@@ -1,0 +1,145 @@
+package io.gantry.transport;
+
+import io.gantry.core.router.Router;
+import io.gantry.core.session.CloseCodes;
+import io.gantry.core.session.Session;
+import io.gantry.core.session.SessionRegistry;
+import io.gantry.transport.http.ApiRoutes;
+import io.gantry.transport.http.Authenticator;
+import io.gantry.transport.http.HttpRequestHandler;
+import io.gantry.transport.ws.WebSocketUpgrade;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.cors.CorsConfig;
+import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.netty.handler.codec.http.cors.CorsHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The network edge: one port for REST and WebSocket. Netty event loops (epoll where available,
+ * NIO otherwise) decode requests; REST handlers run on a bounded executor; WebSocket frames go
+ * to the router. Pipeline per connection: HTTP codec → aggregator → CORS → request handler,
+ * which the upgrade replaces with idle timeout → frame aggregator → session handler.
+ */
+public final class HttpEdge implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
+
+    private final EdgeSettings settings;
+    private final SessionRegistry sessions;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Class<? extends ServerChannel> channelType;
+    private final ThreadPoolExecutor apiExecutor;
+    private final HttpRequestHandler requestHandler;
+    private final CorsConfig corsConfig;
+    private Channel serverChannel;
+
+    public HttpEdge(EdgeSettings settings, ApiRoutes routes, Authenticator authenticator, SessionRegistry sessions,
+                    Router router) {
+        this.settings = settings;
+        this.sessions = sessions;
+        int loops = settings.eventLoopThreads() > 0 ? settings.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
+        if (Epoll.isAvailable()) {
+            bossGroup = new EpollEventLoopGroup(1, new DefaultThreadFactory("gantry-accept", true));
+            workerGroup = new EpollEventLoopGroup(loops, new DefaultThreadFactory("gantry-io", true));
+            channelType = EpollServerSocketChannel.class;
+        } else {
+            bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("gantry-accept", true));
+            workerGroup = new NioEventLoopGroup(loops, new DefaultThreadFactory("gantry-io", true));
+            channelType = NioServerSocketChannel.class;
+        }
+        apiExecutor = new ThreadPoolExecutor(settings.apiThreads(), settings.apiThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.apiQueueSize()), new DefaultThreadFactory("gantry-api", true),
+                new ThreadPoolExecutor.AbortPolicy());
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(settings, authenticator, sessions, router);
+        requestHandler = new HttpRequestHandler(routes, authenticator, apiExecutor, upgrade);
+        // CORS as Nakama answers it, so nakama-js works from a browser page.
+        corsConfig = CorsConfigBuilder.forAnyOrigin()
+                .allowNullOrigin()
+                .allowedRequestMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
+                        HttpMethod.DELETE, HttpMethod.PATCH)
+                .allowedRequestHeaders(HttpHeaderNames.AUTHORIZATION, HttpHeaderNames.CONTENT_TYPE,
+                        HttpHeaderNames.USER_AGENT)
+                .build();
+    }
+
+    /** Binds the port; returns the port actually bound (useful when configured as 0). */
+    public int start() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast("http-idle", new IdleStateHandler(0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS))
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("aggregator", new HttpObjectAggregator(settings.maxRequestSize()))
+                                .addLast("cors", new CorsHandler(corsConfig))
+                                .addLast("request", requestHandler);
+                    }
+                });
+        serverChannel = bootstrap.bind(new InetSocketAddress(settings.address(), settings.port())).sync().channel();
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Stops accepting, closes every socket with a reason, and stops the event loops. */
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        for (Session session : sessions.all()) {
+            session.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+        // let close frames reach the clients before the loops stop
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (sessions.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        apiExecutor.shutdown();
+        try {
+            if (!apiExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("REST handlers still running after 5 s; stopping them");
+                apiExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,78 @@
+package io.gantry.transport.http;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.gantry.proto.EnvelopeCodec;
+import io.gantry.transport.auth.TokenService;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A REST request after routing and authentication. Immutable; handlers run it on an API
+ * thread, never on an event loop.
+ *
+ * @param caller the verified session token's claims, or null for server-key and HTTP-key calls
+ */
+public record ApiRequest(
+        HttpMethod method,
+        String path,
+        Map<String, String> pathParams,
+        Map<String, List<String>> query,
+        HttpHeaders headers,
+        String body,
+        TokenService.Claims caller) {
+
+    /** The first value of a query parameter, or null. */
+    public String queryParam(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    public List<String> queryParams(String name) {
+        List<String> values = query.get(name);
+        return values == null ? List.of() : values;
+    }
+
+    /** A boolean query parameter; absent means the default, anything but true/false is bad input. */
+    public boolean queryBoolean(String name, boolean defaultValue) throws ApiException {
+        String value = queryParam(name);
+        if (value == null || value.isEmpty()) {
+            return defaultValue;
+        }
+        if (value.equalsIgnoreCase("true") || value.equals("1")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false") || value.equals("0")) {
+            return false;
+        }
+        throw ApiException.badInput("Invalid value '" + value + "' for parameter " + name + ": expected true or false.");
+    }
+
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    /** Parses the JSON body into a builder of the given message type. An empty body is an empty message. */
+    public <B extends Message.Builder> B bodyAs(B builder) throws ApiException {
+        if (body == null || body.isBlank()) {
+            return builder;
+        }
+        try {
+            EnvelopeCodec.mergeJson(body, builder);
+            return builder;
+        } catch (InvalidProtocolBufferException e) {
+            throw ApiException.badInput("Invalid request body: " + oneLine(e.getMessage()));
+        }
+    }
+
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        message = message.replace('\n', ' ');
+        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    }
+}

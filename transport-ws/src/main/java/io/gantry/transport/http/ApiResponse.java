@@ -1,0 +1,22 @@
+package io.gantry.transport.http;
+
+import com.google.protobuf.Message;
+import io.gantry.proto.EnvelopeCodec;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/** A REST answer: a status and a JSON body. */
+public record ApiResponse(HttpResponseStatus status, String json) {
+
+    public static ApiResponse ok(Message message) {
+        return new ApiResponse(HttpResponseStatus.OK, EnvelopeCodec.toJson(message));
+    }
+
+    public static ApiResponse okJson(String json) {
+        return new ApiResponse(HttpResponseStatus.OK, json);
+    }
+
+    /** An empty JSON object, as Nakama answers calls that return nothing. */
+    public static ApiResponse empty() {
+        return new ApiResponse(HttpResponseStatus.OK, "{}");
+    }
+}

@@ -1,0 +1,74 @@
+package io.gantry.transport.http;
+
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The REST route table. Paths are literal segments and {@code {name}} variables, e.g.
+ * {@code /v2/channel/{channel_id}}. Filled once at start-up, read-only afterwards.
+ */
+public final class ApiRoutes {
+
+    /** A route found for a request, with its path variables. */
+    public record Match(Route route, Map<String, String> pathParams) {
+    }
+
+    /** One endpoint. */
+    public record Route(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, String[] segments) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    public ApiRoutes add(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler) {
+        routes.add(new Route(method, pattern, auth, handler, split(pattern)));
+        return this;
+    }
+
+    /** The route for a method and path; null when none matches the path at all. */
+    public Match find(HttpMethod method, String path) {
+        String[] segments = split(path);
+        Match pathOnly = null;
+        for (Route route : routes) {
+            Map<String, String> params = matchPath(route.segments(), segments);
+            if (params == null) {
+                continue;
+            }
+            if (route.method().equals(method)) {
+                return new Match(route, params);
+            }
+            pathOnly = new Match(null, params);
+        }
+        return pathOnly;
+    }
+
+    private static Map<String, String> matchPath(String[] pattern, String[] path) {
+        if (pattern.length != path.length) {
+            return null;
+        }
+        Map<String, String> params = null;
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.startsWith("{") && p.endsWith("}")) {
+                if (params == null) {
+                    params = new HashMap<>(2);
+                }
+                params.put(p.substring(1, p.length() - 1), path[i]);
+            } else if (!p.equals(path[i])) {
+                return null;
+            }
+        }
+        return params == null ? Map.of() : params;
+    }
+
+    private static String[] split(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        if (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+    }
+}

@@ -1,0 +1,171 @@
+package io.gantry.transport.http;
+
+import io.gantry.transport.auth.TokenService;
+import io.gantry.transport.ws.WebSocketUpgrade;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Routes each HTTP request: {@code /ws} goes to the WebSocket upgrade, everything else to the
+ * REST route table. Credentials are checked here, on the event loop (cheap); handlers run on
+ * the bounded API executor because they may wait for the store. Shared by all channels.
+ */
+@ChannelHandler.Sharable
+public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRequestHandler.class);
+
+    private final ApiRoutes routes;
+    private final Authenticator authenticator;
+    private final ExecutorService apiExecutor;
+    private final WebSocketUpgrade upgrade;
+
+    public HttpRequestHandler(ApiRoutes routes, Authenticator authenticator, ExecutorService apiExecutor,
+                              WebSocketUpgrade upgrade) {
+        this.routes = routes;
+        this.authenticator = authenticator;
+        this.apiExecutor = apiExecutor;
+        this.upgrade = upgrade;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            writeError(ctx, false, ApiException.badInput("Malformed HTTP request."));
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        if (path.equals("/ws")) {
+            upgrade.upgrade(ctx, request, uri);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        ApiRoutes.Match match = routes.find(request.method(), path);
+        if (match == null) {
+            writeError(ctx, keepAlive, ApiException.notFound("Not Found"));
+            return;
+        }
+        if (match.route() == null) {
+            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, 12, "Method Not Allowed"));
+            return;
+        }
+        ApiRoutes.Route route = match.route();
+        TokenService.Claims caller;
+        try {
+            caller = authenticate(route.auth(), request, uri);
+        } catch (ApiException e) {
+            writeError(ctx, keepAlive, e);
+            return;
+        }
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        ApiRequest apiRequest = new ApiRequest(request.method(), path, match.pathParams(), uri.parameters(),
+                request.headers().copy(), body, caller);
+        try {
+            apiExecutor.execute(() -> run(ctx, keepAlive, route, apiRequest));
+        } catch (RejectedExecutionException e) {
+            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    ApiException.UNAVAILABLE, "Server is busy; retry later."));
+        }
+    }
+
+    private TokenService.Claims authenticate(AuthMode mode, FullHttpRequest request, QueryStringDecoder uri) throws ApiException {
+        switch (mode) {
+            case NONE:
+                return null;
+            case SERVER_KEY:
+                authenticator.requireServerKey(request.headers());
+                return null;
+            case SESSION:
+                return authenticator.requireSession(request.headers());
+            case SESSION_OR_HTTP_KEY:
+                var httpKeys = uri.parameters().get("http_key");
+                if (httpKeys != null && !httpKeys.isEmpty()) {
+                    if (!authenticator.hasHttpKey(httpKeys.get(0))) {
+                        throw ApiException.unauthenticated("HTTP key invalid");
+                    }
+                    return null;
+                }
+                if (!request.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+                    throw ApiException.unauthenticated("Auth token or HTTP key required");
+                }
+                return authenticator.requireSession(request.headers());
+            default:
+                throw new IllegalStateException("unknown auth mode " + mode);
+        }
+    }
+
+    private void run(ChannelHandlerContext ctx, boolean keepAlive, ApiRoutes.Route route, ApiRequest request) {
+        try {
+            ApiResponse response = route.handler().handle(request);
+            write(ctx, keepAlive, response.status(), response.json());
+        } catch (ApiException e) {
+            writeError(ctx, keepAlive, e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", request.method(), request.path(), e);
+            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    ApiException.INTERNAL, "Internal server error."));
+        }
+    }
+
+    /** Writes a Nakama-shaped error: {@code {"error": …, "code": …, "message": …}}. Any thread. */
+    public static void writeError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {
+        String message = jsonString(e.getMessage());
+        write(ctx, keepAlive, e.status(),
+                "{\"error\":" + message + ",\"code\":" + e.grpcCode() + ",\"message\":" + message + "}");
+    }
+
+    static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
+        ByteBuf content = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static String jsonString(String value) {
+        return new com.google.gson.JsonPrimitive(value == null ? "" : value).toString();
+    }
+
+    /** A keep-alive connection that waited too long for its next request is closed. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("HTTP channel {} failed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,122 @@
+package io.gantry.transport.ws;
+
+import io.gantry.core.router.Router;
+import io.gantry.core.session.Session;
+import io.gantry.core.session.SessionRegistry;
+import io.gantry.proto.WireFormat;
+import io.gantry.transport.EdgeSettings;
+import io.gantry.transport.auth.TokenService;
+import io.gantry.transport.http.ApiException;
+import io.gantry.transport.http.Authenticator;
+import io.gantry.transport.http.HttpRequestHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns {@code GET /ws?token=&format=&status=&lang=} into a session. The token is checked
+ * before the upgrade: a bad, expired or logged-out token gets HTTP 401 and no socket.
+ */
+public final class WebSocketUpgrade {
+
+    private final EdgeSettings settings;
+    private final Authenticator authenticator;
+    private final SessionRegistry registry;
+    private final Router router;
+    private final WebSocketDecoderConfig decoderConfig;
+
+    public WebSocketUpgrade(EdgeSettings settings, Authenticator authenticator, SessionRegistry registry, Router router) {
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.registry = registry;
+        this.router = router;
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(settings.maxMessageSize())
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+    }
+
+    /** Event loop: validates the request and performs the handshake. */
+    public void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        if (!request.method().equals(HttpMethod.GET)) {
+            HttpRequestHandler.writeError(ctx, false, new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, 12, "Method Not Allowed"));
+            return;
+        }
+        String token = first(uri, "token");
+        if (token == null || token.isEmpty()) {
+            HttpRequestHandler.writeError(ctx, false, ApiException.unauthenticated("Auth token required"));
+            return;
+        }
+        TokenService.Claims claims = authenticator.verifySession(token).orElse(null);
+        if (claims == null) {
+            HttpRequestHandler.writeError(ctx, false, ApiException.unauthenticated("Auth token invalid"));
+            return;
+        }
+        WireFormat format;
+        try {
+            format = WireFormat.fromQuery(first(uri, "format"));
+        } catch (IllegalArgumentException e) {
+            HttpRequestHandler.writeError(ctx, false, ApiException.badInput(e.getMessage()));
+            return;
+        }
+        boolean appearOnline = "true".equalsIgnoreCase(first(uri, "status"));
+        String lang = first(uri, "lang");
+        if (lang == null || lang.isEmpty()) {
+            lang = "en";
+        }
+
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws", null, decoderConfig)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+
+        ChannelConnection connection = new ChannelConnection(ctx.channel());
+        Session session = new Session(UUID.randomUUID().toString(), claims.userId(), claims.username(), claims.vars(),
+                format, lang, appearOnline, claims.expiresAt(), settings.outgoingQueueSize(), connection);
+        connection.bind(session);
+        WebSocketSessionHandler sessionHandler = new WebSocketSessionHandler(session, connection, router, registry,
+                settings.pingPeriodMs());
+
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (pipeline.get("cors") != null) {
+            pipeline.remove("cors");
+        }
+        if (pipeline.get("http-idle") != null) {
+            pipeline.remove("http-idle"); // the socket has its own liveness check: pings and the pong wait
+        }
+        pipeline.addAfter(ctx.name(), "ws-idle", new IdleStateHandler(settings.pongWaitMs(), 0, 0, TimeUnit.MILLISECONDS));
+        pipeline.addAfter("ws-idle", "ws-aggregator", new WebSocketFrameAggregator(settings.maxMessageSize()));
+        pipeline.addAfter("ws-aggregator", "ws-session", sessionHandler);
+        pipeline.remove(ctx.name());
+
+        handshaker.handshake(ctx.channel(), request).addListener(future -> {
+            if (future.isSuccess()) {
+                sessionHandler.opened(pipeline.context(sessionHandler));
+            } else {
+                ctx.channel().close();
+            }
+        });
+    }
+
+    private static String first(QueryStringDecoder uri, String name) {
+        List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}
