@@ -128,6 +128,14 @@ public final class Router implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Hands a request to the router, waiting for ring space. For server-side producers that must
+     * not drop work (and for benchmarks); socket event loops use {@link #publishRequest}.
+     */
+    public void publishRequestWaiting(Session session, Envelope envelope) {
+        ring.publishEvent(REQUEST, session, envelope);
+    }
+
     /** A session opened; waits for ring space rather than lose the event. Any thread. */
     public void publishConnect(Session session) {
         ring.publishEvent(CONNECT, session);
