@@ -81,6 +81,15 @@ public interface AccountStore {
     boolean isTokenRevoked(String tokenId);
 
     /**
+     * Revokes every token of a user issued at or before {@code issuedBeforeMs} (a logout of all
+     * sessions), remembered until {@code expiresAtEpochSec}, when all such tokens have expired.
+     */
+    void revokeAllTokens(String userId, long issuedBeforeMs, long expiresAtEpochSec);
+
+    /** Whether a token was revoked by its id or by a revocation of all its user's tokens. In memory. */
+    boolean isTokenRevoked(String tokenId, String userId, long issuedAtMs);
+
+    /**
      * Forgets revocations whose tokens have expired, in memory and on disk, and returns how many.
      * The store does this when it opens; a long-running server calls it now and then (say, every
      * few minutes, from the blocking executor) so the set does not grow without bound.

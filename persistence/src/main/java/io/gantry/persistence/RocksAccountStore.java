@@ -72,6 +72,10 @@ final class RocksAccountStore implements AccountStore {
     private final ColumnFamilyHandle revokedCf;
     private final int bcryptCost;
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Keys of user-wide revocations in {@code revoked_tokens}; token ids never start with it. */
+    private static final String USER_REVOCATION_PREFIX = "*";
+    /** Mirror of user-wide revocations: user id → {tokens issued at or before (ms), keep until (epoch s)}. */
+    private final Map<String, long[]> userRevocations = new ConcurrentHashMap<>();
     /** Mirror of {@code revoked_tokens}: token id → expiry (epoch seconds). */
     private final Map<String, Long> revoked = new ConcurrentHashMap<>();
 
@@ -291,6 +295,30 @@ final class RocksAccountStore implements AccountStore {
     }
 
     @Override
+    public void revokeAllTokens(String userId, long issuedBeforeMs, long expiresAtEpochSec) {
+        requireNonEmpty(userId, "userId");
+        store.checkOpen();
+        userRevocations.merge(userId, new long[]{issuedBeforeMs, expiresAtEpochSec},
+                (old, now) -> new long[]{Math.max(old[0], now[0]), Math.max(old[1], now[1])});
+        long[] effective = userRevocations.get(userId);
+        try {
+            db.put(revokedCf, (USER_REVOCATION_PREFIX + userId).getBytes(StandardCharsets.UTF_8),
+                    ByteBuffer.allocate(2 * Long.BYTES).putLong(effective[1]).putLong(effective[0]).array());
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot persist revocation of a user's tokens", e);
+        }
+    }
+
+    @Override
+    public boolean isTokenRevoked(String tokenId, String userId, long issuedAtMs) {
+        if (isTokenRevoked(tokenId)) {
+            return true;
+        }
+        long[] all = userId == null ? null : userRevocations.get(userId);
+        return all != null && issuedAtMs <= all[0];
+    }
+
+    @Override
     public int purgeExpiredRevocations() {
         store.checkOpen();
         long now = store.clock().instant().getEpochSecond();
@@ -300,6 +328,12 @@ final class RocksAccountStore implements AccountStore {
                 // A token is valid while exp > now (Nakama's check), so exp <= now is dead.
                 if (e.getValue() <= now && revoked.remove(e.getKey(), e.getValue())) {
                     batch.delete(revokedCf, e.getKey().getBytes(StandardCharsets.UTF_8));
+                    purged++;
+                }
+            }
+            for (Map.Entry<String, long[]> e : userRevocations.entrySet()) {
+                if (e.getValue()[1] <= now && userRevocations.remove(e.getKey(), e.getValue())) {
+                    batch.delete(revokedCf, (USER_REVOCATION_PREFIX + e.getKey()).getBytes(StandardCharsets.UTF_8));
                     purged++;
                 }
             }
@@ -323,12 +357,17 @@ final class RocksAccountStore implements AccountStore {
              WriteBatch batch = new WriteBatch()) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] value = it.value();
-                long expiresAt = value.length == Long.BYTES ? ByteBuffer.wrap(value).getLong() : 0L;
+                String key = new String(it.key(), StandardCharsets.UTF_8);
+                boolean userWide = key.startsWith(USER_REVOCATION_PREFIX) && value.length == 2 * Long.BYTES;
+                long expiresAt = value.length >= Long.BYTES ? ByteBuffer.wrap(value).getLong() : 0L;
                 if (expiresAt <= now) {
                     batch.delete(revokedCf, it.key());
                     expired++;
+                } else if (userWide) {
+                    userRevocations.put(key.substring(USER_REVOCATION_PREFIX.length()),
+                            new long[]{ByteBuffer.wrap(value).getLong(Long.BYTES), expiresAt});
                 } else {
-                    revoked.put(new String(it.key(), StandardCharsets.UTF_8), expiresAt);
+                    revoked.put(key, expiresAt);
                 }
             }
             it.status();

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +37,9 @@ import java.util.Objects;
  *
  * <p>Threads: {@link #open} and {@link #close} are called by the thread that starts and stops the
  * server. Everything in between is thread-safe (RocksDB itself is) and is called from blocking
- * executors.
+ * executors, except {@link GroupCommitWriter#offer}, which never blocks. History writes all go
+ * through the one {@link #writer()} thread, which the store starts when it opens and drains and
+ * stops when it closes, before the database closes.
  */
 public final class RocksStore implements Store {
 
@@ -56,6 +59,8 @@ public final class RocksStore implements Store {
     private final WriteOptions writeOptions;
     private final Clock clock;
     private final RocksAccountStore accounts;
+    private final RocksHistoryStore history;
+    private final GroupCommitWriter writer;
     private volatile boolean closed;
 
     private RocksStore(Path dbDir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
@@ -70,6 +75,16 @@ public final class RocksStore implements Store {
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
         this.clock = clock;
         this.accounts = new RocksAccountStore(this, options.bcryptCost());
+        byte[] cursorKey = options.cursorKey();
+        if (cursorKey == null) {
+            // Cursors stay tamper-safe; they just do not outlive this process.
+            LOG.info("No history cursor key configured: using a random one, so history cursors "
+                    + "will not be accepted after a restart");
+            cursorKey = new byte[32];
+            new SecureRandom().nextBytes(cursorKey);
+        }
+        this.history = new RocksHistoryStore(this, cursorKey);
+        this.writer = new GroupCommitWriter(this, history, options);
     }
 
     /** Opens (creating when missing) the store in {@code <dataDir>/rocksdb}, on the system clock. */
@@ -125,6 +140,8 @@ public final class RocksStore implements Store {
                 store.close();
                 throw e;
             }
+            // Last: once it runs, close() must stop it before the database goes.
+            store.writer.start();
             LOG.info("Store open at {} (sync writes {}, {} live token revocations)",
                     dbDir, options.syncWrites(), revocations);
             return store;
@@ -166,6 +183,16 @@ public final class RocksStore implements Store {
         return accounts;
     }
 
+    @Override
+    public HistoryStore history() {
+        return history;
+    }
+
+    @Override
+    public GroupCommitWriter writer() {
+        return writer;
+    }
+
     /** The directory RocksDB lives in ({@code <dataDir>/rocksdb}). */
     public Path directory() {
         return dbDir;
@@ -176,6 +203,8 @@ public final class RocksStore implements Store {
         if (closed) {
             return;
         }
+        // The writer first: it writes what is queued, then nothing touches the database.
+        writer.close();
         closed = true;
         try {
             // With syncWrites off the WAL may hold unsynced writes; make them durable on a clean stop.

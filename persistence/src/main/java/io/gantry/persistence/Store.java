@@ -18,6 +18,12 @@ public interface Store extends AutoCloseable {
     /** Accounts, their credential indexes, and revoked session tokens. */
     AccountStore accounts();
 
+    /** Channel message history and retry-safe send entries: reads, from any thread. */
+    HistoryStore history();
+
+    /** The single writer of channel history: offer it {@link WriteOp}s, from any thread. */
+    GroupCommitWriter writer();
+
     /**
      * Flushes and releases the store. Call it once, after every user of the store has stopped:
      * a call racing with it may fail with {@link IllegalStateException}.

@@ -22,7 +22,22 @@ enum StoreColumnFamily {
      */
     ACCOUNT_INDEX("account_index"),
     /** token id (UTF-8) → expiry, epoch seconds, 8 bytes big-endian. */
-    REVOKED_TOKENS("revoked_tokens");
+    REVOKED_TOKENS("revoked_tokens"),
+    /**
+     * channel id length (2 bytes big-endian) | channel id (UTF-8) | create time, epoch µs (8 bytes
+     * big-endian) | message id (16 raw UUID bytes) → {@code StoredChannelMessage} bytes. One
+     * channel is one contiguous key range ordered by time, then id; the length prefix keeps
+     * "2...lobby" and "2...lobby2" apart. See {@code HistoryKeys}.
+     */
+    CHANNEL_MESSAGES("channel_messages"),
+    /** message id (16 raw UUID bytes) → its full {@link #CHANNEL_MESSAGES} key. */
+    CHANNEL_MESSAGE_IDS("channel_message_ids"),
+    /**
+     * sender id (UTF-8) | 0x00 | client message id (UTF-8) → message id (16 bytes) | create time,
+     * epoch µs (8 bytes) | expiry, epoch ms (8 bytes), all big-endian: what a retried send with
+     * the same client message id is answered with.
+     */
+    CHANNEL_DEDUP("channel_dedup");
 
     final String dbName;
 

@@ -42,6 +42,11 @@ public final class EnvelopeCodec {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: " + describe(e), readCid(json));
         }
+        // The parser stops after the first JSON value; a frame is exactly one envelope.
+        if (!isSingleObject(json)) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
+                    "Could not decode message: data after the envelope's closing brace.", builder.getCid());
+        }
         return validateClientEnvelope(builder.build());
     }
 
@@ -115,6 +120,45 @@ public final class EnvelopeCodec {
                     envelope.getCid());
         }
         return envelope;
+    }
+
+    /**
+     * Whether the text is one JSON object and nothing but whitespace after it. Called after the
+     * parser accepted the object, so only the brace nesting (outside strings) needs following.
+     */
+    static boolean isSingleObject(String json) {
+        int depth = 0;
+        boolean inString = false;
+        int length = json.length();
+        int i = 0;
+        while (i < length && Character.isWhitespace(json.charAt(i))) {
+            i++;
+        }
+        for (; i < length; i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+                if (depth == 0) {
+                    for (int j = i + 1; j < length; j++) {
+                        if (!Character.isWhitespace(json.charAt(j))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Best effort: the cid of a JSON frame that did not decode, or "" when it cannot be read. */

@@ -112,6 +112,21 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void trailingDataAfterTheEnvelopeIsRejected() {
+        InvalidEnvelopeException e = assertThrows(InvalidEnvelopeException.class,
+                () -> EnvelopeCodec.decodeJson("{\"cid\":\"10\",\"ping\":{}} trailing"));
+        assertEquals("10", e.cid());
+        assertThrows(InvalidEnvelopeException.class, () -> EnvelopeCodec.decodeJson("{\"ping\":{}}{\"ping\":{}}"));
+    }
+
+    @Test
+    void bracesInsideStringsAndSurroundingWhitespaceAreFine() throws Exception {
+        Envelope envelope = EnvelopeCodec.decodeJson(
+                " {\"cid\":\"}{\\\"\",\"channel_message_send\":{\"channel_id\":\"2...a\",\"content\":\"{\\\"x\\\":\\\"}\\\"}\"}}\n");
+        assertEquals("}{\"", envelope.getCid());
+    }
+
+    @Test
     void emptyEnvelopeIsMissingPayload() {
         InvalidEnvelopeException e = assertThrows(InvalidEnvelopeException.class, () -> EnvelopeCodec.decodeJson("{\"cid\":\"3\"}"));
         assertEquals("3", e.cid());

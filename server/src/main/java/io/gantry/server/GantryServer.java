@@ -1,5 +1,10 @@
 package io.gantry.server;
 
+import com.google.protobuf.util.Timestamps;
+import com.heroiclabs.nakama.api.Notification;
+import io.gantry.core.channel.ChannelService;
+import io.gantry.core.channel.ChannelSettings;
+import io.gantry.core.notification.NotificationDelivery;
 import io.gantry.core.router.HeartbeatHandlers;
 import io.gantry.core.router.Router;
 import io.gantry.core.session.SessionRegistry;
@@ -11,6 +16,7 @@ import io.gantry.transport.EdgeSettings;
 import io.gantry.transport.HttpEdge;
 import io.gantry.transport.auth.TokenService;
 import io.gantry.transport.http.AccountApi;
+import io.gantry.transport.http.ChannelApi;
 import io.gantry.transport.http.ApiRoutes;
 import io.gantry.transport.http.Authenticator;
 import org.slf4j.Logger;
@@ -18,7 +24,15 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One running Gantry: the store, the router, and the network edge, wired by hand. Start it with
@@ -41,14 +55,31 @@ public final class GantryServer implements AutoCloseable {
     private final SessionRegistry sessions;
     private final HttpEdge edge;
     private final int port;
+    /** Nakama's notification code for "a user wants to chat" (a DM was opened). */
+    static final int NOTIFICATION_DM_REQUEST = -1;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Store reads the router needs (does this user exist?) run here, never on the router thread. */
+    private final ExecutorService readers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(4096), runnable -> {
+                Thread thread = new Thread(runnable, "gantry-store-reader");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gantry-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
     private boolean closed;
 
     private GantryServer(Config config) throws InterruptedException {
         this.config = config;
         Path dataDir = dataDir(config);
         this.store = RocksStore.open(dataDir, new StoreOptions(
-                config.get(ConfigKeys.PERSISTENCE_SYNC_WRITES), config.get(ConfigKeys.PERSISTENCE_BCRYPT_COST)));
+                config.get(ConfigKeys.PERSISTENCE_SYNC_WRITES), config.get(ConfigKeys.PERSISTENCE_BCRYPT_COST))
+                .withCursorKey(derivedKey("gantry history cursors", config.get(ConfigKeys.SESSION_ENCRYPTION_KEY)))
+                .withDedupWindowMs(Math.max(1, config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC)) * 1000L));
         try {
             TokenService tokens = new TokenService(
                     config.get(ConfigKeys.SESSION_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_TOKEN_EXPIRY_SEC),
@@ -57,15 +88,35 @@ public final class GantryServer implements AutoCloseable {
             this.sessions = new SessionRegistry();
             this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE));
             HeartbeatHandlers.register(router);
+            NotificationDelivery notifications = new NotificationDelivery(router);
+            new ChannelService(router, store.history(), store.writer(), store.accounts(), readers,
+                    (from, toUserId) -> notifications.deliver(toUserId, List.of(Notification.newBuilder()
+                            .setId(UUID.randomUUID().toString())
+                            .setSubject(from.username() + " wants to chat")
+                            .setContent("{}")
+                            .setCode(NOTIFICATION_DM_REQUEST)
+                            .setSenderId(from.userId())
+                            .setCreateTime(Timestamps.fromMillis(System.currentTimeMillis()))
+                            .setPersistent(false)
+                            .build())),
+                    new ChannelSettings(config.get(ConfigKeys.SOCKET_MAX_MESSAGE_SIZE_BYTES),
+                            config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC) * 1000L, 200_000),
+                    Clock.systemUTC());
             router.start();
 
             ApiRoutes routes = new ApiRoutes();
-            new AccountApi(store.accounts(), tokens, sessions).register(routes);
+            new AccountApi(store.accounts(), tokens, sessions,
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC)).register(routes);
+            new ChannelApi(store.history()).register(routes);
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
                     config.get(ConfigKeys.RUNTIME_HTTP_KEY), tokens, store.accounts());
             this.edge = new HttpEdge(edgeSettings(config), routes, authenticator, sessions, router);
             this.port = edge.start();
+            // Logged-out tokens only need remembering until they expire.
+            housekeeping.scheduleWithFixedDelay(this::purgeRevocations, 5, 5, TimeUnit.MINUTES);
         } catch (RuntimeException | InterruptedException e) {
+            housekeeping.shutdownNow();
+            readers.shutdownNow();
             store.close();
             throw e;
         }
@@ -74,6 +125,17 @@ public final class GantryServer implements AutoCloseable {
     /** Opens the store, starts the router and binds the port. */
     public static GantryServer start(Config config) throws InterruptedException {
         return new GantryServer(config);
+    }
+
+    /** A key for one purpose derived from a configured secret, so cursors survive restarts without a setting of their own. */
+    static byte[] derivedKey(String purpose, String secret) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     static Path dataDir(Config config) {
@@ -93,6 +155,14 @@ public final class GantryServer implements AutoCloseable {
                 config.get(ConfigKeys.SOCKET_PONG_WAIT_MS),
                 config.get(ConfigKeys.SOCKET_IDLE_TIMEOUT_MS),
                 0, 8, 1024);
+    }
+
+    private void purgeRevocations() {
+        try {
+            store.accounts().purgeExpiredRevocations();
+        } catch (RuntimeException e) {
+            LOG.warn("purging expired token revocations failed", e);
+        }
     }
 
     /** The port REST and the socket listen on. */
@@ -127,12 +197,14 @@ public final class GantryServer implements AutoCloseable {
             return;
         }
         closed = true;
+        housekeeping.shutdownNow();
         try {
             edge.close();
         } catch (RuntimeException e) {
             LOG.warn("closing the network edge failed", e);
         }
         router.close();
+        readers.shutdown();
         store.close();
         stopped.countDown();
         LOG.info("Gantry stopped");

@@ -76,6 +76,6 @@ class ConfigDefaultsTest {
         assertEquals(7400, local.get(ConfigKeys.SOCKET_PORT));
         assertEquals(Config.Source.CODE, local.source(ConfigKeys.SOCKET_PORT));
         assertEquals(7350, defaults.get(ConfigKeys.SOCKET_PORT)); // unchanged
-        assertThrows(ConfigException.class, () -> defaults.with(ConfigKeys.SOCKET_PORT, 0));
+        assertThrows(ConfigException.class, () -> defaults.with(ConfigKeys.SOCKET_PORT, -1));
     }
 }

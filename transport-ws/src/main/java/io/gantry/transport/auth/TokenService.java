@@ -80,6 +80,23 @@ public final class TokenService {
         public Claims {
             vars = vars == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(vars));
         }
+
+        /**
+         * When the token pair was issued, in milliseconds: token ids are time-ordered UUIDs (version
+         * 7) carrying it, which lets "log out everywhere" revoke by issue time. Other ids fall back
+         * to {@code iat}.
+         */
+        public long issuedAtMs() {
+            try {
+                UUID id = UUID.fromString(tokenId);
+                if (id.version() == 7) {
+                    return id.getMostSignificantBits() >>> 16;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // not a UUID: fall back to iat
+            }
+            return issuedAt * 1000L;
+        }
     }
 
     /**
@@ -132,13 +149,39 @@ public final class TokenService {
     public Issued issue(String userId, String username, Map<String, String> vars) {
         Objects.requireNonNull(userId, "userId");
         Map<String, String> safeVars = vars == null ? Map.of() : vars;
-        String tokenId = UUID.randomUUID().toString();
-        long now = clock.instant().getEpochSecond();
+        long nowMs = clock.millis();
+        String tokenId = timeOrderedId(nowMs).toString();
+        long now = Math.floorDiv(nowMs, 1000L);
         long expiresAt = now + sessionExpirySec;
         long refreshExpiresAt = now + refreshExpirySec;
         String token = sign(sessionSigner, claimsJson(tokenId, userId, username, safeVars, expiresAt, now));
         String refresh = sign(refreshSigner, claimsJson(tokenId, userId, username, safeVars, refreshExpiresAt, now));
         return new Issued(token, refresh, tokenId, expiresAt, refreshExpiresAt);
+    }
+
+    /**
+     * A new session token (with a new token id) for a verified refresh token, which comes back
+     * unchanged, as Nakama answers a refresh. A logout names both tokens to end both.
+     *
+     * @param vars session variables for the new token; null or empty keeps the refresh token's
+     */
+    public Issued refresh(Claims refreshClaims, String refreshToken, Map<String, String> vars) {
+        Map<String, String> safeVars = vars == null || vars.isEmpty() ? refreshClaims.vars() : vars;
+        long nowMs = clock.millis();
+        long now = Math.floorDiv(nowMs, 1000L);
+        long expiresAt = now + sessionExpirySec;
+        String tokenId = timeOrderedId(nowMs).toString();
+        String token = sign(sessionSigner, claimsJson(tokenId, refreshClaims.userId(),
+                refreshClaims.username(), safeVars, expiresAt, now));
+        return new Issued(token, refreshToken, tokenId, expiresAt, refreshClaims.expiresAt());
+    }
+
+    /** A version 7 UUID: 48 bits of milliseconds, then random bits. */
+    static UUID timeOrderedId(long epochMs) {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (epochMs << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
     }
 
     /** The claims of a valid, unexpired session token; empty for anything else. */

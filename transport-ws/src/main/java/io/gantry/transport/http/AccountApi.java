@@ -37,11 +37,17 @@ public final class AccountApi {
     private final AccountStore accounts;
     private final TokenService tokens;
     private final SessionRegistry sessions;
+    private final long refreshLifetimeSec;
 
-    public AccountApi(AccountStore accounts, TokenService tokens, SessionRegistry sessions) {
+    /**
+     * @param refreshLifetimeSec how long refresh tokens live: how long a "log out everywhere" must
+     *                           be remembered
+     */
+    public AccountApi(AccountStore accounts, TokenService tokens, SessionRegistry sessions, long refreshLifetimeSec) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.sessions = sessions;
+        this.refreshLifetimeSec = refreshLifetimeSec;
     }
 
     public void register(ApiRoutes routes) {
@@ -126,7 +132,7 @@ public final class AccountApi {
         if (password.isEmpty()) {
             throw ApiException.badInput("Password is required.");
         }
-        if (password.length() < 8) {
+        if (utf8Length(password) < 8) {
             throw ApiException.badInput("Password must be at least 8 characters long.");
         }
         String username = username(request);
@@ -159,17 +165,29 @@ public final class AccountApi {
             throw ApiException.badInput("Refresh token is required.");
         }
         TokenService.Claims claims = tokens.verifyRefresh(refresh.getToken())
-                .filter(c -> !accounts.isTokenRevoked(c.tokenId()))
+                .filter(c -> !accounts.isTokenRevoked(c.tokenId(), c.userId(), c.issuedAtMs()))
                 .orElseThrow(() -> ApiException.unauthenticated("Refresh token invalid or expired."));
-        StoredAccount account = accounts.byId(claims.userId())
-                .orElseThrow(() -> ApiException.unauthenticated("User account not found."));
-        Map<String, String> vars = refresh.getVarsCount() > 0 ? refresh.getVarsMap() : claims.vars();
-        return session(account, false, vars);
+        if (accounts.byId(claims.userId()).isEmpty()) {
+            throw ApiException.unauthenticated("User account not found.");
+        }
+        // As Nakama: the same refresh token comes back, with a new session token of the same id.
+        TokenService.Issued issued = tokens.refresh(claims, refresh.getToken(), refresh.getVarsMap());
+        return ApiResponse.ok(Session.newBuilder()
+                .setCreated(false)
+                .setToken(issued.token())
+                .setRefreshToken(issued.refreshToken())
+                .build());
     }
 
     ApiResponse logout(ApiRequest request) throws ApiException {
         SessionLogoutRequest logout = request.bodyAs(SessionLogoutRequest.newBuilder()).build();
         TokenService.Claims caller = request.caller();
+        if (logout.getToken().isEmpty() && logout.getRefreshToken().isEmpty()) {
+            // As Nakama: a logout naming no token ends every session of the user.
+            accounts.revokeAllTokens(caller.userId(), System.currentTimeMillis(),
+                    System.currentTimeMillis() / 1000L + refreshLifetimeSec);
+            return ApiResponse.empty();
+        }
         accounts.revokeToken(caller.tokenId(), caller.expiresAt());
         if (!logout.getToken().isEmpty()) {
             tokens.verifySession(logout.getToken())

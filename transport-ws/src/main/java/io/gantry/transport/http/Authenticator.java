@@ -74,7 +74,12 @@ public final class Authenticator {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
-        return tokens.verifySession(token).filter(claims -> !accounts.isTokenRevoked(claims.tokenId()));
+        return tokens.verifySession(token).filter(claims -> !isRevoked(claims));
+    }
+
+    /** Whether a verified token was logged out, by itself or by a logout of all its user's sessions. */
+    public boolean isRevoked(TokenService.Claims claims) {
+        return accounts.isTokenRevoked(claims.tokenId(), claims.userId(), claims.issuedAtMs());
     }
 
     /** Whether a request carries the right HTTP key. */

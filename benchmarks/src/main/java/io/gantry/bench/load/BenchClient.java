@@ -1,0 +1,230 @@
+package io.gantry.bench.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import org.HdrHistogram.Histogram;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * The generator's sockets: a small Netty event loop group (epoll when available) carrying every
+ * virtual user's WebSocket, many per loop. Opens sockets with a bound on handshakes in progress,
+ * binding local addresses round-robin from {@code --source-addresses}.
+ */
+final class BenchClient implements AutoCloseable {
+    final EventLoopGroup group;
+    final boolean epoll;
+    final Stats stats;
+    final Wire wire;
+    final long[] loopThreadIds;
+    private final Class<? extends SocketChannel> channelClass;
+    private final InetSocketAddress remote;
+    private final InetAddress[] sources;
+    private final String hostHeader;
+    private final int maxFrame;
+    /** Time from connect() to the end of the WebSocket handshake, in microseconds. */
+    final Histogram connectLatency = Stats.newHistogram();
+
+    BenchClient(String host, int port, int threads, String transport, List<String> sourceAddresses, Wire wire)
+            throws UnknownHostException, InterruptedException {
+        boolean useEpoll = switch (transport) {
+            case "epoll" -> {
+                Epoll.ensureAvailability();
+                yield true;
+            }
+            case "nio" -> false;
+            default -> Epoll.isAvailable();
+        };
+        this.epoll = useEpoll;
+        DefaultThreadFactory tf = new DefaultThreadFactory("bench-loop", true);
+        this.group = useEpoll ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
+        this.channelClass = useEpoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.remote = new InetSocketAddress(InetAddress.getByName(host), port);
+        this.sources = new InetAddress[sourceAddresses == null ? 0 : sourceAddresses.size()];
+        for (int i = 0; i < sources.length; i++) {
+            sources[i] = InetAddress.getByName(sourceAddresses.get(i).trim());
+        }
+        this.hostHeader = Auth.hostForUri(host) + ":" + port;
+        this.wire = wire;
+        this.maxFrame = 4 << 20;
+        this.stats = new Stats(group);
+        int n = 0;
+        for (EventExecutor ignored : group) {
+            n++;
+        }
+        this.loopThreadIds = new long[n];
+        int i = 0;
+        for (EventExecutor e : group) {
+            try {
+                loopThreadIds[i++] = e.submit(() -> Thread.currentThread().getId()).get();
+            } catch (java.util.concurrent.ExecutionException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+
+    String transportName() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    /**
+     * Opens the sockets of the users that have a token, at most {@code concurrency} handshakes in
+     * progress; returns how many failed. Failures are recorded in the stats by kind.
+     */
+    int connect(List<VirtualUser> users, String query, int concurrency, long timeoutMs, IntConsumer progress)
+            throws InterruptedException {
+        Semaphore permits = new Semaphore(concurrency);
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        int next = 0;
+        for (VirtualUser u : users) {
+            u.bind(wire, stats);
+            if (u.token == null || u.channel != null) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                stats.error("connect: timeout", "sockets not all open after " + timeoutMs + " ms");
+                break;
+            }
+            InetAddress src = sources.length == 0 ? null : sources[next++ % sources.length];
+            open(u, query, src).whenComplete((v, err) -> {
+                if (err != null) {
+                    failed.incrementAndGet();
+                    Throwable c = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+                    if (c instanceof VirtualUser.HandshakeFailure h) {
+                        stats.error(h.kind, h.getMessage());
+                    } else {
+                        Throwable r = Auth.rootCause(c);
+                        stats.error("connect: " + r.getClass().getSimpleName(), r.getMessage());
+                    }
+                } else {
+                    long us = (System.nanoTime() - u.connectStartNs) / 1000;
+                    synchronized (connectLatency) {
+                        connectLatency.recordValue(Math.min(us, LoopStats.HIGHEST_US));
+                    }
+                }
+                permits.release();
+                int d = done.incrementAndGet();
+                if (progress != null) {
+                    progress.accept(d);
+                }
+            });
+        }
+        long left = deadline - System.nanoTime();
+        if (!permits.tryAcquire(concurrency, Math.max(0, left), TimeUnit.NANOSECONDS)) {
+            stats.error("connect: timeout", "handshakes still in progress after " + timeoutMs + " ms");
+        } else {
+            permits.release(concurrency);
+        }
+        int notOpen = 0;
+        for (VirtualUser u : users) {
+            if (!u.connected()) {
+                notOpen++;
+            }
+        }
+        return notOpen;
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> open(VirtualUser u, String query, InetAddress src) {
+        URI uri = URI.create("ws://" + hostHeader + "/ws?token=" + u.token + "&format=" + wire.format()
+                + (query == null || query.isEmpty() ? "" : "&" + query));
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .version(WebSocketVersion.V13)
+                .customHeaders(new DefaultHttpHeaders())
+                .maxFramePayloadLength(maxFrame)
+                .handleCloseFrames(false)
+                .dropPongFrames(true)
+                .handshakeTimeoutMillis(30_000)
+                .absoluteUpgradeUrl(false)
+                .generateOriginHeader(false)
+                .build();
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast("http", new HttpClientCodec());
+                        p.addLast("http-agg", new HttpObjectAggregator(64 * 1024));
+                        p.addLast("ws", new WebSocketClientProtocolHandler(config));
+                        p.addLast("ws-agg", new WebSocketFrameAggregator(maxFrame));
+                        p.addLast("user", u);
+                    }
+                });
+        if (epoll && src != null) {
+            // let the kernel pick the port at connect(), per (source, destination): more sockets per address
+            b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+        u.connectStartNs = System.nanoTime();
+        ChannelFuture cf = src == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(src, 0));
+        Channel ch = cf.channel();
+        u.channel = ch;
+        cf.addListener(f -> {
+            if (f.isSuccess()) {
+                u.loopStats = stats.of(ch.eventLoop());
+            } else {
+                u.handshake.completeExceptionally(f.cause());
+            }
+        });
+        return u.handshake;
+    }
+
+    /** Sends a close frame on every open socket and waits (briefly) for them to close. */
+    void closeAll(List<VirtualUser> users, long waitMs) {
+        for (VirtualUser u : users) {
+            u.close();
+        }
+        long deadline = System.currentTimeMillis() + waitMs;
+        for (VirtualUser u : users) {
+            Channel c = u.channel;
+            long left = deadline - System.currentTimeMillis();
+            if (c != null && left > 0) {
+                c.closeFuture().awaitUninterruptibly(left);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,167 @@
+package io.gantry.bench.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The end-of-run summary: printed as text, and as JSON with {@code --json}. */
+final class Report {
+    final Map<String, Object> root = new LinkedHashMap<>();
+    private final List<String> lines = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final String title;
+    private Meter.Result plotted;
+
+    Report(String scenario, String shape, CommonOptions o, BenchClient c, Map<String, Object> params) {
+        this.title = "gantry-bench " + scenario + ": " + shape;
+        root.put("scenario", scenario);
+        root.put("shape", shape);
+        root.put("target", o.host + ":" + o.port);
+        root.put("format", o.format);
+        root.put("parameters", params);
+        Map<String, Object> gen = new LinkedHashMap<>();
+        gen.put("event_loops", c.loopThreadIds.length);
+        gen.put("transport", c.transportName());
+        gen.put("source_addresses", o.sourceAddresses == null ? List.of() : o.sourceAddresses);
+        root.put("generator", gen);
+        root.put("started_at", java.time.Instant.now().toString());
+    }
+
+    void line(String label, String value) {
+        lines.add(String.format("%-16s %s", label, value));
+    }
+
+    void note(String s) {
+        notes.add(s);
+    }
+
+    void put(String key, Object value) {
+        root.put(key, value);
+    }
+
+    /** The common figures of a rated phase. {@code fanoutText} explains the expected count. */
+    void measured(Meter.Result r, String serverPid, long expectedIntervalUs, String fanoutText) {
+        plotted = r;
+        root.put("duration_s", LatencySummary.round3(r.measuredSec()));
+        root.put("sent", r.sent());
+        root.put("sent_per_s", LatencySummary.round3(r.sentPerSec()));
+        root.put("expected", r.expected());
+        root.put("delivered", r.delivered());
+        root.put("delivered_per_s", LatencySummary.round3(r.deliveredPerSec()));
+        root.put("lost", r.lost());
+        root.put("extra", r.extra());
+        root.put("late", r.late());
+        root.put("latency_ms", r.latency().toMap());
+        root.put("latency_expected_interval_ms", expectedIntervalUs / 1000.0);
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("pid", serverPid);
+        server.put("cpu_percent", r.serverCpuPercent() < 0 ? null : LatencySummary.round3(r.serverCpuPercent()));
+        server.put("cpu_us_per_delivered", r.serverCpuUsPerDelivered() < 0 ? null : LatencySummary.round3(r.serverCpuUsPerDelivered()));
+        root.put("server", server);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> gen = (Map<String, Object>) root.get("generator");
+        gen.put("process_cpu_percent", r.generatorCpuPercent() < 0 ? null : LatencySummary.round3(r.generatorCpuPercent()));
+        gen.put("busiest_loop_cpu_percent", r.generatorLoopCpuPercent() < 0 ? null : LatencySummary.round3(r.generatorLoopCpuPercent()));
+        List<Object> tl = new ArrayList<>();
+        for (Meter.Point p : r.timeline()) {
+            tl.add(p.toMap());
+        }
+        root.put("timeline", tl);
+
+        line("measured", String.format("%.1f s", r.measuredSec()));
+        line("sent", String.format("%,d (%,.1f/s)", r.sent(), r.sentPerSec()));
+        line("delivered", String.format("%,d of %,d expected (%,.1f/s)%s", r.delivered(), r.expected(), r.deliveredPerSec(),
+                fanoutText == null ? "" : "  [" + fanoutText + "]"));
+        double lostPct = r.expected() == 0 ? 0 : 100.0 * r.lost() / r.expected();
+        line("lost", String.format("%,d (%.3f %%)%s%s", r.lost(), lostPct,
+                r.late() > 0 ? String.format(", %,d more arrived after the drain deadline", r.late()) : "",
+                r.extra() > 0 ? String.format(", %,d more deliveries than expected", r.extra()) : ""));
+        line("latency", r.latency().line());
+        if (expectedIntervalUs > 0) {
+            line("", String.format("(HdrHistogram, corrected for coordinated omission at an expected interval of %s ms)",
+                    LatencySummary.fmt(expectedIntervalUs / 1000.0)));
+        }
+        serverLine(r.serverCpuPercent(), r.serverCpuUsPerDelivered(), serverPid);
+        generatorLine(r.generatorLoopCpuPercent(), r.generatorCpuPercent(), gen);
+    }
+
+    void serverLine(double cpuPercent, double usPerMsg, String serverPid) {
+        if (serverPid == null) {
+            line("server cpu", "(give --server-pid PID to measure)");
+        } else if (cpuPercent < 0) {
+            line("server cpu", "could not read /proc/" + serverPid + "/stat");
+        } else {
+            line("server cpu", String.format("%.1f %% of one core%s  (pid %s)", cpuPercent,
+                    usPerMsg < 0 ? "" : String.format(", %.2f CPU-µs per delivered message", usPerMsg), serverPid));
+        }
+    }
+
+    void generatorLine(double loopPct, double processPct, Map<String, Object> gen) {
+        line("generator", String.format("%s event loop(s) on %s; busiest loop %.0f %% of a core, process %.0f %%",
+                gen.get("event_loops"), gen.get("transport"), loopPct, processPct));
+        if (loopPct >= 85) {
+            note(String.format("the generator's busiest event loop used %.0f %% of a core: this result is probably "
+                    + "the generator's limit, not the server's (compare with ./scripts/bench self-test; add --threads "
+                    + "or another machine)", loopPct));
+        }
+    }
+
+    void errors(Stats stats) {
+        Map<String, Object[]> errs = stats.errors();
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Map.Entry<String, Object[]> e : errs.entrySet()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("count", e.getValue()[0]);
+            v.put("example", e.getValue()[1]);
+            m.put(e.getKey(), v);
+        }
+        root.put("errors", m);
+        if (errs.isEmpty()) {
+            line("errors", "none");
+        } else {
+            boolean first = true;
+            for (Map.Entry<String, Object[]> e : errs.entrySet()) {
+                String ex = e.getValue()[1] == null ? "" : "  e.g. " + abbreviate(String.valueOf(e.getValue()[1]), 100);
+                line(first ? "errors" : "", String.format("%,d × %s%s", (Long) e.getValue()[0], e.getKey(), ex));
+                first = false;
+            }
+        }
+    }
+
+    private static String abbreviate(String s, int n) {
+        s = s.replace('\n', ' ');
+        return s.length() <= n ? s : s.substring(0, n) + "…";
+    }
+
+    void print(PrintStream out) {
+        root.put("notes", notes);
+        out.println();
+        out.println("== " + title + " ==");
+        for (String l : lines) {
+            out.println(l);
+        }
+        for (String n : notes) {
+            out.println("NOTE: " + n);
+        }
+        out.flush();
+    }
+
+    void write(CommonOptions o, PrintStream out) throws IOException {
+        root.put("notes", notes);
+        if (o.json != null) {
+            Files.writeString(Path.of(o.json), Json.write(root));
+            out.println("summary written to " + o.json);
+        }
+        if (o.plot != null) {
+            List<Meter.Point> pts = plotted == null ? List.of() : plotted.timeline();
+            Files.writeString(Path.of(o.plot), Plot.html(title, String.format("%s, %s, target %s:%d, %s",
+                    root.get("shape"), o.format, o.host, o.port, root.get("started_at")), pts));
+            out.println("plot written to " + o.plot);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.gantry.persistence;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Turns history positions into opaque, tamper-safe cursor strings and back.
+ *
+ * <p>Layout before base64url (no padding): version (1) | flags (1: bit 0 the listing was
+ * forward, bit 1 it is a "next" cursor) | create time µs (8) | message id (16) | channel id
+ * (UTF-8, the rest) | HMAC-SHA256 of all that, truncated to 16 bytes. The channel id is inside so
+ * a cursor of one channel cannot page another; the MAC so a client cannot forge a position (and
+ * so garbage is refused before it is parsed).
+ *
+ * <p>Threads: thread-safe; each thread keeps its own {@link Mac}.
+ */
+final class HistoryCursorCodec {
+
+    /**
+     * A decoded cursor: the listing it belongs to ({@code forward}, as the request had it) and
+     * whether it pages on in that direction ({@code next}) or back ({@code !next}), from strictly
+     * beyond the position ({@code createTimeUs}, {@code messageId}).
+     */
+    record Cursor(boolean forward, boolean next, long createTimeUs, UUID messageId) {
+
+        /** Whether the scan this cursor asks for walks keys upwards. */
+        boolean scansForward() {
+            return next == forward;
+        }
+    }
+
+    private static final byte VERSION = 1;
+    private static final int FORWARD = 1;
+    private static final int NEXT = 2;
+    private static final int HEADER_BYTES = 1 + 1 + 8 + 16;
+    private static final int MAC_BYTES = 16;
+    /** Longest string a cursor for a channel id of the maximum length can be; longer is garbage. */
+    private static final int MAX_CURSOR_CHARS =
+            (HEADER_BYTES + HistoryKeys.MAX_CHANNEL_ID_BYTES + MAC_BYTES + 2) / 3 * 4;
+
+    private final ThreadLocal<Mac> macs;
+
+    HistoryCursorCodec(byte[] key) {
+        SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
+        // Fail at open, not at the first listing, if the JVM cannot do HMAC-SHA256.
+        newMac(spec);
+        this.macs = ThreadLocal.withInitial(() -> newMac(spec));
+    }
+
+    private static Mac newMac(SecretKeySpec spec) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(spec);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    String encode(String channelId, Cursor cursor) {
+        byte[] channel = channelId.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + channel.length + MAC_BYTES)
+                .put(VERSION)
+                .put((byte) ((cursor.forward() ? FORWARD : 0) | (cursor.next() ? NEXT : 0)))
+                .putLong(cursor.createTimeUs())
+                .putLong(cursor.messageId().getMostSignificantBits())
+                .putLong(cursor.messageId().getLeastSignificantBits())
+                .put(channel);
+        byte[] bytes = buf.array();
+        int bodyLength = bytes.length - MAC_BYTES;
+        System.arraycopy(mac(bytes, bodyLength), 0, bytes, bodyLength, MAC_BYTES);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * The cursor {@code text} stands for, if this codec made it for {@code channelId}.
+     *
+     * @throws InvalidCursorException for anything else; never another exception
+     */
+    Cursor decode(String channelId, String text) throws InvalidCursorException {
+        if (text.length() > MAX_CURSOR_CHARS) {
+            throw new InvalidCursorException();
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCursorException();
+        }
+        if (bytes.length < HEADER_BYTES + MAC_BYTES) {
+            throw new InvalidCursorException();
+        }
+        int bodyLength = bytes.length - MAC_BYTES;
+        byte[] expected = mac(bytes, bodyLength);
+        // Constant time: a forger learns nothing from how long the comparison took.
+        if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, bodyLength, bytes.length))) {
+            throw new InvalidCursorException();
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes, 0, bodyLength);
+        byte version = buf.get();
+        int flags = buf.get();
+        if (version != VERSION || (flags & ~(FORWARD | NEXT)) != 0) {
+            throw new InvalidCursorException();
+        }
+        long createTimeUs = buf.getLong();
+        UUID messageId = new UUID(buf.getLong(), buf.getLong());
+        byte[] channel = channelId.getBytes(StandardCharsets.UTF_8);
+        if (!Arrays.equals(bytes, HEADER_BYTES, bodyLength, channel, 0, channel.length)) {
+            throw new InvalidCursorException();
+        }
+        return new Cursor((flags & FORWARD) != 0, (flags & NEXT) != 0, createTimeUs, messageId);
+    }
+
+    private byte[] mac(byte[] bytes, int length) {
+        Mac mac = macs.get();
+        mac.update(bytes, 0, length);
+        return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
+    }
+}

@@ -1,0 +1,589 @@
+package io.gantry.core.channel;
+
+import com.google.gson.JsonParser;
+import com.heroiclabs.nakama.rtapi.Channel;
+import com.heroiclabs.nakama.rtapi.ChannelJoin;
+import com.heroiclabs.nakama.rtapi.ChannelLeave;
+import com.heroiclabs.nakama.rtapi.ChannelMessageAck;
+import com.heroiclabs.nakama.rtapi.ChannelMessageRemove;
+import com.heroiclabs.nakama.rtapi.ChannelMessageSend;
+import com.heroiclabs.nakama.rtapi.ChannelMessageUpdate;
+import com.heroiclabs.nakama.rtapi.ChannelPresenceEvent;
+import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Error;
+import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.core.router.Replies;
+import io.gantry.core.router.Router;
+import io.gantry.core.session.Outbound;
+import io.gantry.core.session.Session;
+import io.gantry.core.tracker.Presence;
+import io.gantry.core.tracker.PresenceTracker;
+import io.gantry.core.tracker.Stream;
+import io.gantry.core.tracker.StreamMembers;
+import io.gantry.persistence.AccountStore;
+import io.gantry.persistence.DedupEntry;
+import io.gantry.persistence.GroupCommitWriter;
+import io.gantry.persistence.HistoryStore;
+import io.gantry.persistence.WriteOp;
+import io.gantry.persistence.WriteResult;
+import io.gantry.proto.storage.StoredChannelMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Chat channels: rooms, direct messages (and, later, groups) as streams of the presence tracker.
+ * Runs on the router thread; store work happens elsewhere and comes back as router tasks:
+ * persistent messages go through the {@link GroupCommitWriter}, whose callback (after the WAL is
+ * synced) broadcasts the message and acknowledges it; lookups (does this DM user exist?) run on
+ * a reader executor.
+ *
+ * <p>Retry-safe sends: a {@code channel_message_send} carrying Gantry's optional
+ * {@code client_message_id} is remembered per sender for the dedup window; a resend with the
+ * same id is acknowledged again with the original message and neither stored nor broadcast twice.
+ * The ids of persistent messages are stored with them, so the window survives a restart.
+ */
+public final class ChannelService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelService.class);
+
+    /** Told when a user opens a direct message with another who is not in it. */
+    @FunctionalInterface
+    public interface DirectMessageNotifier {
+        void directMessageRequested(Session from, String toUserId);
+    }
+
+    private final Router router;
+    private final PresenceTracker tracker;
+    private final HistoryStore history;
+    private final GroupCommitWriter writer;
+    private final AccountStore accounts;
+    private final Executor readers;
+    private final DirectMessageNotifier notifier;
+    private final ChannelSettings settings;
+    private final Clock clock;
+
+    /** Router thread: client message ids seen within the window, by sender and id. */
+    private final Map<String, SentMessage> sent = new HashMap<>();
+    private final ArrayDeque<SentMessage> sentByAge = new ArrayDeque<>();
+    private long lastMicros;
+
+    /** What became of a send that carried a client message id. Router thread. */
+    private static final class SentMessage {
+        final String key;
+        final long expiresAtMs;
+        String messageId;
+        /** The ack without cid, once the message was delivered; null while it is being stored. */
+        ChannelMessageAck ack;
+        /** Resends that arrived while the original was being stored: answered when it is. */
+        List<Waiter> waiters;
+        /** Remembered from before a restart: the ack must be rebuilt from history. */
+        boolean restored;
+
+        SentMessage(String key, long expiresAtMs) {
+            this.key = key;
+            this.expiresAtMs = expiresAtMs;
+        }
+    }
+
+    private record Waiter(Session session, String cid) {
+    }
+
+    public ChannelService(Router router, HistoryStore history, GroupCommitWriter writer, AccountStore accounts,
+                          Executor readers, DirectMessageNotifier notifier, ChannelSettings settings, Clock clock) {
+        this.router = router;
+        this.tracker = router.tracker();
+        this.history = history;
+        this.writer = writer;
+        this.accounts = accounts;
+        this.readers = readers;
+        this.notifier = notifier;
+        this.settings = settings;
+        this.clock = clock;
+        router.register(Envelope.MessageCase.CHANNEL_JOIN, this::onJoin)
+                .register(Envelope.MessageCase.CHANNEL_LEAVE, this::onLeave)
+                .register(Envelope.MessageCase.CHANNEL_MESSAGE_SEND, this::onSend)
+                .register(Envelope.MessageCase.CHANNEL_MESSAGE_UPDATE, this::onUpdate)
+                .register(Envelope.MessageCase.CHANNEL_MESSAGE_REMOVE, this::onRemove);
+        tracker.listen(Stream.MODE_CHANNEL, this::onDisconnectLeave);
+        tracker.listen(Stream.MODE_GROUP, this::onDisconnectLeave);
+        tracker.listen(Stream.MODE_DM, this::onDisconnectLeave);
+        warmDedup();
+    }
+
+    // ---- join / leave --------------------------------------------------------------------
+
+    private void onJoin(Session session, Envelope request) {
+        ChannelJoin join = request.getChannelJoin();
+        boolean persistence = !join.hasPersistence() || join.getPersistence().getValue();
+        boolean hidden = join.hasHidden() && join.getHidden().getValue();
+        String target = join.getTarget();
+        switch (join.getType()) {
+            case ChannelId.ROOM -> {
+                try {
+                    completeJoin(session, request.getCid(), ChannelId.room(target), persistence, hidden);
+                } catch (ChannelId.InvalidChannelException e) {
+                    session.send(Replies.badInput(request, e.getMessage()));
+                }
+            }
+            case ChannelId.DIRECT_MESSAGE -> {
+                if (!ChannelId.isUuid(target)) {
+                    session.send(Replies.badInput(request, "Invalid direct message target: expected a user id, got '"
+                            + shorten(target) + "'."));
+                    return;
+                }
+                if (target.equals(session.userId())) {
+                    session.send(Replies.badInput(request, "Invalid direct message target: cannot message yourself."));
+                    return;
+                }
+                // Whether the user exists is a store read: ask off the router, finish the join on it.
+                String cid = request.getCid();
+                readAsync(session, cid, () -> {
+                    boolean exists = accounts.byId(target).isPresent();
+                    router.execute(() -> {
+                        if (!exists) {
+                            session.send(Replies.badInput(request, "Invalid direct message target: user " + target + " not found."));
+                        } else if (!session.isClosed()) {
+                            ChannelId channel = ChannelId.directMessage(session.userId(), target);
+                            completeJoin(session, cid, channel, persistence, hidden);
+                            StreamMembers members = tracker.members(channel.stream());
+                            if (!hasUser(members, target)) {
+                                notifier.directMessageRequested(session, target);
+                            }
+                        }
+                    });
+                });
+            }
+            case ChannelId.GROUP -> session.send(Replies.badInput(request,
+                    "Group channels are not available: this server has no groups yet."));
+            default -> session.send(Replies.badInput(request,
+                    "Invalid channel type " + join.getType() + ": expected 1 (room), 2 (direct message) or 3 (group)."));
+        }
+    }
+
+    private void completeJoin(Session session, String cid, ChannelId channel, boolean persistence, boolean hidden) {
+        UserPresence self = UserPresence.newBuilder()
+                .setUserId(session.userId())
+                .setSessionId(session.id())
+                .setUsername(session.username())
+                .setPersistence(persistence)
+                .build();
+        Presence presence = tracker.track(session, channel.stream(), self, hidden);
+        boolean joinedNow = tracker.isNew(presence);
+        StreamMembers members = tracker.members(channel.stream());
+        Channel.Builder reply = Channel.newBuilder()
+                .setId(channel.id())
+                .setSelf(presence.userPresence())
+                .setRoomName(channel.roomName())
+                .setGroupId(channel.groupId())
+                .setUserIdOne(channel.userIdOne())
+                .setUserIdTwo(channel.userIdTwo());
+        for (Presence member : members.visiblePresences()) {
+            reply.addPresences(member.userPresence());
+        }
+        session.send(Envelope.newBuilder().setCid(cid).setChannel(reply).build());
+        if (joinedNow && !presence.hidden()) {
+            // Everyone, the joiner included, sees the join; the joiner after its reply.
+            broadcast(members, presenceEvent(channel, List.of(presence.userPresence()), List.of()));
+        }
+    }
+
+    private void onLeave(Session session, Envelope request) {
+        ChannelLeave leave = request.getChannelLeave();
+        ChannelId channel;
+        try {
+            channel = ChannelId.parse(leave.getChannelId());
+        } catch (ChannelId.InvalidChannelException e) {
+            session.send(Replies.badInput(request, e.getMessage()));
+            return;
+        }
+        Presence left = tracker.untrack(session, channel.stream());
+        if (left == null) {
+            session.send(Replies.badInput(request, "Not a member of channel " + channel.id() + "."));
+            return;
+        }
+        session.send(Envelope.newBuilder().setCid(request.getCid()).build());
+        announceLeave(channel, tracker.members(channel.stream()), left);
+    }
+
+    private void onDisconnectLeave(StreamMembers remaining, Presence left) {
+        announceLeave(ChannelId.of(remaining.stream()), remaining, left);
+    }
+
+    private void announceLeave(ChannelId channel, StreamMembers remaining, Presence left) {
+        if (left.hidden() || remaining == null || remaining.isEmpty()) {
+            return;
+        }
+        broadcast(remaining, presenceEvent(channel, List.of(), List.of(left.userPresence())));
+    }
+
+    private static Envelope presenceEvent(ChannelId channel, List<UserPresence> joins, List<UserPresence> leaves) {
+        return Envelope.newBuilder().setChannelPresenceEvent(ChannelPresenceEvent.newBuilder()
+                        .setChannelId(channel.id())
+                        .addAllJoins(joins)
+                        .addAllLeaves(leaves)
+                        .setRoomName(channel.roomName())
+                        .setGroupId(channel.groupId())
+                        .setUserIdOne(channel.userIdOne())
+                        .setUserIdTwo(channel.userIdTwo()))
+                .build();
+    }
+
+    // ---- messages ------------------------------------------------------------------------
+
+    private void onSend(Session session, Envelope request) {
+        ChannelMessageSend send = request.getChannelMessageSend();
+        ChannelId channel = memberChannel(session, request, send.getChannelId());
+        if (channel == null) {
+            return;
+        }
+        String contentError = contentError(send.getContent());
+        if (contentError != null) {
+            session.send(Replies.badInput(request, contentError));
+            return;
+        }
+        Presence sender = tracker.members(channel.stream()).get(session.id());
+        String clientId = send.getClientMessageId();
+        SentMessage dedup = null;
+        if (!clientId.isEmpty() && settings.dedupWindowMs() > 0) {
+            if (clientId.length() > 128) {
+                session.send(Replies.badInput(request, "client_message_id must be at most 128 characters."));
+                return;
+            }
+            expireDedup();
+            String key = session.userId() + '\u0000' + clientId;
+            SentMessage previous = sent.get(key);
+            if (previous != null) {
+                answerResend(previous, session, request.getCid());
+                return;
+            }
+            dedup = remember(key);
+        }
+        long now = nowMicros();
+        StoredChannelMessage message = StoredChannelMessage.newBuilder()
+                .setChannelId(channel.id())
+                .setMessageId(UUID.randomUUID().toString())
+                .setCode(ChannelMessages.CODE_CHAT)
+                .setSenderId(session.userId())
+                .setUsername(session.username())
+                .setContent(send.getContent())
+                .setCreateTimeUs(now)
+                .setUpdateTimeUs(now)
+                .setRoomName(channel.roomName())
+                .setGroupId(channel.groupId())
+                .setUserIdOne(channel.userIdOne())
+                .setUserIdTwo(channel.userIdTwo())
+                .setClientMessageId(clientId)
+                .build();
+        if (dedup != null) {
+            dedup.messageId = message.getMessageId();
+        }
+        String cid = request.getCid();
+        if (!sender.userPresence().getPersistence()) {
+            delivered(session, cid, channel, message, false, dedup);
+            return;
+        }
+        SentMessage pending = dedup;
+        boolean queued = writer.offer(new WriteOp.Append(message, settings.dedupWindowMs(), result ->
+                router.execute(() -> {
+                    if (result instanceof WriteResult.Ok) {
+                        delivered(session, cid, channel, message, true, pending);
+                    } else if (result instanceof WriteResult.Duplicate duplicate) {
+                        // A retry the writer recognised (e.g. both copies in one batch): the
+                        // original is stored and was delivered; acknowledge it again, nothing more.
+                        StoredChannelMessage original = message.toBuilder()
+                                .setMessageId(duplicate.original().messageId())
+                                .setCreateTimeUs(duplicate.original().createTimeUs())
+                                .setUpdateTimeUs(duplicate.original().createTimeUs())
+                                .build();
+                        ChannelMessageAck ack = ChannelMessages.ack(original, ChannelMessages.CODE_CHAT, true);
+                        session.send(Envelope.newBuilder().setCid(cid).setChannelMessageAck(ack).build());
+                        if (pending != null) {
+                            pending.ack = ack;
+                            answerWaiters(pending);
+                        }
+                    } else {
+                        failed(session, cid, pending, "Message could not be stored: " + describe(result));
+                    }
+                })));
+        if (!queued) {
+            failed(session, cid, dedup, "Server is busy storing messages; message not sent, retry later.");
+        }
+    }
+
+    /** Router thread: the message is durable (or needs no storage): everyone gets it, then the sender its ack. */
+    private void delivered(Session session, String cid, ChannelId channel, StoredChannelMessage message,
+                           boolean persistent, SentMessage dedup) {
+        StreamMembers members = tracker.members(channel.stream());
+        if (members != null) {
+            broadcast(members, Envelope.newBuilder()
+                    .setChannelMessage(ChannelMessages.toApi(message, ChannelMessages.CODE_CHAT, persistent)).build());
+        }
+        ChannelMessageAck ack = ChannelMessages.ack(message, ChannelMessages.CODE_CHAT, persistent);
+        session.send(Envelope.newBuilder().setCid(cid).setChannelMessageAck(ack).build());
+        if (dedup != null) {
+            dedup.ack = ack;
+            answerWaiters(dedup);
+        }
+    }
+
+    /** A send failed: tells the sender (when given) and any resends waiting for it. */
+    private void failed(Session session, String cid, SentMessage dedup, String message) {
+        if (session != null) {
+            session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, message));
+        }
+        if (dedup != null) {
+            // Nothing was stored: a retry must be free to try again.
+            sent.remove(dedup.key, dedup);
+            if (dedup.waiters != null) {
+                for (Waiter waiter : dedup.waiters) {
+                    waiter.session().send(Replies.error(waiter.cid(), Error.Code.RUNTIME_EXCEPTION, message));
+                }
+                dedup.waiters = null;
+            }
+        }
+    }
+
+    private void answerResend(SentMessage previous, Session session, String cid) {
+        if (previous.ack != null) {
+            session.send(Envelope.newBuilder().setCid(cid).setChannelMessageAck(previous.ack).build());
+            return;
+        }
+        if (previous.waiters == null) {
+            previous.waiters = new ArrayList<>(1);
+        }
+        previous.waiters.add(new Waiter(session, cid));
+        if (previous.restored && previous.waiters.size() == 1) {
+            // remembered from before a restart: the original is in history
+            String messageId = previous.messageId;
+            readAsync(session, cid, () -> {
+                var stored = history.get(messageId);
+                router.execute(() -> {
+                    if (stored.isPresent()) {
+                        previous.ack = ChannelMessages.ack(stored.get(), ChannelMessages.CODE_CHAT, true);
+                        previous.restored = false;
+                        answerWaiters(previous);
+                    } else {
+                        failed(null, null, previous, "The original message was removed from history.");
+                    }
+                });
+            });
+        }
+    }
+
+    private void answerWaiters(SentMessage dedup) {
+        if (dedup.waiters == null) {
+            return;
+        }
+        for (Waiter waiter : dedup.waiters) {
+            waiter.session().send(Envelope.newBuilder().setCid(waiter.cid()).setChannelMessageAck(dedup.ack).build());
+        }
+        dedup.waiters = null;
+    }
+
+    private void onUpdate(Session session, Envelope request) {
+        ChannelMessageUpdate update = request.getChannelMessageUpdate();
+        ChannelId channel = memberChannel(session, request, update.getChannelId());
+        if (channel == null) {
+            return;
+        }
+        if (!ChannelId.isUuid(update.getMessageId())) {
+            session.send(Replies.badInput(request, "Invalid message identifier '" + shorten(update.getMessageId()) + "'."));
+            return;
+        }
+        String contentError = contentError(update.getContent());
+        if (contentError != null) {
+            session.send(Replies.badInput(request, contentError));
+            return;
+        }
+        String cid = request.getCid();
+        boolean queued = writer.offer(new WriteOp.Update(channel.id(), update.getMessageId(), session.userId(),
+                update.getContent(), nowMicros(), result -> router.execute(() ->
+                changed(session, cid, channel, result, ChannelMessages.CODE_UPDATE, "update"))));
+        if (!queued) {
+            session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Server is busy storing messages; retry later."));
+        }
+    }
+
+    private void onRemove(Session session, Envelope request) {
+        ChannelMessageRemove remove = request.getChannelMessageRemove();
+        ChannelId channel = memberChannel(session, request, remove.getChannelId());
+        if (channel == null) {
+            return;
+        }
+        if (!ChannelId.isUuid(remove.getMessageId())) {
+            session.send(Replies.badInput(request, "Invalid message identifier '" + shorten(remove.getMessageId()) + "'."));
+            return;
+        }
+        String cid = request.getCid();
+        boolean queued = writer.offer(new WriteOp.Remove(channel.id(), remove.getMessageId(), session.userId(),
+                result -> router.execute(() ->
+                        changed(session, cid, channel, result, ChannelMessages.CODE_REMOVE, "remove"))));
+        if (!queued) {
+            session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Server is busy storing messages; retry later."));
+        }
+    }
+
+    /** Router thread: an update or removal was applied to history (or refused). */
+    private void changed(Session session, String cid, ChannelId channel, WriteResult result, int code, String verb) {
+        if (result instanceof WriteResult.Ok ok) {
+            StoredChannelMessage message = ok.message();
+            if (code == ChannelMessages.CODE_REMOVE) {
+                message = message.toBuilder().setContent("{}").build();
+            }
+            StreamMembers members = tracker.members(channel.stream());
+            if (members != null) {
+                broadcast(members, Envelope.newBuilder()
+                        .setChannelMessage(ChannelMessages.toApi(message, code, true)).build());
+            }
+            session.send(Envelope.newBuilder().setCid(cid)
+                    .setChannelMessageAck(ChannelMessages.ack(message, code, true)).build());
+        } else if (result instanceof WriteResult.NotFound) {
+            session.send(Replies.error(cid, Error.Code.BAD_INPUT,
+                    "Could not find message to " + verb + " in channel history."));
+        } else if (result instanceof WriteResult.NotOwner) {
+            session.send(Replies.error(cid, Error.Code.BAD_INPUT,
+                    "Cannot " + verb + " a message sent by another user."));
+        } else {
+            session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION,
+                    "Could not " + verb + " the message: " + describe(result)));
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    /** The channel of a request if the session is in it; otherwise answers the error and returns null. */
+    private ChannelId memberChannel(Session session, Envelope request, String channelId) {
+        ChannelId channel;
+        try {
+            channel = ChannelId.parse(channelId);
+        } catch (ChannelId.InvalidChannelException e) {
+            session.send(Replies.badInput(request, e.getMessage()));
+            return null;
+        }
+        if (!tracker.isMember(session, channel.stream())) {
+            session.send(Replies.badInput(request, "Must join channel " + channel.id() + " before sending to it."));
+            return null;
+        }
+        return channel;
+    }
+
+    private String contentError(String content) {
+        if (content.isEmpty()) {
+            return "Message content is required.";
+        }
+        if (content.length() * 3 > settings.maxContentBytes()
+                && content.getBytes(StandardCharsets.UTF_8).length > settings.maxContentBytes()) {
+            return "Message content is over the limit of " + settings.maxContentBytes() + " bytes.";
+        }
+        try {
+            if (!JsonParser.parseString(content).isJsonObject()) {
+                return "Message content must be a JSON object.";
+            }
+        } catch (RuntimeException e) {
+            return "Message content must be a JSON object.";
+        }
+        return null;
+    }
+
+    private static void broadcast(StreamMembers members, Envelope envelope) {
+        Outbound outbound = Outbound.of(envelope);
+        for (Session recipient : members.recipients()) {
+            recipient.send(outbound);
+        }
+    }
+
+    private static boolean hasUser(StreamMembers members, String userId) {
+        if (members == null) {
+            return false;
+        }
+        for (Presence presence : members.presences()) {
+            if (presence.userId().equals(userId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void readAsync(Session session, String cid, Runnable read) {
+        try {
+            readers.execute(() -> {
+                try {
+                    read.run();
+                } catch (RuntimeException e) {
+                    LOG.error("store read for {} failed", session, e);
+                    router.execute(() -> session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Store read failed.")));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Server is busy; retry later."));
+        }
+    }
+
+    /** Strictly increasing microsecond timestamps, so messages sent in one microsecond keep their order. */
+    private long nowMicros() {
+        long micros = clock.millis() * 1000L;
+        if (micros <= lastMicros) {
+            micros = lastMicros + 1;
+        }
+        lastMicros = micros;
+        return micros;
+    }
+
+    private SentMessage remember(String key) {
+        while (sent.size() >= settings.maxDedupEntries() && !sentByAge.isEmpty()) {
+            SentMessage oldest = sentByAge.pollFirst();
+            sent.remove(oldest.key, oldest);
+        }
+        SentMessage entry = new SentMessage(key, clock.millis() + settings.dedupWindowMs());
+        sent.put(key, entry);
+        sentByAge.addLast(entry);
+        return entry;
+    }
+
+    private void expireDedup() {
+        long now = clock.millis();
+        while (!sentByAge.isEmpty() && sentByAge.peekFirst().expiresAtMs <= now) {
+            SentMessage expired = sentByAge.pollFirst();
+            sent.remove(expired.key, expired); // a write still in flight keeps its own reference
+        }
+    }
+
+    /** Start-up: client message ids of persistent messages still inside their window. */
+    private void warmDedup() {
+        if (settings.dedupWindowMs() <= 0) {
+            return;
+        }
+        List<DedupEntry> recent = new ArrayList<>(history.loadRecentDedup(clock.millis()));
+        recent.sort(java.util.Comparator.comparingLong(DedupEntry::expiresAtMs));
+        for (DedupEntry entry : recent) {
+            String key = entry.senderId() + '\u0000' + entry.clientMessageId();
+            SentMessage warm = new SentMessage(key, entry.expiresAtMs());
+            warm.messageId = entry.messageId();
+            warm.restored = true;
+            sent.put(key, warm);
+            sentByAge.addLast(warm);
+        }
+        if (!recent.isEmpty()) {
+            LOG.info("Remembering {} client message ids from before the restart", recent.size());
+        }
+    }
+
+    private static String describe(WriteResult result) {
+        return result instanceof WriteResult.Failed failed ? failed.reason() : result.getClass().getSimpleName();
+    }
+
+    private static String shorten(String value) {
+        return value.length() > 64 ? value.substring(0, 64) + "…" : value;
+    }
+}

@@ -1,0 +1,58 @@
+package io.gantry.core.notification;
+
+import com.heroiclabs.nakama.api.Notification;
+import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Notifications;
+import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.core.router.Router;
+import io.gantry.core.router.SessionListener;
+import io.gantry.core.session.Outbound;
+import io.gantry.core.session.Session;
+import io.gantry.core.tracker.PresenceTracker;
+import io.gantry.core.tracker.Stream;
+import io.gantry.core.tracker.StreamMembers;
+
+import java.util.List;
+
+/**
+ * Realtime delivery of notifications: every session joins its user's notification stream
+ * (mode 0, subject = user id) when it connects, and a notification reaches every socket of the
+ * user at once. Router thread.
+ */
+public final class NotificationDelivery implements SessionListener {
+
+    private final PresenceTracker tracker;
+
+    public NotificationDelivery(Router router) {
+        this.tracker = router.tracker();
+        router.addSessionListener(this);
+    }
+
+    @Override
+    public void onConnect(Session session) {
+        UserPresence presence = UserPresence.newBuilder()
+                .setUserId(session.userId())
+                .setSessionId(session.id())
+                .setUsername(session.username())
+                .build();
+        tracker.track(session, Stream.of(Stream.MODE_NOTIFICATIONS, session.userId()), presence, true);
+    }
+
+    /** Sends notifications to every connected socket of a user; returns how many sockets got them. */
+    public int deliver(String userId, List<Notification> notifications) {
+        StreamMembers members = tracker.members(Stream.of(Stream.MODE_NOTIFICATIONS, userId));
+        if (members == null || notifications.isEmpty()) {
+            return 0;
+        }
+        Outbound outbound = Outbound.of(Envelope.newBuilder()
+                .setNotifications(Notifications.newBuilder().addAllNotifications(notifications))
+                .build());
+        int delivered = 0;
+        for (Session session : members.recipients()) {
+            if (session.send(outbound)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+}

@@ -1,0 +1,170 @@
+package io.gantry.server;
+
+import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Error;
+import com.heroiclabs.nakama.rtapi.Ping;
+import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.TestUser;
+import io.gantry.server.testing.WsClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * A frame that is not a valid client envelope gets one Error (with its cid when readable), then
+ * the socket is closed. Nobody else notices: a bystander's socket keeps working.
+ */
+class BadSocketInputTest {
+
+    private static final int UNRECOGNIZED_PAYLOAD = Error.Code.UNRECOGNIZED_PAYLOAD_VALUE; // 1
+    private static final int MISSING_PAYLOAD = Error.Code.MISSING_PAYLOAD_VALUE; // 2
+    private static final int POLICY_VIOLATION = 1008;
+    private static final int UNSUPPORTED_DATA = 1003;
+
+    static TestServer server;
+    static WsClient bystander;
+    static int bystanderCid;
+
+    @BeforeAll
+    static void start() throws InterruptedException {
+        server = TestServer.start();
+        bystander = server.connect(server.newUser());
+    }
+
+    @AfterAll
+    static void stop() {
+        bystander.close();
+        server.close();
+    }
+
+    @AfterEach
+    void bystanderIsUntouched() {
+        String cid = "b" + (++bystanderCid);
+        bystander.sendText("{\"cid\":\"" + cid + "\",\"ping\":{}}");
+        assertEquals("{\"cid\":\"" + cid + "\",\"pong\":{}}", bystander.next().text());
+        assertFalse(bystander.isClosed());
+        // the rejected session is gone from the registry; only the bystander is left
+        Rest.awaitSessions(server, 1);
+    }
+
+    /** Sends a text frame and asserts the error reply, then the close. */
+    private static void assertRejected(String text, int code, String cid, int closeCode) {
+        try (WsClient socket = server.connect(server.newUser())) {
+            socket.sendText(text);
+            WsClient.Frame frame = socket.next();
+            assertNotNull(frame.text(), "the error comes as a text frame on a JSON socket");
+            assertError(frame.envelope(), code, cid);
+            assertEquals(closeCode, socket.awaitClose());
+        }
+    }
+
+    private static void assertError(Envelope envelope, int code, String cid) {
+        assertEquals(Envelope.MessageCase.ERROR, envelope.getMessageCase(), envelope.toString());
+        assertEquals(code, envelope.getError().getCode(), envelope.toString());
+        assertEquals(cid, envelope.getCid(), envelope.toString());
+        assertFalse(envelope.getError().getMessage().isEmpty(), envelope.toString());
+    }
+
+    @Test
+    void notJson() {
+        assertRejected("hello", UNRECOGNIZED_PAYLOAD, "", POLICY_VIOLATION);
+    }
+
+    @Test
+    void unknownField() {
+        assertRejected("{\"cid\":\"5\",\"ping\":{},\"bogus\":1}", UNRECOGNIZED_PAYLOAD, "5", POLICY_VIOLATION);
+    }
+
+    @Test
+    void wronglyTypedField() {
+        assertRejected("{\"cid\":\"6\",\"channel_join\":{\"type\":\"lots\"}}", UNRECOGNIZED_PAYLOAD, "6", POLICY_VIOLATION);
+    }
+
+    @Test
+    void emptyEnvelope() {
+        assertRejected("{\"cid\":\"7\"}", MISSING_PAYLOAD, "7", POLICY_VIOLATION);
+    }
+
+    @Test
+    void serverOnlyMessageType() {
+        assertRejected("{\"cid\":\"8\",\"match_data\":{}}", UNRECOGNIZED_PAYLOAD, "8", POLICY_VIOLATION);
+    }
+
+    @Test
+    void jsonThatIsNotAnObject() {
+        assertRejected("[1,2,3]", UNRECOGNIZED_PAYLOAD, "", POLICY_VIOLATION);
+        assertRejected("42", UNRECOGNIZED_PAYLOAD, "", POLICY_VIOLATION);
+        assertRejected("", UNRECOGNIZED_PAYLOAD, "", POLICY_VIOLATION);
+    }
+
+    /**
+     * protobuf-java-util's JsonFormat parser reads the first JSON value and ignores what follows;
+     * the codec checks that a frame is exactly one envelope, as Nakama's protojson does.
+     */
+    @Test
+    void trailingDataAfterTheEnvelope() {
+        assertRejected("{\"cid\":\"10\",\"ping\":{}} trailing", UNRECOGNIZED_PAYLOAD, "10", POLICY_VIOLATION);
+    }
+
+    @Test
+    void binaryFrameOnAJsonSocket() {
+        try (WsClient socket = server.connect(server.newUser())) {
+            socket.sendBinary(Envelope.newBuilder().setCid("11").setPing(Ping.getDefaultInstance()).build().toByteArray());
+            WsClient.Frame frame = socket.next();
+            assertNotNull(frame.text());
+            assertError(frame.envelope(), UNRECOGNIZED_PAYLOAD, "");
+            assertEquals(UNSUPPORTED_DATA, socket.awaitClose());
+        }
+    }
+
+    @Test
+    void textFrameOnAProtobufSocket() {
+        try (WsClient socket = server.connect(server.newUser(), "protobuf")) {
+            socket.sendText("{\"cid\":\"12\",\"ping\":{}}");
+            WsClient.Frame frame = socket.next();
+            assertNull(frame.text(), "the error comes as a binary frame on a protobuf socket");
+            assertError(frame.envelope(), UNRECOGNIZED_PAYLOAD, "");
+            assertEquals(UNSUPPORTED_DATA, socket.awaitClose());
+        }
+    }
+
+    @Test
+    void undecodableProtobuf() {
+        try (WsClient socket = server.connect(server.newUser(), "protobuf")) {
+            socket.sendBinary("this is not protobuf".getBytes(StandardCharsets.UTF_8));
+            WsClient.Frame frame = socket.next();
+            assertNull(frame.text());
+            assertEquals(Envelope.MessageCase.ERROR, frame.envelope().getMessageCase());
+            assertEquals(UNRECOGNIZED_PAYLOAD, frame.envelope().getError().getCode());
+            assertEquals(POLICY_VIOLATION, socket.awaitClose());
+        }
+    }
+
+    @Test
+    void emptyProtobufEnvelope() {
+        try (WsClient socket = server.connect(server.newUser(), "protobuf")) {
+            socket.sendBinary(Envelope.newBuilder().setCid("13").build().toByteArray());
+            WsClient.Frame frame = socket.next();
+            assertError(frame.envelope(), MISSING_PAYLOAD, "13");
+            assertEquals(POLICY_VIOLATION, socket.awaitClose());
+        }
+    }
+
+    @Test
+    void nothingIsSentAfterTheError() {
+        try (WsClient socket = server.connect(server.newUser())) {
+            socket.sendText("hello");
+            assertEquals(Envelope.MessageCase.ERROR, socket.nextEnvelope().getMessageCase());
+            socket.awaitClose();
+            socket.expectSilence(java.time.Duration.ofMillis(100));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.gantry.server;
+
+import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.TestUser;
+import io.gantry.server.testing.WsClient;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Fifty users connect at once; each gets its own pong for its own cid, and nothing else. */
+class ManySessionsTest {
+
+    private static final int USERS = 50;
+
+    @Test
+    void fiftyUsersEachGetTheirOwnPong() throws Exception {
+        try (TestServer server = TestServer.start(config -> config.with(ConfigKeys.PERSISTENCE_SYNC_WRITES, false))) {
+            List<TestUser> users = new ArrayList<>();
+            for (int i = 0; i < USERS; i++) {
+                users.add(server.newUser());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(USERS);
+            List<WsClient> sockets = new ArrayList<>();
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<CompletableFuture<WsClient>> connecting = new ArrayList<>();
+                for (TestUser user : users) {
+                    connecting.add(CompletableFuture.supplyAsync(() -> {
+                        await(go);
+                        return server.connect(user);
+                    }, pool));
+                }
+                go.countDown();
+                for (CompletableFuture<WsClient> future : connecting) {
+                    sockets.add(future.get(20, TimeUnit.SECONDS));
+                }
+                assertEquals(USERS, server.server().sessions().size());
+
+                CountDownLatch send = new CountDownLatch(1);
+                List<CompletableFuture<Void>> sending = new ArrayList<>();
+                for (int i = 0; i < USERS; i++) {
+                    WsClient socket = sockets.get(i);
+                    String cid = "user-" + i;
+                    sending.add(CompletableFuture.runAsync(() -> {
+                        await(send);
+                        socket.sendText("{\"cid\":\"" + cid + "\",\"ping\":{}}");
+                    }, pool));
+                }
+                send.countDown();
+                for (CompletableFuture<Void> future : sending) {
+                    future.get(10, TimeUnit.SECONDS);
+                }
+                for (int i = 0; i < USERS; i++) {
+                    assertEquals("{\"cid\":\"user-" + i + "\",\"pong\":{}}", sockets.get(i).next().text());
+                }
+                Thread.sleep(200);
+                for (WsClient socket : sockets) {
+                    socket.expectSilence(Duration.ofMillis(1));
+                }
+            } finally {
+                sockets.forEach(WsClient::close);
+                pool.shutdownNow();
+            }
+            Rest.awaitSessions(server, 0);
+        }
+    }
+
+    @Test
+    void oneUserWithSeveralSocketsGetsEachReplyOnItsOwnSocket() throws InterruptedException {
+        try (TestServer server = TestServer.start()) {
+            TestUser user = server.newUser();
+            try (WsClient a = server.connect(user); WsClient b = server.connect(user); WsClient c = server.connect(user, "protobuf")) {
+                b.sendText("{\"cid\":\"b\",\"ping\":{}}");
+                a.sendText("{\"cid\":\"a\",\"ping\":{}}");
+                c.sendProtobuf(com.heroiclabs.nakama.rtapi.Envelope.newBuilder().setCid("c")
+                        .setPing(com.heroiclabs.nakama.rtapi.Ping.getDefaultInstance()).build());
+                assertEquals("{\"cid\":\"a\",\"pong\":{}}", a.next().text());
+                assertEquals("{\"cid\":\"b\",\"pong\":{}}", b.next().text());
+                assertEquals("c", c.nextEnvelope().getCid());
+                a.expectSilence(Duration.ofMillis(100));
+                b.expectSilence(Duration.ofMillis(1));
+                c.expectSilence(Duration.ofMillis(1));
+            }
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

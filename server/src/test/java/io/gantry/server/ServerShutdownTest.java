@@ -1,0 +1,35 @@
+package io.gantry.server;
+
+import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.WsClient;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Stopping the server closes every socket with 1001 (going away). */
+class ServerShutdownTest {
+
+    @Test
+    void connectedClientsGetGoingAway() throws InterruptedException {
+        TestServer server = TestServer.start();
+        List<WsClient> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                WsClient socket = server.connect(server.newUser(), i == 2 ? "protobuf" : "json");
+                sockets.add(socket);
+            }
+            WsClient first = sockets.get(0);
+            first.sendText("{\"cid\":\"1\",\"ping\":{}}");
+            assertEquals("{\"cid\":\"1\",\"pong\":{}}", first.next().text());
+        } finally {
+            server.close();
+        }
+        for (WsClient socket : sockets) {
+            assertEquals(1001, socket.awaitClose());
+            socket.close();
+        }
+    }
+}
