@@ -60,6 +60,7 @@ public final class RocksStore implements Store {
     private final Clock clock;
     private final RocksAccountStore accounts;
     private final RocksHistoryStore history;
+    private final RocksNotificationStore notifications;
     private final GroupCommitWriter writer;
     private volatile boolean closed;
 
@@ -84,6 +85,7 @@ public final class RocksStore implements Store {
             new SecureRandom().nextBytes(cursorKey);
         }
         this.history = new RocksHistoryStore(this, cursorKey);
+        this.notifications = new RocksNotificationStore(this, cursorKey);
         this.writer = new GroupCommitWriter(this, history, options);
     }
 
@@ -186,6 +188,11 @@ public final class RocksStore implements Store {
     @Override
     public HistoryStore history() {
         return history;
+    }
+
+    @Override
+    public NotificationStore notifications() {
+        return notifications;
     }
 
     @Override

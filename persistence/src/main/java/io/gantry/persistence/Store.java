@@ -21,6 +21,9 @@ public interface Store extends AutoCloseable {
     /** Channel message history and retry-safe send entries: reads, from any thread. */
     HistoryStore history();
 
+    /** Persistent notifications per user: saves, listings and deletes, from a blocking thread. */
+    NotificationStore notifications();
+
     /** The single writer of channel history: offer it {@link WriteOp}s, from any thread. */
     GroupCommitWriter writer();
 

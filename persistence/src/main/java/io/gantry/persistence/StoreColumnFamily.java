@@ -37,7 +37,15 @@ enum StoreColumnFamily {
      * epoch µs (8 bytes) | expiry, epoch ms (8 bytes), all big-endian: what a retried send with
      * the same client message id is answered with.
      */
-    CHANNEL_DEDUP("channel_dedup");
+    CHANNEL_DEDUP("channel_dedup"),
+    /**
+     * Persistent notifications, two kinds of key (see {@code NotificationKeys}):
+     * {@code 0x01 | user id (16 raw UUID bytes) | create time, epoch µs (8 bytes big-endian) |
+     * notification id (16)} → {@code StoredNotification} bytes, one user's notifications being one
+     * contiguous range ordered by time, then id; and {@code 0x02 | user id (16) | notification id
+     * (16)} → create time (8), which finds a notification to delete without a scan.
+     */
+    NOTIFICATIONS("notifications");
 
     final String dbName;
 

@@ -1,11 +1,16 @@
 package io.gantry.server;
 
-import com.google.protobuf.util.Timestamps;
-import com.heroiclabs.nakama.api.Notification;
 import io.gantry.core.channel.ChannelService;
 import io.gantry.core.channel.ChannelSettings;
 import io.gantry.core.notification.NotificationDelivery;
+import io.gantry.core.notification.NotificationService;
+import io.gantry.core.status.StatusService;
+import io.gantry.core.party.PartyService;
 import io.gantry.core.router.HeartbeatHandlers;
+import io.gantry.core.runtime.RuntimeRegistry;
+import io.gantry.core.rpc.RpcService;
+import io.gantry.core.stream.StreamService;
+import io.gantry.runtime.ServerApi;
 import io.gantry.core.router.Router;
 import io.gantry.core.session.SessionRegistry;
 import io.gantry.persistence.RocksStore;
@@ -17,6 +22,8 @@ import io.gantry.transport.HttpEdge;
 import io.gantry.transport.auth.TokenService;
 import io.gantry.transport.http.AccountApi;
 import io.gantry.transport.http.ChannelApi;
+import io.gantry.transport.http.NotificationApi;
+import io.gantry.transport.http.RpcApi;
 import io.gantry.transport.http.ApiRoutes;
 import io.gantry.transport.http.Authenticator;
 import org.slf4j.Logger;
@@ -24,8 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -55,8 +60,13 @@ public final class GantryServer implements AutoCloseable {
     private final SessionRegistry sessions;
     private final HttpEdge edge;
     private final int port;
-    /** Nakama's notification code for "a user wants to chat" (a DM was opened). */
-    static final int NOTIFICATION_DM_REQUEST = -1;
+    private final NotificationService notificationService;
+    /** Notification store writes (group-committed), never on the router thread. */
+    private final ExecutorService notificationWriter = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gantry-notification-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Store reads the router needs (does this user exist?) run here, never on the router thread. */
@@ -73,8 +83,21 @@ public final class GantryServer implements AutoCloseable {
     });
     private boolean closed;
 
-    private GantryServer(Config config) throws InterruptedException {
+    private final RuntimeRegistry runtime;
+    private final ServerRuntime serverApi;
+    /** Server functions run here: user code may block, so never on the router or an event loop. */
+    private final ExecutorService rpcExecutor = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1024), runnable -> {
+                Thread thread = new Thread(runnable, "gantry-rpc");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    private GantryServer(Config config, RuntimeRegistry runtime) throws InterruptedException {
         this.config = config;
+        this.runtime = runtime;
+        runtime.seal();
+        this.serverApi = new ServerRuntime(config.get(ConfigKeys.NAME));
         Path dataDir = dataDir(config);
         this.store = RocksStore.open(dataDir, new StoreOptions(
                 config.get(ConfigKeys.PERSISTENCE_SYNC_WRITES), config.get(ConfigKeys.PERSISTENCE_BCRYPT_COST))
@@ -88,26 +111,29 @@ public final class GantryServer implements AutoCloseable {
             this.sessions = new SessionRegistry();
             this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE));
             HeartbeatHandlers.register(router);
+            serverApi.streams(new StreamService(router, sessions, config.get(ConfigKeys.NAME)));
+            RpcService rpc = new RpcService(router, runtime, rpcExecutor, serverApi);
             NotificationDelivery notifications = new NotificationDelivery(router);
+            this.notificationService = new NotificationService(router, notifications, store.notifications(),
+                    notificationWriter, Clock.systemUTC());
+            serverApi.notifications(notificationService::send);
+            new StatusService(router, store.accounts(), readers);
+            // Nakama stores the "wants to chat" notification, so it can be listed later.
             new ChannelService(router, store.history(), store.writer(), store.accounts(), readers,
-                    (from, toUserId) -> notifications.deliver(toUserId, List.of(Notification.newBuilder()
-                            .setId(UUID.randomUUID().toString())
-                            .setSubject(from.username() + " wants to chat")
-                            .setContent("{}")
-                            .setCode(NOTIFICATION_DM_REQUEST)
-                            .setSenderId(from.userId())
-                            .setCreateTime(Timestamps.fromMillis(System.currentTimeMillis()))
-                            .setPersistent(false)
-                            .build())),
+                    (from, toUserId) -> notificationService.send(toUserId, from.username() + " wants to chat", "{}",
+                            NotificationService.CODE_DM_REQUEST, from.userId(), true),
                     new ChannelSettings(config.get(ConfigKeys.SOCKET_MAX_MESSAGE_SIZE_BYTES),
                             config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC) * 1000L, 200_000),
                     Clock.systemUTC());
+            new PartyService(router, config.get(ConfigKeys.NAME));
             router.start();
 
             ApiRoutes routes = new ApiRoutes();
             new AccountApi(store.accounts(), tokens, sessions,
                     config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC)).register(routes);
             new ChannelApi(store.history()).register(routes);
+            new NotificationApi(store.notifications()).register(routes);
+            new RpcApi(rpc).register(routes);
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
                     config.get(ConfigKeys.RUNTIME_HTTP_KEY), tokens, store.accounts());
             this.edge = new HttpEdge(edgeSettings(config), routes, authenticator, sessions, router);
@@ -117,6 +143,8 @@ public final class GantryServer implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             housekeeping.shutdownNow();
             readers.shutdownNow();
+            rpcExecutor.shutdownNow();
+            notificationWriter.shutdownNow();
             store.close();
             throw e;
         }
@@ -124,7 +152,12 @@ public final class GantryServer implements AutoCloseable {
 
     /** Opens the store, starts the router and binds the port. */
     public static GantryServer start(Config config) throws InterruptedException {
-        return new GantryServer(config);
+        return new GantryServer(config, new RuntimeRegistry());
+    }
+
+    /** Starts a server running the given server code (match handlers, RPC functions). */
+    public static GantryServer start(Config config, RuntimeRegistry runtime) throws InterruptedException {
+        return new GantryServer(config, runtime);
     }
 
     /** A key for one purpose derived from a configured secret, so cursors survive restarts without a setting of their own. */
@@ -157,12 +190,29 @@ public final class GantryServer implements AutoCloseable {
                 0, 8, 1024);
     }
 
+    /** Lets queued notification writes finish: they must not race the store closing. */
+    private void stopNotificationWriter() {
+        notificationWriter.shutdown();
+        try {
+            if (!notificationWriter.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("notification writes did not finish within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void purgeRevocations() {
         try {
             store.accounts().purgeExpiredRevocations();
         } catch (RuntimeException e) {
             LOG.warn("purging expired token revocations failed", e);
         }
+    }
+
+    /** The server as server code sees it (matches, notifications, streams). */
+    public ServerApi serverApi() {
+        return serverApi;
     }
 
     /** The port REST and the socket listen on. */
@@ -186,6 +236,11 @@ public final class GantryServer implements AutoCloseable {
         return router;
     }
 
+    /** Sends notifications to users (server code, tests). Any thread. */
+    public NotificationService notifications() {
+        return notificationService;
+    }
+
     /** Blocks until {@link #close()} has run. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
@@ -203,8 +258,10 @@ public final class GantryServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("closing the network edge failed", e);
         }
+        rpcExecutor.shutdown();
         router.close();
         readers.shutdown();
+        stopNotificationWriter();
         store.close();
         stopped.countDown();
         LOG.info("Gantry stopped");

@@ -30,7 +30,7 @@ public final class Main {
             return;
         }
         Logger log = LoggerFactory.getLogger("gantry");
-        GantryServer server = GantryServer.start(config);
+        GantryServer server = io.gantry.Gantry.builder().config(config).build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gantry-shutdown"));
         String address = config.get(ConfigKeys.SOCKET_ADDRESS);
         log.info("Gantry '{}' listening on {}:{} (REST http://{}:{}/v2/…, socket ws://{}:{}/ws); data in {}",

@@ -64,7 +64,9 @@ final class Auth {
                 try {
                     if (err != null) {
                         failed.incrementAndGet();
-                        stats.error("auth: " + rootCause(err).getClass().getSimpleName(), rootCause(err).getMessage());
+                        Throwable t = unwrap(err);
+                        stats.error("auth: " + t.getClass().getSimpleName(),
+                                t.getMessage() != null ? t.getMessage() : String.valueOf(rootCause(t)));
                     } else if (resp.statusCode() != 200) {
                         failed.incrementAndGet();
                         stats.error("auth: HTTP " + resp.statusCode(), resp.body());
@@ -100,6 +102,15 @@ final class Auth {
             }
         }
         return missing;
+    }
+
+    /** Without the CompletionException / ExecutionException wrappers. */
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     static Throwable rootCause(Throwable t) {

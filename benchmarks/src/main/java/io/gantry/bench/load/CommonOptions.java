@@ -24,7 +24,7 @@ public final class CommonOptions {
     @Option(names = "--rate", paramLabel = "R", description = "Sends per second per sender, in Hz (scenario default when absent).")
     Double rate;
 
-    @Option(names = "--warmup", defaultValue = "0", paramLabel = "S", description = "Seconds of sending before the measured window (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "S", description = "Seconds of sending before the measured window (default: ${DEFAULT-VALUE}).")
     double warmup;
 
     @Option(names = "--drain", defaultValue = "2", paramLabel = "S", description = "Seconds to wait for deliveries after the last send (default: ${DEFAULT-VALUE}).")

@@ -99,7 +99,9 @@ final class Meter {
         long now = System.nanoTime();
         snapshotAt(0, phase.measureStartNs() - now);
         snapshotAt(1, phase.sendStopNs() - now);
-        long first = phase.startNs() + 1_000_000_000L - now;
+        // ticks on whole seconds from the start of the measured window (the first ones may fall in the warm-up)
+        long k0 = (long) Math.ceil((phase.startNs() + 500_000_000L - phase.measureStartNs()) / 1e9);
+        long first = phase.measureStartNs() + k0 * 1_000_000_000L - now;
         timer.scheduleAtFixedRate(this::tickSafely, Math.max(0, first), 1_000_000_000L, TimeUnit.NANOSECONDS);
     }
 
@@ -135,7 +137,7 @@ final class Meter {
         lastTickNs = now;
         LatencySummary iv = LatencySummary.of(interval);
         String stage = now < phase.measureStartNs() ? "warmup" : now < phase.sendStopNs() ? "run" : "drain";
-        if (!stage.equals("warmup") && !last) {
+        if (now >= phase.measureStartNs() + 500_000_000L && !last) {
             timeline.add(new Point((now - phase.measureStartNs()) / 1e9, sentRate, delRate,
                     iv.p50(), iv.p99(), iv.max(), iv.count()));
         }

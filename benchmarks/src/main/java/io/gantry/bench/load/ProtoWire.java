@@ -204,7 +204,10 @@ final class ProtoWire extends Wire {
             switch (wireType) {
                 case WT_VARINT -> varint(limit);
                 case WT_I64 -> pos += 8;
-                case WT_LEN -> pos += (int) varint(limit);
+                case WT_LEN -> {
+                    int n = (int) varint(limit); // not "pos += varint()": that adds to the pos read before the varint
+                    pos += n;
+                }
                 case WT_I32 -> pos += 4;
                 default -> throw new IllegalArgumentException("wire type " + wireType);
             }

@@ -1,6 +1,5 @@
 package io.gantry.bench.load;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.StringValue;
 import com.google.protobuf.util.JsonFormat;
@@ -273,6 +272,11 @@ public final class SelfTestServer implements AutoCloseable {
         }
 
         @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a peer gone mid-write (broken pipe, reset): nothing to report
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             Session s = ctx.channel().attr(SESSION).get();
             if (s != null) {
@@ -426,7 +430,7 @@ public final class SelfTestServer implements AutoCloseable {
     private static void fanOut(List<Session> members, Session sender, ByteBuf out, boolean echo) {
         try {
             for (Session m : members) {
-                if (m != sender || echo) {
+                if ((m != sender || echo) && m.ch.isActive()) {
                     m.ch.writeAndFlush(new TextWebSocketFrame(out.retainedDuplicate()), m.ch.voidPromise());
                 }
             }
@@ -572,7 +576,7 @@ public final class SelfTestServer implements AutoCloseable {
         ByteBuf bin = null;
         try {
             for (Session m : members) {
-                if (m == sender && !echo) {
+                if ((m == sender && !echo) || !m.ch.isActive()) {
                     continue;
                 }
                 if (m.json) {
@@ -598,7 +602,7 @@ public final class SelfTestServer implements AutoCloseable {
     }
 
     private static void send(Session s, Envelope e) {
-        if (s == null) {
+        if (s == null || !s.ch.isActive()) {
             return;
         }
         WebSocketFrame f = s.json ? new TextWebSocketFrame(Unpooled.wrappedBuffer(toJson(e)))
@@ -612,10 +616,5 @@ public final class SelfTestServer implements AutoCloseable {
         } catch (InvalidProtocolBufferException ex) {
             throw new IllegalStateException(ex);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static ByteString bytes(byte[] b) {
-        return ByteString.copyFrom(b);
     }
 }

@@ -4,14 +4,23 @@ package io.gantry.bench.load;
  * The hard cap on a run: if the process is still running at the armed deadline, it prints why
  * and halts (exit status 4), whatever the scenario is waiting for.
  */
-final class Watchdog {
+final class Watchdog implements AutoCloseable {
     private volatile long deadlineNs = Long.MAX_VALUE;
     private volatile String what = "";
+    private volatile boolean closed;
+    private final Thread thread;
 
     Watchdog() {
-        Thread t = new Thread(this::watch, "bench-watchdog");
-        t.setDaemon(true);
-        t.start();
+        thread = new Thread(this::watch, "bench-watchdog");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Disarms it for good (the run is over). */
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
     }
 
     void arm(double seconds, String what) {
@@ -26,7 +35,7 @@ final class Watchdog {
             } catch (InterruptedException e) {
                 return;
             }
-            if (System.nanoTime() - deadlineNs > 0) {
+            if (!closed && System.nanoTime() - deadlineNs > 0) {
                 System.err.println("gantry-bench: hard deadline reached (" + what + "); exiting");
                 System.err.flush();
                 Runtime.getRuntime().halt(4);

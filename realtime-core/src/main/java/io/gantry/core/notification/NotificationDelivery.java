@@ -13,11 +13,13 @@ import io.gantry.core.tracker.Stream;
 import io.gantry.core.tracker.StreamMembers;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Realtime delivery of notifications: every session joins its user's notification stream
  * (mode 0, subject = user id) when it connects, and a notification reaches every socket of the
- * user at once. Router thread.
+ * user at once. Router thread. {@link NotificationService} is the way in from other threads: it
+ * stores persistent notifications first and then hands them here.
  */
 public final class NotificationDelivery implements SessionListener {
 
@@ -38,7 +40,10 @@ public final class NotificationDelivery implements SessionListener {
         tracker.track(session, Stream.of(Stream.MODE_NOTIFICATIONS, session.userId()), presence, true);
     }
 
-    /** Sends notifications to every connected socket of a user; returns how many sockets got them. */
+    /**
+     * Sends notifications to every connected socket of a user, as one {@code notifications}
+     * envelope shared by all of them; returns how many sockets got them. Router thread.
+     */
     public int deliver(String userId, List<Notification> notifications) {
         StreamMembers members = tracker.members(Stream.of(Stream.MODE_NOTIFICATIONS, userId));
         if (members == null || notifications.isEmpty()) {
@@ -54,5 +59,19 @@ public final class NotificationDelivery implements SessionListener {
             }
         }
         return delivered;
+    }
+
+    /** {@link #deliver} for several users: one envelope per user. Router thread. */
+    public int deliverAll(Map<String, List<Notification>> byUser) {
+        int delivered = 0;
+        for (Map.Entry<String, List<Notification>> entry : byUser.entrySet()) {
+            delivered += deliver(entry.getKey(), entry.getValue());
+        }
+        return delivered;
+    }
+
+    /** How many sockets the user has connected right now. Router thread. */
+    public int socketCount(String userId) {
+        return tracker.count(Stream.of(Stream.MODE_NOTIFICATIONS, userId));
     }
 }

@@ -18,12 +18,19 @@ public final class PresenceTracker {
 
     private final Map<Stream, StreamMembers> streams = new HashMap<>();
     private final Map<String, List<Stream>> streamsBySession = new HashMap<>();
-    private final StreamListener[] listeners = new StreamListener[256];
+    private final StreamListener[] listeners = new StreamListener[Stream.MODE_CUSTOM_MIN];
+    /** Told about leaves from custom streams (modes from 20 up). */
+    private StreamListener customListener;
     private long joinSequence;
 
-    /** Registers who is told about disconnect leaves for a mode (below 256). */
+    /** Registers who is told about disconnect leaves for one of Gantry's own modes (below 20). */
     public void listen(int mode, StreamListener listener) {
         listeners[mode] = listener;
+    }
+
+    /** Registers who is told about disconnect leaves from custom streams (modes from 20 up). */
+    public void listenCustom(StreamListener listener) {
+        customListener = listener;
     }
 
     /**
@@ -104,7 +111,8 @@ public final class PresenceTracker {
                 streams.remove(stream);
             }
             if (removed != null) {
-                StreamListener listener = stream.mode() < listeners.length ? listeners[stream.mode()] : null;
+                StreamListener listener = stream.mode() >= 0 && stream.mode() < listeners.length
+                        ? listeners[stream.mode()] : customListener;
                 if (listener != null) {
                     listener.onDisconnectLeave(members, removed);
                 }

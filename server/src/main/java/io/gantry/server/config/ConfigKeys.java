@@ -62,6 +62,8 @@ public final class ConfigKeys {
     // ---- runtime ----------------------------------------------------------------------------
     public static final ConfigKey<String> RUNTIME_HTTP_KEY = ConfigKey.secret("runtime.http_key", "defaulthttpkey",
             "Key for server-to-server RPC calls (?http_key=).");
+    public static final ConfigKey<String> RUNTIME_PATH = ConfigKey.string("runtime.path", "./modules",
+            "Folder of module jars (server code found with ServiceLoader) loaded at start-up.");
 
     // ---- matchmaker -------------------------------------------------------------------------
     public static final ConfigKey<Long> MATCHMAKER_INTERVAL_SEC = ConfigKey.longInt("matchmaker.interval_sec", 15, 1,
@@ -102,7 +104,7 @@ public final class ConfigKeys {
             SOCKET_PONG_WAIT_MS, SOCKET_IDLE_TIMEOUT_MS,
             SESSION_ENCRYPTION_KEY, SESSION_TOKEN_EXPIRY_SEC, SESSION_REFRESH_ENCRYPTION_KEY,
             SESSION_REFRESH_TOKEN_EXPIRY_SEC,
-            RUNTIME_HTTP_KEY,
+            RUNTIME_HTTP_KEY, RUNTIME_PATH,
             MATCHMAKER_INTERVAL_SEC, MATCHMAKER_MAX_INTERVALS, MATCHMAKER_MAX_TICKETS, MATCHMAKER_REV_PRECISION,
             MATCH_INPUT_QUEUE_SIZE, MATCH_LABEL_UPDATE_INTERVAL_MS, MATCH_MAX_EMPTY_SEC,
             ROUTER_RING_SIZE, PERSISTENCE_SYNC_WRITES, PERSISTENCE_BCRYPT_COST, CHANNEL_HISTORY_DEDUP_WINDOW_SEC);

@@ -29,6 +29,7 @@ class ConfigDefaultsTest {
         EXPECTED.put("session.refresh_encryption_key", "defaultrefreshkey");
         EXPECTED.put("session.refresh_token_expiry_sec", 3600L);
         EXPECTED.put("runtime.http_key", "defaulthttpkey");
+        EXPECTED.put("runtime.path", "./modules");
         EXPECTED.put("matchmaker.interval_sec", 15L);
         EXPECTED.put("matchmaker.max_intervals", 2);
         EXPECTED.put("matchmaker.max_tickets", 3);

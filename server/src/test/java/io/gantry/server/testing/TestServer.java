@@ -34,10 +34,26 @@ public final class TestServer implements AutoCloseable {
     private GantryServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(Path dataDir, Config config) throws InterruptedException {
+    private final java.util.function.Consumer<io.gantry.core.runtime.RuntimeRegistry> registrations;
+
+    private TestServer(Path dataDir, Config config,
+                       java.util.function.Consumer<io.gantry.core.runtime.RuntimeRegistry> registrations) throws InterruptedException {
         this.dataDir = dataDir;
         this.config = config;
-        this.server = GantryServer.start(config);
+        this.registrations = registrations;
+        this.server = GantryServer.start(config, registry());
+    }
+
+    private io.gantry.core.runtime.RuntimeRegistry registry() {
+        io.gantry.core.runtime.RuntimeRegistry registry = new io.gantry.core.runtime.RuntimeRegistry();
+        registrations.accept(registry);
+        return registry;
+    }
+
+    /** Starts a server running server code: {@code TestServer.withRuntime(r -> r.match("arena", Arena::new))}. */
+    public static TestServer withRuntime(java.util.function.Consumer<io.gantry.core.runtime.RuntimeRegistry> registrations)
+            throws InterruptedException {
+        return start(UnaryOperator.identity(), registrations);
     }
 
     public static TestServer start() throws InterruptedException {
@@ -46,6 +62,14 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with test defaults changed by {@code customize}. */
     public static TestServer start(UnaryOperator<Config> customize) throws InterruptedException {
+        return start(customize, registry -> {
+        });
+    }
+
+    /** Starts a server with test defaults changed by {@code customize}, running server code. */
+    public static TestServer start(UnaryOperator<Config> customize,
+                                   java.util.function.Consumer<io.gantry.core.runtime.RuntimeRegistry> registrations)
+            throws InterruptedException {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("gantry-test-");
@@ -57,14 +81,14 @@ public final class TestServer implements AutoCloseable {
                 .with(ConfigKeys.SOCKET_PORT, 0)
                 .with(ConfigKeys.DATA_DIR, dataDir.toString())
                 .with(ConfigKeys.PERSISTENCE_BCRYPT_COST, 4);
-        return new TestServer(dataDir, customize.apply(config));
+        return new TestServer(dataDir, customize.apply(config), registrations);
     }
 
     /** Stops the server the clean way and starts it again on the same data directory and port. */
     public void restart() throws InterruptedException {
         int port = server.port();
         server.close();
-        server = GantryServer.start(config.with(ConfigKeys.SOCKET_PORT, port));
+        server = GantryServer.start(config.with(ConfigKeys.SOCKET_PORT, port), registry());
     }
 
     public GantryServer server() {

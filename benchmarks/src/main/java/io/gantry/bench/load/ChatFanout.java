@@ -1,0 +1,116 @@
+package io.gantry.bench.load;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code chat-fanout}: C users in one room, S of them sending at R Hz. Every member, the sender
+ * included (Nakama echoes a message to its sender), receives every message.
+ */
+@Command(name = "chat-fanout", mixinStandardHelpOptions = true,
+        description = "C users in one chat room, S of them sending at R Hz each.")
+final class ChatFanout implements GantryBench.Scenario {
+    @Mixin
+    CommonOptions o;
+
+    @Option(names = "--users", defaultValue = "200", paramLabel = "C", description = "Users in the room (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--senders", defaultValue = "20", paramLabel = "S", description = "Users who send (default: ${DEFAULT-VALUE}).")
+    int senders;
+
+    @Option(names = "--room", defaultValue = "bench", description = "Room name (default: ${DEFAULT-VALUE}).")
+    String room;
+
+    @Option(names = "--persistent", description = "Join with persistence=true (messages stored).")
+    boolean persistent;
+
+    @Option(names = "--no-echo", description = "Do not expect the sender to receive its own message.")
+    boolean noEcho;
+
+    @Override
+    public CommonOptions options() {
+        return o;
+    }
+
+    @Override
+    public Report execute(Run run) throws Exception {
+        if (users < 1 || senders < 1 || senders > users) {
+            throw new Run.SetupException("need 1 <= --senders <= --users");
+        }
+        double rate = o.rate(20);
+        double duration = o.duration(10);
+        List<VirtualUser> open = run.open(run.users("chat", users), null, 0);
+        Stats stats = run.stats;
+        VirtualUser.Events events = new VirtualUser.Events() {
+            @Override
+            public void onChannelMessage(VirtualUser u, long sentNs, long seq) {
+                stats.deliver(u.loopStats, sentNs);
+            }
+        };
+        List<CompletableFuture<Reply>> fs = new ArrayList<>();
+        for (VirtualUser u : open) {
+            u.events(events);
+            fs.add(u.request(cid -> run.wire.channelJoin(cid, room, persistent)));
+        }
+        List<Reply> replies = run.awaitAll(fs, "channel_join");
+        List<VirtualUser> members = new ArrayList<>();
+        String channelId = null;
+        String refusal = null;
+        for (int i = 0; i < open.size(); i++) {
+            Reply r = replies.get(i);
+            if (r == null) {
+                continue;
+            }
+            if (r.isError() || r.id() == null) {
+                stats.error("channel_join: " + (r.isError() ? "error " + r.code() : "reply " + r.type()), r.message());
+                refusal = refusal == null ? r.toString() : refusal;
+                continue;
+            }
+            channelId = channelId == null ? r.id() : channelId;
+            members.add(open.get(i));
+        }
+        if (members.isEmpty()) {
+            throw new Run.SetupException("no user could join the room: "
+                    + (refusal == null ? run.firstError("") : "the server answered " + refusal));
+        }
+        int fanout = noEcho ? members.size() - 1 : members.size();
+        byte[] prefix = run.wire.channelSendPrefix(channelId);
+        List<VirtualUser> sending = members.subList(0, Math.min(senders, members.size()));
+        for (VirtualUser u : sending) {
+            u.sendPrefix = prefix;
+            u.fanout = fanout;
+            u.target = channelId;
+        }
+        run.log.printf("%,d users in %s, %,d sending%n", members.size(), channelId, sending.size());
+        Thread.sleep(Math.min(3000, 300 + members.size() * 2L)); // join presence events go by
+        Wire wire = run.wire;
+        Meter.Result r = run.measure(sending, rate, o.warmup, duration, (u, now) -> {
+            long seq = ++u.seq;
+            if (u.sendRaw(wire.channelMessageSend(u.channel.alloc(), u.sendPrefix, now, seq))) {
+                stats.sent(u.loopStats, now, u.fanout);
+            }
+        }, "chat-fanout", null);
+        String shape = String.format("%d users, %d senders @ %s Hz%s", users, senders, MatchRelay.trim(rate),
+                persistent ? ", persistent" : "");
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("users", users);
+        p.put("senders", senders);
+        p.put("rate_hz", rate);
+        p.put("duration_s", duration);
+        p.put("persistent", persistent);
+        p.put("room", channelId);
+        Report rep = new Report("chat-fanout", shape, o, run.client, p);
+        rep.put("members", members.size());
+        rep.measured(r, o.serverPid, Math.round(1e6 / rate),
+                String.format("sends x %d members%s", fanout, noEcho ? "" : ", sender included"));
+        return rep;
+    }
+}

@@ -1,0 +1,183 @@
+package io.gantry.bench.load;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code match-relay}: M relayed matches of P players; every player sends match data at R Hz,
+ * carrying its send time; every other player of the match receives it.
+ */
+@Command(name = "match-relay", mixinStandardHelpOptions = true,
+        description = "M relayed matches x P players, each sending match data at R Hz for T seconds.")
+final class MatchRelay implements GantryBench.Scenario {
+    @Mixin
+    CommonOptions o;
+
+    @Option(names = "--matches", defaultValue = "100", paramLabel = "M", description = "Matches (default: ${DEFAULT-VALUE}).")
+    int matches;
+
+    @Option(names = "--players", defaultValue = "2", paramLabel = "P", description = "Players per match (default: ${DEFAULT-VALUE}).")
+    int players;
+
+    static final double DEFAULT_RATE = 10;
+    static final double DEFAULT_DURATION = 10;
+
+    @Override
+    public CommonOptions options() {
+        return o;
+    }
+
+    @Override
+    public Report execute(Run run) throws Exception {
+        if (matches < 1 || players < 2) {
+            throw new Run.SetupException("--matches must be >= 1 and --players >= 2");
+        }
+        double rate = o.rate(DEFAULT_RATE);
+        double duration = o.duration(DEFAULT_DURATION);
+        List<VirtualUser> senders = setUp(run, matches, players);
+        Meter.Result r = run.measure(senders, rate, o.warmup, duration, action(run), "match-relay", null);
+        Report rep = new Report("match-relay", shape(matches, players, rate), o, run.client, params(matches, players, rate, duration));
+        rep.put("matches_set_up", countMatches(senders));
+        rep.measured(r, o.serverPid, Math.round(1e6 / rate), String.format("sends x %d other players", players - 1));
+        return rep;
+    }
+
+    static String shape(int matches, int players, double rate) {
+        return String.format("%d matches x %d players @ %s Hz", matches, players, trim(rate));
+    }
+
+    static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    static Map<String, Object> params(int matches, int players, double rate, double duration) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("matches", matches);
+        p.put("players", players);
+        p.put("rate_hz", rate);
+        p.put("duration_s", duration);
+        return p;
+    }
+
+    private static long countMatches(List<VirtualUser> senders) {
+        return senders.stream().map(u -> u.target).distinct().count();
+    }
+
+    /** Opens the sockets, creates and joins the matches; returns the players that will send. */
+    static List<VirtualUser> setUp(Run run, int matches, int players) throws Exception {
+        List<VirtualUser> users = run.users("relay", matches * players);
+        run.open(users, null, 0);
+        Events events = new Events(run.stats);
+        for (VirtualUser u : users) {
+            u.events(events);
+        }
+        // 1. the first player of each match creates it
+        List<CompletableFuture<Reply>> creates = new ArrayList<>();
+        for (int m = 0; m < matches; m++) {
+            VirtualUser leader = users.get(m * players);
+            creates.add(leader.request(cid -> run.wire.matchCreate(cid)));
+        }
+        List<Reply> created = run.awaitAll(creates, "match_create");
+        String refusal = null;
+        // 2. the others join
+        List<CompletableFuture<Reply>> joins = new ArrayList<>();
+        List<VirtualUser> joiners = new ArrayList<>();
+        String[] matchIds = new String[matches];
+        for (int m = 0; m < matches; m++) {
+            Reply r = created.get(m);
+            if (r == null) {
+                continue;
+            }
+            if (r.isError() || r.id() == null || r.id().isEmpty()) {
+                run.stats.error("match_create: " + (r.isError() ? "error " + r.code() : "reply " + r.type()), r.message());
+                refusal = refusal == null ? r.toString() : refusal;
+                continue;
+            }
+            matchIds[m] = r.id();
+            for (int p = 1; p < players; p++) {
+                VirtualUser u = users.get(m * players + p);
+                String id = r.id();
+                joiners.add(u);
+                joins.add(u.request(cid -> run.wire.matchJoin(cid, id)));
+            }
+        }
+        List<Reply> joined = run.awaitAll(joins, "match_join");
+        boolean[] in = new boolean[users.size()];
+        for (int m = 0; m < matches; m++) {
+            if (matchIds[m] != null) {
+                in[m * players] = true;
+            }
+        }
+        for (int k = 0; k < joiners.size(); k++) {
+            Reply r = joined.get(k);
+            if (r != null && !r.isError()) {
+                in[joiners.get(k).index - users.get(0).index] = true;
+            } else if (r != null) {
+                run.stats.error("match_join: error " + r.code(), r.message());
+                refusal = refusal == null ? r.toString() : refusal;
+            }
+        }
+        // 3. members of each match send to the others
+        List<VirtualUser> senders = new ArrayList<>();
+        for (int m = 0; m < matches; m++) {
+            if (matchIds[m] == null) {
+                continue;
+            }
+            List<VirtualUser> members = new ArrayList<>();
+            for (int p = 0; p < players; p++) {
+                VirtualUser u = users.get(m * players + p);
+                if (in[m * players + p] && u.connected()) {
+                    members.add(u);
+                }
+            }
+            if (members.size() < 2) {
+                continue;
+            }
+            byte[] prefix = run.wire.matchDataPrefix(matchIds[m]);
+            for (VirtualUser u : members) {
+                u.sendPrefix = prefix;
+                u.fanout = members.size() - 1;
+                u.target = matchIds[m];
+            }
+            senders.addAll(members);
+        }
+        if (senders.isEmpty()) {
+            throw new Run.SetupException("no match could be set up"
+                    + (refusal == null ? ": " + run.firstError("") : ": the server answered " + refusal));
+        }
+        run.log.printf("%,d matches set up (%,d players)%n", countMatches(senders), senders.size());
+        Thread.sleep(300); // let the join presence events go by
+        return senders;
+    }
+
+    static Pacer.Action action(Run run) {
+        Wire wire = run.wire;
+        Stats stats = run.stats;
+        return (u, now) -> {
+            long seq = ++u.seq;
+            if (u.sendRaw(wire.matchDataSend(u.channel.alloc(), u.sendPrefix, now, seq))) {
+                stats.sent(u.loopStats, now, u.fanout);
+            }
+        };
+    }
+
+    static final class Events implements VirtualUser.Events {
+        private final Stats stats;
+
+        Events(Stats stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        public void onMatchData(VirtualUser u, long sentNs, long seq) {
+            stats.deliver(u.loopStats, sentNs);
+        }
+    }
+}

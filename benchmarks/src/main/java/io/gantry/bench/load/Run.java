@@ -1,0 +1,206 @@
+package io.gantry.bench.load;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+
+/**
+ * What every scenario shares: the options, the wire format, the client's sockets and stats,
+ * authentication, the hard deadline, and the measured phase (pacer + meter + drain).
+ */
+final class Run implements AutoCloseable {
+    /** A run that cannot start (the server refused, nothing connected…): exit status 3. */
+    static final class SetupException extends Exception {
+        SetupException(String message) {
+            super(message);
+        }
+    }
+
+    final CommonOptions o;
+    final String scenario;
+    final Wire wire;
+    final BenchClient client;
+    final Stats stats;
+    final PrintStream log;
+    final Watchdog watchdog;
+    private final Auth auth;
+    private final List<VirtualUser> all = new ArrayList<>();
+    /** Time spent opening sockets (the connect part of {@link #open}), in nanoseconds. */
+    long connectNanos;
+    /** Server resident memory just before the first socket opened, or -1. */
+    long rssBeforeConnect = -1;
+
+    Run(String scenario, CommonOptions o, PrintStream log) throws Exception {
+        this.o = o;
+        this.scenario = scenario;
+        this.log = log;
+        if (o.threads < 1) {
+            throw new SetupException("--threads must be at least 1");
+        }
+        if (o.serverPid != null && !ProcStats.exists(o.serverPid)) {
+            throw new SetupException("no process " + o.serverPid + " (--server-pid)");
+        }
+        if (!o.format.equals("json") && !o.format.equals("protobuf")) {
+            throw new SetupException("--format must be json or protobuf");
+        }
+        this.wire = Wire.of(o.format);
+        this.auth = new Auth(o.host, o.port, o.serverKey, o.authConcurrency);
+        this.client = new BenchClient(o.host, o.port, o.threads, o.transport, o.sourceAddresses, wire);
+        this.stats = client.stats;
+        this.watchdog = new Watchdog();
+        watchdog.arm(o.setupTimeout + 60, "set-up took longer than --setup-timeout + 60 s");
+    }
+
+    /** {@code n} new users with device ids {@code <prefix>-<tag>-<000001>}. */
+    List<VirtualUser> users(String tag, int n) {
+        List<VirtualUser> us = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            VirtualUser u = new VirtualUser(all.size(), String.format("%s-%s-%06d", o.devicePrefix, tag, i));
+            u.bind(wire, stats);
+            us.add(u);
+            all.add(u);
+        }
+        return us;
+    }
+
+    long setupDeadlineMs() {
+        return Math.round(o.setupTimeout * 1000);
+    }
+
+    /**
+     * Authenticates (untimed) and connects the users, {@code chunk} at a time so tokens are fresh
+     * when their socket opens (0: all at once). {@code query} is added to the socket URL (e.g.
+     * {@code status=true}). Returns the users whose socket is open.
+     */
+    List<VirtualUser> open(List<VirtualUser> users, String query, int chunk) throws InterruptedException, SetupException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(setupDeadlineMs());
+        int step = chunk <= 0 ? users.size() : chunk;
+        for (int from = 0; from < users.size(); from += step) {
+            List<VirtualUser> part = users.subList(from, Math.min(users.size(), from + step));
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            int base = from;
+            int failedAuth = auth.authenticate(part, stats, Math.max(1, left),
+                    progress("authenticated", base, users.size()));
+            if (failedAuth == part.size()) {
+                throw new SetupException("authentication failed for every user: " + firstError("auth"));
+            }
+            if (rssBeforeConnect < 0 && o.serverPid != null) {
+                rssBeforeConnect = ProcStats.rssBytes(o.serverPid);
+            }
+            left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            long t0 = System.nanoTime();
+            client.connect(part, query, o.connectConcurrency, Math.max(1, left), progress("connected", base, users.size()));
+            connectNanos += System.nanoTime() - t0;
+        }
+        List<VirtualUser> open = new ArrayList<>();
+        for (VirtualUser u : users) {
+            if (u.connected()) {
+                open.add(u);
+            }
+        }
+        log.printf("%,d of %,d sockets open%n", open.size(), users.size());
+        if (open.isEmpty()) {
+            throw new SetupException("no socket could be opened: " + firstError(""));
+        }
+        return open;
+    }
+
+    String firstError(String prefix) {
+        for (var e : stats.errors().entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                return e.getKey() + (e.getValue()[1] == null ? "" : " (" + e.getValue()[1] + ")");
+            }
+        }
+        return "unknown";
+    }
+
+    /** A progress printer, at most one line a second, and the last one. */
+    IntConsumer progress(String what, int base, int total) {
+        long[] last = {System.nanoTime()};
+        return n -> {
+            long now = System.nanoTime();
+            int done = base + n;
+            if (done == total || now - last[0] >= 1_000_000_000L) {
+                synchronized (last) {
+                    if (done == total || now - last[0] >= 1_000_000_000L) {
+                        last[0] = now;
+                        if (!o.quiet || done == total) {
+                            log.printf("%s %,d/%,d%n", what, done, total);
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    /** Waits for every future (until the set-up deadline); returns them in order, null for failures. */
+    <T> List<T> awaitAll(List<CompletableFuture<T>> fs, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(setupDeadlineMs());
+        List<T> out = new ArrayList<>(fs.size());
+        for (CompletableFuture<T> f : fs) {
+            long left = deadline - System.nanoTime();
+            try {
+                out.add(f.get(Math.max(1, left), TimeUnit.NANOSECONDS));
+            } catch (java.util.concurrent.TimeoutException e) {
+                stats.error("timeout: " + what, "no reply within --setup-timeout");
+                out.add(null);
+            } catch (java.util.concurrent.ExecutionException e) {
+                stats.error(what + ": " + e.getCause().getClass().getSimpleName(), e.getCause().getMessage());
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sends at {@code rate} Hz from every sender for warm-up + duration, then waits for the
+     * drain; returns what the meter saw.
+     */
+    Meter.Result measure(List<VirtualUser> senders, double rate, double warmup, double duration, Pacer.Action action,
+                         String label, Supplier<String> extra) throws InterruptedException {
+        Phase p = Phase.starting(System.nanoTime() + 50_000_000L, warmup, duration, o.drain, rate);
+        stats.startPhase(client.group, p);
+        watchdog.arm(warmup + duration + o.drain + 60, "measured run over by 60 s");
+        Meter meter = new Meter(client, p, o.serverPid, log, o.quiet, label, extra);
+        meter.start();
+        Pacer pacer = new Pacer(senders, rate, p.startNs(), p.sendStopNs(), o.tickMicros, action);
+        pacer.start();
+        long waitMs = TimeUnit.NANOSECONDS.toMillis(p.sendStopNs() - System.nanoTime()) + 5_000;
+        if (!pacer.await(waitMs)) {
+            pacer.cancel();
+            stats.error("generator: senders did not stop on time", null);
+        }
+        sleepUntil(p.drainEndNs());
+        Meter.Result r = meter.finish();
+        stats.phase = null;
+        return r;
+    }
+
+    static void sleepUntil(long ns) throws InterruptedException {
+        long left;
+        while ((left = ns - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, 100_000_000L));
+        }
+    }
+
+    /** Prints the summary and writes the files. */
+    void finish(Report r) throws java.io.IOException {
+        r.errors(stats);
+        r.print(System.out);
+        r.write(o, System.out);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.closeAll(all, 2_000);
+            client.close();
+        } finally {
+            watchdog.close();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.gantry.bench.load;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The generator end to end against the in-process {@link SelfTestServer}: counts and the summary
+ * files, never timings.
+ */
+@Timeout(60)
+class SelfTestServerRunTest {
+    private static SelfTestServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = SelfTestServer.start("127.0.0.1", 0, 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private JsonObject run(String scenario, String... flags) throws Exception {
+        Path json = dir.resolve(scenario + ".json");
+        List<String> args = new ArrayList<>(List.of(scenario, "--port", Integer.toString(server.port()),
+                "--warmup", "0", "--drain", "1", "--quiet", "--json", json.toString()));
+        args.addAll(List.of(flags));
+        int code = new CommandLine(new GantryBench()).execute(args.toArray(String[]::new));
+        assertEquals(0, code, scenario + " exit status");
+        assertTrue(Files.exists(json), "summary JSON written");
+        return JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    }
+
+    @Test
+    void matchRelayDeliversEverySendToTheOtherPlayers() throws Exception {
+        Path plot = dir.resolve("plot.html");
+        JsonObject s = run("match-relay", "--matches", "4", "--players", "3", "--rate", "20", "--duration", "2",
+                "--plot", plot.toString());
+        long sent = s.get("sent").getAsLong();
+        assertTrue(sent > 0, "sent something");
+        assertTrue(sent <= 12 * 20 * 2 + 12, "no more than the rate allows: " + sent);
+        assertEquals(sent * 2, s.get("expected").getAsLong(), "each send goes to the 2 other players");
+        assertEquals(s.get("expected").getAsLong(), s.get("delivered").getAsLong());
+        assertEquals(0, s.get("lost").getAsLong());
+        assertEquals(4, s.get("matches_set_up").getAsLong());
+        assertTrue(s.getAsJsonObject("latency_ms").get("count").getAsLong() >= s.get("delivered").getAsLong(),
+                "a latency per delivery (more when corrected for coordinated omission)");
+        assertEquals(0, s.getAsJsonObject("errors").size(), s.getAsJsonObject("errors").toString());
+        assertTrue(s.getAsJsonArray("timeline").size() >= 1);
+        String html = Files.readString(plot);
+        assertTrue(html.contains("<svg") && html.contains("p99") && !html.contains("<script"));
+    }
+
+    @Test
+    void chatFanoutOverProtobufReachesEveryMemberSenderIncluded() throws Exception {
+        JsonObject s = run("chat-fanout", "--format", "protobuf", "--users", "6", "--senders", "2", "--rate", "10",
+                "--duration", "1");
+        long sent = s.get("sent").getAsLong();
+        assertTrue(sent > 0);
+        assertEquals(sent * 6, s.get("expected").getAsLong());
+        assertEquals(sent * 6, s.get("delivered").getAsLong());
+        assertEquals(0, s.getAsJsonObject("errors").size(), s.getAsJsonObject("errors").toString());
+    }
+
+    @Test
+    void statusFanoutReachesEveryFollower() throws Exception {
+        JsonObject s = run("status-fanout", "--followers", "5", "--users", "3", "--rate", "5", "--duration", "1");
+        long sent = s.get("sent").getAsLong();
+        assertTrue(sent > 0);
+        assertEquals(5, s.get("following").getAsLong());
+        assertEquals(sent * 5, s.get("delivered").getAsLong());
+        assertEquals(0, s.get("lost").getAsLong());
+    }
+
+    @Test
+    void connectStormOpensHoldsAndPings() throws Exception {
+        JsonObject s = run("connect-storm", "--sockets", "40", "--hold", "1", "--ping-interval", "0.5");
+        JsonObject c = s.getAsJsonObject("connect");
+        assertEquals(40, c.get("connected").getAsLong());
+        assertEquals(0, c.get("failed").getAsLong());
+        assertEquals(40, c.get("open_at_end").getAsLong());
+        assertEquals(s.get("sent").getAsLong(), s.get("delivered").getAsLong(), "every ping got its pong");
+    }
+
+    @Test
+    void matchmakerPairsEveryone() throws Exception {
+        JsonObject s = run("matchmaker", "--users", "6", "--duration", "10");
+        assertEquals(6, s.get("tickets").getAsLong());
+        assertEquals(6, s.get("matched").getAsLong());
+    }
+
+    @Test
+    void aServerThatRefusesTheScenarioStopsTheRunCleanly() {
+        // the self-test server answers nothing for an unknown port: nothing can connect
+        int code = new CommandLine(new GantryBench()).execute("match-relay", "--port", "1", "--quiet",
+                "--matches", "1", "--setup-timeout", "5");
+        assertEquals(3, code);
+    }
+}

@@ -1,0 +1,231 @@
+package io.gantry.persistence;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.gantry.persistence.HistoryCursorCodec.Cursor;
+import io.gantry.proto.storage.StoredNotification;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@link NotificationStore} on the {@code notifications} column family of a {@link RocksStore}.
+ *
+ * <p>Key layout (all integers big-endian, so bytewise order is time order):
+ * <ul>
+ *   <li>{@code 0x01 | user id (16) | create time µs (8) | notification id (16)} → the
+ *       {@code StoredNotification}: one user is one contiguous, time-ordered range;</li>
+ *   <li>{@code 0x02 | user id (16) | notification id (16)} → create time µs (8): finds the
+ *       record a delete names, and only within the caller's own range.</li>
+ * </ul>
+ *
+ * <p>Cursors are the history cursors' format ({@link HistoryCursorCodec}) with the user id in
+ * place of the channel id, signed with a key derived from the history cursor key for this use
+ * only: a notification cursor is refused by history and the other way round, and one user's
+ * cursor is refused for another.
+ *
+ * <p>Threads: any. A listing runs on one RocksDB iterator (one consistent snapshot); a save or a
+ * delete is one write batch, synced when {@link StoreOptions#syncWrites()}.
+ */
+final class RocksNotificationStore implements NotificationStore {
+
+    private static final byte DATA = 0x01;
+    private static final byte INDEX = 0x02;
+    private static final int PREFIX_BYTES = 1 + 16;
+    private static final int DATA_KEY_BYTES = PREFIX_BYTES + 8 + 16;
+    private static final UUID BEGINNING = new UUID(0, 0);
+
+    private final RocksStore store;
+    private final RocksDB db;
+    private final ColumnFamilyHandle cf;
+    private final HistoryCursorCodec cursors;
+
+    RocksNotificationStore(RocksStore store, byte[] historyCursorKey) {
+        this.store = store;
+        this.db = store.db();
+        this.cf = store.handle(StoreColumnFamily.NOTIFICATIONS);
+        this.cursors = new HistoryCursorCodec(derive(historyCursorKey, "gantry notification cursors"));
+    }
+
+    // ---- writes ----
+
+    @Override
+    public void save(List<StoredNotification> notifications) {
+        if (notifications.isEmpty()) {
+            return;
+        }
+        for (StoredNotification n : notifications) {
+            if (HistoryKeys.parseUuid(n.getId()) == null || HistoryKeys.parseUuid(n.getUserId()) == null) {
+                throw new IllegalArgumentException("notification id and user id must be UUIDs: " + n.getId()
+                        + " for " + n.getUserId());
+            }
+            if (n.getCreateTimeUs() < 0) {
+                throw new IllegalArgumentException("create_time_us must not be negative, was " + n.getCreateTimeUs());
+            }
+        }
+        store.checkOpen();
+        try (WriteBatch batch = new WriteBatch()) {
+            for (StoredNotification n : notifications) {
+                UUID user = UUID.fromString(n.getUserId());
+                UUID id = UUID.fromString(n.getId());
+                batch.put(cf, dataKey(user, n.getCreateTimeUs(), id), n.toByteArray());
+                batch.put(cf, indexKey(user, id), ByteBuffer.allocate(8).putLong(n.getCreateTimeUs()).array());
+            }
+            db.write(store.writeOptions(), batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("writing " + notifications.size() + " notifications failed", e);
+        }
+    }
+
+    @Override
+    public int delete(String userId, Collection<String> notificationIds) {
+        UUID user = HistoryKeys.parseUuid(userId);
+        if (user == null || notificationIds.isEmpty()) {
+            return 0;
+        }
+        store.checkOpen();
+        try (WriteBatch batch = new WriteBatch()) {
+            int deleted = 0;
+            for (String text : notificationIds) {
+                UUID id = HistoryKeys.parseUuid(text);
+                if (id == null) {
+                    continue;
+                }
+                byte[] index = indexKey(user, id);
+                byte[] time = db.get(cf, index);
+                if (time == null || time.length != 8) {
+                    continue; // not this user's, or gone already
+                }
+                batch.delete(cf, index);
+                batch.delete(cf, dataKey(user, ByteBuffer.wrap(time).getLong(), id));
+                deleted++;
+            }
+            if (deleted > 0) {
+                db.write(store.writeOptions(), batch);
+            }
+            return deleted;
+        } catch (RocksDBException e) {
+            throw new StoreException("deleting notifications failed", e);
+        }
+    }
+
+    // ---- reads ----
+
+    @Override
+    public NotificationPage list(String userId, int limit, String cursorOrNull) throws InvalidCursorException {
+        UUID user = HistoryKeys.parseUuid(userId);
+        if (user == null) {
+            throw new IllegalArgumentException("userId must be a UUID");
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be in 1.." + MAX_LIMIT + ", was " + limit);
+        }
+        String owner = user.toString();
+        Cursor incoming = null;
+        if (cursorOrNull != null && !cursorOrNull.isEmpty()) {
+            incoming = cursors.decode(owner, cursorOrNull);
+            if (!incoming.forward() || !incoming.next()) {
+                throw new InvalidCursorException();
+            }
+        }
+        store.checkOpen();
+        byte[] prefix = prefix(DATA, user);
+        List<StoredNotification> page = new ArrayList<>(Math.min(limit, 16));
+        try (RocksIterator it = db.newIterator(cf)) {
+            if (incoming == null) {
+                it.seek(prefix);
+            } else {
+                byte[] from = dataKey(user, incoming.createTimeUs(), incoming.messageId());
+                it.seek(from);
+                if (it.isValid() && Arrays.equals(it.key(), from)) {
+                    it.next(); // strictly after the cursor's position
+                }
+            }
+            while (page.size() < limit && it.isValid() && inRange(it.key(), prefix)) {
+                page.add(parse(it.value()));
+                it.next();
+            }
+            try {
+                it.status();
+            } catch (RocksDBException e) {
+                throw new StoreException("RocksDB iteration failed", e);
+            }
+        }
+        String cacheable;
+        if (!page.isEmpty()) {
+            StoredNotification last = page.get(page.size() - 1);
+            cacheable = cursors.encode(owner, new Cursor(true, true, last.getCreateTimeUs(), UUID.fromString(last.getId())));
+        } else if (incoming != null) {
+            cacheable = cursorOrNull; // nothing newer: the client keeps its place
+        } else {
+            cacheable = cursors.encode(owner, new Cursor(true, true, 0, BEGINNING));
+        }
+        return new NotificationPage(page, cacheable);
+    }
+
+    // ---- keys ----
+
+    private static byte[] prefix(byte kind, UUID user) {
+        return ByteBuffer.allocate(PREFIX_BYTES)
+                .put(kind)
+                .putLong(user.getMostSignificantBits())
+                .putLong(user.getLeastSignificantBits())
+                .array();
+    }
+
+    private static byte[] dataKey(UUID user, long createTimeUs, UUID id) {
+        return ByteBuffer.allocate(DATA_KEY_BYTES)
+                .put(DATA)
+                .putLong(user.getMostSignificantBits())
+                .putLong(user.getLeastSignificantBits())
+                .putLong(createTimeUs)
+                .putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits())
+                .array();
+    }
+
+    private static byte[] indexKey(UUID user, UUID id) {
+        return ByteBuffer.allocate(PREFIX_BYTES + 16)
+                .put(INDEX)
+                .putLong(user.getMostSignificantBits())
+                .putLong(user.getLeastSignificantBits())
+                .putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits())
+                .array();
+    }
+
+    private static boolean inRange(byte[] key, byte[] prefix) {
+        return key.length == DATA_KEY_BYTES && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static StoredNotification parse(byte[] value) {
+        try {
+            return StoredNotification.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            throw new StoreException("corrupt notification record", e);
+        }
+    }
+
+    /** A key for one purpose from another key, so one secret never signs two kinds of cursor. */
+    private static byte[] derive(byte[] key, String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.gantry.core.match;
+
+import io.gantry.core.query.Document;
+import io.gantry.core.query.Query;
+import io.gantry.core.query.QueryParseException;
+import io.gantry.runtime.MatchInfo;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What {@code GET /v2/match} lists. Owners (the router for relayed matches, match workers for
+ * authoritative ones) report changes at any time; they become visible when {@link #publish}
+ * runs, every {@code match.label_update_interval_ms}, so a label that changes every tick costs
+ * one re-index per interval, not one per tick. Readers see an immutable snapshot: no locks.
+ */
+public final class MatchListing {
+
+    /** A listed match with its label parsed once for queries. */
+    private record Entry(MatchInfo info, Document document) {
+    }
+
+    private static final Object REMOVED = new Object();
+
+    private final ConcurrentHashMap<String, Object> pending = new ConcurrentHashMap<>();
+    private volatile Map<String, Entry> visible = Map.of();
+
+    /** Reports a match's current listing (new, resized or relabelled). Any thread. */
+    public void update(MatchInfo info) {
+        pending.put(info.matchId(), info);
+    }
+
+    /** Reports that a match ended. Any thread. */
+    public void remove(String matchId) {
+        pending.put(matchId, REMOVED);
+    }
+
+    /** Makes reported changes visible. One thread at a time (the server's scheduler). */
+    public synchronized void publish() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<String, Entry> next = new HashMap<>(visible);
+        for (String id : List.copyOf(pending.keySet())) {
+            Object change = pending.remove(id);
+            if (change == REMOVED) {
+                next.remove(id);
+            } else if (change instanceof MatchInfo info) {
+                Entry previous = next.get(id);
+                Document document = previous != null && previous.info().label().equals(info.label())
+                        ? previous.document()
+                        : Document.fromJson("label", info.label());
+                next.put(id, new Entry(info, document));
+            }
+        }
+        visible = Map.copyOf(next);
+    }
+
+    /** The visible entry of a match, if any. */
+    public MatchInfo get(String matchId) {
+        Entry entry = visible.get(matchId);
+        return entry == null ? null : entry.info();
+    }
+
+    /**
+     * Lists matches as Nakama does: filters on kind, exact label and size; a query (over the
+     * label's fields, {@code +label.mode:ranked}) keeps authoritative matches whose label
+     * matches, best score first.
+     *
+     * @throws QueryParseException when the query does not parse
+     */
+    public List<MatchInfo> list(int limit, Boolean authoritative, String label, Integer minSize, Integer maxSize,
+                                String query) throws QueryParseException {
+        Query parsed = query == null || query.isBlank() ? null : Query.parse(query);
+        List<Entry> found = new ArrayList<>();
+        for (Entry entry : visible.values()) {
+            MatchInfo info = entry.info();
+            if (authoritative != null && info.authoritative() != authoritative) {
+                continue;
+            }
+            if (label != null && !label.equals(info.label())) {
+                continue;
+            }
+            if (minSize != null && info.size() < minSize) {
+                continue;
+            }
+            if (maxSize != null && info.size() > maxSize) {
+                continue;
+            }
+            if (parsed != null && (!info.authoritative() || !parsed.matches(entry.document()))) {
+                continue;
+            }
+            found.add(entry);
+        }
+        if (parsed != null) {
+            found.sort(Comparator.comparingDouble((Entry e) -> parsed.score(e.document())).reversed()
+                    .thenComparing(e -> e.info().matchId()));
+        } else {
+            found.sort(Comparator.comparing((Entry e) -> e.info().matchId()));
+        }
+        List<MatchInfo> result = new ArrayList<>(Math.min(limit, found.size()));
+        for (int i = 0; i < found.size() && i < limit; i++) {
+            result.add(found.get(i).info());
+        }
+        return result;
+    }
+
+    /** Matches currently visible. */
+    public int size() {
+        return visible.size();
+    }
+}

@@ -1,0 +1,370 @@
+package io.gantry.core.match;
+
+import org.agrona.DeadlineTimerWheel;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One lane of the match worker pool: the single writer of the matches pinned to it. It owns a
+ * timer wheel of their next ticks and a queue of matches needing attention (new ones, join
+ * attempts, joins and leaves, signals); it runs the handler calls, then parks until the next
+ * deadline or until a producer unparks it. No thread per match.
+ *
+ * <p>The lane outlives its thread. When a handler call has held the thread for too long (see
+ * {@link MatchWorkers}), the watchdog takes the lane away from that thread with a CAS on the
+ * call token and starts a fresh thread on the same lane: same queue, same wheel, same matches
+ * minus the stuck one. The stuck thread, should it ever come back, finds its token gone and
+ * exits without touching anything ({@link Retired}). Producers hold the lane, not the thread,
+ * so nothing is lost in the hand-over.
+ *
+ * <p>Threads: {@link #wake} from any thread; everything else on the lane's current thread,
+ * except the watchdog hand-over in {@link #takeOverIfStuck}.
+ */
+final class MatchWorker implements Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MatchWorker.class);
+
+    /** About a millisecond; the wheel wants a power of two. */
+    static final long TICK_RESOLUTION_NANOS = 1L << 20;
+    static final int TICKS_PER_WHEEL = 512;
+    /** Up to this many timers the lane finds the exact next deadline to park until; beyond, it parks one wheel tick. */
+    private static final int FEW_TIMERS = 32;
+    /** Longest park when nothing is scheduled: a safety net, wake-ups normally come by unpark. */
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Matches handled per queue drain, so a flood of wake-ups cannot starve the ticks. */
+    private static final int DRAIN_LIMIT = 4096;
+
+    private static final long NOT_IN_CALL = 0;
+    private static final long RETIRED = -1;
+
+    /** Thrown on a retired thread when its handler call finally returns: the thread must stop. */
+    static final class Retired extends Error {
+        private static final long serialVersionUID = 1L;
+
+        Retired() {
+            super("match worker thread was retired while in a handler call", null, false, false);
+        }
+    }
+
+    private final int index;
+    private final MatchWorkers.TickObserver observer;
+    /** Matches needing attention; each match is in it at most once (its scheduled flag), so its size is bounded by the matches of this lane. */
+    private final MpscUnboundedArrayQueue<AuthoritativeMatchRunner> attention = new MpscUnboundedArrayQueue<>(256);
+    private final DeadlineTimerWheel wheel;
+    private final Long2ObjectHashMap<AuthoritativeMatchRunner> timers = new Long2ObjectHashMap<>();
+    private final List<AuthoritativeMatchRunner> due = new ArrayList<>();
+    private final DeadlineTimerWheel.TimerHandler onExpiry = this::onTimerExpiry;
+    /** Lane thread: the matches pinned here. */
+    private final Set<AuthoritativeMatchRunner> matches = new LinkedHashSet<>();
+    /** Matches assigned here and not yet ended: what the pool balances on. Any thread. */
+    final AtomicInteger load = new AtomicInteger();
+
+    // ---- the call watch (see takeOverIfStuck) ----
+    private final AtomicLong callToken = new AtomicLong(NOT_IN_CALL);
+    private volatile long callStartNanos;
+    private volatile AuthoritativeMatchRunner callRunner;
+    /** Lane thread: whether a handler call is running (nested calls are watched as the outer one). */
+    private boolean inCall;
+    private long callSequence;
+
+    private volatile Thread thread;
+    private volatile boolean parked;
+    private volatile boolean running = true;
+    private int generation;
+    /** Set by the watchdog for the next thread: the stuck match to drop first thing. */
+    private AuthoritativeMatchRunner evict;
+
+    MatchWorker(int index, MatchWorkers.TickObserver observer) {
+        this.index = index;
+        this.observer = observer;
+        this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), TICK_RESOLUTION_NANOS, TICKS_PER_WHEEL);
+    }
+
+    @Override
+    public String roleName() {
+        return "gantry-match-" + index + (generation == 0 ? "" : "-r" + generation);
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** Starts a thread on this lane (the first one, or the replacement of a stuck one). */
+    void startThread() {
+        Thread next = new Thread(this::run, roleName());
+        next.setDaemon(true);
+        thread = next;
+        next.start();
+    }
+
+    /** Whether the calling thread is this lane's current thread. */
+    boolean isLaneThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Whether the lane's thread is running a handler call now (lane thread). */
+    boolean inCall() {
+        return inCall;
+    }
+
+    /** Asks the lane to look at a match soon. Any thread; the match's scheduled flag dedups. */
+    void wake(AuthoritativeMatchRunner runner) {
+        attention.offer(runner);
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    // ---- the agent --------------------------------------------------------------------------
+
+    private void run() {
+        Thread self = Thread.currentThread();
+        onStart();
+        while (running && thread == self) {
+            int work;
+            try {
+                work = doWork();
+            } catch (Retired retired) {
+                LOG.warn("{} was retired after a stuck handler call and stops", self.getName());
+                return;
+            } catch (RuntimeException | Error e) {
+                // our own bug, not a handler's (those are caught around each call): keep the lane alive
+                LOG.error("match worker {} failed; carrying on", self.getName(), e);
+                work = 1;
+            }
+            if (work == 0 && running && thread == self) {
+                idle();
+            }
+        }
+        if (thread == self) {
+            onClose();
+        }
+    }
+
+    @Override
+    public void onStart() {
+        AuthoritativeMatchRunner stuck = evict;
+        evict = null;
+        if (stuck == null) {
+            return;
+        }
+        // Taking over from a stuck thread: drop the stuck match, then re-arm every other match
+        // whose timer fired but whose tick the old thread never reached, and look at each once
+        // (a wake-up may have been consumed by the old thread without being handled).
+        remove(stuck);
+        due.clear();
+        for (AuthoritativeMatchRunner runner : matches) {
+            runner.resumeOnNewThread();
+            attention.offer(runner);
+        }
+    }
+
+    @Override
+    public int doWork() {
+        int work = 0;
+        long now = System.nanoTime();
+        AuthoritativeMatchRunner runner;
+        while (work < DRAIN_LIMIT && (runner = attention.relaxedPoll()) != null) {
+            work++;
+            if (!matches.contains(runner)) {
+                if (runner.isEnded()) {
+                    continue;
+                }
+                matches.add(runner);
+            }
+            runner.onAttention(now);
+        }
+        work += pollTimers(now);
+        return work;
+    }
+
+    @Override
+    public void onClose() {
+        // the pool stopped: matches were ended by the registry before
+        matches.clear();
+        timers.clear();
+        wheel.clear();
+    }
+
+    private int pollTimers(long now) {
+        if (wheel.timerCount() == 0) {
+            wheel.currentTickTime(now);
+            return 0;
+        }
+        due.clear();
+        do {
+            wheel.poll(now, onExpiry, Integer.MAX_VALUE);
+        } while (now >= wheel.currentTickTime() && wheel.timerCount() > 0);
+        int fired = due.size();
+        for (int i = 0; i < fired; i++) {
+            AuthoritativeMatchRunner runner = due.get(i);
+            if (observer != null) {
+                observer.onTick(runner.nextTickAt(), now);
+            }
+            runner.onTick();
+        }
+        due.clear();
+        return fired;
+    }
+
+    private boolean onTimerExpiry(TimeUnit unit, long now, long timerId) {
+        AuthoritativeMatchRunner runner = timers.remove(timerId);
+        if (runner != null) {
+            runner.timerFired();
+            due.add(runner);
+        }
+        return true;
+    }
+
+    private void idle() {
+        parked = true;
+        try {
+            if (!attention.isEmpty() || !running) {
+                return;
+            }
+            long now = System.nanoTime();
+            long parkNanos = Math.min(MAX_PARK_NANOS, nextDeadline(now) - now);
+            if (parkNanos > 0) {
+                LockSupport.parkNanos(this, parkNanos);
+            }
+        } finally {
+            parked = false;
+            Thread.interrupted(); // a stray interrupt must not turn parking into spinning
+        }
+    }
+
+    private long nextDeadline(long now) {
+        long count = wheel.timerCount();
+        if (count == 0) {
+            return now + MAX_PARK_NANOS;
+        }
+        if (count <= FEW_TIMERS) {
+            long earliest = Long.MAX_VALUE;
+            for (AuthoritativeMatchRunner runner : timers.values()) {
+                earliest = Math.min(earliest, runner.nextTickAt());
+            }
+            return earliest;
+        }
+        return wheel.currentTickTime();
+    }
+
+    // ---- for the matches of this lane (lane thread) -----------------------------------------
+
+    /** Schedules a match's next tick; returns the timer id. */
+    long schedule(AuthoritativeMatchRunner runner, long deadlineNanos) {
+        long timerId = wheel.scheduleTimer(deadlineNanos);
+        timers.put(timerId, runner);
+        return timerId;
+    }
+
+    void cancel(long timerId) {
+        if (timers.remove(timerId) != null) {
+            wheel.cancelTimer(timerId);
+        }
+    }
+
+    /** A match ended: it leaves the lane. */
+    void remove(AuthoritativeMatchRunner runner) {
+        if (matches.remove(runner)) {
+            runner.cancelTimer();
+        }
+    }
+
+    /** The matches of this lane (lane thread), for tests and shutdown. */
+    int matchCount() {
+        return matches.size();
+    }
+
+    // ---- the call watch -----------------------------------------------------------------------
+
+    /**
+     * Lane thread, before a handler call: starts the watch. Returns the call's token, or 0 for a
+     * call nested in another (a handler creating or signalling a match), watched as the outer one.
+     */
+    long enterCall(AuthoritativeMatchRunner runner) {
+        if (inCall) {
+            return NOT_IN_CALL;
+        }
+        inCall = true;
+        long token = ++callSequence;
+        callRunner = runner;
+        callStartNanos = System.nanoTime();
+        callToken.set(token);
+        return token;
+    }
+
+    /**
+     * Lane thread, right after a handler call returned: ends the watch, or throws {@link Retired}
+     * when the watchdog took the lane away meanwhile. Nothing of the lane is touched before the
+     * CAS succeeds.
+     */
+    void exitCall(long token) {
+        if (token == NOT_IN_CALL) {
+            return;
+        }
+        if (!callToken.compareAndSet(token, NOT_IN_CALL)) {
+            throw new Retired();
+        }
+        inCall = false;
+        callRunner = null;
+    }
+
+    /**
+     * Watchdog thread: when the lane's thread has been inside one handler call for longer than
+     * {@code stuckNanos}, takes the lane away from it and starts a fresh thread for the lane's
+     * other matches. Returns the stuck match, or null.
+     *
+     * <p>Why this is safe: the CAS succeeds only while the old thread is still inside that call
+     * (it has not reached its own CAS in {@link #exitCall}), and everything the old thread wrote
+     * before entering the call is visible here through the token it published. From then on
+     * the old thread touches nothing of the lane.
+     */
+    AuthoritativeMatchRunner takeOverIfStuck(long now, long stuckNanos) {
+        long token = callToken.get();
+        if (token <= NOT_IN_CALL || now - callStartNanos < stuckNanos) {
+            return null;
+        }
+        AuthoritativeMatchRunner stuck = callRunner;
+        if (!callToken.compareAndSet(token, RETIRED)) {
+            return null; // the call returned just now
+        }
+        Thread old = thread;
+        old.interrupt();
+        inCall = false;
+        callRunner = null;
+        evict = stuck;
+        generation++;
+        callToken.set(NOT_IN_CALL);
+        if (running) {
+            startThread();
+        }
+        return stuck;
+    }
+
+    /** Stops the lane's thread and waits for it, at most {@code waitMillis}. */
+    void stop(long waitMillis) throws InterruptedException {
+        running = false;
+        Thread current = thread;
+        if (current != null) {
+            LockSupport.unpark(current);
+            current.join(waitMillis);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return roleName();
+    }
+}

@@ -1,0 +1,351 @@
+package io.gantry.core.notification;
+
+import com.google.gson.JsonParser;
+import com.google.protobuf.util.Timestamps;
+import com.heroiclabs.nakama.api.Notification;
+import io.gantry.core.router.Router;
+import io.gantry.persistence.NotificationStore;
+import io.gantry.proto.storage.StoredNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends notifications to users: the way in for server code (RPC functions, match handlers,
+ * hooks) and for the server itself (a direct message request).
+ *
+ * <pre>{@code
+ * Notification sent = notifications.send(userId, "Reward", "{\"coins\":100}", 1, null, true);
+ * // stored (durable) when send returns; every socket of the user gets it right after
+ * }</pre>
+ *
+ * <p>A persistent notification is stored first and delivered once it is durable, so a client that
+ * receives one can already list it; a non-persistent one is only delivered. Delivery is through
+ * the router ({@link NotificationDelivery}): every connected socket of the user receives a
+ * {@code notifications} envelope. A user who is offline gets nothing live: persistent
+ * notifications wait in the store.
+ *
+ * <p>Threads: any. Stores happen on the store executor given to the constructor, never on the
+ * router thread: writes waiting there are group-committed, one RocksDB write batch (and one WAL
+ * sync) for everything queued meanwhile. Called on the router thread, {@link #send} does not wait
+ * for the store; called elsewhere, it returns once the notification is durable.
+ */
+public final class NotificationService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
+
+    /** Nakama's code for "a user wants to chat" (a direct message was opened). */
+    public static final int CODE_DM_REQUEST = -1;
+    /** Pending store writes beyond which sends are refused. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
+    /** Most sends one write batch holds. */
+    static final int MAX_BATCH = 1024;
+
+    private final Router router;
+    private final NotificationDelivery delivery;
+    private final NotificationStore store;
+    private final Executor writes;
+    private final Clock clock;
+    private final int capacity;
+    private final AtomicLong lastMicros = new AtomicLong();
+
+    /** Many producers, drained by one task at a time on the store executor. */
+    private final ConcurrentLinkedQueue<PendingWrite> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    /** A notification and its recipient, which the API shape does not carry. */
+    private record Addressed(String userId, Notification notification) {
+    }
+
+    private record PendingWrite(List<StoredNotification> stored, List<Addressed> addressed,
+                                List<Notification> notifications, CompletableFuture<List<Notification>> done) {
+    }
+
+    /** What a submission became: the notifications (ids and create times set) and its completion. */
+    private record Submission(List<Notification> notifications, CompletableFuture<List<Notification>> done) {
+    }
+
+    /**
+     * @param writes runs store writes (a blocking executor; one thread is enough, writes are batched)
+     */
+    public NotificationService(Router router, NotificationDelivery delivery, NotificationStore store, Executor writes,
+                               Clock clock) {
+        this(router, delivery, store, writes, clock, DEFAULT_QUEUE_CAPACITY);
+    }
+
+    public NotificationService(Router router, NotificationDelivery delivery, NotificationStore store, Executor writes,
+                               Clock clock, int queueCapacity) {
+        this.router = Objects.requireNonNull(router, "router");
+        this.delivery = Objects.requireNonNull(delivery, "delivery");
+        this.store = Objects.requireNonNull(store, "store");
+        this.writes = Objects.requireNonNull(writes, "writes");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity must be positive, was " + queueCapacity);
+        }
+        this.capacity = queueCapacity;
+    }
+
+    /**
+     * Sends one notification. Any thread.
+     *
+     * @param userId     the recipient (a UUID)
+     * @param subject    non-empty
+     * @param content    a JSON object
+     * @param code       for the client; below 1 is reserved for the server by Nakama's convention
+     * @param senderId   the user who caused it; null or empty for the system
+     * @param persistent stored and listed over REST, or realtime only
+     * @return the notification as sent, with its id and create time
+     * @throws IllegalArgumentException  if an argument is invalid; nothing is sent
+     * @throws RejectedExecutionException if too many stores are pending; nothing is sent
+     * @throws io.gantry.persistence.StoreException if the store failed (off the router thread
+     *                                   only; on it, the failure is logged); nothing is sent
+     */
+    public Notification send(String userId, String subject, String content, int code, String senderId,
+                             boolean persistent) {
+        return sendAll(List.of(new NotificationRequest(userId, subject, content, code, senderId, persistent))).get(0);
+    }
+
+    /**
+     * Sends several notifications, to one user or many, stored in one write batch. All are
+     * checked before any is sent. Any thread; waits for the store as {@link #send} does.
+     */
+    public List<Notification> sendAll(List<NotificationRequest> requests) {
+        Submission submission = submit(requests);
+        if (router.isRouterThread()) {
+            // Never block the single writer: the store runs elsewhere and delivers when done.
+            submission.done().whenComplete((sent, failure) -> {
+                if (failure != null) {
+                    LOG.error("{} notifications were not sent", requests.size(), failure);
+                }
+            });
+            return submission.notifications();
+        }
+        try {
+            return submission.done().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #sendAll}, without waiting: the future completes once the notifications are
+     * durable (persistent ones) and handed to the router for delivery. Any thread.
+     *
+     * @throws IllegalArgumentException if a request is invalid; nothing is sent
+     */
+    public CompletableFuture<List<Notification>> sendAllAsync(List<NotificationRequest> requests) {
+        return submit(requests).done();
+    }
+
+    /** The API shape of a stored notification, as listings return it. */
+    public static Notification toApi(StoredNotification stored) {
+        return Notification.newBuilder()
+                .setId(stored.getId())
+                .setSubject(stored.getSubject())
+                .setContent(stored.getContent())
+                .setCode(stored.getCode())
+                .setSenderId(stored.getSenderId())
+                .setCreateTime(Timestamps.fromMicros(stored.getCreateTimeUs()))
+                .setPersistent(true)
+                .build();
+    }
+
+    /** Store writes waiting for a batch right now. */
+    public int pendingWrites() {
+        return pendingCount.get();
+    }
+
+    // ---- internals -----------------------------------------------------------------------
+
+    private Submission submit(List<NotificationRequest> requests) {
+        if (requests.isEmpty()) {
+            return new Submission(List.of(), CompletableFuture.completedFuture(List.of()));
+        }
+        for (NotificationRequest request : requests) {
+            validate(request);
+        }
+        List<Notification> notifications = new ArrayList<>(requests.size());
+        List<Addressed> addressed = new ArrayList<>(requests.size());
+        List<StoredNotification> stored = new ArrayList<>(requests.size());
+        for (NotificationRequest request : requests) {
+            long micros = nowMicros();
+            String id = UUID.randomUUID().toString();
+            String userId = UUID.fromString(request.userId()).toString();
+            String senderId = request.senderId() == null || request.senderId().isEmpty()
+                    ? "" : UUID.fromString(request.senderId()).toString();
+            Notification notification = Notification.newBuilder()
+                    .setId(id)
+                    .setSubject(request.subject())
+                    .setContent(request.content())
+                    .setCode(request.code())
+                    .setSenderId(senderId)
+                    .setCreateTime(Timestamps.fromMicros(micros))
+                    .setPersistent(request.persistent())
+                    .build();
+            notifications.add(notification);
+            addressed.add(new Addressed(userId, notification));
+            if (request.persistent()) {
+                stored.add(StoredNotification.newBuilder()
+                        .setId(id)
+                        .setUserId(userId)
+                        .setSubject(request.subject())
+                        .setContent(request.content())
+                        .setCode(request.code())
+                        .setSenderId(senderId)
+                        .setCreateTimeUs(micros)
+                        .build());
+            }
+        }
+        List<Notification> sent = List.copyOf(notifications);
+        CompletableFuture<List<Notification>> done = new CompletableFuture<>();
+        if (stored.isEmpty()) {
+            deliver(addressed);
+            done.complete(sent);
+        } else {
+            enqueue(new PendingWrite(stored, addressed, sent, done));
+        }
+        return new Submission(sent, done);
+    }
+
+    private static void validate(NotificationRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (request.userId() == null || !isUuid(request.userId())) {
+            throw new IllegalArgumentException("Invalid user id '" + request.userId() + "': expected a UUID.");
+        }
+        if (request.subject() == null || request.subject().isBlank()) {
+            throw new IllegalArgumentException("Notification subject is required.");
+        }
+        if (request.senderId() != null && !request.senderId().isEmpty() && !isUuid(request.senderId())) {
+            throw new IllegalArgumentException("Invalid sender id '" + request.senderId() + "': expected a UUID or nothing.");
+        }
+        String content = request.content();
+        boolean object;
+        try {
+            object = content != null && JsonParser.parseString(content).isJsonObject();
+        } catch (RuntimeException e) {
+            object = false;
+        }
+        if (!object) {
+            throw new IllegalArgumentException("Notification content must be a JSON object.");
+        }
+    }
+
+    private static boolean isUuid(String value) {
+        if (value.length() != 36) {
+            return false;
+        }
+        try {
+            return UUID.fromString(value).toString().equalsIgnoreCase(value);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Strictly increasing across threads, so a user's notifications keep the order they were sent in. */
+    private long nowMicros() {
+        long now = clock.millis() * 1000L;
+        return lastMicros.updateAndGet(last -> Math.max(now, last + 1));
+    }
+
+    private void enqueue(PendingWrite write) {
+        if (pendingCount.incrementAndGet() > capacity) {
+            pendingCount.decrementAndGet();
+            throw new RejectedExecutionException("Too many notifications waiting to be stored (" + capacity + "); retry later.");
+        }
+        pending.add(write);
+        if (draining.compareAndSet(false, true)) {
+            try {
+                writes.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                draining.set(false);
+                failPending(new RejectedExecutionException("The notification store is stopped.", e));
+            }
+        }
+    }
+
+    /** Store executor: writes everything pending, batch by batch, then delivers each batch. */
+    private void drain() {
+        List<PendingWrite> batch = new ArrayList<>();
+        List<StoredNotification> stored = new ArrayList<>();
+        while (true) {
+            PendingWrite write;
+            while (batch.size() < MAX_BATCH && (write = pending.poll()) != null) {
+                batch.add(write);
+                stored.addAll(write.stored());
+            }
+            if (batch.isEmpty()) {
+                draining.set(false);
+                // A producer may have queued after our last poll but seen draining still set.
+                if (pending.isEmpty() || !draining.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            pendingCount.addAndGet(-batch.size());
+            RuntimeException failure = null;
+            try {
+                store.save(stored);
+            } catch (RuntimeException e) {
+                LOG.error("Storing {} notifications failed; none was sent", stored.size(), e);
+                failure = e;
+            }
+            if (failure == null) {
+                List<Addressed> all = new ArrayList<>();
+                for (PendingWrite done : batch) {
+                    all.addAll(done.addressed());
+                }
+                deliver(all);
+            }
+            for (PendingWrite done : batch) {
+                if (failure == null) {
+                    done.done().complete(done.notifications());
+                } else {
+                    done.done().completeExceptionally(failure);
+                }
+            }
+            batch.clear();
+            stored.clear();
+        }
+    }
+
+    private void failPending(RuntimeException failure) {
+        PendingWrite write;
+        while ((write = pending.poll()) != null) {
+            pendingCount.decrementAndGet();
+            write.done().completeExceptionally(failure);
+        }
+    }
+
+    /** Hands notifications to the router, grouped by user: one envelope per user. */
+    private void deliver(List<Addressed> notifications) {
+        Map<String, List<Notification>> byUser = new LinkedHashMap<>();
+        for (Addressed a : notifications) {
+            byUser.computeIfAbsent(a.userId(), k -> new ArrayList<>(1)).add(a.notification());
+        }
+        if (router.isRouterThread()) {
+            delivery.deliverAll(byUser);
+        } else {
+            router.execute(() -> delivery.deliverAll(byUser));
+        }
+    }
+}

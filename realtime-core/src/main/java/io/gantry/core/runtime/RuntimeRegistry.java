@@ -1,0 +1,88 @@
+package io.gantry.core.runtime;
+
+import io.gantry.runtime.GantryModule;
+import io.gantry.runtime.MatchHandler;
+import io.gantry.runtime.Registrar;
+import io.gantry.runtime.RpcFunction;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Everything server code registered: match handlers by name and RPC functions by id. Filled at
+ * start-up (from the embedding builder and from modules), read-only once the server runs.
+ */
+public final class RuntimeRegistry implements Registrar {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
+
+    private final Map<String, Supplier<? extends MatchHandler<?>>> matchHandlers = new LinkedHashMap<>();
+    private final Map<String, RpcFunction> rpcFunctions = new LinkedHashMap<>();
+    private boolean sealed;
+
+    @Override
+    public RuntimeRegistry match(String name, Supplier<? extends MatchHandler<?>> factory) {
+        checkOpen();
+        checkName("match handler", name);
+        Objects.requireNonNull(factory, "factory");
+        if (matchHandlers.putIfAbsent(name, factory) != null) {
+            throw new IllegalArgumentException("match handler '" + name + "' is registered twice");
+        }
+        return this;
+    }
+
+    @Override
+    public RuntimeRegistry rpc(String id, RpcFunction function) {
+        checkOpen();
+        checkName("rpc function", id);
+        Objects.requireNonNull(function, "function");
+        // Nakama matches RPC ids case-insensitively: clients may call "Echo" for "echo".
+        if (rpcFunctions.putIfAbsent(id.toLowerCase(java.util.Locale.ROOT), function) != null) {
+            throw new IllegalArgumentException("rpc function '" + id + "' is registered twice");
+        }
+        return this;
+    }
+
+    /** Lets a module register its handlers. */
+    public RuntimeRegistry module(GantryModule module) {
+        module.register(this);
+        return this;
+    }
+
+    /** No more registrations: the server is starting. */
+    public void seal() {
+        sealed = true;
+    }
+
+    public Supplier<? extends MatchHandler<?>> matchHandler(String name) {
+        return matchHandlers.get(name);
+    }
+
+    public RpcFunction rpc(String id) {
+        return rpcFunctions.get(id.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    public Map<String, Supplier<? extends MatchHandler<?>>> matchHandlers() {
+        return Collections.unmodifiableMap(matchHandlers);
+    }
+
+    public Map<String, RpcFunction> rpcFunctions() {
+        return Collections.unmodifiableMap(rpcFunctions);
+    }
+
+    private void checkOpen() {
+        if (sealed) {
+            throw new IllegalStateException("handlers are registered before the server starts");
+        }
+    }
+
+    private static void checkName(String what, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " name must be 1-128 letters, digits, '_', '-' or '.', not '" + name + "'");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.gantry.runtime;
+
+import java.util.function.Supplier;
+
+/** Where server code registers its handlers. Used at start-up only. */
+public interface Registrar {
+
+    /** An authoritative match handler; a new instance per match. */
+    Registrar match(String name, Supplier<? extends MatchHandler<?>> factory);
+
+    /** A server function, callable over the socket and REST. */
+    Registrar rpc(String id, RpcFunction function);
+}

@@ -1,0 +1,14 @@
+package io.gantry.runtime;
+
+/** The server, as server code reaches it from a handler or RPC function. Thread-safe. */
+public interface ServerApi {
+
+    Matches matches();
+
+    Notifications notifications();
+
+    Streams streams();
+
+    /** This node's name. */
+    String node();
+}

@@ -1,0 +1,61 @@
+package io.gantry.server;
+
+import io.gantry.runtime.Matches;
+import io.gantry.runtime.Notifications;
+import io.gantry.runtime.ServerApi;
+import io.gantry.runtime.Streams;
+
+/**
+ * The {@link ServerApi} server code receives. Its parts are plugged in while the server wires
+ * itself, before any server code can run.
+ */
+final class ServerRuntime implements ServerApi {
+
+    private final String node;
+    private volatile Matches matches;
+    private volatile Notifications notifications;
+    private volatile Streams streams;
+
+    ServerRuntime(String node) {
+        this.node = node;
+    }
+
+    void matches(Matches value) {
+        this.matches = value;
+    }
+
+    void notifications(Notifications value) {
+        this.notifications = value;
+    }
+
+    void streams(Streams value) {
+        this.streams = value;
+    }
+
+    @Override
+    public Matches matches() {
+        return require(matches, "matches");
+    }
+
+    @Override
+    public Notifications notifications() {
+        return require(notifications, "notifications");
+    }
+
+    @Override
+    public Streams streams() {
+        return require(streams, "streams");
+    }
+
+    @Override
+    public String node() {
+        return node;
+    }
+
+    private static <T> T require(T part, String name) {
+        if (part == null) {
+            throw new IllegalStateException("the server's " + name + " are not available yet");
+        }
+        return part;
+    }
+}

@@ -1,0 +1,379 @@
+package io.gantry.server.channel;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.TestUser;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One user's JSON socket, seen as a chat client: sends requests with fresh cids and reads what
+ * the server sends as JSON objects (the wire form: proto field names, wrappers as bare values).
+ * Frames that a wait skips are kept, in order, for later reads, so no event is lost between
+ * assertions. Connects with {@code status=false}, so the only traffic is what the test causes.
+ */
+final class Chat implements AutoCloseable {
+
+    /** Longest wait for any expected frame. */
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** How long "nobody else is told" checks listen. */
+    static final Duration QUIET = Duration.ofMillis(300);
+
+    private static final AtomicInteger CIDS = new AtomicInteger(100);
+
+    final TestUser user;
+    private final WebSocket ws;
+    private final LinkedBlockingQueue<String> incoming;
+    private final CompletableFuture<Integer> closed;
+    private final ArrayDeque<JsonObject> pending = new ArrayDeque<>();
+
+    private Chat(TestUser user, WebSocket ws, LinkedBlockingQueue<String> incoming, CompletableFuture<Integer> closed) {
+        this.user = user;
+        this.ws = ws;
+        this.incoming = incoming;
+        this.closed = closed;
+    }
+
+    static Chat connect(TestServer server, TestUser user) {
+        return connect(server.port(), user);
+    }
+
+    static Chat connect(int port, TestUser user) {
+        URI uri = URI.create("ws://127.0.0.1:" + port + "/ws?lang=en&status=false&format=json&token="
+                + URLEncoder.encode(user.token(), StandardCharsets.UTF_8));
+        LinkedBlockingQueue<String> incoming = new LinkedBlockingQueue<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(TIMEOUT)
+                .buildAsync(uri, new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            incoming.add(text.toString());
+                            text.setLength(0);
+                        }
+                        socket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket socket, java.nio.ByteBuffer data, boolean last) {
+                        incoming.add("{\"unexpected_binary_frame\":{}}");
+                        socket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket socket, Throwable error) {
+                        closed.complete(-1);
+                    }
+                })
+                .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
+        return new Chat(user, ws, incoming, closed);
+    }
+
+    /** Sends a raw text frame. */
+    void sendText(String text) {
+        ws.sendText(text, true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
+    /** The close code the server sent, waiting for it. */
+    int awaitClose() {
+        try {
+            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("socket not closed within " + TIMEOUT, e);
+        }
+    }
+
+    String userId() {
+        return user.userId();
+    }
+
+    String username() {
+        return user.username();
+    }
+
+    static String nextCid() {
+        return "c" + CIDS.incrementAndGet();
+    }
+
+    // ---- sending ------------------------------------------------------------------------------
+
+    /** Sends {@code {"cid": cid, type: body}} and returns the cid. */
+    String sendRequest(String type, JsonObject body) {
+        String cid = nextCid();
+        JsonObject envelope = new JsonObject();
+        envelope.addProperty("cid", cid);
+        envelope.add(type, body);
+        sendText(envelope.toString());
+        return cid;
+    }
+
+    /** Sends a request and returns the one envelope that carries its cid (other frames are kept). */
+    JsonObject request(String type, JsonObject body) {
+        String cid = sendRequest(type, body);
+        return reply(cid);
+    }
+
+    /** The envelope answering {@code cid}. */
+    JsonObject reply(String cid) {
+        return await(e -> e.has("cid") && cid.equals(e.get("cid").getAsString()), "reply to cid " + cid);
+    }
+
+    static JsonObject join(int type, String target, Boolean persistence, Boolean hidden) {
+        JsonObject join = new JsonObject();
+        join.addProperty("target", target);
+        join.addProperty("type", type);
+        if (persistence != null) {
+            join.addProperty("persistence", persistence);
+        }
+        if (hidden != null) {
+            join.addProperty("hidden", hidden);
+        }
+        return join;
+    }
+
+    /** Joins a room (persistent, visible) and returns the {@code channel} of the reply, checked. */
+    JsonObject joinRoom(String name) {
+        return joinOk(join(1, name, null, null));
+    }
+
+    /** Sends a channel_join and returns the reply's {@code channel}, failing on anything else. */
+    JsonObject joinOk(JsonObject join) {
+        JsonObject reply = request("channel_join", join);
+        assertTrue(reply.has("channel"), () -> "join reply is not a channel: " + reply);
+        return reply.getAsJsonObject("channel");
+    }
+
+    /** Joins and consumes this socket's own join event (sent for visible joins), returning the channel. */
+    JsonObject joinRoomAndOwnEvent(String name) {
+        JsonObject channel = joinRoom(name);
+        awaitPresence(channel.get("id").getAsString(), userId(), true);
+        return channel;
+    }
+
+    static JsonObject send(String channelId, String content) {
+        JsonObject send = new JsonObject();
+        send.addProperty("channel_id", channelId);
+        send.addProperty("content", content);
+        return send;
+    }
+
+    static JsonObject sendWithClientId(String channelId, String content, String clientMessageId) {
+        JsonObject send = send(channelId, content);
+        send.addProperty("client_message_id", clientMessageId);
+        return send;
+    }
+
+    /** Sends a message and returns the ack, failing on an error. */
+    JsonObject sendOk(String channelId, String content) {
+        return ackOf(request("channel_message_send", send(channelId, content)));
+    }
+
+    JsonObject updateOk(String channelId, String messageId, String content) {
+        return ackOf(request("channel_message_update", update(channelId, messageId, content)));
+    }
+
+    JsonObject removeOk(String channelId, String messageId) {
+        return ackOf(request("channel_message_remove", remove(channelId, messageId)));
+    }
+
+    static JsonObject update(String channelId, String messageId, String content) {
+        JsonObject update = new JsonObject();
+        update.addProperty("channel_id", channelId);
+        update.addProperty("message_id", messageId);
+        update.addProperty("content", content);
+        return update;
+    }
+
+    static JsonObject remove(String channelId, String messageId) {
+        JsonObject remove = new JsonObject();
+        remove.addProperty("channel_id", channelId);
+        remove.addProperty("message_id", messageId);
+        return remove;
+    }
+
+    static JsonObject leave(String channelId) {
+        JsonObject leave = new JsonObject();
+        leave.addProperty("channel_id", channelId);
+        return leave;
+    }
+
+    static JsonObject ackOf(JsonObject reply) {
+        assertTrue(reply.has("channel_message_ack"), () -> "expected an ack, got " + reply);
+        return reply.getAsJsonObject("channel_message_ack");
+    }
+
+    /** Asserts {@code reply} is an error with code 3 (BAD_INPUT) and returns its message. */
+    static String assertBadInput(JsonObject reply, String cid) {
+        assertEquals(cid, reply.has("cid") ? reply.get("cid").getAsString() : null, () -> "cid of " + reply);
+        assertTrue(reply.has("error"), () -> "expected an error, got " + reply);
+        JsonObject error = reply.getAsJsonObject("error");
+        assertEquals(3, error.get("code").getAsInt(), () -> "error code of " + reply);
+        String message = error.has("message") ? error.get("message").getAsString() : "";
+        assertTrue(!message.isBlank(), () -> "error without a message: " + reply);
+        return message;
+    }
+
+    /** Sends a request that must fail with BAD_INPUT carrying its cid; returns the message. */
+    String expectBadInput(String type, JsonObject body) {
+        String cid = sendRequest(type, body);
+        return assertBadInput(reply(cid), cid);
+    }
+
+    // ---- receiving ----------------------------------------------------------------------------
+
+    /** The next frame within {@code timeout}, or null. */
+    private JsonObject poll(long timeoutNanos) {
+        try {
+            String text = incoming.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+            return text == null ? null : JsonParser.parseString(text).getAsJsonObject();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next frame in order (kept ones first). */
+    JsonObject next() {
+        if (!pending.isEmpty()) {
+            return pending.pollFirst();
+        }
+        JsonObject frame = poll(TIMEOUT.toNanos());
+        if (frame == null) {
+            fail(user.username() + " got nothing within " + TIMEOUT);
+        }
+        return frame;
+    }
+
+    /** The first frame (kept or new) that matches; the others stay kept, in order. */
+    JsonObject await(Predicate<JsonObject> match, String what) {
+        for (Iterator<JsonObject> it = pending.iterator(); it.hasNext(); ) {
+            JsonObject kept = it.next();
+            if (match.test(kept)) {
+                it.remove();
+                return kept;
+            }
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            JsonObject frame = poll(deadline - System.nanoTime());
+            if (frame == null) {
+                return fail(user.username() + " got no " + what + " within " + TIMEOUT + "; kept " + pending);
+            }
+            if (match.test(frame)) {
+                return frame;
+            }
+            pending.addLast(frame);
+        }
+    }
+
+    /** The next channel_message of a channel. */
+    JsonObject awaitMessage(String channelId) {
+        return await(e -> e.has("channel_message")
+                && channelId.equals(e.getAsJsonObject("channel_message").get("channel_id").getAsString()),
+                "channel_message in " + channelId).getAsJsonObject("channel_message");
+    }
+
+    /** The next channel_message with this message id. */
+    JsonObject awaitMessageId(String messageId) {
+        return await(e -> e.has("channel_message")
+                && messageId.equals(e.getAsJsonObject("channel_message").get("message_id").getAsString()),
+                "channel_message " + messageId).getAsJsonObject("channel_message");
+    }
+
+    /** The next presence event of a channel that joins (or leaves) this user. */
+    JsonObject awaitPresence(String channelId, String userId, boolean join) {
+        String list = join ? "joins" : "leaves";
+        return await(e -> {
+            if (!e.has("channel_presence_event")) {
+                return false;
+            }
+            JsonObject event = e.getAsJsonObject("channel_presence_event");
+            if (!channelId.equals(event.get("channel_id").getAsString()) || !event.has(list)) {
+                return false;
+            }
+            for (JsonElement p : event.getAsJsonArray(list)) {
+                if (userId.equals(p.getAsJsonObject().get("user_id").getAsString())) {
+                    return true;
+                }
+            }
+            return false;
+        }, (join ? "join" : "leave") + " event of " + userId + " in " + channelId)
+                .getAsJsonObject("channel_presence_event");
+    }
+
+    /** Asserts nothing is kept and nothing arrives for a while. */
+    void expectQuiet() {
+        expectQuiet(QUIET);
+    }
+
+    void expectQuiet(Duration duration) {
+        if (!pending.isEmpty()) {
+            fail(user.username() + " expected no message, has " + pending);
+        }
+        JsonObject frame = poll(duration.toNanos());
+        if (frame != null) {
+            fail(user.username() + " expected no message, got " + frame);
+        }
+    }
+
+    /** Everything that arrives until the socket is quiet for {@code quiet}, kept frames first. */
+    List<JsonObject> drain(Duration quiet) {
+        List<JsonObject> all = new ArrayList<>(pending);
+        pending.clear();
+        for (JsonObject frame = poll(quiet.toNanos()); frame != null; frame = poll(quiet.toNanos())) {
+            all.add(frame);
+        }
+        return all;
+    }
+
+    /** Closes the socket abruptly (no close frame): the server sees a disconnect. */
+    void abort() {
+        ws.abort();
+    }
+
+    @Override
+    public void close() {
+        if (!ws.isOutputClosed()) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+        ws.abort();
+    }
+}

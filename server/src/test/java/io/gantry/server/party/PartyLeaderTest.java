@@ -1,0 +1,229 @@
+package io.gantry.server.party;
+
+import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Who leads a party: promotion by the leader, and the hand-over to the longest-standing member
+ * when the leader leaves or disconnects; the last one out ends the party.
+ */
+class PartyLeaderTest {
+
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws InterruptedException {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** A (leader), then B, C, D joined in that order; all join events consumed. */
+    static String partyOf(PartyPlayer... players) {
+        PartyPlayer leader = players[0];
+        String id = leader.create(true, 8).getPartyId();
+        for (int i = 1; i < players.length; i++) {
+            players[i].joinOpen(id);
+            for (int j = 0; j < i; j++) {
+                players[j].expectJoin(id, players[i].self);
+            }
+        }
+        return id;
+    }
+
+    @Test
+    void promotionIsAnnouncedToEveryMemberBeforeTheAckAndMovesTheLeaderRights() {
+        try (PartyPlayer a = PartyPlayer.connect(server);
+             PartyPlayer b = PartyPlayer.connect(server);
+             PartyPlayer c = PartyPlayer.connect(server)) {
+            String id = partyOf(a, b, c);
+            String cid = a.send(PartyPlayer.promote(id, b.self));
+            a.expectLeader(id, b.self);
+            a.expectAck(cid);
+            b.expectLeader(id, b.self);
+            c.expectLeader(id, b.self);
+
+            // the old leader has no leader rights any more; the new one has
+            assertTrue(a.callBadInput(PartyPlayer.promote(id, c.self)).contains("leader"));
+            String next = b.send(PartyPlayer.promote(id, c.self));
+            b.expectLeader(id, c.self);
+            b.expectAck(next);
+            a.expectLeader(id, c.self);
+            c.expectLeader(id, c.self);
+            a.quiet();
+        }
+    }
+
+    @Test
+    void aJoinerSeesTheCurrentLeader() {
+        try (PartyPlayer a = PartyPlayer.connect(server);
+             PartyPlayer b = PartyPlayer.connect(server);
+             PartyPlayer c = PartyPlayer.connect(server)) {
+            String id = partyOf(a, b);
+            String cid = a.send(PartyPlayer.promote(id, b.self));
+            a.expectLeader(id, b.self);
+            a.expectAck(cid);
+            b.expectLeader(id, b.self);
+            assertEquals(b.self, c.joinOpen(id).getLeader());
+        }
+    }
+
+    @Test
+    void promotingSomeoneWhoIsNotAMemberIsRefusedAndChangesNothing() {
+        try (PartyPlayer a = PartyPlayer.connect(server);
+             PartyPlayer b = PartyPlayer.connect(server);
+             PartyPlayer c = PartyPlayer.connect(server);
+             PartyPlayer outsider = PartyPlayer.connect(server)) {
+            String id = partyOf(a, b, c);
+            String other = outsider.create(true, 2).getPartyId();
+            a.callBadInput(PartyPlayer.promote(id, outsider.self));
+            a.callBadInput(PartyPlayer.promote(id, b.self.toBuilder().setUserId(c.user.userId()).build()));
+            assertTrue(b.callBadInput(PartyPlayer.promote(id, c.self)).contains("leader"));
+            assertTrue(outsider.callBadInput(PartyPlayer.promote(id, outsider.self)).contains("leader"));
+            a.quiet();
+            b.quiet();
+            c.quiet();
+            // A still leads
+            String cid = a.send(PartyPlayer.promote(id, c.self));
+            a.expectLeader(id, c.self);
+            a.expectAck(cid);
+            outsider.quiet();
+            assertTrue(outsider.call(PartyPlayer.list(other)).hasPartyJoinRequest());
+        }
+    }
+
+    @Test
+    void whenTheLeaderLeavesTheLongestStandingMemberLeadsAndEveryoneIsTold() {
+        try (PartyPlayer a = PartyPlayer.connect(server);
+             PartyPlayer b = PartyPlayer.connect(server);
+             PartyPlayer c = PartyPlayer.connect(server);
+             PartyPlayer d = PartyPlayer.connect(server)) {
+            String id = partyOf(a, b, c, d);
+            a.callOk(PartyPlayer.leave(id));
+            a.quiet(); // a leaver gets no event for its own leave
+            for (PartyPlayer member : List.of(b, c, d)) {
+                member.expectLeave(id, a.self);
+                member.expectLeader(id, b.self);
+            }
+            // B leads now
+            String cid = b.send(PartyPlayer.promote(id, d.self));
+            for (PartyPlayer member : List.of(b, c, d)) {
+                member.expectLeader(id, d.self);
+            }
+            b.expectAck(cid);
+        }
+    }
+
+    @Test
+    void theLongestStandingMemberIsChosenNotThePreviousLeader() {
+        try (PartyPlayer a = PartyPlayer.connect(server);
+             PartyPlayer b = PartyPlayer.connect(server);
+             PartyPlayer c = PartyPlayer.connect(server);
+             PartyPlayer d = PartyPlayer.connect(server)) {
+            String id = partyOf(a, b, c, d);
+            // A hands over to D, then D leaves: A (the oldest) leads again
+            String cid = a.send(PartyPlayer.promote(id, d.self));
+            for (PartyPlayer member : List.of(a, b, c, d)) {
+                member.expectLeader(id, d.self);
+            }
+            a.expectAck(cid);
+            d.callOk(PartyPlayer.leave(id));
+            for (PartyPlayer member : List.of(a, b, c)) {
+                member.expectLeave(id, d.self);
+                member.expectLeader(id, a.self);
+            }
+        }
+    }
+
+    @Test
+    void whenTheLeaderDisconnectsTheLongestStandingMemberLeads() {
+        try (PartyPlayer b = PartyPlayer.connect(server);
+             PartyPlayer c = PartyPlayer.connect(server);
+             PartyPlayer d = PartyPlayer.connect(server)) {
+            String id;
+            UserPresence leader;
+            try (PartyPlayer a = PartyPlayer.connect(server)) {
+                id = partyOf(a, b, c, d);
+                leader = a.self;
+            }
+            for (PartyPlayer member : List.of(b, c, d)) {
+                member.expectLeave(id, leader);
+                member.expectLeader(id, b.self);
+            }
+            // B has the leader's rights now
+            assertTrue(b.call(PartyPlayer.list(id)).hasPartyJoinRequest());
+            assertTrue(c.callBadInput(PartyPlayer.list(id)).contains("leader"));
+        }
+    }
+
+    @Test
+    void aMemberLeavingIsSeenByTheOthersAndTheLeaderStays() {
+        try (PartyPlayer a = PartyPlayer.connect(server);
+             PartyPlayer b = PartyPlayer.connect(server);
+             PartyPlayer c = PartyPlayer.connect(server)) {
+            String id = partyOf(a, b, c);
+            c.callOk(PartyPlayer.leave(id));
+            a.expectLeave(id, c.self);
+            b.expectLeave(id, c.self);
+            a.quiet();
+            b.quiet();
+            c.quiet();
+            // leaving again: not a member
+            assertTrue(c.callBadInput(PartyPlayer.leave(id)).contains("member"));
+        }
+    }
+
+    @Test
+    void theLastMemberOutEndsTheParty() {
+        try (PartyPlayer a = PartyPlayer.connect(server);
+             PartyPlayer b = PartyPlayer.connect(server);
+             PartyPlayer c = PartyPlayer.connect(server)) {
+            String id = partyOf(a, b);
+            b.callOk(PartyPlayer.leave(id));
+            a.expectLeave(id, b.self);
+            a.callOk(PartyPlayer.leave(id));
+            a.quiet();
+            assertTrue(c.callBadInput(PartyPlayer.join(id)).contains("not found"));
+            assertTrue(a.callBadInput(PartyPlayer.join(id)).contains("not found"));
+        }
+    }
+
+    @Test
+    void theLastMemberDisconnectingEndsTheParty() throws InterruptedException {
+        try (PartyPlayer c = PartyPlayer.connect(server)) {
+            String id;
+            try (PartyPlayer a = PartyPlayer.connect(server)) {
+                id = a.create(true, 3).getPartyId();
+            }
+            String message = "";
+            for (int attempt = 0; attempt < 100 && !message.contains("not found"); attempt++) {
+                message = joinOrLeave(c, id);
+                Thread.sleep(20);
+            }
+            assertTrue(message.contains("not found"), message);
+        }
+    }
+
+    /** Tries to join; if the party still exists (the disconnect is on its way), leaves again. */
+    private static String joinOrLeave(PartyPlayer player, String id) {
+        var reply = player.call(PartyPlayer.join(id));
+        if (reply.hasError()) {
+            return reply.getError().getMessage();
+        }
+        player.expectParty();
+        player.next(); // own join event
+        player.callOk(PartyPlayer.leave(id));
+        return "";
+    }
+}

@@ -1,0 +1,167 @@
+package io.gantry.server.runtime;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.heroiclabs.nakama.api.Rpc;
+import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Error;
+import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.TestUser;
+import io.gantry.server.testing.WsClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RpcTest {
+
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws InterruptedException {
+        server = TestServer.withRuntime(r -> r
+                .rpc("echo", (ctx, payload) -> payload)
+                .rpc("whoami", (ctx, payload) -> "{\"user_id\":\"" + ctx.userId() + "\",\"username\":\"" + ctx.username()
+                        + "\",\"session\":\"" + ctx.sessionId() + "\",\"vars\":" + ctx.vars().size() + "}")
+                .rpc("explode", (ctx, payload) -> {
+                    throw new IllegalStateException("the dice are loaded");
+                }));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Envelope call(WsClient socket, String cid, String id, String payload) {
+        socket.send(Envelope.newBuilder().setCid(cid).setRpc(Rpc.newBuilder().setId(id).setPayload(payload)).build());
+        return socket.awaitEnvelope(e -> e.getCid().equals(cid));
+    }
+
+    @Test
+    void socketRpcAnswersWithTheFunctionsResultAndTheCid() {
+        try (WsClient socket = server.connect(server.newUser())) {
+            Envelope reply = call(socket, "5", "echo", "{\"hello\":1}");
+            assertEquals("echo", reply.getRpc().getId());
+            assertEquals("{\"hello\":1}", reply.getRpc().getPayload());
+        }
+    }
+
+    @Test
+    void rpcIdsAreCaseInsensitiveAsInNakama() {
+        try (WsClient socket = server.connect(server.newUser())) {
+            assertEquals("x", call(socket, "1", "ECHO", "x").getRpc().getPayload());
+        }
+    }
+
+    @Test
+    void socketRpcSeesTheCaller() {
+        TestUser user = server.newUser();
+        try (WsClient socket = server.connect(user)) {
+            JsonObject who = JsonParser.parseString(call(socket, "2", "whoami", "").getRpc().getPayload()).getAsJsonObject();
+            assertEquals(user.userId(), who.get("user_id").getAsString());
+            assertEquals(user.username(), who.get("username").getAsString());
+            assertFalse(who.get("session").getAsString().isEmpty());
+        }
+    }
+
+    @Test
+    void unknownFunctionIsRuntimeFunctionNotFound() {
+        try (WsClient socket = server.connect(server.newUser())) {
+            Envelope reply = call(socket, "3", "nope", "");
+            assertEquals(Error.Code.RUNTIME_FUNCTION_NOT_FOUND_VALUE, reply.getError().getCode());
+            // the socket stays usable
+            assertEquals("ok", call(socket, "4", "echo", "ok").getRpc().getPayload());
+        }
+    }
+
+    @Test
+    void throwingFunctionIsRuntimeFunctionExceptionWithItsMessageOnly() {
+        try (WsClient socket = server.connect(server.newUser())) {
+            Envelope reply = call(socket, "6", "explode", "");
+            assertEquals(Error.Code.RUNTIME_FUNCTION_EXCEPTION_VALUE, reply.getError().getCode());
+            assertEquals("the dice are loaded", reply.getError().getMessage());
+            assertFalse(reply.getError().getMessage().contains("at io.gantry"));
+        }
+    }
+
+    @Test
+    void emptyRpcIdIsBadInput() {
+        try (WsClient socket = server.connect(server.newUser())) {
+            assertEquals(Error.Code.BAD_INPUT_VALUE, call(socket, "7", "", "").getError().getCode());
+        }
+    }
+
+    private static HttpResponse<String> post(String pathAndQuery, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return server.send(request);
+    }
+
+    @Test
+    void restRpcTakesAJsonStringAndAnswersWithPayload() {
+        TestUser user = server.newUser();
+        HttpResponse<String> response = post("/v2/rpc/echo", user.token(), "\"{\\\"a\\\":2}\"");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("{\"a\":2}", JsonParser.parseString(response.body()).getAsJsonObject().get("payload").getAsString());
+    }
+
+    @Test
+    void restRpcWithTheHttpKeyRunsWithoutAUser() {
+        HttpResponse<String> response = post("/v2/rpc/whoami?http_key=defaulthttpkey", null, "\"\"");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonObject who = JsonParser.parseString(JsonParser.parseString(response.body()).getAsJsonObject()
+                .get("payload").getAsString()).getAsJsonObject();
+        assertEquals("", who.get("user_id").getAsString());
+    }
+
+    @Test
+    void restRpcWithAWrongHttpKeyIsUnauthenticated() {
+        HttpResponse<String> response = post("/v2/rpc/echo?http_key=wrong", null, "\"x\"");
+        assertEquals(401, response.statusCode());
+        assertEquals(16, JsonParser.parseString(response.body()).getAsJsonObject().get("code").getAsInt());
+    }
+
+    @Test
+    void restRpcWithoutCredentialsIsUnauthenticated() {
+        assertEquals(401, post("/v2/rpc/echo", null, "\"x\"").statusCode());
+    }
+
+    @Test
+    void restRpcUnwrapPassesRawBodies() {
+        HttpResponse<String> response = post("/v2/rpc/echo?unwrap", server.newUser().token(), "{\"raw\":true}");
+        assertEquals(200, response.statusCode());
+        assertEquals("{\"raw\":true}", response.body());
+    }
+
+    @Test
+    void restRpcGetTakesThePayloadFromTheQuery() {
+        HttpResponse<String> response = server.getWithToken("/v2/rpc/echo?payload=abc", server.newUser().token());
+        assertEquals(200, response.statusCode());
+        assertEquals("abc", JsonParser.parseString(response.body()).getAsJsonObject().get("payload").getAsString());
+    }
+
+    @Test
+    void restRpcErrors() {
+        String token = server.newUser().token();
+        HttpResponse<String> missing = post("/v2/rpc/nope", token, "\"\"");
+        assertEquals(404, missing.statusCode());
+        assertEquals(5, JsonParser.parseString(missing.body()).getAsJsonObject().get("code").getAsInt());
+        HttpResponse<String> thrown = post("/v2/rpc/explode", token, "\"\"");
+        assertEquals(500, thrown.statusCode());
+        JsonObject error = JsonParser.parseString(thrown.body()).getAsJsonObject();
+        assertEquals(13, error.get("code").getAsInt());
+        assertEquals("the dice are loaded", error.get("message").getAsString());
+        HttpResponse<String> notAString = post("/v2/rpc/echo", token, "{\"not\":\"a string\"}");
+        assertEquals(400, notAString.statusCode());
+        assertTrue(notAString.body().contains("JSON string"), notAString.body());
+    }
+}

@@ -1,0 +1,209 @@
+package io.gantry.server.status;
+
+import com.google.gson.JsonObject;
+import com.google.protobuf.StringValue;
+import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Error;
+import com.heroiclabs.nakama.rtapi.StatusFollow;
+import com.heroiclabs.nakama.rtapi.StatusPresenceEvent;
+import com.heroiclabs.nakama.rtapi.StatusUnfollow;
+import com.heroiclabs.nakama.rtapi.StatusUpdate;
+import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.TestUser;
+import io.gantry.server.testing.WsClient;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One socket of a user, for status and notification tests. Unlike {@link WsClient#awaitEnvelope},
+ * waiting for one message keeps the others it passed (an event that arrived before a reply is
+ * still there to be checked), so a test can assert exactly what a socket received.
+ */
+public final class Peer implements AutoCloseable {
+
+    private final WsClient ws;
+    private final TestUser user;
+    private final List<WsClient.Frame> received = new ArrayList<>();
+
+    private Peer(WsClient ws, TestUser user) {
+        this.ws = ws;
+        this.user = user;
+    }
+
+    /** Connects with {@code status=true}: the user appears online. */
+    public static Peer online(TestServer server, TestUser user) {
+        return connect(server, user, true);
+    }
+
+    /** Connects with {@code status=false}, nakama-js's default. */
+    public static Peer hidden(TestServer server, TestUser user) {
+        return connect(server, user, false);
+    }
+
+    public static Peer connect(TestServer server, TestUser user, boolean status) {
+        URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws?lang=en&status=" + status
+                + "&token=" + user.token() + "&format=json");
+        return new Peer(WsClient.connect(uri), user);
+    }
+
+    public TestUser user() {
+        return user;
+    }
+
+    public String userId() {
+        return user.userId();
+    }
+
+    public String username() {
+        return user.username();
+    }
+
+    public WsClient socket() {
+        return ws;
+    }
+
+    // ---- requests ----
+
+    /** Sends a request with a fresh cid and returns the reply with that cid. */
+    public Envelope request(Envelope.Builder request) {
+        String cid = ws.nextCid();
+        ws.send(request.setCid(cid).build());
+        return awaitFrame(e -> e.getCid().equals(cid), "reply to cid " + cid).envelope();
+    }
+
+    public Envelope follow(List<String> userIds, List<String> usernames) {
+        return request(Envelope.newBuilder().setStatusFollow(StatusFollow.newBuilder()
+                .addAllUserIds(userIds).addAllUsernames(usernames)));
+    }
+
+    /** Follows and asserts the reply is a {@code status}; returns its presences. */
+    public List<UserPresence> followOk(String... userIds) {
+        Envelope reply = follow(List.of(userIds), List.of());
+        assertEquals(Envelope.MessageCase.STATUS, reply.getMessageCase(), "status_follow reply: " + reply);
+        return reply.getStatus().getPresencesList();
+    }
+
+    public Envelope unfollow(String... userIds) {
+        return request(Envelope.newBuilder().setStatusUnfollow(StatusUnfollow.newBuilder().addAllUserIds(List.of(userIds))));
+    }
+
+    /** Sets a status text; null sends an update without one (appear offline). */
+    public Envelope update(String status) {
+        StatusUpdate.Builder update = StatusUpdate.newBuilder();
+        if (status != null) {
+            update.setStatus(StringValue.of(status));
+        }
+        return request(Envelope.newBuilder().setStatusUpdate(update));
+    }
+
+    /** Updates and asserts the reply is the empty envelope with the cid. */
+    public void updateOk(String status) {
+        Envelope reply = update(status);
+        assertEquals(Envelope.MessageCase.MESSAGE_NOT_SET, reply.getMessageCase(), "status_update reply: " + reply);
+    }
+
+    // ---- what arrived ----
+
+    /** The next status event, wherever it is among what arrived. */
+    public StatusPresenceEvent awaitStatusEvent() {
+        return awaitFrame(Envelope::hasStatusPresenceEvent, "status_presence_event").envelope().getStatusPresenceEvent();
+    }
+
+    /** The next status event as the JSON text the client read. */
+    public JsonObject awaitStatusEventJson() {
+        return awaitFrame(Envelope::hasStatusPresenceEvent, "status_presence_event").json()
+                .getAsJsonObject("status_presence_event");
+    }
+
+    public Envelope awaitNotifications() {
+        return awaitFrame(Envelope::hasNotifications, "notifications").envelope();
+    }
+
+    /** The first matching message, received already or within the timeout; it is consumed. */
+    public WsClient.Frame awaitFrame(Predicate<Envelope> match, String what) {
+        for (Iterator<WsClient.Frame> it = received.iterator(); it.hasNext(); ) {
+            WsClient.Frame frame = it.next();
+            if (match.test(frame.envelope())) {
+                it.remove();
+                return frame;
+            }
+        }
+        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            WsClient.Frame frame;
+            try {
+                frame = ws.next();
+            } catch (AssertionError timeout) {
+                break;
+            }
+            if (match.test(frame.envelope())) {
+                return frame;
+            }
+            received.add(frame);
+        }
+        return fail("no " + what + " for " + user.username() + " within " + WsClient.TIMEOUT + "; had " + describe());
+    }
+
+    /** Asserts nothing (else) arrived, waiting a little for stragglers. */
+    public void expectQuiet() {
+        expectQuiet(Duration.ofMillis(300));
+    }
+
+    public void expectQuiet(Duration wait) {
+        assertTrue(received.isEmpty(), () -> user.username() + " received unexpected " + describe());
+        ws.expectSilence(wait);
+    }
+
+    /** Forgets everything received so far (after waiting for it to settle). */
+    public void drain() {
+        long end = System.nanoTime() + Duration.ofMillis(200).toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                ws.expectSilence(Duration.ofMillis(50));
+            } catch (AssertionError got) {
+                continue;
+            }
+        }
+        received.clear();
+    }
+
+    private String describe() {
+        List<String> texts = new ArrayList<>();
+        for (WsClient.Frame frame : received) {
+            texts.add(frame.text());
+        }
+        return texts.toString();
+    }
+
+    // ---- assertions ----
+
+    public static void assertBadInput(Envelope reply) {
+        assertEquals(Envelope.MessageCase.ERROR, reply.getMessageCase(), "expected an error, got " + reply);
+        assertEquals(Error.Code.BAD_INPUT.getNumber(), reply.getError().getCode(), reply.toString());
+        assertTrue(!reply.getCid().isEmpty(), "error without cid");
+    }
+
+    /** Asserts a presence is this peer's socket with this status. */
+    public void assertPresence(UserPresence presence, String status) {
+        assertEquals(userId(), presence.getUserId());
+        assertEquals(username(), presence.getUsername());
+        assertTrue(!presence.getSessionId().isEmpty(), "presence without session id");
+        assertTrue(presence.hasStatus(), "presence without status: " + presence);
+        assertEquals(status, presence.getStatus().getValue());
+    }
+
+    @Override
+    public void close() {
+        ws.close();
+    }
+}
