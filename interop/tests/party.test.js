@@ -199,7 +199,7 @@ describe('closed party', S, () => {
     // accept B: it receives the party, everyone sees it join
     await step(a.socket.acceptPartyMember(id, requestB.presences[0]), 'acceptPartyMember');
     const forB = await b.party.next();
-    assert.equal(forB.open, false);
+    assert.ok(!forB.open, 'a closed party (JSON omits false)');
     assert.equal(forB.leader.session_id, a.self.session_id);
     assert.deepEqual(ids(forB.presences), [a.self.session_id, requestB.presences[0].session_id]);
     b.self = forB.self;

@@ -74,6 +74,18 @@ public final class Gantry {
             return this;
         }
 
+        /** Called for each group the matchmaker forms; return a match id to send the players there. */
+        public Builder matchmakerMatched(io.gantry.runtime.MatchmakerMatchedHook hook) {
+            registry.matchmakerMatched(hook);
+            return this;
+        }
+
+        /** Replaces the matchmaker's grouping logic. */
+        public Builder matchmakerProcessor(io.gantry.runtime.MatchmakerProcessor processor) {
+            registry.matchmakerProcessor(processor);
+            return this;
+        }
+
         /** Server code packaged as a module. */
         public Builder module(GantryModule module) {
             registry.module(module);

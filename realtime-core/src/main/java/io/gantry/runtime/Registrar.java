@@ -10,4 +10,10 @@ public interface Registrar {
 
     /** A server function, callable over the socket and REST. */
     Registrar rpc(String id, RpcFunction function);
+
+    /** Called for each group the matchmaker forms (one hook per server). */
+    Registrar matchmakerMatched(MatchmakerMatchedHook hook);
+
+    /** Replaces the matchmaker's grouping logic (one processor per server). */
+    Registrar matchmakerProcessor(MatchmakerProcessor processor);
 }

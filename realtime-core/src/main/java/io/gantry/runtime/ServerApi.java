@@ -9,6 +9,8 @@ public interface ServerApi {
 
     Streams streams();
 
+    Matchmaker matchmaker();
+
     /** This node's name. */
     String node();
 }

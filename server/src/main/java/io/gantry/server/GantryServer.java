@@ -2,14 +2,22 @@ package io.gantry.server;
 
 import io.gantry.core.channel.ChannelService;
 import io.gantry.core.channel.ChannelSettings;
+import io.gantry.core.match.MatchListing;
+import io.gantry.core.match.MatchRegistry;
+import io.gantry.core.match.MatchService;
+import io.gantry.core.match.MatchSettings;
+import io.gantry.core.match.MatchWorkers;
 import io.gantry.core.notification.NotificationDelivery;
 import io.gantry.core.notification.NotificationService;
 import io.gantry.core.status.StatusService;
 import io.gantry.core.party.PartyService;
+import io.gantry.matchmaker.MatchmakerService;
+import io.gantry.matchmaker.MatchmakerSettings;
 import io.gantry.core.router.HeartbeatHandlers;
 import io.gantry.core.runtime.RuntimeRegistry;
 import io.gantry.core.rpc.RpcService;
 import io.gantry.core.stream.StreamService;
+import io.gantry.runtime.Matches;
 import io.gantry.runtime.ServerApi;
 import io.gantry.core.router.Router;
 import io.gantry.core.session.SessionRegistry;
@@ -22,6 +30,7 @@ import io.gantry.transport.HttpEdge;
 import io.gantry.transport.auth.TokenService;
 import io.gantry.transport.http.AccountApi;
 import io.gantry.transport.http.ChannelApi;
+import io.gantry.transport.http.MatchApi;
 import io.gantry.transport.http.NotificationApi;
 import io.gantry.transport.http.RpcApi;
 import io.gantry.transport.http.ApiRoutes;
@@ -85,6 +94,10 @@ public final class GantryServer implements AutoCloseable {
 
     private final RuntimeRegistry runtime;
     private final ServerRuntime serverApi;
+    /** Authoritative matches run on these lanes (one per core), never on the router or an event loop. */
+    private final MatchWorkers matchWorkers = new MatchWorkers();
+    private final MatchRegistry matches;
+    private final MatchmakerService matchmaker;
     /** Server functions run here: user code may block, so never on the router or an event loop. */
     private final ExecutorService rpcExecutor = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(1024), runnable -> {
@@ -125,8 +138,22 @@ public final class GantryServer implements AutoCloseable {
                     new ChannelSettings(config.get(ConfigKeys.SOCKET_MAX_MESSAGE_SIZE_BYTES),
                             config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC) * 1000L, 200_000),
                     Clock.systemUTC());
-            new PartyService(router, config.get(ConfigKeys.NAME));
+            this.matchmaker = new MatchmakerService(router, sessions, new MatchmakerSettings(
+                    config.get(ConfigKeys.MATCHMAKER_INTERVAL_SEC) * 1000L, config.get(ConfigKeys.MATCHMAKER_MAX_INTERVALS),
+                    config.get(ConfigKeys.MATCHMAKER_MAX_TICKETS), config.get(ConfigKeys.MATCHMAKER_REV_PRECISION), 65_536),
+                    runtime.matchmakerMatched(), runtime.matchmakerProcessor(), serverApi, rpcExecutor, tokens::matchToken);
+            serverApi.matchmaker(matchmaker);
+            new PartyService(router, config.get(ConfigKeys.NAME), matchmaker);
+            MatchListing matchListing = new MatchListing();
+            // players matched by the matchmaker join their relayed match with its token
+            MatchService matchService = new MatchService(router, matchListing, config.get(ConfigKeys.NAME),
+                    token -> tokens.verifyMatchToken(token).orElse(null));
+            this.matches = new MatchRegistry(runtime, matchService, router, matchListing, matchWorkers,
+                    new MatchSettings(config.get(ConfigKeys.MATCH_INPUT_QUEUE_SIZE), config.get(ConfigKeys.MATCH_MAX_EMPTY_SEC)),
+                    serverApi);
+            serverApi.matches(matches);
             router.start();
+            matchmaker.start();
 
             ApiRoutes routes = new ApiRoutes();
             new AccountApi(store.accounts(), tokens, sessions,
@@ -134,14 +161,20 @@ public final class GantryServer implements AutoCloseable {
             new ChannelApi(store.history()).register(routes);
             new NotificationApi(store.notifications()).register(routes);
             new RpcApi(rpc).register(routes);
+            new MatchApi(matches).register(routes);
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
                     config.get(ConfigKeys.RUNTIME_HTTP_KEY), tokens, store.accounts());
             this.edge = new HttpEdge(edgeSettings(config), routes, authenticator, sessions, router);
             this.port = edge.start();
             // Logged-out tokens only need remembering until they expire.
             housekeeping.scheduleWithFixedDelay(this::purgeRevocations, 5, 5, TimeUnit.MINUTES);
+            // Match listings: label and size changes become visible once per interval.
+            long labelInterval = config.get(ConfigKeys.MATCH_LABEL_UPDATE_INTERVAL_MS);
+            housekeeping.scheduleWithFixedDelay(() -> publishMatchListing(matchListing),
+                    labelInterval, labelInterval, TimeUnit.MILLISECONDS);
         } catch (RuntimeException | InterruptedException e) {
             housekeeping.shutdownNow();
+            matchWorkers.close();
             readers.shutdownNow();
             rpcExecutor.shutdownNow();
             notificationWriter.shutdownNow();
@@ -210,6 +243,37 @@ public final class GantryServer implements AutoCloseable {
         }
     }
 
+    private static void publishMatchListing(MatchListing listing) {
+        try {
+            listing.publish();
+        } catch (RuntimeException e) {
+            LOG.warn("publishing the match listing failed", e);
+        }
+    }
+
+    /** Authoritative matches, as server code sees them: create, get, list, signal. Any thread. */
+    public Matches matches() {
+        return matches;
+    }
+
+    /** Ends every authoritative match (handlers get terminate, players are told), then stops the match workers. */
+    private void stopMatches() {
+        try {
+            matches.shutdown(0);
+        } catch (RuntimeException e) {
+            LOG.warn("ending the matches failed", e);
+        }
+        matchWorkers.close();
+        // let the router deliver the players' leave events before the sockets close
+        CountDownLatch delivered = new CountDownLatch(1);
+        router.execute(delivered::countDown);
+        try {
+            delivered.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The server as server code sees it (matches, notifications, streams). */
     public ServerApi serverApi() {
         return serverApi;
@@ -253,6 +317,8 @@ public final class GantryServer implements AutoCloseable {
         }
         closed = true;
         housekeeping.shutdownNow();
+        matchmaker.stop();
+        stopMatches();
         try {
             edge.close();
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.gantry.server;
 
 import io.gantry.runtime.Matches;
+import io.gantry.runtime.Matchmaker;
 import io.gantry.runtime.Notifications;
 import io.gantry.runtime.ServerApi;
 import io.gantry.runtime.Streams;
@@ -15,6 +16,16 @@ final class ServerRuntime implements ServerApi {
     private volatile Matches matches;
     private volatile Notifications notifications;
     private volatile Streams streams;
+    private volatile Matchmaker matchmaker;
+
+    void matchmaker(Matchmaker value) {
+        this.matchmaker = value;
+    }
+
+    @Override
+    public Matchmaker matchmaker() {
+        return require(matchmaker, "matchmaker");
+    }
 
     ServerRuntime(String node) {
         this.node = node;

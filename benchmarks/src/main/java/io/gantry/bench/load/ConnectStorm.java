@@ -70,9 +70,10 @@ final class ConnectStorm implements GantryBench.Scenario {
             stats.sent(u.loopStats, now, 1);
             u.request(wire::ping).whenComplete((reply, err) -> {
                 if (reply != null && "pong".equals(reply.type())) {
-                    long t = u.pingSentNs;
-                    u.pingSentNs = 0;
-                    stats.deliver(u.loopStats, t);
+                    if (u.pingSentNs == now) {
+                        u.pingSentNs = 0;
+                    }
+                    stats.deliver(u.loopStats, now);
                 } else if (reply != null) {
                     stats.error("ping: " + reply, reply.message());
                 }

@@ -141,7 +141,11 @@ final class Meter {
             timeline.add(new Point((now - phase.measureStartNs()) / 1e9, sentRate, delRate,
                     iv.p50(), iv.p99(), iv.max(), iv.count()));
         }
-        if (!quiet && !last) {
+        if (!quiet && !last && stage.equals("warmup")) {
+            out.printf("[%6.1fs %-6s] %s sending, not measured yet (%.0f s to go) | errors %,d%n",
+                    (now - phase.startNs()) / 1e9, stage, label, (phase.measureStartNs() - now) / 1e9, stats.errorCount());
+            out.flush();
+        } else if (!quiet && !last) {
             StringBuilder sb = new StringBuilder();
             sb.append(String.format("[%6.1fs %-6s] %s sent %,d/s delivered %,d/s | total %,d / %,d | errors %,d | p99 %s ms max %s ms",
                     (now - phase.startNs()) / 1e9, stage, label, sentRate, delRate, sent, delivered,

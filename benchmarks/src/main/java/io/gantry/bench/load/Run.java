@@ -44,6 +44,10 @@ final class Run implements AutoCloseable {
         if (o.serverPid != null && !ProcStats.exists(o.serverPid)) {
             throw new SetupException("no process " + o.serverPid + " (--server-pid)");
         }
+        if (o.plot != null && !o.plot.toLowerCase(java.util.Locale.ROOT).endsWith(".html")
+                && !o.plot.toLowerCase(java.util.Locale.ROOT).endsWith(".htm")) {
+            throw new SetupException("--plot writes an HTML page (inline SVG): give a FILE.html");
+        }
         if (!o.format.equals("json") && !o.format.equals("protobuf")) {
             throw new SetupException("--format must be json or protobuf");
         }
@@ -85,6 +89,8 @@ final class Run implements AutoCloseable {
             int base = from;
             int failedAuth = auth.authenticate(part, stats, Math.max(1, left),
                     progress("authenticated", base, users.size()));
+            log.printf("authenticated %,d/%,d%s%n", base + part.size() - failedAuth, users.size(),
+                    failedAuth == 0 ? "" : String.format(" (%,d failed)", failedAuth));
             if (failedAuth == part.size()) {
                 throw new SetupException("authentication failed for every user: " + firstError("auth"));
             }
@@ -93,8 +99,12 @@ final class Run implements AutoCloseable {
             }
             left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             long t0 = System.nanoTime();
-            client.connect(part, query, o.connectConcurrency, Math.max(1, left), progress("connected", base, users.size()));
+            int notOpen = client.connect(part, query, o.connectConcurrency, Math.max(1, left),
+                    progress("connected", base, users.size()));
             connectNanos += System.nanoTime() - t0;
+            if (chunk > 0 && chunk < users.size()) {
+                log.printf("connected %,d/%,d%n", base + part.size() - notOpen, users.size());
+            }
         }
         List<VirtualUser> open = new ArrayList<>();
         for (VirtualUser u : users) {
@@ -102,7 +112,8 @@ final class Run implements AutoCloseable {
                 open.add(u);
             }
         }
-        log.printf("%,d of %,d sockets open%n", open.size(), users.size());
+        log.printf("%,d of %,d sockets open%s%n", open.size(), users.size(),
+                open.size() == users.size() ? "" : " (see the errors in the summary)");
         if (open.isEmpty()) {
             throw new SetupException("no socket could be opened: " + firstError(""));
         }
@@ -118,19 +129,17 @@ final class Run implements AutoCloseable {
         return "unknown";
     }
 
-    /** A progress printer, at most one line a second, and the last one. */
+    /** A progress printer while something is under way: at most one line a second. */
     IntConsumer progress(String what, int base, int total) {
         long[] last = {System.nanoTime()};
         return n -> {
             long now = System.nanoTime();
             int done = base + n;
-            if (done == total || now - last[0] >= 1_000_000_000L) {
+            if (!o.quiet && done < total && now - last[0] >= 1_000_000_000L) {
                 synchronized (last) {
-                    if (done == total || now - last[0] >= 1_000_000_000L) {
+                    if (now - last[0] >= 1_000_000_000L) {
                         last[0] = now;
-                        if (!o.quiet || done == total) {
-                            log.printf("%s %,d/%,d%n", what, done, total);
-                        }
+                        log.printf("%s %,d/%,d …%n", what, done, total);
                     }
                 }
             }

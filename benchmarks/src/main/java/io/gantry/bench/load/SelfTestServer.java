@@ -117,7 +117,7 @@ public final class SelfTestServer implements AutoCloseable {
                         ch.pipeline().addLast(self[0].new Http());
                         ch.pipeline().addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                 .websocketPath("/ws").checkStartsWith(true).maxFramePayloadLength(1 << 20)
-                                .handleCloseFrames(true).dropPongFrames(true).build()));
+                                .handleCloseFrames(true).dropPongFrames(true).withUTF8Validator(false).build()));
                         ch.pipeline().addLast(self[0].new Realtime());
                     }
                 });
@@ -169,6 +169,10 @@ public final class SelfTestServer implements AutoCloseable {
         final boolean appearOnline;
         volatile String status = "";
         final byte[] presenceJson;
+        /** The member lists (matches, rooms) this session is in, to leave them when it closes. */
+        final List<List<Session>> joined = new CopyOnWriteArrayList<>();
+        /** The user ids this session follows. */
+        final Set<String> follows = ConcurrentHashMap.newKeySet();
 
         Session(io.netty.channel.Channel ch, String userId, boolean json, boolean appearOnline) {
             this.ch = ch;
@@ -281,14 +285,20 @@ public final class SelfTestServer implements AutoCloseable {
             Session s = ctx.channel().attr(SESSION).get();
             if (s != null) {
                 online.remove(s.userId, s);
-                for (List<Session> m : matches.values()) {
+                for (List<Session> m : s.joined) {
                     m.remove(s);
                 }
-                for (List<Session> r : rooms.values()) {
-                    r.remove(s);
+                Set<Session> self = followers.get(s.userId);
+                if (self != null) {
+                    self.remove(s);
                 }
-                for (Set<Session> f : followers.values()) {
-                    f.remove(s);
+                if (!s.follows.isEmpty()) {
+                    for (String uid : s.follows) {
+                        Set<Session> f = followers.get(uid);
+                        if (f != null) {
+                            f.remove(s);
+                        }
+                    }
                 }
                 synchronized (matchmaking) {
                     matchmaking.remove(s);
@@ -449,6 +459,7 @@ public final class SelfTestServer implements AutoCloseable {
                 String id = UUID.randomUUID() + ".";
                 List<Session> members = new CopyOnWriteArrayList<>();
                 members.add(s);
+                s.joined.add(members);
                 matches.put(id, members);
                 send(s, reply(cid).setMatch(Match.newBuilder().setMatchId(id).setSize(1).setSelf(s.presence())).build());
             }
@@ -464,6 +475,7 @@ public final class SelfTestServer implements AutoCloseable {
                     m.addPresences(o.presence());
                 }
                 members.add(s);
+                s.joined.add(members);
                 send(s, reply(cid).setMatch(m).build());
             }
             case MATCH_DATA_SEND -> {
@@ -481,6 +493,7 @@ public final class SelfTestServer implements AutoCloseable {
                 List<Session> members = rooms.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
                 if (!members.contains(s)) {
                     members.add(s);
+                    s.joined.add(members);
                 }
                 send(s, reply(cid).setChannel(Channel.newBuilder().setId(id).setSelf(s.presence())
                         .setRoomName(e.getChannelJoin().getTarget())).build());
@@ -503,6 +516,7 @@ public final class SelfTestServer implements AutoCloseable {
                 Status.Builder st = Status.newBuilder();
                 for (String uid : e.getStatusFollow().getUserIdsList()) {
                     followers.computeIfAbsent(uid, k -> ConcurrentHashMap.newKeySet()).add(s);
+                    s.follows.add(uid);
                     Session o = online.get(uid);
                     if (o != null && !uid.equals(s.userId)) {
                         st.addPresences(o.presence().toBuilder().setStatus(StringValue.of(o.status)));

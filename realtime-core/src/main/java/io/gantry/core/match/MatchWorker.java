@@ -109,6 +109,11 @@ final class MatchWorker implements Agent {
         next.start();
     }
 
+    /** Makes the calling thread this lane's thread without starting one: for detached matches. */
+    void bindCurrentThread() {
+        thread = Thread.currentThread();
+    }
+
     /** Whether the calling thread is this lane's current thread. */
     boolean isLaneThread() {
         return Thread.currentThread() == thread;

@@ -5,6 +5,9 @@ import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.PartyAccept;
 import com.heroiclabs.nakama.rtapi.PartyData;
 import com.heroiclabs.nakama.rtapi.PartyDataSend;
+import com.heroiclabs.nakama.rtapi.PartyMatchmakerAdd;
+import com.heroiclabs.nakama.rtapi.PartyMatchmakerRemove;
+import com.heroiclabs.nakama.rtapi.PartyMatchmakerTicket;
 import com.heroiclabs.nakama.rtapi.PartyPromote;
 import com.heroiclabs.nakama.rtapi.PartyRemove;
 import com.heroiclabs.nakama.rtapi.UserPresence;
@@ -54,11 +57,13 @@ public final class PartyService implements SessionListener {
     /** The largest {@code max_size} a party may have, as in Nakama. */
     public static final int MAX_PARTY_SIZE = 256;
 
-    static final String MATCHMAKER_UNAVAILABLE =
-            "Party matchmaking is not available yet: the matchmaker is not part of this server version.";
+    static final String MATCHMAKER_UNAVAILABLE = "Party matchmaking is not available on this server.";
 
+    private final Router router;
     private final PresenceTracker tracker;
     private final String node;
+    /** The matchmaker, or null when this server has none. */
+    private final PartyMatchmaking matchmaking;
     /** Every live party, by the id clients use. */
     private final Map<String, PartyHandler> parties = new HashMap<>();
     /** The parties each session has a pending join request in, to drop them when it disconnects. */
@@ -76,8 +81,17 @@ public final class PartyService implements SessionListener {
      * @param node this node's name: the label of party streams and the suffix of party ids
      */
     public PartyService(Router router, String node) {
+        this(router, node, null);
+    }
+
+    /**
+     * @param matchmaking the matchmaker party tickets go to, or null to refuse party matchmaking
+     */
+    public PartyService(Router router, String node, PartyMatchmaking matchmaking) {
+        this.router = router;
         this.tracker = router.tracker();
         this.node = node;
+        this.matchmaking = matchmaking;
         router.register(Envelope.MessageCase.PARTY_CREATE, this::onCreate)
                 .register(Envelope.MessageCase.PARTY_JOIN, this::onJoin)
                 .register(Envelope.MessageCase.PARTY_LEAVE, this::onLeave)
@@ -87,8 +101,8 @@ public final class PartyService implements SessionListener {
                 .register(Envelope.MessageCase.PARTY_CLOSE, this::onClose)
                 .register(Envelope.MessageCase.PARTY_JOIN_REQUEST_LIST, this::onJoinRequestList)
                 .register(Envelope.MessageCase.PARTY_DATA_SEND, this::onDataSend)
-                .register(Envelope.MessageCase.PARTY_MATCHMAKER_ADD, PartyService::onMatchmaker)
-                .register(Envelope.MessageCase.PARTY_MATCHMAKER_REMOVE, PartyService::onMatchmaker)
+                .register(Envelope.MessageCase.PARTY_MATCHMAKER_ADD, this::onMatchmakerAdd)
+                .register(Envelope.MessageCase.PARTY_MATCHMAKER_REMOVE, this::onMatchmakerRemove)
                 .addSessionListener(this);
         tracker.listen(Stream.MODE_PARTY, this::onDisconnectLeave);
     }
@@ -154,6 +168,7 @@ public final class PartyService implements SessionListener {
 
     /** Tracks a new member: it receives the party, then everyone (it included) the join. */
     private void addMember(PartyHandler party, Session joiner) {
+        membersChanged(party);
         Presence presence = tracker.track(joiner, party.stream(), presenceOf(joiner), false);
         joiner.send(party.party("", presence.userPresence()));
         broadcast(party.members(), party.presenceEvent(List.of(presence.userPresence()), List.of()));
@@ -206,6 +221,7 @@ public final class PartyService implements SessionListener {
         if (member != null) {
             // A kick: the member is out and told the party is closed for it; the others see a leave.
             tracker.untrack(member.session(), party.stream());
+            membersChanged(party);
             member.session().send(party.closeEvent());
             broadcast(party.members(), party.presenceEvent(List.of(), List.of(member.userPresence())));
             session.send(ack(request));
@@ -287,6 +303,7 @@ public final class PartyService implements SessionListener {
      * longest-standing member leads it now and everyone is told; the last one out ends the party.
      */
     private void afterLeave(PartyHandler party, Presence left) {
+        membersChanged(party);
         StreamMembers remaining = party.members();
         if (remaining == null || remaining.isEmpty()) {
             dissolve(party);
@@ -340,8 +357,72 @@ public final class PartyService implements SessionListener {
         }
     }
 
-    private static void onMatchmaker(Session session, Envelope request) {
-        session.send(Replies.error(request.getCid(), Error.Code.UNRECOGNIZED_PAYLOAD, MATCHMAKER_UNAVAILABLE));
+    // ---- matchmaking --------------------------------------------------------------------
+
+    /**
+     * The leader adds a ticket for the whole party: the leader gets {@code party_matchmaker_ticket}
+     * as the reply, every other member as an event. The party is matched as a unit.
+     */
+    private void onMatchmakerAdd(Session session, Envelope request) {
+        PartyMatchmakerAdd add = request.getPartyMatchmakerAdd();
+        if (matchmaking == null) {
+            session.send(Replies.error(request.getCid(), Error.Code.UNRECOGNIZED_PAYLOAD, MATCHMAKER_UNAVAILABLE));
+            return;
+        }
+        PartyHandler party = leaderParty(session, request, add.getPartyId(), "start matchmaking");
+        if (party == null) {
+            return;
+        }
+        List<Session> members = new ArrayList<>();
+        for (Presence member : party.members().presences()) {
+            members.add(member.session());
+        }
+        String cid = request.getCid();
+        matchmaking.addParty(party.id().id(), session, members, add.getQuery(), add.getMinCount(), add.getMaxCount(),
+                add.hasCountMultiple() ? add.getCountMultiple().getValue() : null,
+                add.getStringPropertiesMap(), add.getNumericPropertiesMap(),
+                ticket -> router.execute(() -> {
+                    PartyMatchmakerTicket.Builder reply = PartyMatchmakerTicket.newBuilder()
+                            .setPartyId(party.id().id()).setTicket(ticket);
+                    Outbound event = Outbound.of(Envelope.newBuilder().setPartyMatchmakerTicket(reply).build());
+                    StreamMembers now = party.members();
+                    if (now != null) {
+                        for (Session member : now.recipients()) {
+                            if (member != session) {
+                                member.send(event);
+                            }
+                        }
+                    }
+                    session.send(Envelope.newBuilder().setCid(cid).setPartyMatchmakerTicket(reply).build());
+                }),
+                reason -> session.send(Replies.error(cid, Error.Code.BAD_INPUT, reason)));
+    }
+
+    private void onMatchmakerRemove(Session session, Envelope request) {
+        PartyMatchmakerRemove remove = request.getPartyMatchmakerRemove();
+        if (matchmaking == null) {
+            session.send(Replies.error(request.getCid(), Error.Code.UNRECOGNIZED_PAYLOAD, MATCHMAKER_UNAVAILABLE));
+            return;
+        }
+        PartyHandler party = leaderParty(session, request, remove.getPartyId(), "stop matchmaking");
+        if (party == null) {
+            return;
+        }
+        if (remove.getTicket().isEmpty()) {
+            session.send(Replies.badInput(request, "Matchmaker ticket is required."));
+            return;
+        }
+        String cid = request.getCid();
+        matchmaking.removeParty(party.id().id(), remove.getTicket(), removed -> session.send(removed
+                ? Envelope.newBuilder().setCid(cid).build()
+                : Replies.error(cid, Error.Code.BAD_INPUT, "Matchmaker ticket not found: " + remove.getTicket())));
+    }
+
+    /** The party's members changed: a ticket added for the old members no longer stands. */
+    private void membersChanged(PartyHandler party) {
+        if (matchmaking != null) {
+            matchmaking.removeAllOfParty(party.id().id());
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------
@@ -396,6 +477,7 @@ public final class PartyService implements SessionListener {
 
     /** The party is over: forget it and every request waiting for it. */
     private void dissolve(PartyHandler party) {
+        membersChanged(party);
         parties.remove(party.id().id());
         for (PartyHandler.JoinRequest request : List.copyOf(party.requests())) {
             removeRequest(party, request.session().id());

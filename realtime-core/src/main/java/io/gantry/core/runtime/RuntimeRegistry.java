@@ -2,6 +2,8 @@ package io.gantry.core.runtime;
 
 import io.gantry.runtime.GantryModule;
 import io.gantry.runtime.MatchHandler;
+import io.gantry.runtime.MatchmakerMatchedHook;
+import io.gantry.runtime.MatchmakerProcessor;
 import io.gantry.runtime.Registrar;
 import io.gantry.runtime.RpcFunction;
 
@@ -22,7 +24,39 @@ public final class RuntimeRegistry implements Registrar {
 
     private final Map<String, Supplier<? extends MatchHandler<?>>> matchHandlers = new LinkedHashMap<>();
     private final Map<String, RpcFunction> rpcFunctions = new LinkedHashMap<>();
+    private MatchmakerMatchedHook matchmakerMatched;
+    private MatchmakerProcessor matchmakerProcessor;
     private boolean sealed;
+
+    @Override
+    public RuntimeRegistry matchmakerMatched(MatchmakerMatchedHook hook) {
+        checkOpen();
+        if (matchmakerMatched != null) {
+            throw new IllegalArgumentException("a matchmaker matched hook is already registered");
+        }
+        matchmakerMatched = Objects.requireNonNull(hook, "hook");
+        return this;
+    }
+
+    @Override
+    public RuntimeRegistry matchmakerProcessor(MatchmakerProcessor processor) {
+        checkOpen();
+        if (matchmakerProcessor != null) {
+            throw new IllegalArgumentException("a matchmaker processor is already registered");
+        }
+        matchmakerProcessor = Objects.requireNonNull(processor, "processor");
+        return this;
+    }
+
+    /** The registered hook, or null. */
+    public MatchmakerMatchedHook matchmakerMatched() {
+        return matchmakerMatched;
+    }
+
+    /** The registered processor, or null for the built-in one. */
+    public MatchmakerProcessor matchmakerProcessor() {
+        return matchmakerProcessor;
+    }
 
     @Override
     public RuntimeRegistry match(String name, Supplier<? extends MatchHandler<?>> factory) {

@@ -116,8 +116,11 @@ class RoomChatTest {
             JsonObject again = bob.joinRoom(name);
             assertEquals(id, again.get("id").getAsString());
             assertEquals(Set.of(alice.userId(), bob.userId()), userIds(again.getAsJsonArray("presences")));
-            alice.expectQuiet();
-            bob.expectQuiet();
+            // Bob's presence did not change: a second join event would make clients list him twice.
+            List<JsonObject> aliceGot = alice.drain(Chat.QUIET);
+            List<JsonObject> bobGot = bob.drain(Chat.QUIET);
+            assertEquals(List.of(), aliceGot, "alice was told again that bob (already a member) joined");
+            assertEquals(List.of(), bobGot, "bob was told again of his own join");
         }
     }
 

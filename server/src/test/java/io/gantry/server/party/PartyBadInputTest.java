@@ -156,20 +156,17 @@ class PartyBadInputTest {
     }
 
     @Test
-    void partyMatchmakingIsAnsweredWithAClearErrorUntilTheMatchmakerExists() {
+    void partyMatchmakingByANonLeaderOrForAnUnknownTicketIsBadInput() {
         try (PartyPlayer a = PartyPlayer.connect(server);
              PartyPlayer b = PartyPlayer.connect(server)) {
             String id = PartyLeaderTest.partyOf(a, b);
-            for (Envelope.Builder request : List.of(
-                    Envelope.newBuilder().setPartyMatchmakerAdd(PartyMatchmakerAdd.newBuilder()
-                            .setPartyId(id).setMinCount(2).setMaxCount(2).setQuery("*")),
-                    Envelope.newBuilder().setPartyMatchmakerRemove(PartyMatchmakerRemove.newBuilder()
-                            .setPartyId(id).setTicket("ticket")))) {
-                Envelope reply = a.call(request);
-                assertEquals(1, reply.getError().getCode(), reply::toString);
-                assertTrue(reply.getError().getMessage().contains("not available"), reply::toString);
-            }
-            b.quiet();
+            Envelope byMember = b.call(Envelope.newBuilder().setPartyMatchmakerAdd(PartyMatchmakerAdd.newBuilder()
+                    .setPartyId(id).setMinCount(2).setMaxCount(2).setQuery("*")));
+            assertEquals(3, byMember.getError().getCode(), byMember::toString);
+            assertTrue(byMember.getError().getMessage().contains("leader"), byMember::toString);
+            Envelope unknown = a.call(Envelope.newBuilder().setPartyMatchmakerRemove(PartyMatchmakerRemove.newBuilder()
+                    .setPartyId(id).setTicket("no-such-ticket")));
+            assertEquals(3, unknown.getError().getCode(), unknown::toString);
             a.assertOpen();
         }
     }

@@ -176,6 +176,42 @@ public final class TokenService {
         return new Issued(token, refreshToken, tokenId, expiresAt, refreshClaims.expiresAt());
     }
 
+    /** How long a matchmaker token may be used to join its match. */
+    public static final long MATCH_TOKEN_EXPIRY_SEC = 30;
+
+    /**
+     * A matchmaker token: an HS256 JWT {@code {mid, exp: now + 30 s}} signed with the session key,
+     * which every player of a matched group joins one relayed match with.
+     */
+    public String matchToken(String matchId) {
+        long exp = clock.instant().getEpochSecond() + MATCH_TOKEN_EXPIRY_SEC;
+        com.google.gson.JsonObject claims = new com.google.gson.JsonObject();
+        claims.addProperty("mid", matchId);
+        claims.addProperty("exp", exp);
+        return sign(sessionSigner, claims.toString());
+    }
+
+    /** The match id of a valid, unexpired matchmaker token; empty for anything else. */
+    public Optional<String> verifyMatchToken(String token) {
+        if (token == null || token.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JWSObject jws = JWSObject.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jws.getHeader().getAlgorithm()) || !jws.verify(sessionVerifier)) {
+                return Optional.empty();
+            }
+            JsonObject claims = JsonParser.parseString(new String(jws.getPayload().toBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+            if (!claims.has("mid") || !claims.has("exp") || claims.has("uid")
+                    || claims.get("exp").getAsLong() <= clock.instant().getEpochSecond()) {
+                return Optional.empty();
+            }
+            return Optional.of(claims.get("mid").getAsString());
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A version 7 UUID: 48 bits of milliseconds, then random bits. */
     static UUID timeOrderedId(long epochMs) {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();

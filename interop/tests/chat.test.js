@@ -1,0 +1,383 @@
+// Chat interop tests: rooms, presence events, messages (write, update, remove), history paging
+// and direct messages, through the official @heroiclabs/nakama-js client with JSON and protobuf
+// sockets (see helpers.js for how the client behaves under Node).
+//
+// What nakama-js does with chat (dist/nakama-js.esm.mjs): joinChat(target, type, persistence,
+// hidden) sends channel_join and resolves with `response.channel`; writeChatMessage and
+// updateChatMessage JSON.stringify the content object before sending and resolve with
+// `response.channel_message_ack`; removeChatMessage resolves with the ack too; leaveChat resolves
+// with the whole (empty) reply envelope. Incoming channel_message envelopes go to
+// onchannelmessage with `content` already JSON.parse'd (so content that is not strict JSON
+// throws inside the socket's message handler); channel_presence_event goes to onchannelpresence;
+// notifications to onnotification, one call per notification, content parsed.
+// listChannelMessages(session, channelId, limit, forward, cursor) GETs
+// /v2/channel/{encodeURIComponent(id)}?limit=&forward=&cursor= (undefined params dropped) and
+// maps each message, JSON.parse'ing its content and turning `code` into a Number (0 when
+// absent).
+
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  TEST_TIMEOUT_MS, SUITE_TIMEOUT_MS, STEP_TIMEOUT_MS,
+  newClient, uniqueId, withTimeout, connect, closeAllSockets, eventQueue, serverReady, rawSocket,
+} from './helpers.js';
+
+const T = { timeout: TEST_TIMEOUT_MS };
+const S = { timeout: SUITE_TIMEOUT_MS };
+const step = (promise, label) => withTimeout(promise, STEP_TIMEOUT_MS, label);
+
+// Channel types of joinChat.
+const ROOM = 1;
+const DIRECT_MESSAGE = 2;
+const GROUP = 3;
+// rtapi Error codes.
+const BAD_INPUT = 3;
+
+before(() => serverReady());
+after(() => closeAllSockets());
+
+/** A connected user with queues for every chat event. */
+async function chatter(format = 'json') {
+  const client = newClient();
+  const session = await step(client.authenticateDevice(uniqueId('chat-device'), true), 'authenticateDevice');
+  const socket = await connect(client, session, { format });
+  return {
+    client,
+    session,
+    socket,
+    messages: eventQueue(socket, 'onchannelmessage'),
+    presences: eventQueue(socket, 'onchannelpresence'),
+    notifications: eventQueue(socket, 'onnotification'),
+  };
+}
+
+function roomName() {
+  return uniqueId('room');
+}
+
+/** Awaits `promise`, which must reject with an rtapi Error of `code`. Returns the error. */
+async function expectSocketError(promise, code, label) {
+  let result;
+  try {
+    result = await step(promise, label);
+  } catch (err) {
+    if (err instanceof Error) throw new Error(`${label}: expected error code ${code}, got ${err.message}`, { cause: err });
+    assert.equal(err.code, code, `${label}: ${JSON.stringify(err)}`);
+    assert.ok(typeof err.message === 'string' && err.message.length > 0, `${label}: error has a message`);
+    return err;
+  }
+  throw new Error(`${label}: expected error code ${code}, but it succeeded: ${JSON.stringify(result)}`);
+}
+
+/** The next presence event of `channelId` joining (or leaving) `userId`. */
+function presenceOf(queue, channelId, userId, join = true) {
+  const list = join ? 'joins' : 'leaves';
+  return queue.nextMatching((e) => e.channel_id === channelId && (e[list] || []).some((p) => p.user_id === userId),
+    STEP_TIMEOUT_MS, `${join ? 'join' : 'leave'} of ${userId}`);
+}
+
+/** Joins a room and consumes the joiner's own join event. */
+async function joinRoom(user, name, persistence = true, hidden = false) {
+  const channel = await step(user.socket.joinChat(name, ROOM, persistence, hidden), `joinChat ${name}`);
+  if (!hidden) await presenceOf(user.presences, channel.id, user.session.user_id);
+  return channel;
+}
+
+describe('rooms', S, () => {
+  test('joinChat answers the channel with self and presences; joins are announced to all', T, async () => {
+    const alice = await chatter();
+    const bob = await chatter();
+    const name = roomName();
+
+    const aliceChannel = await step(alice.socket.joinChat(name, ROOM, true, false), 'alice joinChat');
+    assert.equal(aliceChannel.id, `2...${name}`);
+    assert.equal(aliceChannel.room_name, name);
+    assert.equal(aliceChannel.self.user_id, alice.session.user_id);
+    assert.equal(aliceChannel.self.username, alice.session.username);
+    assert.ok(aliceChannel.self.session_id);
+    assert.deepEqual(aliceChannel.presences.map((p) => p.user_id), [alice.session.user_id]);
+    const own = await step(alice.presences.next(), 'alice own join event');
+    assert.equal(own.channel_id, aliceChannel.id);
+    assert.deepEqual(own.joins.map((p) => p.user_id), [alice.session.user_id]);
+
+    const bobChannel = await step(bob.socket.joinChat(name, ROOM, true, false), 'bob joinChat');
+    assert.equal(bobChannel.id, aliceChannel.id);
+    assert.deepEqual(new Set(bobChannel.presences.map((p) => p.user_id)),
+      new Set([alice.session.user_id, bob.session.user_id]));
+    assert.equal(bobChannel.self.user_id, bob.session.user_id);
+    await presenceOf(bob.presences, bobChannel.id, bob.session.user_id);
+    const seen = await presenceOf(alice.presences, aliceChannel.id, bob.session.user_id);
+    assert.equal(seen.room_name, name);
+    assert.equal(seen.joins.length, 1);
+
+    // bob leaves: alice is told, bob is not
+    await step(bob.socket.leaveChat(bobChannel.id), 'leaveChat');
+    const left = await presenceOf(alice.presences, aliceChannel.id, bob.session.user_id, false);
+    assert.equal(left.leaves.length, 1);
+    await bob.presences.expectNone(300, 'bob own leave');
+    await alice.presences.expectNone(100);
+  });
+
+  test('a hidden joiner is not announced and not listed', T, async () => {
+    const alice = await chatter();
+    const ghost = await chatter();
+    const name = roomName();
+    const channel = await joinRoom(alice, name);
+    const ghostChannel = await step(ghost.socket.joinChat(name, ROOM, true, true), 'hidden joinChat');
+    assert.equal(ghostChannel.id, channel.id);
+    assert.deepEqual(ghostChannel.presences.map((p) => p.user_id), [alice.session.user_id]);
+    await alice.presences.expectNone(300, 'hidden join event');
+    await ghost.presences.expectNone(100, 'hidden own join event');
+  });
+
+  test('writeChatMessage is acked and everyone in the room receives it', T, async () => {
+    const alice = await chatter();
+    const bob = await chatter();
+    const name = roomName();
+    const channel = await joinRoom(alice, name);
+    await joinRoom(bob, name);
+    await presenceOf(alice.presences, channel.id, bob.session.user_id);
+
+    const ack = await step(alice.socket.writeChatMessage(channel.id, { text: 'hello', n: 1 }), 'writeChatMessage');
+    assert.equal(ack.channel_id, channel.id);
+    assert.match(ack.message_id, /^[0-9a-f-]{36}$/);
+    assert.equal(ack.code, 0);
+    assert.equal(ack.username, alice.session.username);
+    assert.equal(ack.persistent, true);
+    assert.equal(ack.room_name, name);
+    assert.ok(!Number.isNaN(Date.parse(ack.create_time)), `create_time ${ack.create_time}`);
+    assert.ok(!Number.isNaN(Date.parse(ack.update_time)), `update_time ${ack.update_time}`);
+
+    for (const member of [alice, bob]) {
+      const message = await step(member.messages.next(), 'onchannelmessage');
+      assert.equal(message.message_id, ack.message_id);
+      assert.equal(message.channel_id, channel.id);
+      assert.equal(message.code, 0);
+      assert.equal(message.sender_id, alice.session.user_id);
+      assert.equal(message.username, alice.session.username);
+      assert.deepEqual(message.content, { text: 'hello', n: 1 });
+      assert.equal(message.persistent, true);
+      assert.equal(message.create_time, ack.create_time);
+    }
+  });
+
+  test('updateChatMessage and removeChatMessage reach the others with code 1 and code 2', T, async () => {
+    const alice = await chatter();
+    const bob = await chatter();
+    const name = roomName();
+    const channel = await joinRoom(alice, name);
+    await joinRoom(bob, name);
+    await presenceOf(alice.presences, channel.id, bob.session.user_id);
+
+    const ack = await step(alice.socket.writeChatMessage(channel.id, { text: 'helo' }), 'writeChatMessage');
+    await step(bob.messages.next(), 'bob gets the message');
+    await step(alice.messages.next(), 'alice gets her message');
+
+    const updateAck = await step(alice.socket.updateChatMessage(channel.id, ack.message_id, { text: 'hello' }),
+      'updateChatMessage');
+    assert.equal(updateAck.message_id, ack.message_id);
+    assert.equal(updateAck.code, 1);
+    const updated = await step(bob.messages.next(), 'bob gets the update');
+    assert.equal(updated.message_id, ack.message_id);
+    assert.equal(updated.code, 1);
+    assert.deepEqual(updated.content, { text: 'hello' });
+    assert.equal(updated.create_time, ack.create_time);
+    await step(alice.messages.next(), 'alice gets the update');
+
+    // only the sender may change it
+    await expectSocketError(bob.socket.updateChatMessage(channel.id, ack.message_id, { text: 'mine now' }),
+      BAD_INPUT, 'update by another user');
+    await expectSocketError(bob.socket.removeChatMessage(channel.id, ack.message_id), BAD_INPUT, 'remove by another user');
+
+    const removeAck = await step(alice.socket.removeChatMessage(channel.id, ack.message_id), 'removeChatMessage');
+    assert.equal(removeAck.message_id, ack.message_id);
+    assert.equal(removeAck.code, 2);
+    const removed = await step(bob.messages.next(), 'bob gets the removal');
+    assert.equal(removed.message_id, ack.message_id);
+    assert.equal(removed.code, 2);
+    assert.deepEqual(removed.content, {});
+
+    const history = await step(bob.client.listChannelMessages(bob.session, channel.id, 10, true), 'listChannelMessages');
+    assert.deepEqual(history.messages, [], 'the removed message is gone from history');
+  });
+
+  test('bad requests are rejected with BAD_INPUT', T, async () => {
+    const alice = await chatter();
+    const name = roomName();
+    const channel = await joinRoom(alice, name);
+    await expectSocketError(alice.socket.writeChatMessage('2...not-joined', { x: 1 }), BAD_INPUT, 'not joined');
+    await expectSocketError(alice.socket.writeChatMessage(channel.id, 'a string is not an object'), BAD_INPUT,
+      'string content');
+    await expectSocketError(alice.socket.writeChatMessage(channel.id, [1, 2]), BAD_INPUT, 'array content');
+    await expectSocketError(alice.socket.writeChatMessage('not a channel', { x: 1 }), BAD_INPUT, 'malformed id');
+    await expectSocketError(alice.socket.joinChat(uniqueId('group'), GROUP, true, false), BAD_INPUT, 'group channel');
+    await expectSocketError(alice.socket.leaveChat('2...not-joined'), BAD_INPUT, 'leave not joined');
+  });
+
+  test('a protobuf socket chats with a JSON socket', T, async () => {
+    const alice = await chatter('protobuf');
+    const bob = await chatter('json');
+    const name = roomName();
+    const channel = await step(alice.socket.joinChat(name, ROOM, true, false), 'protobuf joinChat');
+    assert.equal(channel.id, `2...${name}`);
+    await step(alice.presences.next(), 'protobuf own join');
+    await joinRoom(bob, name);
+    await presenceOf(alice.presences, channel.id, bob.session.user_id);
+
+    const ack = await step(alice.socket.writeChatMessage(channel.id, { via: 'protobuf' }), 'protobuf writeChatMessage');
+    assert.ok(ack.message_id);
+    const atBob = await step(bob.messages.next(), 'json side gets it');
+    assert.equal(atBob.message_id, ack.message_id);
+    assert.deepEqual(atBob.content, { via: 'protobuf' });
+
+    const bobAck = await step(bob.socket.writeChatMessage(channel.id, { via: 'json' }), 'json writeChatMessage');
+    const atAlice = await alice.messages.nextMatching((m) => m.message_id === bobAck.message_id, STEP_TIMEOUT_MS,
+      'protobuf side gets it');
+    assert.deepEqual(atAlice.content, { via: 'json' });
+    assert.equal(atAlice.sender_id, bob.session.user_id);
+  });
+});
+
+describe('history', S, () => {
+  test('listChannelMessages pages forward and backward to the end', T, async () => {
+    const alice = await chatter();
+    const name = roomName();
+    const channel = await joinRoom(alice, name);
+    const ids = [];
+    for (let i = 0; i < 12; i++) {
+      const ack = await step(alice.socket.writeChatMessage(channel.id, { i }), `writeChatMessage ${i}`);
+      ids.push(ack.message_id);
+    }
+    const reader = await chatter();
+
+    const forward = [];
+    let cursor;
+    let pages = 0;
+    do {
+      const page = await step(reader.client.listChannelMessages(reader.session, channel.id, 5, true, cursor),
+        `forward page ${pages}`);
+      pages++;
+      forward.push(...page.messages.map((m) => m.message_id));
+      for (const m of page.messages) {
+        assert.equal(m.channel_id, channel.id);
+        assert.equal(m.code, 0);
+        assert.equal(m.sender_id, alice.session.user_id);
+        assert.equal(typeof m.content.i, 'number');
+      }
+      cursor = page.next_cursor;
+      if (page.messages.length < 5) assert.ok(!cursor, 'a short page is the last one');
+    } while (cursor);
+    assert.equal(pages, 3);
+    assert.deepEqual(forward, ids);
+
+    const backward = [];
+    pages = 0;
+    do {
+      const page = await step(reader.client.listChannelMessages(reader.session, channel.id, 5, false, cursor),
+        `backward page ${pages}`);
+      pages++;
+      backward.push(...page.messages.map((m) => m.message_id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    assert.equal(pages, 3);
+    assert.deepEqual(backward, [...ids].reverse());
+
+    // exactly one full page: no next cursor either
+    const all = await step(reader.client.listChannelMessages(reader.session, channel.id, 12, true), 'one page');
+    assert.equal(all.messages.length, 12);
+    assert.ok(!all.next_cursor, 'the last page has no next_cursor');
+    assert.equal(all.messages[0].content.i, 0);
+  });
+
+  test('out-of-range limits and forged cursors are 400s', T, async () => {
+    const alice = await chatter();
+    const channel = await joinRoom(alice, roomName());
+    await step(alice.socket.writeChatMessage(channel.id, { x: 1 }), 'writeChatMessage');
+    for (const [limit, cursor] of [[0, undefined], [101, undefined], [10, 'forged-cursor']]) {
+      let failed;
+      try {
+        await step(alice.client.listChannelMessages(alice.session, channel.id, limit, true, cursor), 'listChannelMessages');
+      } catch (err) {
+        failed = err;
+      }
+      assert.ok(failed && failed.status === 400, `limit ${limit} cursor ${cursor}: ${failed && failed.status}`);
+      assert.equal((await failed.json()).code, 3);
+    }
+  });
+
+  test('history stays readable after a raw client sent content that is not strict JSON', T, async () => {
+    // nakama-js always sends JSON.stringify'd content, but any client can put text in the
+    // frame; if the server stored "{a:1}", every nakama-js reader of this history would get a
+    // SyntaxError from listChannelMessages (and from onchannelmessage, live).
+    const alice = await chatter();
+    const channel = await joinRoom(alice, roomName());
+    const raw = await rawSocket({ token: alice.session.token, format: 'json' });
+    try {
+      raw.ws.send(JSON.stringify({ cid: 'j', channel_join: { target: channel.room_name, type: 1 } }));
+      raw.ws.send(JSON.stringify({ cid: 's', channel_message_send: { channel_id: channel.id, content: '{a:1}' } }));
+      let reply;
+      for (;;) {
+        const frame = JSON.parse((await raw.next()).data.toString());
+        if (frame.cid === 's') { reply = frame; break; }
+      }
+      assert.ok(reply.error && reply.error.code === BAD_INPUT, `lenient JSON must be refused: ${JSON.stringify(reply)}`);
+    } finally {
+      raw.close();
+    }
+    const page = await step(alice.client.listChannelMessages(alice.session, channel.id, 10, true), 'listChannelMessages');
+    assert.equal(page.messages.length, 0);
+  });
+});
+
+describe('direct messages', S, () => {
+  test('both users get the same channel id, the other is notified, and they chat', T, async () => {
+    const alice = await chatter();
+    const bob = await chatter();
+    const [lower, higher] = [alice.session.user_id, bob.session.user_id].sort();
+    const expected = `4.${lower}.${higher}.`;
+
+    const aliceChannel = await step(alice.socket.joinChat(bob.session.user_id, DIRECT_MESSAGE, true, false),
+      'alice joinChat DM');
+    assert.equal(aliceChannel.id, expected);
+    assert.equal(aliceChannel.user_id_one, lower);
+    assert.equal(aliceChannel.user_id_two, higher);
+    await presenceOf(alice.presences, expected, alice.session.user_id);
+
+    const notification = await step(bob.notifications.next(), 'bob is asked to chat');
+    assert.equal(notification.code, -1);
+    assert.equal(notification.subject, `${alice.session.username} wants to chat`);
+    assert.equal(notification.sender_id, alice.session.user_id);
+
+    const bobChannel = await step(bob.socket.joinChat(alice.session.user_id, DIRECT_MESSAGE, true, false),
+      'bob joinChat DM');
+    assert.equal(bobChannel.id, expected);
+    await presenceOf(alice.presences, expected, bob.session.user_id);
+
+    const ack = await step(bob.socket.writeChatMessage(expected, { hi: 'alice' }), 'writeChatMessage DM');
+    assert.equal(ack.user_id_one, lower);
+    assert.equal(ack.user_id_two, higher);
+    const got = await alice.messages.nextMatching((m) => m.message_id === ack.message_id, STEP_TIMEOUT_MS, 'DM message');
+    assert.deepEqual(got.content, { hi: 'alice' });
+    assert.equal(got.channel_id, expected);
+
+    const history = await step(alice.client.listChannelMessages(alice.session, expected, 10, true), 'DM history');
+    assert.deepEqual(history.messages.map((m) => m.message_id), [ack.message_id]);
+    const third = await chatter();
+    let refused;
+    try {
+      await step(third.client.listChannelMessages(third.session, expected, 10, true), 'third user DM history');
+    } catch (err) {
+      refused = err;
+    }
+    assert.ok(refused && refused.status === 403, `a third user is refused: ${refused && refused.status}`);
+  });
+
+  test('a DM to yourself or to nobody is BAD_INPUT', T, async () => {
+    const alice = await chatter();
+    await expectSocketError(alice.socket.joinChat(alice.session.user_id, DIRECT_MESSAGE, true, false), BAD_INPUT,
+      'DM to self');
+    await expectSocketError(alice.socket.joinChat('00000000-0000-4000-8000-000000000000', DIRECT_MESSAGE, true, false),
+      BAD_INPUT, 'DM to nobody');
+    await expectSocketError(alice.socket.joinChat('bob', DIRECT_MESSAGE, true, false), BAD_INPUT, 'malformed target');
+  });
+});

@@ -1,0 +1,420 @@
+package io.gantry.matchmaker;
+
+import io.gantry.core.query.Clause;
+import io.gantry.core.query.Occur;
+import io.gantry.runtime.MatchmakerProcessor;
+import io.gantry.runtime.MatchmakerTicketView;
+import io.gantry.runtime.Presence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The matchmaker's single writer: one thread owns the {@link TicketIndex}. Adds arrive on a
+ * bounded queue (a full queue refuses the add, the client is told); removals and disconnects on
+ * an unbounded one (never lost; bounded in practice by the sessions). Every interval the pool is
+ * processed oldest ticket first and each formed group is handed to the sink on this thread.
+ *
+ * <p>Grouping (built in): a ticket searches the pool with its query; candidates come from the
+ * index's postings in age order and are taken greedily while the group still suits every
+ * member's counts, so a ticket's search usually stops after a few candidates however large the
+ * pool. When the query orders candidates (boosts, optional clauses), the best-scoring of the
+ * first {@link #SCORED_CANDIDATES} matching candidates are taken instead. A group closes when it
+ * reaches the smallest {@code max_count} of its members, or, on the searching ticket's last
+ * interval, at the largest size every member accepts.
+ */
+final class MatchmakerAgent implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MatchmakerAgent.class);
+
+    /** Candidates scored per ticket when the query ranks them. */
+    static final int SCORED_CANDIDATES = 512;
+
+    /** What comes out: a group of tickets to tell. Called on the matchmaker thread. */
+    interface Sink {
+        void matched(List<Ticket> group);
+    }
+
+    /** A command for the matchmaker thread. */
+    sealed interface Command {
+    }
+
+    /** Add a ticket; {@code onResult} gets null on success or the reason it was refused. */
+    record Add(Ticket ticket, int maxTickets, Consumer<String> onResult) implements Command {
+    }
+
+    /** Withdraw a ticket owned by a session (or any owner when {@code ownerSessionId} is null). */
+    record Remove(String ticketId, String ownerSessionId, Consumer<Boolean> onResult) implements Command {
+    }
+
+    /** A session left: its own tickets go. */
+    record RemoveSession(String sessionId) implements Command {
+    }
+
+    /** A party's ticket, withdrawn by its leader ({@code ticketId} null: all of the party's). */
+    record RemoveParty(String partyId, String ticketId, Consumer<Boolean> onResult) implements Command {
+    }
+
+    private final MatchmakerSettings settings;
+    private final Sink sink;
+    private final MatchmakerProcessor processor;
+    private final TicketIndex index = new TicketIndex();
+    private final ArrayBlockingQueue<Command> adds;
+    private final ConcurrentLinkedQueue<Command> removals = new ConcurrentLinkedQueue<>();
+    private final List<Command> drained = new ArrayList<>();
+    private volatile Thread thread;
+    private volatile boolean running = true;
+    private volatile int activeTickets;
+
+    // statistics, written by the matchmaker thread
+    private volatile long lastIntervalNanos;
+    private volatile int lastIntervalMatched;
+    private volatile long intervals;
+
+    MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor) {
+        this.settings = settings;
+        this.sink = sink;
+        this.processor = processor;
+        this.adds = new ArrayBlockingQueue<>(settings.queueSize());
+    }
+
+    void start() {
+        Thread t = new Thread(this, "gantry-matchmaker");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Any thread. False when the queue is full. */
+    boolean offer(Command command) {
+        boolean accepted;
+        if (command instanceof Add) {
+            accepted = adds.offer(command);
+        } else {
+            accepted = removals.offer(command);
+        }
+        return accepted;
+    }
+
+    int activeTickets() {
+        return activeTickets;
+    }
+
+    long lastIntervalNanos() {
+        return lastIntervalNanos;
+    }
+
+    int lastIntervalMatched() {
+        return lastIntervalMatched;
+    }
+
+    long intervals() {
+        return intervals;
+    }
+
+    @Override
+    public void run() {
+        long next = System.nanoTime() + settings.intervalMs() * 1_000_000L;
+        while (running) {
+            int work = drainCommands();
+            long now = System.nanoTime();
+            if (now - next >= 0) {
+                processInterval();
+                next = now + settings.intervalMs() * 1_000_000L;
+            } else if (work == 0) {
+                // Adds are few per millisecond at most: a short park keeps idle cost near zero.
+                LockSupport.parkNanos(Math.min(next - now, 1_000_000L));
+            }
+        }
+    }
+
+    /** Applies queued commands; returns how many. Matchmaker thread. */
+    int drainCommands() {
+        int count = 0;
+        Command removal;
+        while ((removal = removals.poll()) != null) {
+            apply(removal);
+            count++;
+        }
+        drained.clear();
+        adds.drainTo(drained, 4096);
+        for (Command command : drained) {
+            apply(command);
+            count++;
+        }
+        drained.clear();
+        activeTickets = index.size();
+        return count;
+    }
+
+    private void apply(Command command) {
+        try {
+            if (command instanceof Add add) {
+                Ticket ticket = add.ticket();
+                Set<Ticket> held = ticket.isParty() ? index.ofParty(ticket.partyId) : index.ownedBy(ticket.ownerSessionId);
+                if (held.size() >= add.maxTickets()) {
+                    add.onResult().accept("Too many matchmaker tickets: at most " + add.maxTickets()
+                            + (ticket.isParty() ? " per party." : " per session."));
+                } else if (ticket.members.stream().anyMatch(m -> m.session().isClosed())) {
+                    add.onResult().accept("Session closed.");
+                } else {
+                    index.add(ticket);
+                    add.onResult().accept(null);
+                }
+            } else if (command instanceof Remove remove) {
+                Ticket ticket = index.get(remove.ticketId());
+                boolean owned = ticket != null && !ticket.isParty()
+                        && (remove.ownerSessionId() == null || ticket.ownerSessionId.equals(remove.ownerSessionId()));
+                if (owned) {
+                    index.remove(ticket.id);
+                }
+                remove.onResult().accept(owned);
+            } else if (command instanceof RemoveSession gone) {
+                for (Ticket ticket : List.copyOf(index.ownedBy(gone.sessionId()))) {
+                    index.remove(ticket.id);
+                }
+            } else if (command instanceof RemoveParty party) {
+                boolean removed = false;
+                for (Ticket ticket : List.copyOf(index.ofParty(party.partyId()))) {
+                    if (party.ticketId() == null || ticket.id.equals(party.ticketId())) {
+                        index.remove(ticket.id);
+                        removed = true;
+                    }
+                }
+                if (party.onResult() != null) {
+                    party.onResult().accept(removed);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("matchmaker command {} failed", command.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** One interval: forms every group it can, oldest ticket first. Matchmaker thread. */
+    void processInterval() {
+        long start = System.nanoTime();
+        int matched = 0;
+        try {
+            List<List<Ticket>> groups = processor == null ? groupBuiltIn() : groupCustom();
+            for (List<Ticket> group : groups) {
+                for (Ticket ticket : group) {
+                    index.remove(ticket.id);
+                }
+                matched += group.size();
+                try {
+                    sink.matched(group);
+                } catch (RuntimeException e) {
+                    LOG.error("delivering a matchmaker group failed", e);
+                }
+            }
+            for (Ticket ticket : index.all()) {
+                ticket.intervals++;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("matchmaker interval failed; the pool is kept for the next one", e);
+        }
+        activeTickets = index.size();
+        lastIntervalMatched = matched;
+        lastIntervalNanos = System.nanoTime() - start;
+        intervals++;
+    }
+
+    private List<List<Ticket>> groupBuiltIn() {
+        List<List<Ticket>> groups = new ArrayList<>();
+        List<Ticket> group = new ArrayList<>();
+        // Matched tickets leave the index at once, so later searches never walk past them.
+        for (Ticket ticket : new ArrayList<>(index.all())) {
+            if (ticket.matched) {
+                continue;
+            }
+            group.clear();
+            if (search(ticket, group)) {
+                for (Ticket member : group) {
+                    member.matched = true;
+                    index.remove(member.id);
+                }
+                groups.add(List.copyOf(group));
+            }
+        }
+        return groups;
+    }
+
+    /** Fills {@code group} (starting with the searcher) and returns whether it closed. */
+    private boolean search(Ticket searcher, List<Ticket> group) {
+        group.add(searcher);
+        boolean lastInterval = searcher.intervals + 1 >= settings.maxIntervals();
+        Collection<Ticket> candidates = index.candidates(searcher);
+        if (ranks(searcher)) {
+            candidates = bestScoring(searcher, candidates);
+        }
+        int total = searcher.size();
+        int target = searcher.maxCount;
+        for (Ticket candidate : candidates) {
+            if (candidate == searcher || candidate.matched || !compatible(group, candidate)) {
+                continue;
+            }
+            int size = total + candidate.size();
+            int newTarget = Math.min(target, candidate.maxCount);
+            if (size > newTarget) {
+                continue; // this candidate does not fit the group; a smaller one may
+            }
+            group.add(candidate);
+            total = size;
+            target = newTarget;
+            if (total == target && suitsAll(group, total)) {
+                return true;
+            }
+        }
+        if (lastInterval) {
+            // Settle for the largest prefix every member accepts.
+            int size = 0;
+            int best = -1;
+            for (int i = 0; i < group.size(); i++) {
+                size += group.get(i).size();
+                if (i > 0 && suitsAll(group.subList(0, i + 1), size)) {
+                    best = i;
+                }
+            }
+            if (best > 0) {
+                group.subList(best + 1, group.size()).clear();
+                return true;
+            }
+        }
+        group.clear();
+        return false;
+    }
+
+    private boolean compatible(List<Ticket> group, Ticket candidate) {
+        Ticket searcher = group.get(0);
+        if (!searcher.query.matches(candidate.document)) {
+            return false;
+        }
+        for (Ticket member : group) {
+            if (member.conflictsWith(candidate)) {
+                return false;
+            }
+            if (settings.revPrecision()) {
+                if (!candidate.query.matches(member.document) || (member != searcher && !member.query.matches(candidate.document))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean suitsAll(List<Ticket> group, int size) {
+        for (Ticket ticket : group) {
+            if (!ticket.accepts(size)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a ticket's query gives candidates different scores (so the best should go first). */
+    private static boolean ranks(Ticket ticket) {
+        boolean must = false;
+        boolean should = false;
+        for (Clause clause : ticket.query.clauses()) {
+            if (clause.boost() != 1.0) {
+                return true;
+            }
+            must |= clause.occur() == Occur.MUST;
+            should |= clause.occur() == Occur.SHOULD;
+        }
+        return should && (must || ticket.query.clauses().size() > 1);
+    }
+
+    private static List<Ticket> bestScoring(Ticket searcher, Collection<Ticket> candidates) {
+        List<Ticket> scored = new ArrayList<>();
+        for (Ticket candidate : candidates) {
+            if (candidate != searcher && !candidate.matched && searcher.query.matches(candidate.document)) {
+                scored.add(candidate);
+                if (scored.size() >= SCORED_CANDIDATES) {
+                    break;
+                }
+            }
+        }
+        scored.sort(Comparator.comparingDouble((Ticket t) -> searcher.query.score(t.document)).reversed()
+                .thenComparingLong(t -> t.sequence));
+        return scored;
+    }
+
+    private List<List<Ticket>> groupCustom() {
+        List<MatchmakerTicketView> views = new ArrayList<>(index.size());
+        for (Ticket ticket : index.all()) {
+            views.add(view(ticket));
+        }
+        List<List<String>> proposed;
+        try {
+            proposed = processor.process(List.copyOf(views));
+        } catch (RuntimeException e) {
+            LOG.error("the custom matchmaker processor failed; no groups this interval", e);
+            return List.of();
+        }
+        List<List<Ticket>> groups = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (List<String> ids : proposed == null ? List.<List<String>>of() : proposed) {
+            List<Ticket> group = new ArrayList<>();
+            boolean valid = ids != null && !ids.isEmpty();
+            for (String id : valid ? ids : List.<String>of()) {
+                Ticket ticket = index.get(id);
+                if (ticket == null || ticket.matched || !used.add(id)) {
+                    valid = false;
+                    break;
+                }
+                for (Ticket member : group) {
+                    if (member.conflictsWith(ticket)) {
+                        valid = false;
+                        break;
+                    }
+                }
+                group.add(ticket);
+            }
+            if (valid) {
+                for (Ticket ticket : group) {
+                    ticket.matched = true;
+                }
+                groups.add(group);
+            } else {
+                LOG.warn("custom matchmaker processor proposed an invalid group {}; ignored", ids);
+            }
+        }
+        return groups;
+    }
+
+    static MatchmakerTicketView view(Ticket ticket) {
+        List<Presence> presences = new ArrayList<>(ticket.size());
+        for (Ticket.Member member : ticket.members) {
+            presences.add(new Presence(member.presence().getUserId(), member.presence().getSessionId(),
+                    member.presence().getUsername(), ""));
+        }
+        return new MatchmakerTicketView(ticket.id, List.copyOf(presences), ticket.partyId, ticket.queryText,
+                ticket.minCount, ticket.maxCount, ticket.countMultiple, Map.copyOf(ticket.stringProperties),
+                Map.copyOf(ticket.numericProperties), ticket.intervals, ticket.createTimeMs);
+    }
+}

@@ -1,0 +1,184 @@
+package io.gantry.server.match;
+
+import com.google.protobuf.ByteString;
+import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.MatchCreate;
+import com.heroiclabs.nakama.rtapi.MatchDataSend;
+import com.heroiclabs.nakama.rtapi.MatchJoin;
+import com.heroiclabs.nakama.rtapi.MatchLeave;
+import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.TestUser;
+import io.gantry.server.testing.WsClient;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * One user's JSON socket, seen as a game client: match requests as envelopes, and waits that keep
+ * the frames they skip (in order) for later waits, so no event is lost between assertions.
+ * Connects with {@code status=false}, so the only traffic is what the test causes.
+ */
+final class Player implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration QUIET = Duration.ofMillis(300);
+    private static final AtomicInteger CIDS = new AtomicInteger();
+
+    final TestUser user;
+    private final WsClient socket;
+    private final ArrayDeque<Envelope> kept = new ArrayDeque<>();
+
+    private Player(TestUser user, WsClient socket) {
+        this.user = user;
+        this.socket = socket;
+    }
+
+    static Player connect(TestServer server) {
+        return connect(server, server.newUser());
+    }
+
+    static Player connect(TestServer server, TestUser user) {
+        URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws?lang=en&status=false&format=json&token="
+                + URLEncoder.encode(user.token(), StandardCharsets.UTF_8));
+        return new Player(user, WsClient.connect(uri));
+    }
+
+    String userId() {
+        return user.userId();
+    }
+
+    // ---- requests -----------------------------------------------------------------------------
+
+    /** Sends a request with a fresh cid and returns the envelope answering it. */
+    Envelope request(Envelope.Builder request) {
+        String cid = "m" + CIDS.incrementAndGet();
+        socket.send(request.setCid(cid).build());
+        return await(e -> cid.equals(e.getCid()), "the reply to " + cid);
+    }
+
+    void send(Envelope envelope) {
+        socket.send(envelope);
+    }
+
+    void sendText(String text) {
+        socket.sendText(text);
+    }
+
+    Envelope createMatch(String name) {
+        return request(Envelope.newBuilder().setMatchCreate(MatchCreate.newBuilder().setName(name == null ? "" : name)));
+    }
+
+    Envelope join(String matchId, Map<String, String> metadata) {
+        return request(Envelope.newBuilder().setMatchJoin(MatchJoin.newBuilder().setMatchId(matchId).putAllMetadata(metadata)));
+    }
+
+    Envelope join(String matchId) {
+        return join(matchId, Map.of());
+    }
+
+    /** Joins, checks the reply is a match, and consumes this player's own join event. */
+    Envelope joinOk(String matchId) {
+        Envelope reply = join(matchId);
+        if (!reply.hasMatch()) {
+            throw new AssertionError("join of " + matchId + " failed: " + reply);
+        }
+        awaitJoinOf(matchId, userId());
+        return reply;
+    }
+
+    Envelope leave(String matchId) {
+        return request(Envelope.newBuilder().setMatchLeave(MatchLeave.newBuilder().setMatchId(matchId)));
+    }
+
+    static Envelope data(String matchId, long opCode, String data, UserPresence... to) {
+        MatchDataSend.Builder send = MatchDataSend.newBuilder().setMatchId(matchId).setOpCode(opCode)
+                .setData(ByteString.copyFromUtf8(data)).setReliable(true);
+        for (UserPresence presence : to) {
+            send.addPresences(presence);
+        }
+        return Envelope.newBuilder().setMatchDataSend(send).build();
+    }
+
+    void sendData(String matchId, long opCode, String data, UserPresence... to) {
+        send(data(matchId, opCode, data, to));
+    }
+
+    // ---- waiting ------------------------------------------------------------------------------
+
+    Envelope await(Predicate<Envelope> match, String what) {
+        return await(match, what, TIMEOUT);
+    }
+
+    Envelope await(Predicate<Envelope> match, String what, Duration timeout) {
+        for (Iterator<Envelope> it = kept.iterator(); it.hasNext(); ) {
+            Envelope envelope = it.next();
+            if (match.test(envelope)) {
+                it.remove();
+                return envelope;
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Envelope> skipped = new ArrayList<>();
+        try {
+            while (System.nanoTime() < deadline) {
+                Envelope envelope;
+                try {
+                    envelope = socket.next().envelope();
+                } catch (AssertionError quiet) {
+                    continue; // nothing for a while: the deadline decides
+                }
+                if (match.test(envelope)) {
+                    return envelope;
+                }
+                skipped.add(envelope);
+            }
+        } finally {
+            kept.addAll(skipped);
+        }
+        throw new AssertionError(user.username() + ": no " + what + " within " + timeout + "; got " + skipped);
+    }
+
+    Envelope awaitData(String matchId, long opCode) {
+        return await(e -> e.hasMatchData() && e.getMatchData().getMatchId().equals(matchId)
+                && e.getMatchData().getOpCode() == opCode, "match data op " + opCode);
+    }
+
+    Envelope awaitJoinOf(String matchId, String userId) {
+        return await(e -> e.hasMatchPresenceEvent() && e.getMatchPresenceEvent().getMatchId().equals(matchId)
+                && e.getMatchPresenceEvent().getJoinsList().stream().anyMatch(p -> p.getUserId().equals(userId)),
+                "join event of " + userId);
+    }
+
+    Envelope awaitLeaveOf(String matchId, String userId) {
+        return await(e -> e.hasMatchPresenceEvent() && e.getMatchPresenceEvent().getMatchId().equals(matchId)
+                && e.getMatchPresenceEvent().getLeavesList().stream().anyMatch(p -> p.getUserId().equals(userId)),
+                "leave event of " + userId);
+    }
+
+    Envelope awaitError() {
+        return await(Envelope::hasError, "error");
+    }
+
+    /** Asserts that nothing arrives (nothing kept either) for a while. */
+    void expectSilence() {
+        if (!kept.isEmpty()) {
+            throw new AssertionError(user.username() + ": expected nothing, but had " + kept);
+        }
+        socket.expectSilence(QUIET);
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
