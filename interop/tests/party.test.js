@@ -22,7 +22,6 @@ const S = { timeout: SUITE_TIMEOUT_MS };
 const step = (promise, label) => withTimeout(promise, STEP_TIMEOUT_MS, label);
 
 // rtapi Error codes.
-const UNRECOGNIZED_PAYLOAD = 1;
 const BAD_INPUT = 3;
 
 before(() => serverReady());
@@ -310,7 +309,7 @@ describe('leader', S, () => {
 });
 
 describe('party bad input', S, () => {
-  test('max size outside 1-256, unknown parties and party matchmaking are refused', T, async () => {
+  test('max size outside 1-256, unknown parties and party matchmaking by a member are refused', T, async () => {
     const a = await player();
     await expectSocketError(a.socket.createParty(true, 0), BAD_INPUT, 'createParty(max 0)');
     await expectSocketError(a.socket.createParty(true, 257), BAD_INPUT, 'createParty(max 257)');
@@ -318,11 +317,14 @@ describe('party bad input', S, () => {
     await expectSocketError(a.socket.joinParty('00000000-0000-4000-8000-000000000000.gantry'), BAD_INPUT,
       'joinParty(unknown)');
     const { party_id: id } = await create(a, true, 2);
-    const err = await expectSocketError(a.socket.addMatchmakerParty(id, '*', 2, 2), UNRECOGNIZED_PAYLOAD,
-      'addMatchmakerParty');
-    assert.match(err.message, /not available/);
-    await expectSocketError(a.socket.removeMatchmakerParty(id, 'ticket'), UNRECOGNIZED_PAYLOAD,
-      'removeMatchmakerParty');
+    const m = await player();
+    await joinOpen(m, id);
+    const err = await expectSocketError(m.socket.addMatchmakerParty(id, '*', 2, 2), BAD_INPUT,
+      'addMatchmakerParty by a member');
+    assert.match(err.message, /leader/);
+    await expectSocketError(a.socket.removeMatchmakerParty(id, 'ticket'), BAD_INPUT,
+      'removeMatchmakerParty(unknown ticket)');
+    await step(m.socket.leaveParty(id), 'leaveParty');
     // still working
     const b = await player();
     await joinOpen(b, id);

@@ -27,7 +27,8 @@ class NakamaJsInteropTest {
 
     @BeforeAll
     static void start() throws InterruptedException {
-        server = TestServer.start();
+        // a one-second matchmaker interval keeps the matchmaker interop test short
+        server = TestServer.start(config -> config.with(io.gantry.server.config.ConfigKeys.MATCHMAKER_INTERVAL_SEC, 1L));
     }
 
     @AfterAll
