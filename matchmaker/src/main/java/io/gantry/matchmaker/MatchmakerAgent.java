@@ -81,6 +81,7 @@ final class MatchmakerAgent implements Runnable {
     private volatile long lastIntervalNanos;
     private volatile int lastIntervalMatched;
     private volatile long intervals;
+    private volatile long matchedTotal;
 
     MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor) {
         this.settings = settings;
@@ -134,6 +135,10 @@ final class MatchmakerAgent implements Runnable {
 
     long intervals() {
         return intervals;
+    }
+
+    long matchedTotal() {
+        return matchedTotal;
     }
 
     @Override
@@ -239,6 +244,7 @@ final class MatchmakerAgent implements Runnable {
         }
         activeTickets = index.size();
         lastIntervalMatched = matched;
+        matchedTotal += matched;
         lastIntervalNanos = System.nanoTime() - start;
         intervals++;
     }

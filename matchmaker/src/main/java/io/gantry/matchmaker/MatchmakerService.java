@@ -221,7 +221,17 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         return agent.lastIntervalNanos();
     }
 
-    /** Users matched in the last interval (for metrics). */
+    /** Tickets matched since start (for metrics). */
+    public long matchedTotal() {
+        return agent.matchedTotal();
+    }
+
+    /** Intervals processed since start (for metrics). */
+    public long intervals() {
+        return agent.intervals();
+    }
+
+    /** Tickets matched in the last interval (for metrics). */
     public int lastIntervalMatched() {
         return agent.lastIntervalMatched();
     }

@@ -117,7 +117,7 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
     private void run(ChannelHandlerContext ctx, boolean keepAlive, ApiRoutes.Route route, ApiRequest request) {
         try {
             ApiResponse response = route.handler().handle(request);
-            write(ctx, keepAlive, response.status(), response.json());
+            write(ctx, keepAlive, response.status(), response.json(), response.contentType());
         } catch (ApiException e) {
             writeError(ctx, keepAlive, e);
         } catch (RuntimeException e) {
@@ -135,10 +135,15 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
     }
 
     static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
+        write(ctx, keepAlive, status, json, "application/json");
+    }
+
+    static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json,
+                      String contentType) {
         ByteBuf content = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -1,0 +1,76 @@
+package io.gantry.server;
+
+import io.gantry.core.match.MatchListing;
+import io.gantry.core.router.Router;
+import io.gantry.core.session.SessionRegistry;
+import io.gantry.matchmaker.MatchmakerService;
+import io.gantry.persistence.GroupCommitWriter;
+import io.gantry.transport.http.ApiResponse;
+import io.gantry.transport.http.ApiRoutes;
+import io.gantry.transport.http.AuthMode;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * {@code GET /metrics} in the Prometheus text format (Micrometer): sockets, the router's
+ * backlog and throughput, the matchmaker (active tickets, tickets matched, interval time),
+ * authoritative matches, the history writer's group commits, and the JVM. Every value is read
+ * when scraped from counters the components keep anyway: nothing is added to hot paths.
+ */
+final class ServerMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    ServerMetrics(SessionRegistry sessions, Router router, MatchmakerService matchmaker, MatchListing matches,
+                  GroupCommitWriter historyWriter) {
+        Gauge.builder("gantry_sessions", sessions, SessionRegistry::size)
+                .description("Connected sockets").register(registry);
+        Gauge.builder("gantry_router_backlog", router, Router::backlog)
+                .description("Events waiting for the router").register(registry);
+        FunctionCounter.builder("gantry_router_events", router, Router::handledEvents)
+                .description("Events handled by the router").register(registry);
+        FunctionCounter.builder("gantry_router_rejected_requests", router, Router::rejectedRequests)
+                .description("Requests refused because the router's ring was full").register(registry);
+        Gauge.builder("gantry_matchmaker_active_tickets", matchmaker, MatchmakerService::activeTickets)
+                .description("Matchmaker tickets waiting").register(registry);
+        FunctionCounter.builder("gantry_matchmaker_matched_tickets", matchmaker, MatchmakerService::matchedTotal)
+                .description("Matchmaker tickets matched").register(registry);
+        Gauge.builder("gantry_matchmaker_last_interval_matched", matchmaker, MatchmakerService::lastIntervalMatched)
+                .description("Tickets matched in the last interval").register(registry);
+        Gauge.builder("gantry_matchmaker_last_interval_seconds", matchmaker, m -> m.lastIntervalNanos() / 1e9)
+                .description("Time the last matchmaker interval took").register(registry);
+        FunctionCounter.builder("gantry_matchmaker_intervals", matchmaker, MatchmakerService::intervals)
+                .description("Matchmaker intervals processed").register(registry);
+        Gauge.builder("gantry_listed_matches", matches, MatchListing::size)
+                .description("Matches visible to listings").register(registry);
+        FunctionCounter.builder("gantry_history_batches", historyWriter, GroupCommitWriter::batchesWritten)
+                .description("Channel history group commits").register(registry);
+        FunctionCounter.builder("gantry_history_messages", historyWriter, GroupCommitWriter::opsWritten)
+                .description("Channel history writes committed").register(registry);
+        Gauge.builder("gantry_history_queue", historyWriter, GroupCommitWriter::queued)
+                .description("Channel history writes waiting").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        gc.bindTo(registry);
+    }
+
+    void register(ApiRoutes routes) {
+        routes.add(HttpMethod.GET, "/metrics", AuthMode.NONE,
+                request -> ApiResponse.text(registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
