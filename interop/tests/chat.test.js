@@ -309,22 +309,31 @@ describe('history', S, () => {
     // nakama-js always sends JSON.stringify'd content, but any client can put text in the
     // frame; if the server stored "{a:1}", every nakama-js reader of this history would get a
     // SyntaxError from listChannelMessages (and from onchannelmessage, live).
+    // (Observed: a nakama-js socket that is in the room gets an uncaught SyntaxError from its
+    // message handler when such a message is broadcast, so the reader here stays outside.)
     const alice = await chatter();
-    const channel = await joinRoom(alice, roomName());
+    const name = roomName();
+    const channel = { id: `2...${name}`, room_name: name };
     const raw = await rawSocket({ token: alice.session.token, format: 'json' });
+    let reply;
     try {
       raw.ws.send(JSON.stringify({ cid: 'j', channel_join: { target: channel.room_name, type: 1 } }));
       raw.ws.send(JSON.stringify({ cid: 's', channel_message_send: { channel_id: channel.id, content: '{a:1}' } }));
-      let reply;
       for (;;) {
         const frame = JSON.parse((await raw.next()).data.toString());
         if (frame.cid === 's') { reply = frame; break; }
       }
-      assert.ok(reply.error && reply.error.code === BAD_INPUT, `lenient JSON must be refused: ${JSON.stringify(reply)}`);
     } finally {
       raw.close();
     }
-    const page = await step(alice.client.listChannelMessages(alice.session, channel.id, 10, true), 'listChannelMessages');
+    let page;
+    try {
+      page = await step(alice.client.listChannelMessages(alice.session, channel.id, 10, true), 'listChannelMessages');
+    } catch (err) {
+      assert.fail(`nakama-js cannot read this history any more (${err}); the server answered the raw send with `
+        + JSON.stringify(reply));
+    }
+    assert.ok(reply.error && reply.error.code === BAD_INPUT, `lenient JSON must be refused: ${JSON.stringify(reply)}`);
     assert.equal(page.messages.length, 0);
   });
 });

@@ -34,7 +34,7 @@ public record EdgeSettings(
 
     /** Defaults of DESIGN.md §3 on a loopback address and a free port, for tests and embedding. */
     public static EdgeSettings defaults() {
-        return new EdgeSettings("127.0.0.1", 0, "defaultkey", "defaulthttpkey", 4096, 262_144, 64,
+        return new EdgeSettings("127.0.0.1", 0, "defaultkey", "defaulthttpkey", 4096, 262_144, 256,
                 15_000, 25_000, 60_000, 0, 8, 1024);
     }
 

@@ -1,6 +1,5 @@
 package io.gantry.core.channel;
 
-import com.google.gson.JsonParser;
 import com.heroiclabs.nakama.rtapi.Channel;
 import com.heroiclabs.nakama.rtapi.ChannelJoin;
 import com.heroiclabs.nakama.rtapi.ChannelLeave;
@@ -486,14 +485,25 @@ public final class ChannelService {
                 && content.getBytes(StandardCharsets.UTF_8).length > settings.maxContentBytes()) {
             return "Message content is over the limit of " + settings.maxContentBytes() + " bytes.";
         }
-        try {
-            if (!JsonParser.parseString(content).isJsonObject()) {
-                return "Message content must be a JSON object.";
+        return isStrictJsonObject(content) ? null : "Message content must be a JSON object.";
+    }
+
+    /**
+     * Whether text is exactly one JSON object under strict RFC 8259 rules (no unquoted names,
+     * single quotes, NaN or trailing data): clients parse stored content with strict parsers,
+     * so anything laxer would make a channel's history unreadable for them.
+     */
+    static boolean isStrictJsonObject(String text) {
+        try (com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(text))) {
+            reader.setStrictness(com.google.gson.Strictness.STRICT);
+            if (reader.peek() != com.google.gson.stream.JsonToken.BEGIN_OBJECT) {
+                return false;
             }
-        } catch (RuntimeException e) {
-            return "Message content must be a JSON object.";
+            reader.skipValue();
+            return reader.peek() == com.google.gson.stream.JsonToken.END_DOCUMENT;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
-        return null;
     }
 
     private static void broadcast(StreamMembers members, Envelope envelope) {

@@ -7,6 +7,9 @@ package io.gantry.core.channel;
  */
 public record ChannelSettings(int maxContentBytes, long dedupWindowMs, int maxDedupEntries) {
 
+    /** Largest message content, in UTF-8 bytes, whatever the socket's frame limit. */
+    public static final int MAX_CONTENT_BYTES = 4096;
+
     public static ChannelSettings defaults() {
         return new ChannelSettings(4096, 300_000, 200_000);
     }

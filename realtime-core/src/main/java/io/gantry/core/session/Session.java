@@ -2,7 +2,7 @@ package io.gantry.core.session;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.proto.WireFormat;
-import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.MpscChunkedArrayQueue;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One connected socket of a user.
  *
  * <p>Outbound: any thread may {@link #send} (router, match workers, RPC threads). Messages go to
- * a bounded multi-producer single-consumer queue; the first message into an idle queue asks the
+ * a bounded multi-producer single-consumer queue (chunked: small while idle, growing to its
+ * bound under bursts); the first message into an idle queue asks the
  * connection to flush, and the socket's event loop drains everything queued so far and flushes
  * once. A queue that is full means the client is not reading: the session is closed as a slow
  * consumer, and nobody else waits for it.
@@ -30,7 +31,7 @@ public final class Session {
     private final boolean appearOnline;
     private final long expiresAt;
     private final Connection connection;
-    private final MpscArrayQueue<Outbound> outbound;
+    private final MpscChunkedArrayQueue<Outbound> outbound;
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -45,7 +46,9 @@ public final class Session {
         this.appearOnline = appearOnline;
         this.expiresAt = expiresAt;
         this.connection = connection;
-        this.outbound = new MpscArrayQueue<>(Math.max(2, outgoingQueueSize));
+        // Chunked: an idle socket holds a 16-slot array; a burst grows it up to the bound.
+        int bound = Math.max(16, outgoingQueueSize);
+        this.outbound = new MpscChunkedArrayQueue<>(16, bound);
     }
 
     public String id() {

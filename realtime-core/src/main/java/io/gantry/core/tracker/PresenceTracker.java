@@ -22,6 +22,8 @@ public final class PresenceTracker {
     /** Told about leaves from custom streams (modes from 20 up). */
     private StreamListener customListener;
     private long joinSequence;
+    /** Whether the latest {@link #track} call added a presence (rather than finding one). */
+    private boolean lastTrackAdded;
 
     /** Registers who is told about disconnect leaves for one of Gantry's own modes (below 20). */
     public void listen(int mode, StreamListener listener) {
@@ -41,17 +43,19 @@ public final class PresenceTracker {
         StreamMembers members = streams.computeIfAbsent(stream, StreamMembers::new);
         Presence existing = members.get(session.id());
         if (existing != null) {
+            lastTrackAdded = false;
             return existing;
         }
+        lastTrackAdded = true;
         Presence presence = new Presence(session, userPresence, hidden, ++joinSequence);
         members.put(presence);
         streamsBySession.computeIfAbsent(session.id(), k -> new ArrayList<>(4)).add(stream);
         return presence;
     }
 
-    /** Whether the presence was created by the latest {@link #track} call for it. */
+    /** Whether the presence was created by the latest {@link #track} call (not found already there). */
     public boolean isNew(Presence presence) {
-        return presence.joinSequence() == joinSequence;
+        return lastTrackAdded && presence.joinSequence() == joinSequence;
     }
 
     /** Replaces the presence data of a member (a status change, say); null when not a member. */

@@ -39,8 +39,8 @@ public final class ConfigKeys {
             "socket.max_request_size_bytes", 262144, 1, MAX,
             "Largest REST request body accepted.");
     public static final ConfigKey<Integer> SOCKET_OUTGOING_QUEUE_SIZE = ConfigKey.integer(
-            "socket.outgoing_queue_size", 64, 1, MAX,
-            "Messages queued for a slow client before it is disconnected.");
+            "socket.outgoing_queue_size", 256, 16, MAX,
+            "Messages queued for a client before it is disconnected as a slow consumer.");
     public static final ConfigKey<Long> SOCKET_PING_PERIOD_MS = ConfigKey.longInt("socket.ping_period_ms", 15000, 1,
             "How often each socket is pinged; less than socket.pong_wait_ms.");
     public static final ConfigKey<Long> SOCKET_PONG_WAIT_MS = ConfigKey.longInt("socket.pong_wait_ms", 25000, 1,

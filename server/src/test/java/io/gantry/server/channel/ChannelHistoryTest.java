@@ -248,4 +248,41 @@ class ChannelHistoryTest {
         assertEquals(200, noForward.statusCode());
         assertEquals(History.ids(page), History.ids(com.google.gson.JsonParser.parseString(noForward.body()).getAsJsonObject()));
     }
+
+    /** Room names are free text: history must find them under the URL-encoded id nakama-js sends. */
+    @Test
+    void roomNamesWithUrlSpecialCharactersFindTheirHistory() {
+        List<String> failures = new ArrayList<>();
+        try (Chat writer = Chat.connect(server, server.newUser())) {
+            String tag = UUID.randomUUID().toString().substring(0, 6);
+            for (String name : List.of("a b " + tag, "a+b " + tag, "a/b " + tag, "a?b&c=d " + tag, "100% " + tag,
+                    "caf\u00e9 " + tag, "emoji \ud83d\ude00 " + tag, "dots...x " + tag, "hash#1 " + tag)) {
+                String id = writer.joinRoomAndOwnEvent(name).get("id").getAsString();
+                String messageId = writer.sendOk(id, "{\"in\":1}").get("message_id").getAsString();
+                HttpResponse<String> response = History.get(port(), reader.token(), id, "10", true, null);
+                String got = response.statusCode() + " " + response.body();
+                if (response.statusCode() != 200 || !got.contains(messageId)) {
+                    failures.add("'" + name + "' -> " + got);
+                }
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void aCursorStillWorksAfterItsMessageIsRemoved() {
+        try (Chat writer = Chat.connect(server, server.newUser())) {
+            String id = writer.joinRoomAndOwnEvent("removed-" + UUID.randomUUID().toString().substring(0, 8))
+                    .get("id").getAsString();
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                sent.add(writer.sendOk(id, "{\"i\":" + i + "}").get("message_id").getAsString());
+            }
+            JsonObject first = History.page(port(), reader.token(), id, 3, true, null);
+            writer.removeOk(id, sent.get(2)); // the message the cursor points at
+            JsonObject second = History.page(port(), reader.token(), id, 3, true, History.nextCursor(first));
+            assertEquals(sent.subList(3, 6), History.ids(second));
+            assertNull(History.nextCursor(second));
+        }
+    }
 }

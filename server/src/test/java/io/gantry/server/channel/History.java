@@ -30,8 +30,15 @@ final class History {
     private History() {
     }
 
+    /** Query-value encoding (space as '+'). */
     static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** Path-segment encoding as JavaScript's encodeURIComponent (what nakama-js uses): space as %20. */
+    static String encPath(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")
+                .replace("%21", "!").replace("%27", "'").replace("%28", "(").replace("%29", ")").replace("%7E", "~");
     }
 
     /** The raw answer; null parameters are left out of the query. */
@@ -46,7 +53,7 @@ final class History {
         if (cursor != null) {
             query.append("&cursor=").append(enc(cursor));
         }
-        String path = "/v2/channel/" + enc(channelId) + (query.length() == 0 ? "" : "?" + query.substring(1));
+        String path = "/v2/channel/" + encPath(channelId) + (query.length() == 0 ? "" : "?" + query.substring(1));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).GET();
         if (token != null) {

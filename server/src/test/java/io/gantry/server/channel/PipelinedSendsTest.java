@@ -55,8 +55,8 @@ class PipelinedSendsTest {
     }
 
     @Test
-    void sixtyPipelinedPersistentSendsAreAllAckedOnAnOpenSocket() {
-        pipeline(null, 60);
+    void aHundredPipelinedPersistentSendsAreAllAckedOnAnOpenSocket() {
+        pipeline(null, 100);
     }
 
     @Test

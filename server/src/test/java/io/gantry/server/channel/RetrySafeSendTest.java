@@ -209,4 +209,31 @@ class RetrySafeSendTest {
             assertEquals(List.of(), room.history());
         }
     }
+
+    /** The seed-000 case: the socket dies right after a send; the client reconnects and resends. */
+    @Test
+    void aResendFromANewSocketOfTheSameUserIsOneMessage() {
+        try (Room room = Room.open(null)) {
+            String clientId = clientId();
+            var user = room.alice().user;
+            Chat lost = Chat.connect(server, user);
+            lost.joinRoomAndOwnEvent(room.id().substring(4));
+            lost.sendRequest("channel_message_send", Chat.sendWithClientId(room.id(), "{\"try\":1}", clientId));
+            lost.abort();
+
+            try (Chat again = Chat.connect(server, user)) {
+                again.joinRoomAndOwnEvent(room.id().substring(4));
+                String first = Chat.ackOf(again.request("channel_message_send",
+                        Chat.sendWithClientId(room.id(), "{\"try\":2}", clientId))).get("message_id").getAsString();
+                String second = Chat.ackOf(again.request("channel_message_send",
+                        Chat.sendWithClientId(room.id(), "{\"try\":3}", clientId))).get("message_id").getAsString();
+                assertEquals(first, second);
+                assertEquals(List.of(first), room.history());
+                List<String> delivered = room.bob().drain(java.time.Duration.ofMillis(300)).stream()
+                        .filter(e -> e.has("channel_message"))
+                        .map(e -> e.getAsJsonObject("channel_message").get("message_id").getAsString()).toList();
+                assertEquals(List.of(first), delivered, "bob got the message once");
+            }
+        }
+    }
 }

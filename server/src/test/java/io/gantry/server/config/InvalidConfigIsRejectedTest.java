@@ -70,7 +70,7 @@ class InvalidConfigIsRejectedTest {
             "socket.port, 65536, between 0 and 65535",
             "socket.max_message_size_bytes, 0, at least 1",
             "socket.max_request_size_bytes, -1, at least 1",
-            "socket.outgoing_queue_size, 0, at least 1",
+            "socket.outgoing_queue_size, 8, at least 16",
             "match.input_queue_size, 0, at least 1",
             "session.token_expiry_sec, 0, at least 1",
             "session.refresh_token_expiry_sec, -5, at least 1",

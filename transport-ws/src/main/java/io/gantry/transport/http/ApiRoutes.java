@@ -28,7 +28,10 @@ public final class ApiRoutes {
         return this;
     }
 
-    /** The route for a method and path; null when none matches the path at all. */
+    /**
+     * The route for a method and a raw (still percent-encoded) path; null when none matches the
+     * path at all. Segments are decoded after splitting, so {@code %2F} stays inside its segment.
+     */
     public Match find(HttpMethod method, String path) {
         String[] segments = split(path);
         Match pathOnly = null;
@@ -69,6 +72,15 @@ public final class ApiRoutes {
         if (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }
-        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+        if (trimmed.isEmpty()) {
+            return new String[0];
+        }
+        String[] segments = trimmed.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].indexOf('%') >= 0 || segments[i].indexOf('+') >= 0) {
+                segments[i] = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(segments[i].replace("+", "%2B"));
+            }
+        }
+        return segments;
     }
 }

@@ -54,7 +54,8 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
+        // Route on the raw path: a channel id may hold an encoded '/' that must stay inside its segment.
+        String path = uri.rawPath();
         if (path.equals("/ws")) {
             upgrade.upgrade(ctx, request, uri);
             return;
