@@ -92,7 +92,7 @@ final class ChatFanout implements GantryBench.Scenario {
         run.log.printf("%,d users in %s, %,d sending%n", members.size(), channelId, sending.size());
         Thread.sleep(Math.min(3000, 300 + members.size() * 2L)); // join presence events go by
         Wire wire = run.wire;
-        Meter.Result r = run.measure(sending, rate, o.warmup, duration, (u, now) -> {
+        Meter.Result r = run.measure(sending, rate, o.warmup(2), duration, (u, now) -> {
             long seq = ++u.seq;
             if (u.sendRaw(wire.channelMessageSend(u.channel.alloc(), u.sendPrefix, now, seq))) {
                 stats.sent(u.loopStats, now, u.fanout);

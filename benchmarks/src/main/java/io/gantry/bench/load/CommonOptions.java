@@ -24,8 +24,8 @@ public final class CommonOptions {
     @Option(names = "--rate", paramLabel = "R", description = "Sends per second per sender, in Hz (scenario default when absent).")
     Double rate;
 
-    @Option(names = "--warmup", defaultValue = "2", paramLabel = "S", description = "Seconds of sending before the measured window (default: ${DEFAULT-VALUE}).")
-    double warmup;
+    @Option(names = "--warmup", paramLabel = "S", description = "Seconds of sending before the measured window (default: 2; self-test 5).")
+    Double warmup;
 
     @Option(names = "--drain", defaultValue = "2", paramLabel = "S", description = "Seconds to wait for deliveries after the last send (default: ${DEFAULT-VALUE}).")
     double drain;
@@ -68,6 +68,10 @@ public final class CommonOptions {
 
     double duration(double dflt) {
         return duration == null ? dflt : duration;
+    }
+
+    double warmup(double dflt) {
+        return warmup == null ? dflt : warmup;
     }
 
     double rate(double dflt) {

@@ -42,7 +42,7 @@ final class MatchRelay implements GantryBench.Scenario {
         double rate = o.rate(DEFAULT_RATE);
         double duration = o.duration(DEFAULT_DURATION);
         List<VirtualUser> senders = setUp(run, matches, players);
-        Meter.Result r = run.measure(senders, rate, o.warmup, duration, action(run), "match-relay", null);
+        Meter.Result r = run.measure(senders, rate, o.warmup(2), duration, action(run), "match-relay", null);
         Report rep = new Report("match-relay", shape(matches, players, rate), o, run.client, params(matches, players, rate, duration));
         rep.put("matches_set_up", countMatches(senders));
         rep.measured(r, o.serverPid, Math.round(1e6 / rate), String.format("sends x %d other players", players - 1));

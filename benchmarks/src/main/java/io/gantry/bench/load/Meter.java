@@ -33,7 +33,7 @@ final class Meter {
     }
 
     /** What a phase measured. CPU figures are -1 when unknown. */
-    record Result(double measuredSec, long sent, long expected, long delivered, long late, long ignored,
+    record Result(double warmupSec, double measuredSec, long sent, long expected, long delivered, long late, long ignored,
                   LatencySummary latency, Histogram histogram, List<Point> timeline,
                   double serverCpuPercent, double serverCpuUsPerDelivered,
                   double generatorCpuPercent, double generatorLoopCpuPercent) {
@@ -136,14 +136,17 @@ final class Meter {
         lastDelivered = delivered;
         lastTickNs = now;
         LatencySummary iv = LatencySummary.of(interval);
-        String stage = now < phase.measureStartNs() ? "warmup" : now < phase.sendStopNs() ? "run" : "drain";
-        if (now >= phase.measureStartNs() + 500_000_000L && !last) {
+        // ticks fall on whole seconds of the measured window: a tick reports the second before it
+        long half = 500_000_000L;
+        String stage = now < phase.measureStartNs() + half ? "warmup" : now < phase.sendStopNs() + half ? "run" : "drain";
+        if (now >= phase.measureStartNs() + half && !last) {
             timeline.add(new Point((now - phase.measureStartNs()) / 1e9, sentRate, delRate,
                     iv.p50(), iv.p99(), iv.max(), iv.count()));
         }
         if (!quiet && !last && stage.equals("warmup")) {
-            out.printf("[%6.1fs %-6s] %s sending, not measured yet (%.0f s to go) | errors %,d%n",
-                    (now - phase.startNs()) / 1e9, stage, label, (phase.measureStartNs() - now) / 1e9, stats.errorCount());
+            long left = Math.max(0, Math.round((phase.measureStartNs() - now) / 1e9));
+            out.printf("[%6.1fs %-6s] %s sending, not measured%s | errors %,d%n", (now - phase.startNs()) / 1e9, stage,
+                    label, left > 0 ? " for " + left + " s more" : "", stats.errorCount());
             out.flush();
         } else if (!quiet && !last) {
             StringBuilder sb = new StringBuilder();
@@ -193,7 +196,7 @@ final class Meter {
                 loopPct = Math.max(loopPct, 100.0 * (loopCpu[1][i] - loopCpu[0][i]) / windowNs);
             }
         }
-        return new Result(measured, sent, expected, delivered, late, ignored, LatencySummary.of(total), total.copy(),
+        return new Result((phase.measureStartNs() - phase.startNs()) / 1e9, measured, sent, expected, delivered, late, ignored, LatencySummary.of(total), total.copy(),
                 List.copyOf(timeline), srvPct, srvPerMsg, genPct, loopPct);
     }
 }

@@ -69,9 +69,10 @@ final class Plot {
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6, yy + 4,
                     v >= 1 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%s", v)));
         }
-        series(sb, pts, y, Meter.Point::p50, "#2a9d8f", "p50");
-        series(sb, pts, y, Meter.Point::p99, "#e76f51", "p99");
-        series(sb, pts, y, Meter.Point::max, "#6d597a", "max");
+        List<Meter.Point> sampled = pts.stream().filter(p -> p.samples() > 0).toList(); // seconds with deliveries
+        series(sb, pts, sampled, y, Meter.Point::p50, "#2a9d8f", "p50");
+        series(sb, pts, sampled, y, Meter.Point::p99, "#e76f51", "p99");
+        series(sb, pts, sampled, y, Meter.Point::max, "#6d597a", "max");
         legend(sb, new String[]{"p50", "p99", "max"}, new String[]{"#2a9d8f", "#e76f51", "#6d597a"});
         return sb.append("</svg>").toString();
     }
@@ -90,8 +91,8 @@ final class Plot {
             sb.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", L, yy, W - R, yy));
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%,.0f</text>", L - 6, yy + 4, v));
         }
-        series(sb, pts, y, p -> (double) p.deliveredPerS(), "#264653", "delivered/s");
-        series(sb, pts, y, p -> (double) p.sentPerS(), "#f4a261", "sent/s");
+        series(sb, pts, pts, y, p -> (double) p.deliveredPerS(), "#264653", "delivered/s");
+        series(sb, pts, pts, y, p -> (double) p.sentPerS(), "#f4a261", "sent/s");
         legend(sb, new String[]{"delivered/s", "sent/s"}, new String[]{"#264653", "#f4a261"});
         return sb.append("</svg>").toString();
     }
@@ -125,10 +126,11 @@ final class Plot {
         return sb;
     }
 
-    private static void series(StringBuilder sb, List<Meter.Point> pts, Scale y,
+    /** A line through {@code shown}, on the time axis of all the points. */
+    private static void series(StringBuilder sb, List<Meter.Point> pts, List<Meter.Point> shown, Scale y,
                                java.util.function.ToDoubleFunction<Meter.Point> f, String color, String name) {
         sb.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"");
-        for (Meter.Point p : pts) {
+        for (Meter.Point p : shown) {
             sb.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(pts, p.t()), y.at(f.applyAsDouble(p))));
         }
         sb.append("\"><title>").append(esc(name)).append("</title></polyline>");

@@ -47,6 +47,7 @@ final class Report {
     /** The common figures of a rated phase. {@code fanoutText} explains the expected count. */
     void measured(Meter.Result r, String serverPid, long expectedIntervalUs, String fanoutText) {
         plotted = r;
+        root.put("warmup_s", LatencySummary.round3(r.warmupSec()));
         root.put("duration_s", LatencySummary.round3(r.measuredSec()));
         root.put("sent", r.sent());
         root.put("sent_per_s", LatencySummary.round3(r.sentPerSec()));
@@ -73,7 +74,7 @@ final class Report {
         }
         root.put("timeline", tl);
 
-        line("measured", String.format("%.1f s", r.measuredSec()));
+        line("measured", String.format("%.1f s (after %.1f s of warm-up)", r.measuredSec(), r.warmupSec()));
         line("sent", String.format("%,d (%,.1f/s)", r.sent(), r.sentPerSec()));
         line("delivered", String.format("%,d of %,d expected (%,.1f/s)%s", r.delivered(), r.expected(), r.deliveredPerSec(),
                 fanoutText == null ? "" : "  [" + fanoutText + "]"));
@@ -90,7 +91,13 @@ final class Report {
         generatorLine(r.generatorLoopCpuPercent(), r.generatorCpuPercent(), gen);
     }
 
+    /** Set for the self-test, whose server runs in this process: no server CPU line. */
+    boolean inProcessServer;
+
     void serverLine(double cpuPercent, double usPerMsg, String serverPid) {
+        if (inProcessServer) {
+            return;
+        }
         if (serverPid == null) {
             line("server cpu", "(give --server-pid PID to measure)");
         } else if (cpuPercent < 0) {

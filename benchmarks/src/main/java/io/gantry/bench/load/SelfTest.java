@@ -122,7 +122,7 @@ final class SelfTest implements GantryBench.Scenario {
         double rate = o.rate(MatchRelay.DEFAULT_RATE);
         double duration = o.duration(5);
         List<VirtualUser> senders = MatchRelay.setUp(run, matches, players);
-        Step shape = step(run, senders, rate, o.warmup, duration, "self-test shape");
+        Step shape = step(run, senders, rate, o.warmup(5), duration, "self-test shape");
         List<Step> done = new ArrayList<>();
         done.add(shape);
         if (!noCeiling && shape.ok()) {
@@ -148,6 +148,7 @@ final class SelfTest implements GantryBench.Scenario {
         p.put("step_factor", stepFactor);
         Report rep = new Report("self-test", MatchRelay.shape(matches, players, rate) + " against the in-process server",
                 o, run.client, p);
+        rep.inProcessServer = true;
         rep.measured(shape.r(), null, Math.round(1e6 / rate), String.format("sends x %d other players", players - 1));
         rep.line("self-test srv", String.format("%.0f %% of a core (its event loops) at the shape", shape.serverCpuPercent()));
         List<Object> stepMaps = new ArrayList<>();

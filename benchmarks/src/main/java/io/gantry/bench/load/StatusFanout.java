@@ -103,7 +103,7 @@ final class StatusFanout implements GantryBench.Scenario {
         run.log.printf("%,d followers following %,d users%n", following, online.size());
         Thread.sleep(300);
         Wire wire = run.wire;
-        Meter.Result r = run.measure(online, rate, o.warmup, duration, (u, now) -> {
+        Meter.Result r = run.measure(online, rate, o.warmup(2), duration, (u, now) -> {
             if (u.sendRaw(wire.statusUpdate(u.channel.alloc(), now))) {
                 stats.sent(u.loopStats, now, u.fanout);
             }

@@ -69,6 +69,8 @@ final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> impl
     int role;
     /** When the outstanding application ping was sent (connect-storm), 0 when none. */
     long pingSentNs;
+    /** Matchmaker: when the ticket was added, and when the match was announced (0 until then). */
+    long addedAtNs;
     long matchedAtNs;
 
     VirtualUser(int index, String deviceId) {

@@ -72,13 +72,13 @@ class SummaryMathTest {
 
     @Test
     void lossCountsOnlyMissingDeliveries() {
-        Meter.Result r = new Meter.Result(10, 1000, 3000, 2990, 4, 0, LatencySummary.of(Stats.newHistogram()),
+        Meter.Result r = new Meter.Result(0, 10, 1000, 3000, 2990, 4, 0, LatencySummary.of(Stats.newHistogram()),
                 Stats.newHistogram(), List.of(), -1, -1, -1, -1);
         assertEquals(10, r.lost());
         assertEquals(0, r.extra());
         assertEquals(100.0, r.sentPerSec(), 1e-9);
         assertEquals(299.0, r.deliveredPerSec(), 1e-9);
-        Meter.Result over = new Meter.Result(1, 1, 2, 3, 0, 0, LatencySummary.of(Stats.newHistogram()),
+        Meter.Result over = new Meter.Result(0, 1, 1, 2, 3, 0, 0, LatencySummary.of(Stats.newHistogram()),
                 Stats.newHistogram(), List.of(), -1, -1, -1, -1);
         assertEquals(0, over.lost());
         assertEquals(1, over.extra());
