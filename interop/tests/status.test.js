@@ -53,6 +53,9 @@ async function user({ appearOnline = false, client = newClient(), session } = {}
     throw err instanceof Error ? err : new Error(`socket connect failed: ${describeValue(err)}`);
   }
   sockets.add(socket);
+  // The server publishes the connect once the upgrade is written; a ping through the router
+  // orders whatever this test does next after it.
+  await request(socket, { ping: {} });
   return { client, session, socket, status, notifications, id: session.user_id, username: session.username };
 }
 

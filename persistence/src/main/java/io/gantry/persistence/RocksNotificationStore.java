@@ -17,7 +17,9 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -98,9 +100,11 @@ final class RocksNotificationStore implements NotificationStore {
         store.checkOpen();
         try (WriteBatch batch = new WriteBatch()) {
             int deleted = 0;
+            // Reads do not see the unwritten batch: name each id once, so it is counted once.
+            Set<UUID> ids = new HashSet<>();
             for (String text : notificationIds) {
                 UUID id = HistoryKeys.parseUuid(text);
-                if (id == null) {
+                if (id == null || !ids.add(id)) {
                     continue;
                 }
                 byte[] index = indexKey(user, id);

@@ -98,6 +98,7 @@ public final class GantryServer implements AutoCloseable {
     private final MatchWorkers matchWorkers = new MatchWorkers();
     private final MatchRegistry matches;
     private final MatchmakerService matchmaker;
+    private ServerMetrics metrics;
     /** Server functions run here: user code may block, so never on the router or an event loop. */
     private final ExecutorService rpcExecutor = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(1024), runnable -> {
@@ -135,7 +136,7 @@ public final class GantryServer implements AutoCloseable {
             new ChannelService(router, store.history(), store.writer(), store.accounts(), readers,
                     (from, toUserId) -> notificationService.send(toUserId, from.username() + " wants to chat", "{}",
                             NotificationService.CODE_DM_REQUEST, from.userId(), true),
-                    new ChannelSettings(config.get(ConfigKeys.SOCKET_MAX_MESSAGE_SIZE_BYTES),
+                    new ChannelSettings(ChannelSettings.MAX_CONTENT_BYTES,
                             config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC) * 1000L, 200_000),
                     Clock.systemUTC());
             this.matchmaker = new MatchmakerService(router, sessions, new MatchmakerSettings(
@@ -162,6 +163,8 @@ public final class GantryServer implements AutoCloseable {
             new NotificationApi(store.notifications()).register(routes);
             new RpcApi(rpc).register(routes);
             new MatchApi(matches).register(routes);
+            this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
+            metrics.register(routes);
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
                     config.get(ConfigKeys.RUNTIME_HTTP_KEY), tokens, store.accounts());
             this.edge = new HttpEdge(edgeSettings(config), routes, authenticator, sessions, router);
@@ -329,6 +332,9 @@ public final class GantryServer implements AutoCloseable {
         readers.shutdown();
         stopNotificationWriter();
         store.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         stopped.countDown();
         LOG.info("Gantry stopped");
     }

@@ -28,7 +28,9 @@ class NakamaJsInteropTest {
     @BeforeAll
     static void start() throws InterruptedException {
         // a one-second matchmaker interval keeps the matchmaker interop test short
-        server = TestServer.start(config -> config.with(io.gantry.server.config.ConfigKeys.MATCHMAKER_INTERVAL_SEC, 1L));
+        // the tic-tac-toe example module gives match.test.js an authoritative match and an RPC creating one
+        server = TestServer.start(config -> config.with(io.gantry.server.config.ConfigKeys.MATCHMAKER_INTERVAL_SEC, 1L),
+                runtime -> runtime.module(new io.gantry.examples.tictactoe.TicTacToeModule()));
     }
 
     @AfterAll

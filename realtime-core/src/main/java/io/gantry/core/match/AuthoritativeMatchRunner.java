@@ -31,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -75,6 +74,21 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     private static final int RUNNING = 1;
     private static final int ENDED = 2;
     private static final long NO_TIMER = -1;
+
+    private static final java.lang.invoke.VarHandle PHASE;
+    private static final java.lang.invoke.VarHandle SCHEDULED;
+    private static final java.lang.invoke.VarHandle QUEUED;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            PHASE = lookup.findVarHandle(AuthoritativeMatchRunner.class, "phase", int.class);
+            SCHEDULED = lookup.findVarHandle(AuthoritativeMatchRunner.class, "scheduled", int.class);
+            QUEUED = lookup.findVarHandle(AuthoritativeMatchRunner.class, "queued", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // ---- commands on the control queue ----
     private record JoinAttempt(Session session, UserPresence presence, Map<String, String> metadata, String cid) {
@@ -124,16 +138,17 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     // ---- any thread ----
     /** Completes when the match is registered with the router, or fails with what init threw. */
     final CompletableFuture<Void> created = new CompletableFuture<>();
-    private final AtomicInteger phase = new AtomicInteger(NEW);
-    /** Whether the match is in its lane's attention queue. */
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** NEW, RUNNING or ENDED (fields with VarHandles rather than atomics: fewer objects to touch per tick). */
+    private volatile int phase = NEW;
+    /** 1 while the match is in its lane's attention queue. */
+    private volatile int scheduled;
     /** Multi-consumer on purpose: after the end, whoever finds a join attempt answers it. */
     private final ConcurrentLinkedQueue<Object> control = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingJoinAttempts = new AtomicInteger();
     private final AtomicInteger pendingSignals = new AtomicInteger();
     private final ManyToOneConcurrentArrayQueue<MatchMessage> input;
     /** Messages in {@link #input}: the exact bound (the array queue rounds its capacity up). */
-    private final AtomicInteger queued = new AtomicInteger();
+    private volatile int queued;
     private volatile String label = "";
     private volatile int tickRate;
     private volatile int size;
@@ -186,7 +201,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
         AuthoritativeMatchRunner runner = new AuthoritativeMatchRunner(MatchId.authoritative(UUID.randomUUID(), "detached"),
                 handlerName, handler, params, lane, settings, MatchServiceProxy.discarding(), new MatchListing(), null, r -> {
                 });
-        runner.scheduled.set(true);
+        runner.scheduled = 1;
         runner.onAttention(System.nanoTime());
         if (runner.created.isCompletedExceptionally()) {
             runner.created.join(); // throws what init threw
@@ -202,9 +217,9 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
         if (!lane.isLaneThread()) {
             throw new IllegalStateException("tickNow is for detached matches, on the thread that made them");
         }
-        scheduled.set(false);
+        scheduled = 0;
         processControl();
-        if (phase.get() == RUNNING) {
+        if (phase == RUNNING) {
             runTick();
         }
     }
@@ -237,7 +252,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     }
 
     public boolean isEnded() {
-        return phase.get() == ENDED;
+        return phase == ENDED;
     }
 
     /** The match as listings show it. */
@@ -248,7 +263,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     /** Router thread (it answers a refused attempt itself rather than queue a task to itself). */
     @Override
     public boolean offerJoinAttempt(Session session, UserPresence presence, Map<String, String> metadata, String cid) {
-        if (phase.get() != RUNNING) {
+        if (phase != RUNNING) {
             return false;
         }
         if (pendingJoinAttempts.incrementAndGet() > MAX_PENDING_JOIN_ATTEMPTS) {
@@ -276,11 +291,11 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
 
     @Override
     public boolean offerData(UserPresence sender, long opCode, ByteString data, boolean reliable) {
-        if (phase.get() != RUNNING) {
+        if (phase != RUNNING) {
             return false;
         }
-        if (queued.incrementAndGet() > settings.inputQueueSize()) {
-            queued.decrementAndGet();
+        if ((int) QUEUED.getAndAdd(this, 1) + 1 > settings.inputQueueSize()) {
+            QUEUED.getAndAdd(this, -1);
             return false;
         }
         input.offer(new MatchMessage(runtimePresence(sender), opCode, data.toByteArray(), reliable, System.currentTimeMillis()));
@@ -292,7 +307,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     /** Queues a signal; the future completes with the handler's reply or fails when the match ends or fails. */
     CompletableFuture<String> signal(String data) {
         CompletableFuture<String> reply = new CompletableFuture<>();
-        if (phase.get() == ENDED) {
+        if (phase == ENDED) {
             reply.completeExceptionally(new IllegalStateException("Match " + id + " has ended."));
             return reply;
         }
@@ -315,7 +330,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
         if (inCall) {
             throw new IllegalStateException("A match cannot signal itself.");
         }
-        if (phase.get() != RUNNING) {
+        if (phase != RUNNING) {
             throw new IllegalStateException("Match " + id + " is not running.");
         }
         CompletableFuture<String> reply = new CompletableFuture<>();
@@ -344,7 +359,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
      * did not answer. Touches only thread-safe parts.
      */
     void abandon(String reason) {
-        int was = phase.getAndSet(ENDED);
+        int was = (int) PHASE.getAndSet(this, ENDED);
         if (was != ENDED) {
             finishEnd(reason);
         }
@@ -352,7 +367,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
 
     /** Hands a new match to its lane (which runs init first, unless it ran inline already). Any thread. */
     void start() {
-        if (scheduled.compareAndSet(false, true)) {
+        if (SCHEDULED.compareAndSet(this, 0, 1)) {
             lane.wake(this);
         }
     }
@@ -362,9 +377,9 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     }
 
     private void afterOffer() {
-        if (phase.get() == ENDED) {
+        if (phase == ENDED) {
             drainAfterEnd(); // the lane may have drained for the last time before our offer
-        } else if (scheduled.compareAndSet(false, true)) {
+        } else if (SCHEDULED.compareAndSet(this, 0, 1)) {
             lane.wake(this);
         }
     }
@@ -373,11 +388,11 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
 
     /** The lane took this match from its attention queue. */
     void onAttention(long now) {
-        scheduled.set(false);
-        if (phase.get() == NEW) {
+        scheduled = 0;
+        if (phase == NEW) {
             init(now);
         }
-        if (phase.get() == RUNNING && timerId == NO_TIMER) {
+        if (phase == RUNNING && timerId == NO_TIMER) {
             timerId = lane.schedule(this, nextTickAt);
         }
         processControl();
@@ -385,7 +400,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
 
     /** Initialises on the calling thread: the lane's, or (inline) a handler's on the same lane. */
     void init(long now) {
-        if (phase.get() != NEW) {
+        if (phase != NEW) {
             return;
         }
         if (!invokeInit()) {
@@ -416,7 +431,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
         budgetNanos = Math.max(10 * intervalNanos, MIN_BUDGET_NANOS);
         maxEmptyTicks = settings.maxEmptySec() * tickRate;
         nextTickAt = now + intervalNanos;
-        if (!phase.compareAndSet(NEW, RUNNING)) {
+        if (!PHASE.compareAndSet(this, NEW, RUNNING)) {
             return; // abandoned meanwhile
         }
         listing.update(info());
@@ -449,11 +464,11 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     }
 
     private void failCreation(Throwable failure) {
-        if (phase.compareAndSet(NEW, ENDED)) {
+        if (PHASE.compareAndSet(this, NEW, ENDED)) {
             lane.remove(this);
-            created.completeExceptionally(failure);
             lane.load.decrementAndGet();
-            onEnded.accept(this);
+            onEnded.accept(this); // before the creator wakes up: it must not see the match any more
+            created.completeExceptionally(failure);
             drainAfterEnd();
         }
     }
@@ -477,18 +492,18 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
 
     /** A fresh thread took the lane over: anything in flight on the old one is looked at again. */
     void resumeOnNewThread() {
-        scheduled.set(false);
+        scheduled = 0;
         inCall = false;
         deferred.clear();
     }
 
     /** Its timer fired: one tick (lane thread). */
     void onTick() {
-        if (phase.get() != RUNNING) {
+        if (phase != RUNNING) {
             return;
         }
         processControl(); // joins before the data of the joiners
-        if (phase.get() != RUNNING) {
+        if (phase != RUNNING) {
             return;
         }
         if (terminateAt != 0 && System.nanoTime() - terminateAt >= 0) {
@@ -496,7 +511,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
             return;
         }
         runTick();
-        if (phase.get() == RUNNING && timerId == NO_TIMER) {
+        if (phase == RUNNING && timerId == NO_TIMER) {
             long now = System.nanoTime();
             long next = nextTickAt + intervalNanos;
             if (next - now <= 0) {
@@ -545,21 +560,21 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     }
 
     private List<MatchMessage> drainInput() {
-        if (queued.get() == 0) {
+        if (queued == 0) {
             return List.of();
         }
-        List<MatchMessage> messages = new ArrayList<>(Math.min(queued.get(), settings.inputQueueSize()));
+        List<MatchMessage> messages = new ArrayList<>(Math.min(queued, settings.inputQueueSize()));
         MatchMessage message;
         while ((message = input.poll()) != null) {
             messages.add(message);
         }
-        queued.addAndGet(-messages.size());
+        QUEUED.getAndAdd(this, -messages.size());
         return messages;
     }
 
     private void processControl() {
         Object command;
-        while (phase.get() != ENDED && (command = control.poll()) != null) {
+        while (phase != ENDED && (command = control.poll()) != null) {
             if (command instanceof Joined joined) {
                 List<Joined> batch = new ArrayList<>(2);
                 batch.add(joined);
@@ -579,7 +594,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
                 handle(command);
             }
         }
-        if (phase.get() == ENDED) {
+        if (phase == ENDED) {
             drainAfterEnd();
         }
     }
@@ -785,7 +800,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
 
     /** Ends the match from its lane: the router tells the players. */
     private void endMatch(String reason) {
-        if (phase.getAndSet(ENDED) == ENDED) {
+        if ((int) PHASE.getAndSet(this, ENDED) == ENDED) {
             return;
         }
         deferred.clear();

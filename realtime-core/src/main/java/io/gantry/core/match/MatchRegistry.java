@@ -137,9 +137,13 @@ public final class MatchRegistry implements Matches {
         if (matchId == null) {
             return Optional.empty();
         }
-        AuthoritativeMatchRunner runner = live.get(matchId);
-        if (runner != null && !runner.isEnded() && runner.tickRate() > 0) {
-            return Optional.of(runner.info());
+        MatchId id = MatchId.parse(matchId);
+        if (id == null) {
+            return Optional.empty();
+        }
+        if (id.authoritative()) {
+            AuthoritativeMatchRunner runner = live.get(matchId);
+            return runner != null && !runner.isEnded() && runner.tickRate() > 0 ? Optional.of(runner.info()) : Optional.empty();
         }
         return Optional.ofNullable(listing.get(matchId));
     }

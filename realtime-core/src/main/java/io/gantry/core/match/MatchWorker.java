@@ -1,7 +1,6 @@
 package io.gantry.core.match;
 
 import org.agrona.DeadlineTimerWheel;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 import org.slf4j.Logger;
@@ -36,11 +35,16 @@ final class MatchWorker implements Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(MatchWorker.class);
 
-    /** About a millisecond; the wheel wants a power of two. */
-    static final long TICK_RESOLUTION_NANOS = 1L << 20;
-    static final int TICKS_PER_WHEEL = 512;
-    /** Up to this many timers the lane finds the exact next deadline to park until; beyond, it parks one wheel tick. */
-    private static final int FEW_TIMERS = 32;
+    /**
+     * 65.5 µs (the wheel wants a power of two): fine enough that the ticks of many matches spread
+     * over many spokes, so that scheduling (a scan of one spoke for a free slot) and polling (a
+     * scan of one spoke) stay short with tens of thousands of matches per lane.
+     */
+    static final int RESOLUTION_BITS = 16;
+    static final long TICK_RESOLUTION_NANOS = 1L << RESOLUTION_BITS;
+    /** 16384 spokes of 65.5 µs: just over a second, the longest tick interval (1 Hz). */
+    static final int TICKS_PER_WHEEL = 16384;
+    private static final int SPOKE_MASK = TICKS_PER_WHEEL - 1;
     /** Longest park when nothing is scheduled: a safety net, wake-ups normally come by unpark. */
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** Matches handled per queue drain, so a flood of wake-ups cannot starve the ticks. */
@@ -63,7 +67,13 @@ final class MatchWorker implements Agent {
     /** Matches needing attention; each match is in it at most once (its scheduled flag), so its size is bounded by the matches of this lane. */
     private final MpscUnboundedArrayQueue<AuthoritativeMatchRunner> attention = new MpscUnboundedArrayQueue<>(256);
     private final DeadlineTimerWheel wheel;
-    private final Long2ObjectHashMap<AuthoritativeMatchRunner> timers = new Long2ObjectHashMap<>();
+    /**
+     * The match of each timer, at the timer's own spoke and slot (a timer id is {@code spoke << 32 | slot}):
+     * the wheel stores only deadlines, and a map from id to match costs a hash lookup per tick.
+     */
+    private final AuthoritativeMatchRunner[][] timerMatches = new AuthoritativeMatchRunner[TICKS_PER_WHEEL][];
+    /** Timers per spoke, to find the next spoke with a deadline when parking. */
+    private final int[] spokeTimers = new int[TICKS_PER_WHEEL];
     private final List<AuthoritativeMatchRunner> due = new ArrayList<>();
     private final DeadlineTimerWheel.TimerHandler onExpiry = this::onTimerExpiry;
     /** Lane thread: the matches pinned here. */
@@ -199,8 +209,9 @@ final class MatchWorker implements Agent {
     public void onClose() {
         // the pool stopped: matches were ended by the registry before
         matches.clear();
-        timers.clear();
         wheel.clear();
+        java.util.Arrays.fill(timerMatches, null);
+        java.util.Arrays.fill(spokeTimers, 0);
     }
 
     private int pollTimers(long now) {
@@ -225,12 +236,25 @@ final class MatchWorker implements Agent {
     }
 
     private boolean onTimerExpiry(TimeUnit unit, long now, long timerId) {
-        AuthoritativeMatchRunner runner = timers.remove(timerId);
+        AuthoritativeMatchRunner runner = takeTimer(timerId);
         if (runner != null) {
             runner.timerFired();
             due.add(runner);
         }
         return true;
+    }
+
+    private AuthoritativeMatchRunner takeTimer(long timerId) {
+        int spoke = (int) (timerId >> 32);
+        int slot = (int) timerId;
+        AuthoritativeMatchRunner[] slots = timerMatches[spoke];
+        if (slots == null || slot >= slots.length || slots[slot] == null) {
+            return null;
+        }
+        AuthoritativeMatchRunner runner = slots[slot];
+        slots[slot] = null;
+        spokeTimers[spoke]--;
+        return runner;
     }
 
     private void idle() {
@@ -250,19 +274,27 @@ final class MatchWorker implements Agent {
         }
     }
 
+    /**
+     * When to wake up: the start of the next spoke holding a timer (the end of the current spoke
+     * if it still holds one). Scans forward from the current spoke, so the cost is the gap
+     * slept over.
+     */
     private long nextDeadline(long now) {
-        long count = wheel.timerCount();
-        if (count == 0) {
+        if (wheel.timerCount() == 0) {
             return now + MAX_PARK_NANOS;
         }
-        if (count <= FEW_TIMERS) {
-            long earliest = Long.MAX_VALUE;
-            for (AuthoritativeMatchRunner runner : timers.values()) {
-                earliest = Math.min(earliest, runner.nextTickAt());
-            }
-            return earliest;
+        long currentTickEnd = wheel.currentTickTime();
+        long currentTick = ((currentTickEnd - wheel.startTime()) >> RESOLUTION_BITS) - 1;
+        if (spokeTimers[(int) currentTick & SPOKE_MASK] > 0) {
+            return currentTickEnd;
         }
-        return wheel.currentTickTime();
+        for (int k = 1; k < TICKS_PER_WHEEL; k++) {
+            long tick = currentTick + k;
+            if (spokeTimers[(int) tick & SPOKE_MASK] > 0) {
+                return wheel.startTime() + (tick << RESOLUTION_BITS);
+            }
+        }
+        return now + MAX_PARK_NANOS;
     }
 
     // ---- for the matches of this lane (lane thread) -----------------------------------------
@@ -270,12 +302,21 @@ final class MatchWorker implements Agent {
     /** Schedules a match's next tick; returns the timer id. */
     long schedule(AuthoritativeMatchRunner runner, long deadlineNanos) {
         long timerId = wheel.scheduleTimer(deadlineNanos);
-        timers.put(timerId, runner);
+        int spoke = (int) (timerId >> 32);
+        int slot = (int) timerId;
+        AuthoritativeMatchRunner[] slots = timerMatches[spoke];
+        if (slots == null || slot >= slots.length) {
+            int length = Math.max(16, Integer.highestOneBit(slot) << 1);
+            slots = slots == null ? new AuthoritativeMatchRunner[length] : java.util.Arrays.copyOf(slots, length);
+            timerMatches[spoke] = slots;
+        }
+        slots[slot] = runner;
+        spokeTimers[spoke]++;
         return timerId;
     }
 
     void cancel(long timerId) {
-        if (timers.remove(timerId) != null) {
+        if (takeTimer(timerId) != null) {
             wheel.cancelTimer(timerId);
         }
     }

@@ -129,6 +129,7 @@ public final class MatchWorkers implements AutoCloseable {
             long now = System.nanoTime();
             for (MatchWorker lane : lanes) {
                 AuthoritativeMatchRunner stuck;
+                String laneName = lane.toString();
                 try {
                     stuck = lane.takeOverIfStuck(now, stuckCallNanos);
                 } catch (RuntimeException e) {
@@ -139,7 +140,7 @@ public final class MatchWorkers implements AutoCloseable {
                     threadsReplaced.incrementAndGet();
                     LOG.error("a handler call of match {} ({}) has run for over {} ms: its thread is interrupted and "
                                     + "abandoned, the other matches of {} move to a fresh thread, and the match is ended",
-                            stuck.id(), stuck.handlerName(), TimeUnit.NANOSECONDS.toMillis(stuckCallNanos), lane);
+                            stuck.id(), stuck.handlerName(), TimeUnit.NANOSECONDS.toMillis(stuckCallNanos), laneName);
                     StuckListener listener = stuckListener;
                     if (listener != null) {
                         listener.onStuck(stuck, stuckCallNanos);

@@ -48,7 +48,7 @@ public final class Session {
         this.connection = connection;
         // Chunked: an idle socket holds a 16-slot array; a burst grows it up to the bound.
         int bound = Math.max(16, outgoingQueueSize);
-        this.outbound = new MpscChunkedArrayQueue<>(16, bound);
+        this.outbound = new MpscChunkedArrayQueue<>(Math.min(16, bound / 2), bound);
     }
 
     public String id() {

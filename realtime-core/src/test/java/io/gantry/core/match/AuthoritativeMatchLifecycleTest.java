@@ -51,6 +51,22 @@ class AuthoritativeMatchLifecycleTest {
     }
 
     @Test
+    void thousandsOfMatchesOnOneLaneAllTick() {
+        java.util.List<ScriptedMatch> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MatchHarness h = new MatchHarness(1, r -> r.match("many", () -> {
+            ScriptedMatch handler = new ScriptedMatch(20);
+            handlers.add(handler);
+            return handler;
+        }))) {
+            for (int i = 0; i < 3000; i++) {
+                h.registry.create("many", Map.of());
+            }
+            eventually("every match ticked ten times", () -> handlers.stream().allMatch(m -> m.ticks.get() >= 10));
+            assertEquals(3000, h.registry.count());
+        }
+    }
+
+    @Test
     void badHandlersAndBadInitFailCreationWithAClearError() {
         try (MatchHarness h = new MatchHarness(1, r -> r
                 .match("too-fast", () -> new ScriptedMatch(61))

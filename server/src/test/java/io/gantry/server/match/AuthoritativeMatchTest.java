@@ -87,8 +87,8 @@ class AuthoritativeMatchTest {
             bob.awaitJoinOf(id, bob.userId());
             alice.awaitJoinOf(id, bob.userId());
 
+            eventually("the match counts both players", () -> server.server().matches().get(id).orElseThrow().size() == 2);
             var info = server.server().matches().get(id).orElseThrow();
-            assertEquals(2, info.size());
             assertEquals(20, info.tickRate());
             assertEquals("arena", info.handlerName());
         }

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.protobuf.StringValue;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
+import com.heroiclabs.nakama.rtapi.Ping;
 import com.heroiclabs.nakama.rtapi.StatusFollow;
 import com.heroiclabs.nakama.rtapi.StatusPresenceEvent;
 import com.heroiclabs.nakama.rtapi.StatusUnfollow;
@@ -53,7 +54,11 @@ public final class Peer implements AutoCloseable {
     public static Peer connect(TestServer server, TestUser user, boolean status) {
         URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws?lang=en&status=" + status
                 + "&token=" + user.token() + "&format=json");
-        return new Peer(WsClient.connect(uri), user);
+        Peer peer = new Peer(WsClient.connect(uri), user);
+        // The server publishes the connect once the upgrade is written, so a client can be a hair
+        // ahead of it: a ping through the router orders everything after the connect.
+        peer.request(Envelope.newBuilder().setPing(Ping.getDefaultInstance()));
+        return peer;
     }
 
     public TestUser user() {

@@ -108,7 +108,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public URI wsUri(String token, String format) {
-        return URI.create("ws://127.0.0.1:" + port() + "/ws?lang=en&status=true&token=" + token
+        return URI.create("ws://127.0.0.1:" + port() + "/ws?lang=en&status=false&token=" + token
                 + (format == null ? "" : "&format=" + format));
     }
 
