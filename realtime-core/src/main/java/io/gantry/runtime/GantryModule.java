@@ -9,10 +9,12 @@ package io.gantry.runtime;
  * public final class TicTacToeModule implements GantryModule {
  *     public void register(Registrar registrar) {
  *         registrar.match("tictactoe", TicTacToeMatch::new)
- *                  .rpc("create_tictactoe", (ctx, payload) -> ctx.server().matches().create("tictactoe", Map.of()));
+ *                  .rpc("tictactoe_create", (ctx, payload) ->
+ *                          "{\"match_id\":\"" + ctx.server().matches().create("tictactoe", Map.of()) + "\"}");
  *     }
  * }
  * }</pre>
+ * The example module {@code examples/tictactoe} is exactly this.
  */
 public interface GantryModule {
     void register(Registrar registrar);

@@ -5,9 +5,18 @@ import java.util.Map;
 
 /**
  * Server-authoritative game logic: one instance per match, called by one thread at a time (a
- * match worker, never a socket thread or the router). {@code S} is the handler's own state type;
- * every call returns the state to keep. A call that throws, or runs far past its tick, ends this
- * match only: its players are told and the server goes on.
+ * match worker, never a socket thread or the router), so its state needs no locks. {@code S} is
+ * the handler's own state type; every call returns the state to keep, and returning null from
+ * {@code join}, {@code leave}, {@code loop} or {@code terminate} (or a null state in a
+ * {@link SignalResult}) ends the match normally: its players get a leave event.
+ *
+ * <p>{@code tick} is the number of the current tick: the first {@code loop} gets 1, and calls
+ * before it get 0. A call that throws ends this match only, with the error
+ * {@code "handler error: <message>"} sent to its players (the stack trace is logged, never
+ * sent); a call that runs past its budget (ten tick intervals, at least a second) ends the match
+ * once it returns ({@code "handler overran its tick"}); a call that never returns loses its
+ * thread after five seconds and the match is ended ({@code "handler stuck: ..."}). The other
+ * matches and the server go on either way.
  *
  * <pre>{@code
  * public final class ArenaMatch implements MatchHandler<ArenaState> {
@@ -24,10 +33,19 @@ import java.util.Map;
  */
 public interface MatchHandler<S> {
 
-    /** Creates the match state; the match starts ticking at the returned rate. */
+    /**
+     * Creates the match state; the match starts ticking at the returned rate. A tick rate outside
+     * 1-60, a label over 2048 characters or a null state fails the creation with an
+     * {@link IllegalArgumentException} for the creator; so does anything init throws.
+     */
     MatchInit<S> init(MatchContext ctx, Map<String, Object> params);
 
-    /** Whether a player may join; called before the player joins. Default: everyone may. */
+    /**
+     * Whether a player may join; called before the player joins, as soon as the request arrives
+     * (not at the next tick). A rejected player receives {@code MATCH_JOIN_REJECTED} with the
+     * reason. An accepted player may still disconnect before {@link #join}: a handler that
+     * reserves a seat here should let the reservation expire. Default: everyone may.
+     */
     default JoinDecision<S> joinAttempt(MatchContext ctx, MatchDispatcher dispatcher, long tick, S state,
                                         Presence presence, Map<String, String> metadata) {
         return JoinDecision.accept(state);

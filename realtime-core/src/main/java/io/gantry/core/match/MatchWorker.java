@@ -99,7 +99,8 @@ final class MatchWorker implements Agent {
     MatchWorker(int index, MatchWorkers.TickObserver observer) {
         this.index = index;
         this.observer = observer;
-        this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), TICK_RESOLUTION_NANOS, TICKS_PER_WHEEL);
+        // 4 slots per spoke to begin with (512 KB): the wheel doubles them when a spoke fills up
+        this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), TICK_RESOLUTION_NANOS, TICKS_PER_WHEEL, 4);
     }
 
     @Override

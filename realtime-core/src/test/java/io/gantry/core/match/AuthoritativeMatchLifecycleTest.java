@@ -159,11 +159,10 @@ class AuthoritativeMatchLifecycleTest {
     @Test
     void loopReturningNullEndsTheMatchNormally() {
         ScriptedMatch handler = new ScriptedMatch(20);
-        handler.onLoop = (ctx, d, tick, messages) -> tick < 3;
+        handler.onLoop = (ctx, d, tick, messages) -> handler.joins.isEmpty(); // ends once someone joined
         try (MatchHarness h = new MatchHarness(1, r -> r.match("short", () -> handler))) {
             String id = h.registry.create("short", Map.of());
             MatchHarness.Client alice = h.client("alice");
-            handler.onLoop = (ctx, d, tick, messages) -> handler.joins.isEmpty();
             alice.join(id, Map.of());
             Envelope left = alice.await(e -> e.hasMatchPresenceEvent() && e.getMatchPresenceEvent().getLeavesCount() > 0);
             assertEquals(alice.session.id(), left.getMatchPresenceEvent().getLeaves(0).getSessionId());
