@@ -92,7 +92,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         String cid = request.getCid();
         Ticket ticket;
         try {
-            ticket = ticket(session, "", List.of(new Ticket.Member(session, presenceOf(session))), add.getQuery(),
+            ticket = ticket(session, "", List.of(new Ticket.Member(session, session.presence())), add.getQuery(),
                     add.getMinCount(), add.getMaxCount(), add.hasCountMultiple() ? add.getCountMultiple().getValue() : null,
                     add.getStringPropertiesMap(), add.getNumericPropertiesMap());
         } catch (IllegalArgumentException e) {
@@ -139,7 +139,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
                          Consumer<String> onTicket, Consumer<String> onError) {
         List<Ticket.Member> ticketMembers = new ArrayList<>(members.size());
         for (Session member : members) {
-            ticketMembers.add(new Ticket.Member(member, presenceOf(member)));
+            ticketMembers.add(new Ticket.Member(member, member.presence()));
         }
         Ticket ticket;
         try {
@@ -177,7 +177,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
                       Map<String, String> stringProperties, Map<String, Double> numericProperties) {
         Session session = sessions.get(sessionId)
                 .orElseThrow(() -> new IllegalArgumentException("No connected session " + sessionId + "."));
-        Ticket ticket = ticket(session, "", List.of(new Ticket.Member(session, presenceOf(session))), query, minCount,
+        Ticket ticket = ticket(session, "", List.of(new Ticket.Member(session, session.presence())), query, minCount,
                 maxCount, countMultiple, stringProperties == null ? Map.of() : stringProperties,
                 numericProperties == null ? Map.of() : numericProperties);
         CompletableFuture<String> result = new CompletableFuture<>();
@@ -368,13 +368,5 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
                 member.session().send(Envelope.newBuilder().setMatchmakerMatched(matched).build());
             }
         }
-    }
-
-    private static UserPresence presenceOf(Session session) {
-        return UserPresence.newBuilder()
-                .setUserId(session.userId())
-                .setSessionId(session.id())
-                .setUsername(session.username())
-                .build();
     }
 }

@@ -193,7 +193,7 @@ public final class ChannelService {
         session.send(Envelope.newBuilder().setCid(cid).setChannel(reply).build());
         if (joinedNow && !presence.hidden()) {
             // Everyone, the joiner included, sees the join; the joiner after its reply.
-            broadcast(members, presenceEvent(channel, List.of(presence.userPresence()), List.of()));
+            members.broadcast(presenceEvent(channel, List.of(presence.userPresence()), List.of()));
         }
     }
 
@@ -223,7 +223,7 @@ public final class ChannelService {
         if (left.hidden() || remaining == null || remaining.isEmpty()) {
             return;
         }
-        broadcast(remaining, presenceEvent(channel, List.of(), List.of(left.userPresence())));
+        remaining.broadcast(presenceEvent(channel, List.of(), List.of(left.userPresence())));
     }
 
     private static Envelope presenceEvent(ChannelId channel, List<UserPresence> joins, List<UserPresence> leaves) {
@@ -325,7 +325,7 @@ public final class ChannelService {
                            boolean persistent, SentMessage dedup) {
         StreamMembers members = tracker.members(channel.stream());
         if (members != null) {
-            broadcast(members, Envelope.newBuilder()
+            members.broadcast(Envelope.newBuilder()
                     .setChannelMessage(ChannelMessages.toApi(message, ChannelMessages.CODE_CHAT, persistent)).build());
         }
         ChannelMessageAck ack = ChannelMessages.ack(message, ChannelMessages.CODE_CHAT, persistent);
@@ -442,7 +442,7 @@ public final class ChannelService {
             }
             StreamMembers members = tracker.members(channel.stream());
             if (members != null) {
-                broadcast(members, Envelope.newBuilder()
+                members.broadcast(Envelope.newBuilder()
                         .setChannelMessage(ChannelMessages.toApi(message, code, true)).build());
             }
             session.send(Envelope.newBuilder().setCid(cid)
@@ -503,13 +503,6 @@ public final class ChannelService {
             return reader.peek() == com.google.gson.stream.JsonToken.END_DOCUMENT;
         } catch (java.io.IOException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static void broadcast(StreamMembers members, Envelope envelope) {
-        Outbound outbound = Outbound.of(envelope);
-        for (Session recipient : members.recipients()) {
-            recipient.send(outbound);
         }
     }
 

@@ -81,7 +81,7 @@ public final class MatchService {
         }
         UUID id = name.isEmpty() ? UUID.randomUUID() : UUID.nameUUIDFromBytes(("gantry-match:" + name).getBytes(StandardCharsets.UTF_8));
         Stream stream = relayedStream(id.toString());
-        UserPresence self = presenceOf(session);
+        UserPresence self = session.presence();
         List<UserPresence> others = visibleOthers(tracker.members(stream), session);
         Presence presence = tracker.track(session, stream, self, false);
         boolean joinedNow = tracker.isNew(presence);
@@ -94,7 +94,7 @@ public final class MatchService {
                 .setSelf(self)).build());
         if (joinedNow) {
             StreamMembers members = tracker.members(stream);
-            broadcast(members, presenceEvent(matchId, List.of(self), List.of()));
+            members.broadcast(presenceEvent(matchId, List.of(self), List.of()));
             listRelayed(matchId, members);
         }
     }
@@ -132,7 +132,7 @@ public final class MatchService {
             session.send(matchReply(request.getCid(), match.id(), true, match.label(), members, session));
             return;
         }
-        if (!match.offerJoinAttempt(session, presenceOf(session), join.getMetadataMap(), request.getCid())) {
+        if (!match.offerJoinAttempt(session, session.presence(), join.getMetadataMap(), request.getCid())) {
             session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
         }
     }
@@ -145,13 +145,13 @@ public final class MatchService {
             session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
             return;
         }
-        UserPresence self = presenceOf(session);
+        UserPresence self = session.presence();
         Presence presence = tracker.track(session, stream, self, false);
         boolean joinedNow = tracker.isNew(presence);
         members = tracker.members(stream);
         session.send(matchReply(request.getCid(), id.value(), false, null, members, session));
         if (joinedNow) {
-            broadcast(members, presenceEvent(id.value(), List.of(self), List.of()));
+            members.broadcast(presenceEvent(id.value(), List.of(self), List.of()));
             listRelayed(id.value(), members);
         }
     }
@@ -250,7 +250,7 @@ public final class MatchService {
             leaves.add(presence.userPresence());
         }
         if (remaining != null && !remaining.isEmpty()) {
-            broadcast(remaining, presenceEvent(id.value(), List.of(), leaves));
+            remaining.broadcast(presenceEvent(id.value(), List.of(), leaves));
         }
         if (id.authoritative()) {
             AuthoritativeMatch match = authoritative.get(id.value());
@@ -280,7 +280,7 @@ public final class MatchService {
         StreamMembers members = tracker.members(stream);
         session.send(matchReply(cid, match.id(), true, match.label(), members, session));
         if (tracker.isNew(tracked)) {
-            broadcast(members, presenceEvent(match.id(), List.of(presence), List.of()));
+            members.broadcast(presenceEvent(match.id(), List.of(presence), List.of()));
             match.joined(session, presence);
         }
     }
@@ -392,26 +392,11 @@ public final class MatchService {
         }
     }
 
-    private static UserPresence presenceOf(Session session) {
-        return UserPresence.newBuilder()
-                .setUserId(session.userId())
-                .setSessionId(session.id())
-                .setUsername(session.username())
-                .build();
-    }
-
     private static Envelope presenceEvent(String matchId, List<UserPresence> joins, List<UserPresence> leaves) {
         return Envelope.newBuilder().setMatchPresenceEvent(MatchPresenceEvent.newBuilder()
                 .setMatchId(matchId)
                 .addAllJoins(joins)
                 .addAllLeaves(leaves)).build();
-    }
-
-    private static void broadcast(StreamMembers members, Envelope envelope) {
-        Outbound outbound = Outbound.of(envelope);
-        for (Session recipient : members.recipients()) {
-            recipient.send(outbound);
-        }
     }
 
     static Stream relayedStream(String uuid) {

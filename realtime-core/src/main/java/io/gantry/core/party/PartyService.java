@@ -122,12 +122,12 @@ public final class PartyService implements SessionListener {
             return;
         }
         PartyHandler party = new PartyHandler(PartyId.random(node), request.getPartyCreate().getOpen(), maxSize, tracker);
-        Presence creator = tracker.track(session, party.stream(), presenceOf(session), false);
+        Presence creator = tracker.track(session, party.stream(), session.presence(), false);
         party.leader(creator);
         parties.put(party.id().id(), party);
         session.send(party.party(request.getCid(), creator.userPresence()));
         // As for every join, the creator then sees its own join.
-        broadcast(party.members(), party.presenceEvent(List.of(creator.userPresence()), List.of()));
+        party.members().broadcast(party.presenceEvent(List.of(creator.userPresence()), List.of()));
     }
 
     private void onJoin(Session session, Envelope request) {
@@ -159,7 +159,7 @@ public final class PartyService implements SessionListener {
                     + " join requests waiting for the leader already; try again later."));
             return;
         }
-        PartyHandler.JoinRequest joinRequest = new PartyHandler.JoinRequest(session, presenceOf(session));
+        PartyHandler.JoinRequest joinRequest = new PartyHandler.JoinRequest(session, session.presence());
         party.addRequest(joinRequest);
         requestsBySession.computeIfAbsent(session.id(), k -> new ArrayList<>(2)).add(party);
         session.send(ack(request));
@@ -169,9 +169,9 @@ public final class PartyService implements SessionListener {
     /** Tracks a new member: it receives the party, then everyone (it included) the join. */
     private void addMember(PartyHandler party, Session joiner) {
         membersChanged(party);
-        Presence presence = tracker.track(joiner, party.stream(), presenceOf(joiner), false);
+        Presence presence = tracker.track(joiner, party.stream(), joiner.presence(), false);
         joiner.send(party.party("", presence.userPresence()));
-        broadcast(party.members(), party.presenceEvent(List.of(presence.userPresence()), List.of()));
+        party.members().broadcast(party.presenceEvent(List.of(presence.userPresence()), List.of()));
     }
 
     private void onJoinRequestList(Session session, Envelope request) {
@@ -223,7 +223,7 @@ public final class PartyService implements SessionListener {
             tracker.untrack(member.session(), party.stream());
             membersChanged(party);
             member.session().send(party.closeEvent());
-            broadcast(party.members(), party.presenceEvent(List.of(), List.of(member.userPresence())));
+            party.members().broadcast(party.presenceEvent(List.of(), List.of(member.userPresence())));
             session.send(ack(request));
             return;
         }
@@ -251,7 +251,7 @@ public final class PartyService implements SessionListener {
             return;
         }
         party.leader(member);
-        broadcast(party.members(), party.leaderEvent());
+        party.members().broadcast(party.leaderEvent());
         session.send(ack(request));
     }
 
@@ -261,7 +261,7 @@ public final class PartyService implements SessionListener {
             return;
         }
         StreamMembers members = party.members();
-        broadcast(members, party.closeEvent()); // every member, the leader included
+        members.broadcast(party.closeEvent()); // every member, the leader included
         for (Presence member : List.copyOf(members.presences())) {
             tracker.untrack(member.session(), party.stream());
         }
@@ -309,10 +309,10 @@ public final class PartyService implements SessionListener {
             dissolve(party);
             return;
         }
-        broadcast(remaining, party.presenceEvent(List.of(), List.of(left.userPresence())));
+        remaining.broadcast(party.presenceEvent(List.of(), List.of(left.userPresence())));
         if (party.leader().sessionId().equals(left.sessionId())) {
             party.leader(remaining.presences().iterator().next());
-            broadcast(remaining, party.leaderEvent());
+            remaining.broadcast(party.leaderEvent());
         }
     }
 
@@ -484,30 +484,12 @@ public final class PartyService implements SessionListener {
         }
     }
 
-    private static UserPresence presenceOf(Session session) {
-        return UserPresence.newBuilder()
-                .setUserId(session.userId())
-                .setSessionId(session.id())
-                .setUsername(session.username())
-                .build();
-    }
-
     private static Envelope ack(Envelope request) {
         return Envelope.newBuilder().setCid(request.getCid()).build();
     }
 
     private static String full(PartyHandler party) {
         return "Party " + party.id() + " is full (max size " + party.maxSize() + ").";
-    }
-
-    private static void broadcast(StreamMembers members, Envelope envelope) {
-        if (members == null) {
-            return;
-        }
-        Outbound outbound = Outbound.of(envelope);
-        for (Session recipient : members.recipients()) {
-            recipient.send(outbound);
-        }
     }
 
     private static String shorten(String value) {

@@ -85,6 +85,15 @@ public final class Session {
         return expiresAt;
     }
 
+    /** This socket as other clients see it: user id, session id and username. */
+    public com.heroiclabs.nakama.rtapi.UserPresence presence() {
+        return com.heroiclabs.nakama.rtapi.UserPresence.newBuilder()
+                .setUserId(userId)
+                .setSessionId(id)
+                .setUsername(username)
+                .build();
+    }
+
     public boolean isClosed() {
         return closed.get();
     }

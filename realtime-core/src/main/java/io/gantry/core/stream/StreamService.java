@@ -161,12 +161,8 @@ public final class StreamService implements Streams {
     }
 
     private static void broadcast(StreamMembers members, Envelope envelope) {
-        if (members == null) {
-            return;
-        }
-        Outbound outbound = Outbound.of(envelope);
-        for (Session recipient : members.recipients()) {
-            recipient.send(outbound);
+        if (members != null) {
+            members.broadcast(envelope);
         }
     }
 

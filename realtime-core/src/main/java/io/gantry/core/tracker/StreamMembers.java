@@ -77,6 +77,14 @@ public final class StreamMembers {
         return recipients;
     }
 
+    /** Sends one message to every member (hidden ones included), encoded once for all of them. */
+    public void broadcast(com.heroiclabs.nakama.rtapi.Envelope envelope) {
+        io.gantry.core.session.Outbound outbound = io.gantry.core.session.Outbound.of(envelope);
+        for (Session recipient : recipients()) {
+            recipient.send(outbound);
+        }
+    }
+
     void put(Presence presence) {
         Presence previous = bySession.put(presence.sessionId(), presence);
         if (previous != null && !previous.hidden()) {
