@@ -13,7 +13,6 @@ import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.core.router.Replies;
 import io.gantry.core.router.Router;
-import io.gantry.core.session.Outbound;
 import io.gantry.core.session.Session;
 import io.gantry.core.tracker.Presence;
 import io.gantry.core.tracker.PresenceTracker;
