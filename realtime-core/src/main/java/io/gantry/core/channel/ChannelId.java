@@ -1,8 +1,8 @@
 package io.gantry.core.channel;
 
+import io.gantry.core.Uuids;
 import io.gantry.core.tracker.Stream;
 
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -71,14 +71,14 @@ public record ChannelId(Stream stream) {
                 return room(parts[3]);
             }
             case Stream.MODE_DM -> {
-                if (!isUuid(parts[1]) || !isUuid(parts[2]) || !parts[3].isEmpty() || parts[1].compareTo(parts[2]) >= 0) {
+                if (!Uuids.isCanonical(parts[1]) || !Uuids.isCanonical(parts[2]) || !parts[3].isEmpty() || parts[1].compareTo(parts[2]) >= 0) {
                     throw new InvalidChannelException("Invalid channel identifier '" + shorten(id)
                             + "': a direct message id is 4.<lower user id>.<higher user id>.");
                 }
                 return new ChannelId(new Stream(Stream.MODE_DM, parts[1], parts[2], ""));
             }
             case Stream.MODE_GROUP -> {
-                if (!isUuid(parts[1]) || !parts[2].isEmpty() || !parts[3].isEmpty()) {
+                if (!Uuids.isCanonical(parts[1]) || !parts[2].isEmpty() || !parts[3].isEmpty()) {
                     throw new InvalidChannelException("Invalid channel identifier '" + shorten(id) + "': a group id is 3.<group id>..");
                 }
                 return group(parts[1]);
@@ -119,17 +119,6 @@ public record ChannelId(Stream stream) {
 
     public static ChannelId of(Stream stream) {
         return new ChannelId(stream);
-    }
-
-    public static boolean isUuid(String value) {
-        if (value.length() != 36) {
-            return false;
-        }
-        try {
-            return UUID.fromString(value).toString().equals(value);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static String shorten(String id) {

@@ -11,6 +11,8 @@ import com.heroiclabs.nakama.rtapi.ChannelPresenceEvent;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.core.Uuids;
+import io.gantry.core.router.BlockingCalls;
 import io.gantry.core.router.Replies;
 import io.gantry.core.router.Router;
 import io.gantry.core.session.Session;
@@ -37,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Chat channels: rooms, direct messages (and, later, groups) as streams of the presence tracker.
@@ -66,7 +67,7 @@ public final class ChannelService {
     private final HistoryStore history;
     private final GroupCommitWriter writer;
     private final AccountStore accounts;
-    private final Executor readers;
+    private final BlockingCalls reads;
     private final DirectMessageNotifier notifier;
     private final ChannelSettings settings;
     private final Clock clock;
@@ -104,7 +105,7 @@ public final class ChannelService {
         this.history = history;
         this.writer = writer;
         this.accounts = accounts;
-        this.readers = readers;
+        this.reads = new BlockingCalls(readers, router);
         this.notifier = notifier;
         this.settings = settings;
         this.clock = clock;
@@ -135,7 +136,7 @@ public final class ChannelService {
                 }
             }
             case ChannelId.DIRECT_MESSAGE -> {
-                if (!ChannelId.isUuid(target)) {
+                if (!Uuids.isCanonical(target)) {
                     session.send(Replies.badInput(request, "Invalid direct message target: expected a user id, got '"
                             + shorten(target) + "'."));
                     return;
@@ -146,7 +147,7 @@ public final class ChannelService {
                 }
                 // Whether the user exists is a store read: ask off the router, finish the join on it.
                 String cid = request.getCid();
-                readAsync(session, cid, () -> {
+                reads.run(session, cid, "Store read failed.", () -> {
                     boolean exists = accounts.byId(target).isPresent();
                     router.execute(() -> {
                         if (!exists) {
@@ -364,7 +365,7 @@ public final class ChannelService {
         if (previous.restored && previous.waiters.size() == 1) {
             // remembered from before a restart: the original is in history
             String messageId = previous.messageId;
-            readAsync(session, cid, () -> {
+            reads.run(session, cid, "Store read failed.", () -> {
                 var stored = history.get(messageId);
                 router.execute(() -> {
                     if (stored.isPresent()) {
@@ -395,7 +396,7 @@ public final class ChannelService {
         if (channel == null) {
             return;
         }
-        if (!ChannelId.isUuid(update.getMessageId())) {
+        if (!Uuids.isCanonical(update.getMessageId())) {
             session.send(Replies.badInput(request, "Invalid message identifier '" + shorten(update.getMessageId()) + "'."));
             return;
         }
@@ -419,7 +420,7 @@ public final class ChannelService {
         if (channel == null) {
             return;
         }
-        if (!ChannelId.isUuid(remove.getMessageId())) {
+        if (!Uuids.isCanonical(remove.getMessageId())) {
             session.send(Replies.badInput(request, "Invalid message identifier '" + shorten(remove.getMessageId()) + "'."));
             return;
         }
@@ -515,21 +516,6 @@ public final class ChannelService {
             }
         }
         return false;
-    }
-
-    private void readAsync(Session session, String cid, Runnable read) {
-        try {
-            readers.execute(() -> {
-                try {
-                    read.run();
-                } catch (RuntimeException e) {
-                    LOG.error("store read for {} failed", session, e);
-                    router.execute(() -> session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Store read failed.")));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Server is busy; retry later."));
-        }
     }
 
     /** Strictly increasing microsecond timestamps, so messages sent in one microsecond keep their order. */

@@ -1,5 +1,7 @@
 package io.gantry.core.notification;
 
+import io.gantry.core.Uuids;
+
 import com.google.gson.JsonParser;
 import com.google.protobuf.util.Timestamps;
 import com.heroiclabs.nakama.api.Notification;
@@ -229,13 +231,13 @@ public final class NotificationService {
 
     private static void validate(NotificationRequest request) {
         Objects.requireNonNull(request, "request");
-        if (request.userId() == null || !isUuid(request.userId())) {
+        if (request.userId() == null || Uuids.canonical(request.userId()) == null) {
             throw new IllegalArgumentException("Invalid user id '" + request.userId() + "': expected a UUID.");
         }
         if (request.subject() == null || request.subject().isBlank()) {
             throw new IllegalArgumentException("Notification subject is required.");
         }
-        if (request.senderId() != null && !request.senderId().isEmpty() && !isUuid(request.senderId())) {
+        if (request.senderId() != null && !request.senderId().isEmpty() && Uuids.canonical(request.senderId()) == null) {
             throw new IllegalArgumentException("Invalid sender id '" + request.senderId() + "': expected a UUID or nothing.");
         }
         String content = request.content();
@@ -247,17 +249,6 @@ public final class NotificationService {
         }
         if (!object) {
             throw new IllegalArgumentException("Notification content must be a JSON object.");
-        }
-    }
-
-    private static boolean isUuid(String value) {
-        if (value.length() != 36) {
-            return false;
-        }
-        try {
-            return UUID.fromString(value).toString().equalsIgnoreCase(value);
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.gantry.core.party;
 
+import io.gantry.core.Uuids;
+
 import io.gantry.core.tracker.Stream;
 
 import java.util.UUID;
@@ -28,7 +30,7 @@ public record PartyId(String uuid, String node) {
     /** Parses {@code <uuid>.<node>}; the uuid must be in its canonical lower-case form. */
     public static PartyId parse(String id) throws InvalidPartyIdException {
         int dot = id.indexOf('.');
-        if (dot < 0 || dot == id.length() - 1 || !isUuid(id.substring(0, dot))) {
+        if (dot < 0 || dot == id.length() - 1 || !Uuids.isCanonical(id.substring(0, dot))) {
             throw new InvalidPartyIdException("Invalid party id '" + shorten(id) + "': expected <uuid>.<node>.");
         }
         return new PartyId(id.substring(0, dot), id.substring(dot + 1));
@@ -51,17 +53,6 @@ public record PartyId(String uuid, String node) {
     @Override
     public String toString() {
         return id();
-    }
-
-    private static boolean isUuid(String value) {
-        if (value.length() != 36) {
-            return false;
-        }
-        try {
-            return UUID.fromString(value).toString().equals(value);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     static String shorten(String value) {

@@ -1,5 +1,7 @@
 package io.gantry.core.status;
 
+import io.gantry.core.Uuids;
+
 import com.google.protobuf.StringValue;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
@@ -9,6 +11,7 @@ import com.heroiclabs.nakama.rtapi.StatusPresenceEvent;
 import com.heroiclabs.nakama.rtapi.StatusUnfollow;
 import com.heroiclabs.nakama.rtapi.StatusUpdate;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.core.router.BlockingCalls;
 import io.gantry.core.router.Replies;
 import io.gantry.core.router.Router;
 import io.gantry.core.router.SessionListener;
@@ -20,8 +23,6 @@ import io.gantry.core.tracker.Stream;
 import io.gantry.core.tracker.StreamMembers;
 import io.gantry.persistence.AccountStore;
 import io.gantry.proto.storage.StoredAccount;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,9 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Online status, as Nakama has it: a session that appears online is a presence in its user's
@@ -58,15 +57,13 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class StatusService implements SessionListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StatusService.class);
-
     /** Longest status text, in characters (Nakama's limit). */
     public static final int MAX_STATUS_CHARS = 2048;
 
     private final Router router;
     private final PresenceTracker tracker;
     private final AccountStore accounts;
-    private final Executor readers;
+    private final BlockingCalls reads;
     private final StatusRegistry registry = new StatusRegistry();
 
     /**
@@ -80,7 +77,7 @@ public final class StatusService implements SessionListener {
         this.router = router;
         this.tracker = router.tracker();
         this.accounts = accounts;
-        this.readers = readers;
+        this.reads = new BlockingCalls(readers, router);
         router.register(Envelope.MessageCase.STATUS_FOLLOW, this::onFollow)
                 .register(Envelope.MessageCase.STATUS_UNFOLLOW, this::onUnfollow)
                 .register(Envelope.MessageCase.STATUS_UPDATE, this::onUpdate)
@@ -116,7 +113,7 @@ public final class StatusService implements SessionListener {
         StatusFollow follow = request.getStatusFollow();
         Set<String> userIds = new LinkedHashSet<>();
         for (String id : follow.getUserIdsList()) {
-            String userId = canonicalUuid(id);
+            String userId = Uuids.canonical(id);
             if (userId == null) {
                 session.send(Replies.badInput(request, "Invalid user identifier '" + shorten(id) + "'."));
                 return;
@@ -141,7 +138,7 @@ public final class StatusService implements SessionListener {
             return;
         }
         // Whether these users exist is a store read: look them up off the router, finish on it.
-        readAsync(session, cid, () -> {
+        reads.run(session, cid, "Could not check users.", () -> {
             Set<String> found = new LinkedHashSet<>();
             List<String> missingIds = new ArrayList<>();
             List<String> missingNames = new ArrayList<>();
@@ -198,7 +195,7 @@ public final class StatusService implements SessionListener {
         StatusUnfollow unfollow = request.getStatusUnfollow();
         List<String> userIds = new ArrayList<>(unfollow.getUserIdsCount());
         for (String id : unfollow.getUserIdsList()) {
-            String userId = canonicalUuid(id);
+            String userId = Uuids.canonical(id);
             if (userId == null) {
                 session.send(Replies.badInput(request, "Invalid user identifier '" + shorten(id) + "'."));
                 return;
@@ -296,35 +293,6 @@ public final class StatusService implements SessionListener {
                 .setUsername(session.username())
                 .setStatus(StringValue.of(status))
                 .build();
-    }
-
-    /** The lower-case form of a UUID in the 8-4-4-4-12 form (either case), or null. */
-    static String canonicalUuid(String value) {
-        if (value.length() != 36) {
-            return null;
-        }
-        try {
-            String canonical = UUID.fromString(value).toString();
-            return canonical.equalsIgnoreCase(value) ? canonical : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private void readAsync(Session session, String cid, Runnable read) {
-        try {
-            readers.execute(() -> {
-                try {
-                    read.run();
-                } catch (RuntimeException e) {
-                    LOG.error("status follow lookup for {} failed", session, e);
-                    router.execute(() -> session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION,
-                            "Could not check users.")));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Server is busy; retry later."));
-        }
     }
 
     private static String shorten(String value) {

@@ -51,6 +51,27 @@ public record ApiRequest(
         throw ApiException.badInput("Invalid value '" + value + "' for parameter " + name + ": expected true or false.");
     }
 
+    /**
+     * The {@code limit} query parameter of a listing, as Nakama reads it: 1 to 100, 1 when absent;
+     * anything else (a number out of range or not a number) is bad input.
+     */
+    public int queryLimit() throws ApiException {
+        String value = queryParam("limit");
+        if (value == null || value.isEmpty()) {
+            return 1;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > 100) {
+            throw ApiException.badInput("Invalid limit - limit must be between 1 and 100.");
+        }
+        return limit;
+    }
+
     public String pathParam(String name) {
         return pathParams.get(name);
     }

@@ -39,18 +39,7 @@ public final class ChannelApi {
         if (!channel.readableBy(request.caller().userId())) {
             throw ApiException.forbidden("Not allowed to read channel " + channel.id() + ".");
         }
-        int limit = 1;
-        String limitParam = request.queryParam("limit");
-        if (limitParam != null && !limitParam.isEmpty()) {
-            try {
-                limit = Integer.parseInt(limitParam);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 100) {
-                throw ApiException.badInput("Invalid limit - limit must be between 1 and 100.");
-            }
-        }
+        int limit = request.queryLimit();
         boolean forward = request.queryBoolean("forward", true);
         String cursor = request.queryParam("cursor");
         HistoryPage page;

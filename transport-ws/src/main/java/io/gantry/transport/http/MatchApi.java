@@ -28,14 +28,7 @@ public final class MatchApi {
     }
 
     ApiResponse list(ApiRequest request) throws ApiException {
-        int limit = 1;
-        Integer limitParam = intParam(request, "limit", "Invalid limit - limit must be between 1 and 100.");
-        if (limitParam != null) {
-            if (limitParam < 1 || limitParam > 100) {
-                throw ApiException.badInput("Invalid limit - limit must be between 1 and 100.");
-            }
-            limit = limitParam;
-        }
+        int limit = request.queryLimit();
         Boolean authoritative = null;
         String authoritativeParam = request.queryParam("authoritative");
         if (authoritativeParam != null && !authoritativeParam.isEmpty()) {

@@ -24,8 +24,6 @@ import java.util.List;
  */
 public final class NotificationApi {
 
-    /** Nakama's default page size for notification listings. */
-    static final int DEFAULT_LIMIT = 1;
     /** More ids than this in one delete is a 400: a page is at most 100, so it is generous. */
     static final int MAX_DELETE_IDS = 1000;
 
@@ -41,18 +39,7 @@ public final class NotificationApi {
     }
 
     ApiResponse list(ApiRequest request) throws ApiException {
-        int limit = DEFAULT_LIMIT;
-        String limitParam = request.queryParam("limit");
-        if (limitParam != null && !limitParam.isEmpty()) {
-            try {
-                limit = Integer.parseInt(limitParam);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > NotificationStore.MAX_LIMIT) {
-                throw ApiException.badInput("Invalid limit - limit must be between 1 and " + NotificationStore.MAX_LIMIT + ".");
-            }
-        }
+        int limit = request.queryLimit();
         String cursor = request.queryParam("cacheable_cursor");
         if (cursor == null || cursor.isEmpty()) {
             cursor = request.queryParam("cursor");
