@@ -106,6 +106,17 @@ for (const format of ['json', 'protobuf']) {
       const second = await step(b.socket.createMatch(name), 'createMatch(name) again');
       assert.equal(second.match_id, first.match_id);
       assert.deepEqual(userIds(second.presences), [a.session.user_id]);
+      assert.equal(second.size, 2); // Nakama counts every member of a named match, the creator included
+    });
+
+    test('joinMatch again lists every member, the caller included', T, async () => {
+      const a = await player(format);
+      const b = await player(format);
+      const { match_id: id } = await step(a.socket.createMatch(), 'createMatch');
+      await step(b.socket.joinMatch(id), 'joinMatch');
+      const again = await step(b.socket.joinMatch(id), 'joinMatch again');
+      assert.deepEqual(userIds(again.presences), [a.session.user_id, b.session.user_id].sort());
+      assert.equal(again.size, 2);
     });
 
     test('sendMatchState reaches every other player, or only the listed ones, and is not echoed', T, async () => {

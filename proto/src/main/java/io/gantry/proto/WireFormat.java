@@ -1,6 +1,5 @@
 package io.gantry.proto;
 
-import java.util.Locale;
 
 /**
  * How envelopes travel on one socket, chosen by the client at connect time ({@code format=}).
@@ -15,7 +14,7 @@ public enum WireFormat {
         if (value == null || value.isEmpty()) {
             return JSON;
         }
-        return switch (value.toLowerCase(Locale.ROOT)) {
+        return switch (value) { // case-sensitive, as Nakama's acceptor
             case "json" -> JSON;
             case "protobuf" -> PROTOBUF;
             default -> throw new IllegalArgumentException("format must be json or protobuf, not '" + value + "'");

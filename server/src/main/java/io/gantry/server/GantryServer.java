@@ -134,7 +134,7 @@ public final class GantryServer implements AutoCloseable {
             new StatusService(router, store.accounts(), readers);
             // Nakama stores the "wants to chat" notification, so it can be listed later.
             new ChannelService(router, store.history(), store.writer(), store.accounts(), readers,
-                    (from, toUserId) -> notificationService.send(toUserId, from.username() + " wants to chat", "{}",
+                    (from, toUserId, subject, content) -> notificationService.send(toUserId, subject, content,
                             NotificationService.CODE_DM_REQUEST, from.userId(), true),
                     new ChannelSettings(ChannelSettings.MAX_CONTENT_BYTES,
                             config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC) * 1000L, 200_000),

@@ -52,6 +52,17 @@ class HttpBasicsTest {
     }
 
     @Test
+    void answersCarryAnRfc1123DateAndAreNotCached() {
+        HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/healthcheck")).GET());
+        String date = response.headers().firstValue("Date").orElseThrow();
+        // parses as an HTTP date (no quotes around it), and is today's
+        java.time.ZonedDateTime parsed = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        assertEquals("GMT", date.substring(date.length() - 3));
+        assertTrue(Math.abs(java.time.Duration.between(parsed.toInstant(), java.time.Instant.now()).toHours()) < 24, date);
+        assertEquals("no-store, no-cache, must-revalidate", response.headers().firstValue("Cache-Control").orElseThrow());
+    }
+
+    @Test
     void unknownPathIsNotFoundJson() {
         assertError(server.send(HttpRequest.newBuilder(server.uri("/v2/no/such/thing")).GET()), 404, 5, null);
         assertError(server.postWithServerKey("/v2/account/authenticate/nosuchprovider", "{}"), 404, 5, null);
@@ -61,7 +72,7 @@ class HttpBasicsTest {
     void wrongMethodIsAnError() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/v2/account/authenticate/device"))
                 .header("Authorization", TestServer.basic(TestServer.SERVER_KEY)).GET());
-        assertError(response, 405, 12, null);
+        assertError(response, 501, 12, "Method Not Allowed"); // as Nakama's gateway: UNIMPLEMENTED
     }
 
     @Test

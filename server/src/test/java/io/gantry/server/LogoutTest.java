@@ -7,6 +7,8 @@ import io.gantry.server.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -75,13 +77,6 @@ class LogoutTest {
     }
 
     @Test
-    void logoutWithAnEmptyBodyRevokesTheCallersSession() {
-        TestUser user = server.newUser();
-        assertOk(server.postWithToken("/v2/session/logout", user.token(), "{}"));
-        assertError(server.getWithToken("/v2/account", user.token()), 401, 16, null);
-    }
-
-    @Test
     void logoutNeedsASessionToken() {
         assertError(server.send(java.net.http.HttpRequest.newBuilder(server.uri("/v2/session/logout"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))), 401, 16, "Auth token required");
@@ -121,17 +116,71 @@ class LogoutTest {
         assertError(refresh(second.refreshToken()), 401, 16, null);
     }
 
+    private static HttpResponse<String> logoutNaming(TestUser caller, String token, String refreshToken) {
+        JsonObject body = new JsonObject();
+        if (token != null) {
+            body.addProperty("token", token);
+        }
+        if (refreshToken != null) {
+            body.addProperty("refresh_token", refreshToken);
+        }
+        return server.postWithToken("/v2/session/logout", caller.token(), body.toString());
+    }
+
     @Test
     void oneUserCannotLogOutAnother() {
         TestUser alice = server.newUser();
         TestUser bob = server.newUser();
-        JsonObject body = new JsonObject();
-        body.addProperty("token", bob.token());
-        body.addProperty("refresh_token", bob.refreshToken());
-        HttpResponse<String> response = server.postWithToken("/v2/session/logout", alice.token(), body.toString());
-        // Nakama answers 400 "Session token invalid."; Gantry ignores tokens of other users. Either way:
-        assertTrue(response.statusCode() == 200 || response.statusCode() == 400, response.toString());
+        // As Nakama: 400 with the kind of token that is not the caller's, and nothing is revoked.
+        assertError(logoutNaming(alice, bob.token(), bob.refreshToken()), 400, 3, "Session token invalid.");
+        assertError(logoutNaming(alice, null, bob.refreshToken()), 400, 3, "Refresh token invalid.");
+        assertError(logoutNaming(alice, alice.token(), bob.refreshToken()), 400, 3, "Refresh token invalid.");
         assertOk(server.getWithToken("/v2/account", bob.token()));
         assertOk(refresh(bob.refreshToken()));
+        assertOk(server.getWithToken("/v2/account", alice.token()));
+        assertOk(refresh(alice.refreshToken()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "not-a-jwt, , Session token invalid.",
+            ", not-a-jwt, Refresh token invalid.",
+            "a.b.c, , Session token invalid.",
+    })
+    void aTokenThatDoesNotParseIsBadInputAndRevokesNothing(String token, String refreshToken, String message) {
+        TestUser user = server.newUser();
+        assertError(logoutNaming(user, token, refreshToken), 400, 3, message);
+        assertOk(server.getWithToken("/v2/account", user.token()));
+        assertOk(refresh(user.refreshToken()));
+    }
+
+    @Test
+    void aSessionTokenSignedAsARefreshTokenIsInvalid() {
+        TestUser user = server.newUser();
+        assertError(logoutNaming(user, user.refreshToken(), null), 400, 3, "Session token invalid.");
+        assertError(logoutNaming(user, null, user.token()), 400, 3, "Refresh token invalid.");
+        assertOk(server.getWithToken("/v2/account", user.token()));
+    }
+
+    @Test
+    void logoutRevokesExactlyTheNamedTokens() {
+        TestUser onlyRefresh = server.newUser();
+        assertOk(logoutNaming(onlyRefresh, null, onlyRefresh.refreshToken()));
+        assertOk(server.getWithToken("/v2/account", onlyRefresh.token()));    // the caller's token was not named
+        assertError(refresh(onlyRefresh.refreshToken()), 401, 16, null);
+
+        TestUser onlySession = server.newUser();
+        assertOk(logoutNaming(onlySession, onlySession.token(), null));
+        assertError(server.getWithToken("/v2/account", onlySession.token()), 401, 16, null);
+        assertOk(refresh(onlySession.refreshToken()));                       // its refresh token still works
+
+        // the caller logs out another session of its own, and keeps its own
+        String deviceId = "device-" + UUID.randomUUID();
+        TestUser caller = server.newUser(deviceId, null);
+        TestUser other = server.newUser(deviceId, null);
+        assertOk(logoutNaming(caller, other.token(), other.refreshToken()));
+        assertOk(server.getWithToken("/v2/account", caller.token()));
+        assertError(server.getWithToken("/v2/account", other.token()), 401, 16, null);
+        assertError(refresh(other.refreshToken()), 401, 16, null);
     }
 }

@@ -56,10 +56,14 @@ public final class ChannelService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelService.class);
 
-    /** Told when a user opens a direct message with another who is not in it. */
+    /**
+     * Told when a user newly joins a direct message the other user is not in. Nakama sends the other
+     * user a persistent notification with code -1, subject {@code "<username> wants to chat"} and
+     * content {@code {"username": "<username>"}}; this service builds both.
+     */
     @FunctionalInterface
     public interface DirectMessageNotifier {
-        void directMessageRequested(Session from, String toUserId);
+        void directMessageRequested(Session from, String toUserId, String subject, String content);
     }
 
     private final Router router;
@@ -154,10 +158,13 @@ public final class ChannelService {
                             session.send(Replies.badInput(request, "Invalid direct message target: user " + target + " not found."));
                         } else if (!session.isClosed()) {
                             ChannelId channel = ChannelId.directMessage(session.userId(), target);
-                            completeJoin(session, cid, channel, persistence, hidden);
-                            StreamMembers members = tracker.members(channel.stream());
-                            if (!hasUser(members, target)) {
-                                notifier.directMessageRequested(session, target);
+                            boolean joinedNow = completeJoin(session, cid, channel, persistence, hidden);
+                            // As Nakama: only a new join asks, and only while the other user is not in the channel.
+                            if (joinedNow && !hasUser(tracker.members(channel.stream()), target)) {
+                                com.google.gson.JsonObject content = new com.google.gson.JsonObject();
+                                content.addProperty("username", session.username());
+                                notifier.directMessageRequested(session, target, session.username() + " wants to chat",
+                                        content.toString());
                             }
                         }
                     });
@@ -170,7 +177,14 @@ public final class ChannelService {
         }
     }
 
-    private void completeJoin(Session session, String cid, ChannelId channel, boolean persistence, boolean hidden) {
+    /**
+     * Router thread: tracks the session in the channel and replies. A new join's reply lists the other
+     * members only; a re-join of a channel the session is already in lists everyone, itself included
+     * (as Nakama's pipeline does).
+     *
+     * @return whether the session joined just now
+     */
+    private boolean completeJoin(Session session, String cid, ChannelId channel, boolean persistence, boolean hidden) {
         UserPresence self = UserPresence.newBuilder()
                 .setUserId(session.userId())
                 .setSessionId(session.id())
@@ -188,13 +202,16 @@ public final class ChannelService {
                 .setUserIdOne(channel.userIdOne())
                 .setUserIdTwo(channel.userIdTwo());
         for (Presence member : members.visiblePresences()) {
-            reply.addPresences(member.userPresence());
+            if (!(joinedNow && member == presence)) {
+                reply.addPresences(member.userPresence());
+            }
         }
         session.send(Envelope.newBuilder().setCid(cid).setChannel(reply).build());
         if (joinedNow && !presence.hidden()) {
             // Everyone, the joiner included, sees the join; the joiner after its reply.
             members.broadcast(presenceEvent(channel, List.of(presence.userPresence()), List.of()));
         }
+        return joinedNow;
     }
 
     private void onLeave(Session session, Envelope request) {

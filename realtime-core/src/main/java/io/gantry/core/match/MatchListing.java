@@ -69,13 +69,19 @@ public final class MatchListing {
     /**
      * Lists matches as Nakama does: filters on kind, exact label and size; a query (over the
      * label's fields, {@code +label.mode:ranked}) keeps authoritative matches whose label
-     * matches, best score first.
+     * matches, best score first. A query, even an empty one (which matches every label), takes
+     * precedence over {@code label}, which is then ignored, as in Nakama's registry: nakama-js sends
+     * {@code label=} with every {@code listMatches} that names a query.
      *
      * @throws QueryParseException when the query does not parse
      */
     public List<MatchInfo> list(int limit, Boolean authoritative, String label, Integer minSize, Integer maxSize,
                                 String query) throws QueryParseException {
+        boolean byQuery = query != null;
         Query parsed = query == null || query.isBlank() ? null : Query.parse(query);
+        if (byQuery) {
+            label = null;
+        }
         List<Entry> found = new ArrayList<>();
         for (Entry entry : visible.values()) {
             MatchInfo info = entry.info();
@@ -91,7 +97,7 @@ public final class MatchListing {
             if (maxSize != null && info.size() > maxSize) {
                 continue;
             }
-            if (parsed != null && (!info.authoritative() || !parsed.matches(entry.document()))) {
+            if (byQuery && (!info.authoritative() || (parsed != null && !parsed.matches(entry.document())))) {
                 continue;
             }
             found.add(entry);

@@ -79,21 +79,24 @@ public final class MatchService {
             session.send(Replies.badInput(request, "Match name must be at most 128 characters."));
             return;
         }
-        UUID id = name.isEmpty() ? UUID.randomUUID() : UUID.nameUUIDFromBytes(("gantry-match:" + name).getBytes(StandardCharsets.UTF_8));
+        UUID id = name.isEmpty() ? UUID.randomUUID() : namedMatchId(name);
         Stream stream = relayedStream(id.toString());
         UserPresence self = session.presence();
-        List<UserPresence> others = visibleOthers(tracker.members(stream), session);
         Presence presence = tracker.track(session, stream, self, false);
         boolean joinedNow = tracker.isNew(presence);
+        StreamMembers members = tracker.members(stream);
         String matchId = id + ".";
+        // As Nakama: an unnamed match is new, size 1 and no presences; a named one counts every member,
+        // the creator included, and lists the others (everyone when the creator was already in).
+        List<UserPresence> listed = name.isEmpty() ? List.of() : visiblePresences(members, joinedNow ? session : null);
+        int size = name.isEmpty() ? 1 : visiblePresences(members, null).size();
         session.send(Envelope.newBuilder().setCid(request.getCid()).setMatch(Match.newBuilder()
                 .setMatchId(matchId)
                 .setAuthoritative(false)
-                .setSize(others.isEmpty() ? 1 : others.size())
-                .addAllPresences(others)
+                .setSize(size)
+                .addAllPresences(listed)
                 .setSelf(self)).build());
         if (joinedNow) {
-            StreamMembers members = tracker.members(stream);
             members.broadcast(presenceEvent(matchId, List.of(self), List.of()));
             listRelayed(matchId, members);
         }
@@ -129,7 +132,7 @@ public final class MatchService {
         StreamMembers members = tracker.members(stream);
         if (members != null && members.get(session.id()) != null) {
             // already in: answer as a join would, without asking the handler again
-            session.send(matchReply(request.getCid(), match.id(), true, match.label(), members, session));
+            session.send(matchReply(request.getCid(), match.id(), true, match.label(), members, session, false));
             return;
         }
         if (!match.offerJoinAttempt(session, session.presence(), join.getMetadataMap(), request.getCid())) {
@@ -149,7 +152,7 @@ public final class MatchService {
         Presence presence = tracker.track(session, stream, self, false);
         boolean joinedNow = tracker.isNew(presence);
         members = tracker.members(stream);
-        session.send(matchReply(request.getCid(), id.value(), false, null, members, session));
+        session.send(matchReply(request.getCid(), id.value(), false, null, members, session, joinedNow));
         if (joinedNow) {
             members.broadcast(presenceEvent(id.value(), List.of(self), List.of()));
             listRelayed(id.value(), members);
@@ -278,8 +281,9 @@ public final class MatchService {
         Stream stream = authoritativeStream(id);
         Presence tracked = tracker.track(session, stream, presence, false);
         StreamMembers members = tracker.members(stream);
-        session.send(matchReply(cid, match.id(), true, match.label(), members, session));
-        if (tracker.isNew(tracked)) {
+        boolean joinedNow = tracker.isNew(tracked);
+        session.send(matchReply(cid, match.id(), true, match.label(), members, session, joinedNow));
+        if (joinedNow) {
             members.broadcast(presenceEvent(match.id(), List.of(presence), List.of()));
             match.joined(session, presence);
         }
@@ -354,34 +358,63 @@ public final class MatchService {
 
     // ---- helpers ----------------------------------------------------------------------------
 
+    /**
+     * The reply to a join, as Nakama's pipeline builds it: a new join lists the other members only, a
+     * re-join of a match the session is already in lists everyone, the caller included; {@code size}
+     * counts the listed presences.
+     */
     private Envelope matchReply(String cid, String matchId, boolean isAuthoritative, String label,
-                                StreamMembers members, Session self) {
+                                StreamMembers members, Session self, boolean joinedNow) {
         Match.Builder match = Match.newBuilder()
                 .setMatchId(matchId)
                 .setAuthoritative(isAuthoritative);
         if (label != null) {
             match.setLabel(StringValue.of(label));
         }
-        List<UserPresence> others = visibleOthers(members, self);
+        List<UserPresence> listed = visiblePresences(members, joinedNow ? self : null);
         Presence selfPresence = members.get(self.id());
-        match.setSize(others.size()).addAllPresences(others);
+        match.setSize(listed.size()).addAllPresences(listed);
         if (selfPresence != null) {
             match.setSelf(selfPresence.userPresence());
         }
         return Envelope.newBuilder().setCid(cid).setMatch(match).build();
     }
 
-    private static List<UserPresence> visibleOthers(StreamMembers members, Session self) {
+    /**
+     * A named match's id: the name's UUID v5 in the DNS namespace, as Nakama derives it, so a name
+     * names the same match id on either server.
+     */
+    static UUID namedMatchId(String name) {
+        java.security.MessageDigest sha1;
+        try {
+            sha1 = java.security.MessageDigest.getInstance("SHA-1");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+        java.nio.ByteBuffer namespace = java.nio.ByteBuffer.allocate(16)
+                .putLong(DNS_NAMESPACE.getMostSignificantBits()).putLong(DNS_NAMESPACE.getLeastSignificantBits());
+        sha1.update(namespace.array());
+        byte[] hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
+        hash[6] = (byte) ((hash[6] & 0x0f) | 0x50); // version 5
+        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // IETF variant
+        java.nio.ByteBuffer bits = java.nio.ByteBuffer.wrap(hash, 0, 16);
+        return new UUID(bits.getLong(), bits.getLong());
+    }
+
+    private static final UUID DNS_NAMESPACE = UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+
+    /** The visible members' presences, in join order, leaving out {@code except}'s (null: nobody's). */
+    private static List<UserPresence> visiblePresences(StreamMembers members, Session except) {
         if (members == null) {
             return List.of();
         }
-        List<UserPresence> others = new ArrayList<>(members.size());
+        List<UserPresence> listed = new ArrayList<>(members.size());
         for (Presence presence : members.presences()) {
-            if (presence.session() != self && !presence.hidden()) {
-                others.add(presence.userPresence());
+            if (presence.session() != except && !presence.hidden()) {
+                listed.add(presence.userPresence());
             }
         }
-        return others;
+        return listed;
     }
 
     private void listRelayed(String matchId, StreamMembers members) {

@@ -43,7 +43,7 @@ class ChannelPresenceTest {
             b.joinRoomAndOwnEvent(name);
             a.awaitPresence(id, b.userId(), true);
             JsonObject channel = c.joinRoom(name);
-            assertEquals(Set.of(a.userId(), b.userId(), c.userId()), userIds(channel.getAsJsonArray("presences")));
+            assertEquals(Set.of(a.userId(), b.userId()), userIds(channel.getAsJsonArray("presences")));
             c.awaitPresence(id, c.userId(), true);
             a.awaitPresence(id, c.userId(), true);
             b.awaitPresence(id, c.userId(), true);
@@ -71,7 +71,7 @@ class ChannelPresenceTest {
             visible.expectQuiet();
 
             JsonObject laterChannel = later.joinRoom(name);
-            assertEquals(Set.of(visible.userId(), later.userId()), userIds(laterChannel.getAsJsonArray("presences")),
+            assertEquals(Set.of(visible.userId()), userIds(laterChannel.getAsJsonArray("presences")),
                     "a later joiner does not see the hidden member");
             later.awaitPresence(id, later.userId(), true);
             visible.awaitPresence(id, later.userId(), true);
@@ -134,7 +134,7 @@ class ChannelPresenceTest {
             // a later joiner does not see the leaver
             try (Chat d = Chat.connect(server, server.newUser())) {
                 JsonObject channel = d.joinRoom(name);
-                assertEquals(Set.of(a.userId(), c.userId(), d.userId()), userIds(channel.getAsJsonArray("presences")));
+                assertEquals(Set.of(a.userId(), c.userId()), userIds(channel.getAsJsonArray("presences")));
             }
         }
     }
@@ -159,7 +159,7 @@ class ChannelPresenceTest {
             a.awaitMessage(id);
             try (Chat c = Chat.connect(server, server.newUser())) {
                 JsonObject channel = c.joinOk(Chat.join(1, otherRoom.substring(4), null, null));
-                assertEquals(Set.of(c.userId()), userIds(channel.getAsJsonArray("presences")));
+                assertEquals(Set.of(), userIds(channel.getAsJsonArray("presences")));
             }
         }
     }
@@ -190,7 +190,7 @@ class ChannelPresenceTest {
             String s1 = one.getAsJsonObject("self").get("session_id").getAsString();
             String s2 = two.getAsJsonObject("self").get("session_id").getAsString();
             assertFalse(s1.equals(s2));
-            assertEquals(3, two.getAsJsonArray("presences").size(), () -> "presences: " + two);
+            assertEquals(2, two.getAsJsonArray("presences").size(), () -> "the other two presences: " + two);
             watcher.awaitPresence(id, user.userId(), true);
             watcher.awaitPresence(id, user.userId(), true);
 

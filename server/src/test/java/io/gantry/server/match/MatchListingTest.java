@@ -178,6 +178,16 @@ class MatchListingTest {
         assertEquals(2, ids(q("+label.mode:rank*")).size(), "wildcards");
         assertFalse(ids("limit=100&query=" + URLEncoder.encode("*", StandardCharsets.UTF_8)).contains(relayed),
                 "a query lists authoritative matches only");
+        assertFalse(ids("limit=100&query=").contains(relayed), "an empty query lists authoritative matches only");
+        assertTrue(ids("limit=100&query=").containsAll(List.of(casual20, ranked55, ranked80)), "an empty query matches all");
+    }
+
+    @Test
+    void aQueryIgnoresTheLabelParameterAsNakamaDoes() {
+        // nakama-js listMatches(session, limit, true, "", min, max, query) sends label= alongside the query
+        assertEquals(List.of(casual20), ids(q("+label.mode:casual") + "&label="));
+        assertEquals(List.of(casual20), ids(q("+label.mode:casual") + "&label=nothing-has-this-label"));
+        assertEquals(List.of(casual20), ids(q("+label.mode:casual") + "&authoritative=true&label=&min_size=0&max_size=10"));
     }
 
     @Test

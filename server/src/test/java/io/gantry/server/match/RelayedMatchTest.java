@@ -62,6 +62,7 @@ class RelayedMatchTest {
             Envelope second = bob.createMatch(name);
             assertEquals(first, second.getMatch().getMatchId());
             assertEquals(Set.of(alice.userId()), userIds(second.getMatch().getPresencesList()));
+            assertEquals(2, second.getMatch().getSize(), "a named create counts every member, the creator included");
             alice.awaitJoinOf(first, bob.userId());
             assertNotEquals(first, alice.createMatch("other-" + name).getMatch().getMatchId(), "another name, another match");
         }
@@ -85,6 +86,25 @@ class RelayedMatchTest {
             carol.joinOk(id);
             alice.awaitJoinOf(id, carol.userId());
             bob.awaitJoinOf(id, carol.userId());
+        }
+    }
+
+    @Test
+    void joiningAgainListsEveryoneTheCallerIncludedAndAnnouncesNothing() {
+        try (Player alice = Player.connect(server); Player bob = Player.connect(server)) {
+            String id = alice.createMatch(null).getMatch().getMatchId();
+            alice.awaitJoinOf(id, alice.userId());
+            bob.joinOk(id);
+            alice.awaitJoinOf(id, bob.userId());
+
+            Match again = bob.join(id, Map.of()).getMatch();
+            assertEquals(id, again.getMatchId());
+            assertEquals(Set.of(alice.userId(), bob.userId()), userIds(again.getPresencesList()),
+                    "a re-join lists every member, the caller included, as Nakama");
+            assertEquals(2, again.getSize(), "size counts the listed presences");
+            assertEquals(bob.userId(), again.getSelf().getUserId());
+            alice.expectSilence();
+            bob.expectSilence();
         }
     }
 

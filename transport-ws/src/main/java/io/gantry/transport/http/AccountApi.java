@@ -165,12 +165,12 @@ public final class AccountApi {
             throw ApiException.badInput("Refresh token is required.");
         }
         TokenService.Claims claims = tokens.verifyRefresh(refresh.getToken())
-                .filter(c -> !accounts.isTokenRevoked(c.tokenId(), c.userId(), c.issuedAtMs()))
+                .filter(c -> !accounts.isTokenRevoked(refreshRevocationKey(c), c.userId(), c.issuedAtMs()))
                 .orElseThrow(() -> ApiException.unauthenticated("Refresh token invalid or expired."));
         if (accounts.byId(claims.userId()).isEmpty()) {
             throw ApiException.unauthenticated("User account not found.");
         }
-        // As Nakama: the same refresh token comes back, with a new session token of the same id.
+        // As Nakama: the same refresh token comes back, with a new session token (of a new token id).
         TokenService.Issued issued = tokens.refresh(claims, refresh.getToken(), refresh.getVarsMap());
         return ApiResponse.ok(Session.newBuilder()
                 .setCreated(false)
@@ -179,28 +179,45 @@ public final class AccountApi {
                 .build());
     }
 
+    /**
+     * As Nakama's {@code SessionLogout}: revokes exactly the tokens named in the body, each of which
+     * must verify and belong to the caller ("Session token invalid." / "Refresh token invalid.",
+     * 400, nothing revoked otherwise); a body that names neither ends every session of the user.
+     * The caller's own bearer token is revoked only when the body names it.
+     */
     ApiResponse logout(ApiRequest request) throws ApiException {
         SessionLogoutRequest logout = request.bodyAs(SessionLogoutRequest.newBuilder()).build();
         TokenService.Claims caller = request.caller();
-        if (logout.getToken().isEmpty() && logout.getRefreshToken().isEmpty()) {
-            // As Nakama: a logout naming no token ends every session of the user.
+        TokenService.Claims session = null;
+        TokenService.Claims refresh = null;
+        if (!logout.getToken().isEmpty()) {
+            session = tokens.verifySession(logout.getToken())
+                    .filter(c -> c.userId().equals(caller.userId()))
+                    .orElseThrow(() -> ApiException.badInput("Session token invalid."));
+        }
+        if (!logout.getRefreshToken().isEmpty()) {
+            refresh = tokens.verifyRefresh(logout.getRefreshToken())
+                    .filter(c -> c.userId().equals(caller.userId()))
+                    .orElseThrow(() -> ApiException.badInput("Refresh token invalid."));
+        }
+        if (session == null && refresh == null) {
             accounts.revokeAllTokens(caller.userId(), System.currentTimeMillis(),
                     System.currentTimeMillis() / 1000L + refreshLifetimeSec);
             return ApiResponse.empty();
         }
-        accounts.revokeToken(caller.tokenId(), caller.expiresAt());
-        if (!logout.getToken().isEmpty()) {
-            tokens.verifySession(logout.getToken())
-                    .filter(c -> c.userId().equals(caller.userId()))
-                    .ifPresent(c -> accounts.revokeToken(c.tokenId(), c.expiresAt()));
+        if (session != null) {
+            accounts.revokeToken(session.tokenId(), session.expiresAt());
         }
-        if (!logout.getRefreshToken().isEmpty()) {
-            // A refresh token outlives its session token: keep its id revoked until it expires.
-            tokens.verifyRefresh(logout.getRefreshToken())
-                    .filter(c -> c.userId().equals(caller.userId()))
-                    .ifPresent(c -> accounts.revokeToken(c.tokenId(), c.expiresAt()));
+        if (refresh != null) {
+            // A session token and the refresh token issued with it share a token id, but Nakama
+            // revokes each kind on its own: the refresh token's mark has a key of its own.
+            accounts.revokeToken(refreshRevocationKey(refresh), refresh.expiresAt());
         }
         return ApiResponse.empty();
+    }
+
+    private static String refreshRevocationKey(TokenService.Claims refresh) {
+        return "refresh:" + refresh.tokenId();
     }
 
     ApiResponse getAccount(ApiRequest request) throws ApiException {

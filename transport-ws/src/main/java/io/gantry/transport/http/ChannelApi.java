@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpMethod;
 /**
  * {@code GET /v2/channel/{channel_id}?limit=&forward=&cursor=}: a page of a channel's history,
  * read straight from the store. Rooms are readable by any user, a direct message only by its two
- * users. Cursors are opaque and signed: a forged one is a 400.
+ * users (anyone else gets Nakama's 400 "Channel not found."). Cursors are opaque and signed: a forged one is a 400.
  */
 public final class ChannelApi {
 
@@ -37,7 +37,8 @@ public final class ChannelApi {
             throw ApiException.badInput("Group channels are not available: this server has no groups yet.");
         }
         if (!channel.readableBy(request.caller().userId())) {
-            throw ApiException.forbidden("Not allowed to read channel " + channel.id() + ".");
+            // Nakama answers a direct message's outsider as if the channel did not exist: 400, code 3.
+            throw ApiException.badInput("Channel not found.");
         }
         int limit = request.queryLimit();
         boolean forward = request.queryBoolean("forward", true);

@@ -67,7 +67,8 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
             return;
         }
         if (match.route() == null) {
-            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, 12, "Method Not Allowed"));
+            // grpc-gateway answers an unknown method on a known path with UNIMPLEMENTED: 501, code 12
+            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, 12, "Method Not Allowed"));
             return;
         }
         ApiRoutes.Route route = match.route();
@@ -128,24 +129,26 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         }
     }
 
-    /** Writes a Nakama-shaped error: {@code {"error": …, "code": …, "message": …}}. Any thread. */
+    /** Writes a Nakama-shaped error: {@code {"code": …, "message": …}}, as Nakama 3.18's gateway. Any thread. */
     public static void writeError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {
-        String message = jsonString(e.getMessage());
         write(ctx, keepAlive, e.status(),
-                "{\"error\":" + message + ",\"code\":" + e.grpcCode() + ",\"message\":" + message + "}");
+                "{\"code\":" + e.grpcCode() + ",\"message\":" + jsonString(e.getMessage()) + "}");
     }
 
     static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
         write(ctx, keepAlive, status, json, "application/json");
     }
 
-    static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json,
+    public static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json,
                       String contentType) {
         ByteBuf content = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        // As Nakama's gateway: an RFC 1123 date (bare, no quotes) and no caching of API answers.
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
+                .set(HttpHeaderNames.DATE, io.netty.handler.codec.DateFormatter.format(new java.util.Date()))
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store, no-cache, must-revalidate");
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

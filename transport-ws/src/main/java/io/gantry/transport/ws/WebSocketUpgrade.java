@@ -52,28 +52,25 @@ public final class WebSocketUpgrade {
 
     /** Event loop: validates the request and performs the handshake. */
     public void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        // Nakama's socket acceptor answers like Go's http.Error: plain text, not the API's JSON.
         if (!request.method().equals(HttpMethod.GET)) {
-            HttpRequestHandler.writeError(ctx, false, new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, 12, "Method Not Allowed"));
-            return;
-        }
-        String token = first(uri, "token");
-        if (token == null || token.isEmpty()) {
-            HttpRequestHandler.writeError(ctx, false, ApiException.unauthenticated("Auth token required"));
-            return;
-        }
-        TokenService.Claims claims = authenticator.verifySession(token).orElse(null);
-        if (claims == null) {
-            HttpRequestHandler.writeError(ctx, false, ApiException.unauthenticated("Auth token invalid"));
+            HttpRequestHandler.writeError(ctx, false, ApiException.notFound("Not Found"));
             return;
         }
         WireFormat format;
         try {
             format = WireFormat.fromQuery(first(uri, "format"));
         } catch (IllegalArgumentException e) {
-            HttpRequestHandler.writeError(ctx, false, ApiException.badInput(e.getMessage()));
+            HttpRequestHandler.write(ctx, false, HttpResponseStatus.BAD_REQUEST, "Invalid format parameter\n", TEXT_PLAIN);
             return;
         }
-        boolean appearOnline = "true".equalsIgnoreCase(first(uri, "status"));
+        String token = first(uri, "token");
+        TokenService.Claims claims = token == null || token.isEmpty() ? null : authenticator.verifySession(token).orElse(null);
+        if (claims == null) {
+            HttpRequestHandler.write(ctx, false, HttpResponseStatus.UNAUTHORIZED, "Missing or invalid token\n", TEXT_PLAIN);
+            return;
+        }
+        boolean appearOnline = parseBool(first(uri, "status"));
         String lang = first(uri, "lang");
         if (lang == null || lang.isEmpty()) {
             lang = "en";
@@ -113,6 +110,19 @@ public final class WebSocketUpgrade {
                 ctx.channel().close();
             }
         });
+    }
+
+    private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+    /** Go's strconv.ParseBool, which Nakama applies to {@code status}: anything else is false. */
+    static boolean parseBool(String value) {
+        if (value == null) {
+            return false;
+        }
+        return switch (value) {
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            default -> false;
+        };
     }
 
     private static String first(QueryStringDecoder uri, String name) {
