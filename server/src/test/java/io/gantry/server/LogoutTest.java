@@ -83,9 +83,9 @@ class LogoutTest {
     }
 
     /**
-     * A refresh answers with the same refresh token (as Nakama's SessionRefresh), so logging out
-     * the refreshed session also ends the refresh token the user started with; a server that
-     * handed out a new refresh token would leave the original usable for its whole lifetime.
+     * A refresh answers with a new pair that keeps the refresh token's token id (as Nakama 3.18's
+     * SessionRefresh), so logging out the refreshed session also ends the refresh token the user
+     * started with, and the session tokens issued before the refresh.
      */
     @Test
     void logoutAfterARefreshAlsoEndsTheOriginalRefreshToken() {
@@ -99,6 +99,7 @@ class LogoutTest {
 
         assertError(refresh(current.refreshToken()), 401, 16, null);
         assertError(refresh(original.refreshToken()), 401, 16, null);
+        assertError(server.getWithToken("/v2/account", original.token()), 401, 16, null);
     }
 
     /**

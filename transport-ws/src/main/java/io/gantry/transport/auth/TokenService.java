@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
@@ -58,7 +57,8 @@ public final class TokenService {
     /** HS256 needs a key of at least the hash length; see the class comment for why padding is safe. */
     private static final int MIN_KEY_BYTES = 32;
 
-    private final JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build();
+    /** {@code {"alg":"HS256","typ":"JWT"}}: the header bytes of Nakama's tokens, in its field order. */
+    private static final JWSHeader HEADER = nakamaHeader();
     private final MACSigner sessionSigner;
     private final MACVerifier sessionVerifier;
     private final MACSigner refreshSigner;
@@ -131,6 +131,15 @@ public final class TokenService {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    private static JWSHeader nakamaHeader() {
+        try {
+            // parsed from its base64url, nimbus serializes these exact bytes
+            return JWSHeader.parse(new Base64URL("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
+        } catch (ParseException e) {
+            throw new IllegalStateException("unreachable: a constant header", e);
+        }
+    }
+
     /** UTF-8 bytes of the key, zero-padded to 32 bytes (same MAC as the raw key: see the class comment). */
     private static byte[] hmacKey(String key, String name) {
         if (key == null || key.isEmpty()) {
@@ -141,8 +150,9 @@ public final class TokenService {
     }
 
     /**
-     * Issues a session token and its refresh token. Both share a new random token id
-     * ({@code tid}, what logout revokes) and the issue time.
+     * Issues a session token and its refresh token. Both share a new time-ordered token id
+     * ({@code tid}, what logout revokes, which also carries the issue time); like Nakama's, the
+     * tokens have no {@code iat} claim.
      *
      * @param vars session variables, carried in {@code vrs}; may be empty or null
      */
@@ -152,28 +162,27 @@ public final class TokenService {
         long nowMs = clock.millis();
         String tokenId = timeOrderedId(nowMs).toString();
         long now = Math.floorDiv(nowMs, 1000L);
+        return pair(tokenId, userId, username, safeVars, now);
+    }
+
+    private Issued pair(String tokenId, String userId, String username, Map<String, String> vars, long now) {
         long expiresAt = now + sessionExpirySec;
         long refreshExpiresAt = now + refreshExpirySec;
-        String token = sign(sessionSigner, claimsJson(tokenId, userId, username, safeVars, expiresAt, now));
-        String refresh = sign(refreshSigner, claimsJson(tokenId, userId, username, safeVars, refreshExpiresAt, now));
+        String token = sign(sessionSigner, claimsJson(tokenId, userId, username, vars, expiresAt, 0));
+        String refresh = sign(refreshSigner, claimsJson(tokenId, userId, username, vars, refreshExpiresAt, 0));
         return new Issued(token, refresh, tokenId, expiresAt, refreshExpiresAt);
     }
 
     /**
-     * A new session token (with a new token id) for a verified refresh token, which comes back
-     * unchanged, as Nakama answers a refresh. A logout names both tokens to end both.
-     *
-     * @param vars session variables for the new token; null or empty keeps the refresh token's
+     * A new pair for a verified refresh token, as Nakama 3.18's {@code SessionRefresh} answers: a
+     * session token and a refresh token, both with fresh expiries and the refresh token's token id
+     * (so a logout of either ends every token of that id and kind), the account's current username,
+     * and the given vars or, when none are given, the refresh token's.
      */
-    public Issued refresh(Claims refreshClaims, String refreshToken, Map<String, String> vars) {
+    public Issued refresh(Claims refreshClaims, String username, Map<String, String> vars) {
         Map<String, String> safeVars = vars == null || vars.isEmpty() ? refreshClaims.vars() : vars;
-        long nowMs = clock.millis();
-        long now = Math.floorDiv(nowMs, 1000L);
-        long expiresAt = now + sessionExpirySec;
-        String tokenId = timeOrderedId(nowMs).toString();
-        String token = sign(sessionSigner, claimsJson(tokenId, refreshClaims.userId(),
-                refreshClaims.username(), safeVars, expiresAt, now));
-        return new Issued(token, refreshToken, tokenId, expiresAt, refreshClaims.expiresAt());
+        return pair(refreshClaims.tokenId(), refreshClaims.userId(), username, safeVars,
+                Math.floorDiv(clock.millis(), 1000L));
     }
 
     /** How long a matchmaker token may be used to join its match. */
@@ -233,7 +242,7 @@ public final class TokenService {
     private String sign(MACSigner signer, String asciiJson) {
         // Payload from the Base64URL of our own bytes, so nimbus signs and serializes exactly
         // these bytes instead of re-serializing the JSON its own way.
-        JWSObject jws = new JWSObject(header, new Payload(Base64URL.encode(asciiJson.getBytes(StandardCharsets.US_ASCII))));
+        JWSObject jws = new JWSObject(HEADER, new Payload(Base64URL.encode(asciiJson.getBytes(StandardCharsets.US_ASCII))));
         try {
             jws.sign(signer);
         } catch (JOSEException e) {

@@ -167,11 +167,10 @@ public final class AccountApi {
         TokenService.Claims claims = tokens.verifyRefresh(refresh.getToken())
                 .filter(c -> !accounts.isTokenRevoked(refreshRevocationKey(c), c.userId(), c.issuedAtMs()))
                 .orElseThrow(() -> ApiException.unauthenticated("Refresh token invalid or expired."));
-        if (accounts.byId(claims.userId()).isEmpty()) {
-            throw ApiException.unauthenticated("User account not found.");
-        }
-        // As Nakama: the same refresh token comes back, with a new session token (of a new token id).
-        TokenService.Issued issued = tokens.refresh(claims, refresh.getToken(), refresh.getVarsMap());
+        StoredAccount account = accounts.byId(claims.userId())
+                .orElseThrow(() -> ApiException.notFound("User account not found."));
+        // As Nakama 3.18: a new pair with the refresh token's id, the current username and new expiries.
+        TokenService.Issued issued = tokens.refresh(claims, account.getUsername(), refresh.getVarsMap());
         return ApiResponse.ok(Session.newBuilder()
                 .setCreated(false)
                 .setToken(issued.token())

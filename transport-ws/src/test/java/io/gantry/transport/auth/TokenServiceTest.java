@@ -46,7 +46,8 @@ class TokenServiceTest {
         assertEquals("alice", s.username());
         assertEquals(Map.of("role", "admin", "lvl", "3"), s.vars());
         assertEquals(issued.expiresAt(), s.expiresAt());
-        assertEquals(T0.getEpochSecond(), s.issuedAt());
+        assertEquals(0, s.issuedAt(), "no iat claim, as Nakama's tokens");
+        assertEquals(T0.toEpochMilli(), s.issuedAtMs(), "the issue time comes from the time-ordered token id");
 
         TokenService.Claims r = tokens.verifyRefresh(issued.refreshToken()).orElseThrow();
         assertEquals(issued.tokenId(), r.tokenId(), "the pair shares its token id");
@@ -65,6 +66,27 @@ class TokenServiceTest {
 
         TokenService otherKey = new TokenService("anotherencryptionkey", 60, "defaultrefreshkey", 3600, clock);
         assertTrue(otherKey.verifySession(issued.token()).isEmpty());
+    }
+
+    @Test
+    void aRefreshIsANewPairWithTheRefreshTokensIdAsNakama318Answers() {
+        TokenService.Issued issued = tokens.issue(userId, "alice", Map.of("a", "1"));
+        clock.advance(Duration.ofSeconds(100));
+        TokenService.Claims refreshClaims = tokens.verifyRefresh(issued.refreshToken()).orElseThrow();
+
+        TokenService.Issued same = tokens.refresh(refreshClaims, "alice2", Map.of());
+        assertEquals(issued.tokenId(), same.tokenId(), "the token id of the refresh token");
+        assertNotEquals(issued.refreshToken(), same.refreshToken(), "a new refresh token");
+        assertEquals(T0.getEpochSecond() + 100 + 60, same.expiresAt());
+        assertEquals(T0.getEpochSecond() + 100 + 3600, same.refreshExpiresAt(), "the refresh lifetime starts again");
+        TokenService.Claims session = tokens.verifySession(same.token()).orElseThrow();
+        assertEquals("alice2", session.username(), "the account's current username");
+        assertEquals(Map.of("a", "1"), session.vars(), "no vars given: the refresh token's");
+        assertEquals(issued.tokenId(), tokens.verifyRefresh(same.refreshToken()).orElseThrow().tokenId());
+
+        TokenService.Issued newVars = tokens.refresh(refreshClaims, "alice2", Map.of("c", "d"));
+        assertEquals(Map.of("c", "d"), tokens.verifySession(newVars.token()).orElseThrow().vars());
+        assertEquals(Map.of("c", "d"), tokens.verifyRefresh(newVars.refreshToken()).orElseThrow().vars());
     }
 
     @Test
@@ -169,24 +191,24 @@ class TokenServiceTest {
         JsonObject json = JsonParser.parseString(new String(
                 Base64.getDecoder().decode(issued.token().split("\\.")[1]), StandardCharsets.ISO_8859_1))
                 .getAsJsonObject();
-        assertEquals(List.of("tid", "uid", "usn", "vrs", "exp", "iat"), new ArrayList<>(json.keySet()));
+        assertEquals(List.of("tid", "uid", "usn", "vrs", "exp"), new ArrayList<>(json.keySet()));
         assertEquals(List.of("a", "b"), new ArrayList<>(json.getAsJsonObject("vrs").keySet()), "sorted like Go");
         assertEquals(issued.tokenId(), json.get("tid").getAsString());
         assertEquals(userId, json.get("uid").getAsString());
         assertEquals(issued.expiresAt(), json.get("exp").getAsLong());
-        assertEquals(T0.getEpochSecond(), json.get("iat").getAsLong());
 
         JsonObject header = JsonParser.parseString(new String(
                 Base64.getUrlDecoder().decode(issued.token().split("\\.")[0]), StandardCharsets.UTF_8))
                 .getAsJsonObject();
         assertEquals("HS256", header.get("alg").getAsString());
         assertEquals("JWT", header.get("typ").getAsString());
+        assertEquals("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", issued.token().split("\\.")[0], "Nakama's header bytes");
 
         JsonObject noVars = JsonParser.parseString(new String(Base64.getDecoder().decode(
                 tokens.issue(userId, "alice", Map.of()).token().split("\\.")[1]), StandardCharsets.ISO_8859_1))
                 .getAsJsonObject();
         assertFalse(noVars.has("vrs"), "vrs omitted when empty");
-        assertEquals(List.of("tid", "uid", "usn", "exp", "iat"), new ArrayList<>(noVars.keySet()));
+        assertEquals(List.of("tid", "uid", "usn", "exp"), new ArrayList<>(noVars.keySet()));
     }
 
     @Test
