@@ -70,6 +70,10 @@ final class Rest {
         if (message != null) {
             assertEquals(message, body.get("message").getAsString());
         }
+        if (status == 401) {
+            assertEquals(body.get("message").getAsString(), response.headers().firstValue("WWW-Authenticate").orElse(null),
+                    "grpc-gateway repeats an UNAUTHENTICATED message in WWW-Authenticate");
+        }
         // Nakama 3.18's gateway sends exactly code and message
         assertEquals(java.util.Set.of("code", "message"), body.keySet(), () -> "fields of " + response.body());
         return body;

@@ -131,8 +131,10 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
 
     /** Writes a Nakama-shaped error: {@code {"code": …, "message": …}}, as Nakama 3.18's gateway. Any thread. */
     public static void writeError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {
-        write(ctx, keepAlive, e.status(),
-                "{\"code\":" + e.grpcCode() + ",\"message\":" + jsonString(e.getMessage()) + "}");
+        String body = "{\"code\":" + e.grpcCode() + ",\"message\":" + jsonString(e.getMessage()) + "}";
+        // grpc-gateway repeats an UNAUTHENTICATED error's message in WWW-Authenticate
+        String challenge = e.grpcCode() == ApiException.UNAUTHENTICATED ? e.getMessage() : null;
+        write(ctx, keepAlive, e.status(), body, "application/json", challenge);
     }
 
     static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
@@ -141,6 +143,11 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
 
     public static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json,
                       String contentType) {
+        write(ctx, keepAlive, status, json, contentType, null);
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json,
+                              String contentType, String wwwAuthenticate) {
         ByteBuf content = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         // As Nakama's gateway: an RFC 1123 date (bare, no quotes) and no caching of API answers.
@@ -149,6 +156,9 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
                 .set(HttpHeaderNames.DATE, io.netty.handler.codec.DateFormatter.format(new java.util.Date()))
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store, no-cache, must-revalidate");
+        if (wwwAuthenticate != null) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);
+        }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
