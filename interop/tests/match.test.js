@@ -182,7 +182,7 @@ describe('authoritative match (tic-tac-toe module)', S, () => {
     let listed;
     for (let i = 0; i < 30 && !listed; i++) {
       const list = await step(a.client.listMatches(a.session, 100, true, undefined, undefined, undefined,
-        '+label.game:tictactoe +label.open:true'), 'listMatches');
+        '+label.game:tictactoe +label.open:T'), 'listMatches');
       listed = (list.matches || []).find((m) => m.match_id === id);
       if (!listed) await sleep(100);
     }

@@ -47,6 +47,13 @@ public final class EnvelopeCodec {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: data after the envelope's closing brace.", builder.getCid());
         }
+        // JsonFormat reads 1 into a string field and "true" into a bool; protojson, and so Nakama, refuses both.
+        String mismatch = JsonTypeCheck.firstMismatch(JsonParser.parseString(json).getAsJsonObject(),
+                Envelope.getDescriptor());
+        if (mismatch != null) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
+                    "Could not decode message: " + mismatch + ".", builder.getCid());
+        }
         return validateClientEnvelope(builder.build());
     }
 

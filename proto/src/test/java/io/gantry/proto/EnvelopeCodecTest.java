@@ -111,6 +111,35 @@ class EnvelopeCodecTest {
         assertEquals("6", e.cid());
     }
 
+    /** What JsonFormat would read and Go's protojson (so Nakama) refuses: a number or bool for a string, and so on. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"cid\":\"7\",\"channel_join\":{\"target\":1,\"type\":1}}",
+            "{\"cid\":\"7\",\"channel_join\":{\"target\":true,\"type\":1}}",
+            "{\"cid\":\"7\",\"channel_join\":{\"target\":\"a\",\"type\":1,\"hidden\":\"true\"}}",
+            "{\"cid\":\"7\",\"channel_join\":{\"target\":\"a\",\"type\":1,\"persistence\":1}}",
+            "{\"cid\":\"7\",\"channel_join\":{\"target\":\"a\",\"type\":true}}",
+            "{\"cid\":\"7\",\"channel_join\":{\"target\":[\"a\"],\"type\":1}}",
+            "{\"cid\":\"7\",\"match_data_send\":{\"match_id\":\"x.\",\"op_code\":\"1\",\"data\":5}}",
+            "{\"cid\":\"7\",\"matchmaker_add\":{\"query\":\"*\",\"min_count\":2,\"max_count\":2,\"string_properties\":{\"a\":1}}}",
+            "{\"cid\":\"7\",\"status_follow\":{\"user_ids\":\"not-an-array\"}}",
+            "{\"cid\":\"7\",\"status_follow\":{\"user_ids\":[1]}}",
+            "{\"cid\":\"7\",\"ping\":[]}",
+    })
+    void valuesOfTheWrongJsonTypeAreRejectedAsProtojsonRejectsThem(String frame) {
+        InvalidEnvelopeException e = assertThrows(InvalidEnvelopeException.class, () -> EnvelopeCodec.decodeJson(frame));
+        assertEquals("7", e.cid());
+    }
+
+    @Test
+    void numbersMayBeQuotedAndNullsAreDefaultsAsInProtojson() throws Exception {
+        Envelope join = EnvelopeCodec.decodeJson("{\"cid\":\"8\",\"channel_join\":{\"target\":\"a\",\"type\":\"1\",\"hidden\":null}}");
+        assertEquals(1, join.getChannelJoin().getType());
+        assertTrue(!join.getChannelJoin().hasHidden());
+        Envelope data = EnvelopeCodec.decodeJson("{\"match_data_send\":{\"match_id\":\"x.\",\"op_code\":\"3\",\"data\":\"AQ==\"}}");
+        assertEquals(3, data.getMatchDataSend().getOpCode());
+    }
+
     @Test
     void trailingDataAfterTheEnvelopeIsRejected() {
         InvalidEnvelopeException e = assertThrows(InvalidEnvelopeException.class,

@@ -8,6 +8,7 @@ import io.gantry.core.match.MatchService;
 import io.gantry.core.match.MatchSettings;
 import io.gantry.core.match.MatchWorkers;
 import io.gantry.core.notification.NotificationDelivery;
+import io.gantry.core.notification.NotificationRequest;
 import io.gantry.core.notification.NotificationService;
 import io.gantry.core.status.StatusService;
 import io.gantry.core.party.PartyService;
@@ -39,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -134,8 +136,8 @@ public final class GantryServer implements AutoCloseable {
             new StatusService(router, store.accounts(), readers);
             // Nakama stores the "wants to chat" notification, so it can be listed later.
             new ChannelService(router, store.history(), store.writer(), store.accounts(), readers,
-                    (from, toUserId, subject, content) -> notificationService.send(toUserId, subject, content,
-                            NotificationService.CODE_DM_REQUEST, from.userId(), true),
+                    (from, toUserId, subject, content) -> notificationService.sendAllAsync(List.of(new NotificationRequest(
+                            toUserId, subject, content, NotificationService.CODE_DM_REQUEST, from.userId(), true))),
                     new ChannelSettings(ChannelSettings.MAX_CONTENT_BYTES,
                             config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC) * 1000L, 200_000),
                     Clock.systemUTC());

@@ -62,6 +62,7 @@ class GetAccountTest {
         assertEquals(1, account.getAsJsonArray("devices").size());
         Instant created = Instant.parse(u.get("create_time").getAsString());
         assertTrue(Math.abs(created.getEpochSecond() - Instant.now().getEpochSecond()) < 60, created.toString());
+        assertEquals(0, created.getNano(), "whole seconds, as Nakama");
         assertFalse(account.has("email"), account.toString());
         assertFalse(account.has("custom_id"), account.toString());
     }

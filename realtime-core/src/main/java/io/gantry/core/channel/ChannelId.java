@@ -29,11 +29,15 @@ public record ChannelId(Stream stream) {
     }
 
     public static ChannelId room(String name) throws InvalidChannelException {
-        if (name.isEmpty() || name.codePointCount(0, name.length()) > 64) {
-            throw new InvalidChannelException("Invalid room name: must be 1-64 characters.");
+        // Nakama's rules and words (core_channel.go BuildChannelId): 1-64 bytes of UTF-8, no control characters
+        if (name.isEmpty()) {
+            throw new InvalidChannelException("Invalid channel target");
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
+            throw new InvalidChannelException("Channel name is required and must be 1-64 chars: Invalid channel target");
         }
         if (CONTROL.matcher(name).find()) {
-            throw new InvalidChannelException("Invalid room name: no control characters allowed.");
+            throw new InvalidChannelException("Channel name must not contain control chars: Invalid channel target");
         }
         return new ChannelId(new Stream(Stream.MODE_CHANNEL, "", "", name));
     }

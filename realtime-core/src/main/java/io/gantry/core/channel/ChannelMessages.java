@@ -57,10 +57,8 @@ public final class ChannelMessages {
                 .build();
     }
 
+    /** Whole seconds, as Nakama answers message times. */
     public static Timestamp timestamp(long epochMicros) {
-        return Timestamp.newBuilder()
-                .setSeconds(Math.floorDiv(epochMicros, 1_000_000L))
-                .setNanos((int) Math.floorMod(epochMicros, 1_000_000L) * 1000)
-                .build();
+        return io.gantry.core.ApiTimes.ofMicros(epochMicros);
     }
 }

@@ -36,6 +36,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -55,6 +57,7 @@ import java.util.concurrent.Executor;
 public final class ChannelService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelService.class);
+    private static final String NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
     /**
      * Told when a user newly joins a direct message the other user is not in. Nakama sends the other
@@ -63,7 +66,8 @@ public final class ChannelService {
      */
     @FunctionalInterface
     public interface DirectMessageNotifier {
-        void directMessageRequested(Session from, String toUserId, String subject, String content);
+        /** @return completes once the notification is stored (or has failed) */
+        CompletionStage<?> directMessageRequested(Session from, String toUserId, String subject, String content);
     }
 
     private final Router router;
@@ -131,8 +135,12 @@ public final class ChannelService {
         boolean persistence = !join.hasPersistence() || join.getPersistence().getValue();
         boolean hidden = join.hasHidden() && join.getHidden().getValue();
         String target = join.getTarget();
+        if (target.isEmpty()) {
+            session.send(Replies.badInput(request, "Invalid channel target"));
+            return;
+        }
         switch (join.getType()) {
-            case ChannelId.ROOM -> {
+            case 0, ChannelId.ROOM -> { // as Nakama, an unspecified type is a room
                 try {
                     completeJoin(session, request.getCid(), ChannelId.room(target), persistence, hidden);
                 } catch (ChannelId.InvalidChannelException e) {
@@ -140,40 +148,30 @@ public final class ChannelService {
                 }
             }
             case ChannelId.DIRECT_MESSAGE -> {
-                if (!Uuids.isCanonical(target)) {
-                    session.send(Replies.badInput(request, "Invalid direct message target: expected a user id, got '"
-                            + shorten(target) + "'."));
-                    return;
-                }
-                if (target.equals(session.userId())) {
-                    session.send(Replies.badInput(request, "Invalid direct message target: cannot message yourself."));
+                // As Nakama: a user id in any form Go's parser reads, not nil, of an existing user, who may
+                // be the caller.
+                String otherUserId = Uuids.parseAsNakama(target);
+                if (otherUserId == null || otherUserId.equals(NIL_UUID)) {
+                    session.send(Replies.badInput(request, "Invalid user ID in direct message join: Invalid channel target"));
                     return;
                 }
                 // Whether the user exists is a store read: ask off the router, finish the join on it.
                 String cid = request.getCid();
                 reads.run(session, cid, "Store read failed.", () -> {
-                    boolean exists = accounts.byId(target).isPresent();
+                    boolean exists = accounts.byId(otherUserId).isPresent();
                     router.execute(() -> {
                         if (!exists) {
-                            session.send(Replies.badInput(request, "Invalid direct message target: user " + target + " not found."));
+                            session.send(Replies.badInput(request, "User ID not found: Invalid channel target"));
                         } else if (!session.isClosed()) {
-                            ChannelId channel = ChannelId.directMessage(session.userId(), target);
-                            boolean joinedNow = completeJoin(session, cid, channel, persistence, hidden);
-                            // As Nakama: only a new join asks, and only while the other user is not in the channel.
-                            if (joinedNow && !hasUser(tracker.members(channel.stream()), target)) {
-                                com.google.gson.JsonObject content = new com.google.gson.JsonObject();
-                                content.addProperty("username", session.username());
-                                notifier.directMessageRequested(session, target, session.username() + " wants to chat",
-                                        content.toString());
-                            }
+                            joinDirectMessage(session, cid, ChannelId.directMessage(session.userId(), otherUserId),
+                                    otherUserId, persistence, hidden);
                         }
                     });
                 });
             }
             case ChannelId.GROUP -> session.send(Replies.badInput(request,
                     "Group channels are not available: this server has no groups yet."));
-            default -> session.send(Replies.badInput(request,
-                    "Invalid channel type " + join.getType() + ": expected 1 (room), 2 (direct message) or 3 (group)."));
+            default -> session.send(Replies.badInput(request, "Invalid channel type"));
         }
     }
 
@@ -181,18 +179,60 @@ public final class ChannelService {
      * Router thread: tracks the session in the channel and replies. A new join's reply lists the other
      * members only; a re-join of a channel the session is already in lists everyone, itself included
      * (as Nakama's pipeline does).
-     *
-     * @return whether the session joined just now
      */
-    private boolean completeJoin(Session session, String cid, ChannelId channel, boolean persistence, boolean hidden) {
+    private void completeJoin(Session session, String cid, ChannelId channel, boolean persistence, boolean hidden) {
+        Presence presence = track(session, channel, persistence, hidden);
+        reply(session, cid, channel, presence, tracker.isNew(presence));
+    }
+
+    /**
+     * Router thread: joins a direct message. As Nakama: a new join while the other user is not in
+     * the channel sends that user a persistent "wants to chat" notification (code -1, content
+     * {@code {"username": …}}), stored before the joiner gets its reply.
+     */
+    private void joinDirectMessage(Session session, String cid, ChannelId channel, String otherUserId,
+                                   boolean persistence, boolean hidden) {
+        Presence presence = track(session, channel, persistence, hidden);
+        boolean joinedNow = tracker.isNew(presence);
+        if (!joinedNow || hasUser(tracker.members(channel.stream()), otherUserId)) {
+            reply(session, cid, channel, presence, joinedNow);
+            return;
+        }
+        com.google.gson.JsonObject content = new com.google.gson.JsonObject();
+        content.addProperty("username", session.username());
+        CompletionStage<?> stored;
+        try {
+            stored = notifier.directMessageRequested(session, otherUserId, session.username() + " wants to chat",
+                    content.toString());
+        } catch (RuntimeException e) {
+            // as Nakama, a notification that could not be sent does not fail the join
+            LOG.warn("Could not send the direct message notification to {}", otherUserId, e);
+            stored = CompletableFuture.completedFuture(null);
+        }
+        stored.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warn("Could not store the direct message notification to {}", otherUserId, failure);
+            }
+            router.execute(() -> {
+                if (!session.isClosed()) {
+                    reply(session, cid, channel, presence, true);
+                }
+            });
+        });
+    }
+
+    private Presence track(Session session, ChannelId channel, boolean persistence, boolean hidden) {
         UserPresence self = UserPresence.newBuilder()
                 .setUserId(session.userId())
                 .setSessionId(session.id())
                 .setUsername(session.username())
                 .setPersistence(persistence)
                 .build();
-        Presence presence = tracker.track(session, channel.stream(), self, hidden);
-        boolean joinedNow = tracker.isNew(presence);
+        return tracker.track(session, channel.stream(), self, hidden);
+    }
+
+    /** Router thread: the join's reply, then (for a new, visible join) everyone's join event. */
+    private void reply(Session session, String cid, ChannelId channel, Presence presence, boolean joinedNow) {
         StreamMembers members = tracker.members(channel.stream());
         Channel.Builder reply = Channel.newBuilder()
                 .setId(channel.id())
@@ -201,17 +241,18 @@ public final class ChannelService {
                 .setGroupId(channel.groupId())
                 .setUserIdOne(channel.userIdOne())
                 .setUserIdTwo(channel.userIdTwo());
-        for (Presence member : members.visiblePresences()) {
-            if (!(joinedNow && member == presence)) {
-                reply.addPresences(member.userPresence());
+        if (members != null) {
+            for (Presence member : members.visiblePresences()) {
+                if (!(joinedNow && member == presence)) {
+                    reply.addPresences(member.userPresence());
+                }
             }
         }
         session.send(Envelope.newBuilder().setCid(cid).setChannel(reply).build());
-        if (joinedNow && !presence.hidden()) {
+        if (joinedNow && !presence.hidden() && members != null) {
             // Everyone, the joiner included, sees the join; the joiner after its reply.
             members.broadcast(presenceEvent(channel, List.of(presence.userPresence()), List.of()));
         }
-        return joinedNow;
     }
 
     private void onLeave(Session session, Envelope request) {
@@ -224,12 +265,11 @@ public final class ChannelService {
             return;
         }
         Presence left = tracker.untrack(session, channel.stream());
-        if (left == null) {
-            session.send(Replies.badInput(request, "Not a member of channel " + channel.id() + "."));
-            return;
-        }
+        // As Nakama: leaving a channel one is not in is acknowledged all the same.
         session.send(Envelope.newBuilder().setCid(request.getCid()).build());
-        announceLeave(channel, tracker.members(channel.stream()), left);
+        if (left != null) {
+            announceLeave(channel, tracker.members(channel.stream()), left);
+        }
     }
 
     private void onDisconnectLeave(StreamMembers remaining, Presence left) {

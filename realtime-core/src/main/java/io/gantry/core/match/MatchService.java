@@ -183,10 +183,6 @@ public final class MatchService {
             session.send(Replies.badInput(request, "Invalid match id '" + shorten(send.getMatchId()) + "'."));
             return;
         }
-        if (send.getOpCode() < 0) {
-            session.send(Replies.badInput(request, "Op code must not be negative."));
-            return;
-        }
         if (send.getData().size() > MAX_DATA_BYTES) {
             session.send(Replies.badInput(request, "Match data is over the limit of " + MAX_DATA_BYTES + " bytes."));
             return;

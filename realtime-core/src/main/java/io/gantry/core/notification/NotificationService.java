@@ -3,7 +3,6 @@ package io.gantry.core.notification;
 import io.gantry.core.Uuids;
 
 import com.google.gson.JsonParser;
-import com.google.protobuf.util.Timestamps;
 import com.heroiclabs.nakama.api.Notification;
 import io.gantry.core.router.Router;
 import io.gantry.persistence.NotificationStore;
@@ -167,7 +166,7 @@ public final class NotificationService {
                 .setContent(stored.getContent())
                 .setCode(stored.getCode())
                 .setSenderId(stored.getSenderId())
-                .setCreateTime(Timestamps.fromMicros(stored.getCreateTimeUs()))
+                .setCreateTime(io.gantry.core.ApiTimes.ofMicros(stored.getCreateTimeUs()))
                 .setPersistent(true)
                 .build();
     }
@@ -201,7 +200,7 @@ public final class NotificationService {
                     .setContent(request.content())
                     .setCode(request.code())
                     .setSenderId(senderId)
-                    .setCreateTime(Timestamps.fromMicros(micros))
+                    .setCreateTime(io.gantry.core.ApiTimes.ofMicros(micros))
                     .setPersistent(request.persistent())
                     .build();
             notifications.add(notification);

@@ -116,9 +116,9 @@ public final class PartyService implements SessionListener {
 
     private void onCreate(Session session, Envelope request) {
         int maxSize = request.getPartyCreate().getMaxSize();
-        if (maxSize < 1 || maxSize > MAX_PARTY_SIZE) {
-            session.send(Replies.badInput(request,
-                    "Invalid party max size " + maxSize + ": must be 1-" + MAX_PARTY_SIZE + "."));
+        // As Nakama: 0 is accepted (a party nobody else can join), only < 0 and > 256 are refused.
+        if (maxSize < 0 || maxSize > MAX_PARTY_SIZE) {
+            session.send(Replies.badInput(request, "Invalid party max size, must be 1-" + MAX_PARTY_SIZE));
             return;
         }
         PartyHandler party = new PartyHandler(PartyId.random(node), request.getPartyCreate().getOpen(), maxSize, tracker);
@@ -299,8 +299,9 @@ public final class PartyService implements SessionListener {
     }
 
     /**
-     * A member is gone (left or disconnected): the others see the leave; if it led the party, the
-     * longest-standing member leads it now and everyone is told; the last one out ends the party.
+     * A member is gone (left or disconnected): if it led the party, the longest-standing member
+     * leads it now and everyone is told, before (as in Nakama, whose tracker runs the party's leave
+     * listener first) the others see the leave; the last one out ends the party.
      */
     private void afterLeave(PartyHandler party, Presence left) {
         membersChanged(party);
@@ -309,11 +310,11 @@ public final class PartyService implements SessionListener {
             dissolve(party);
             return;
         }
-        remaining.broadcast(party.presenceEvent(List.of(), List.of(left.userPresence())));
         if (party.leader().sessionId().equals(left.sessionId())) {
             party.leader(remaining.presences().iterator().next());
             remaining.broadcast(party.leaderEvent());
         }
+        remaining.broadcast(party.presenceEvent(List.of(), List.of(left.userPresence())));
     }
 
     /** A session is gone: its join requests go with it. Members leave through the tracker. */

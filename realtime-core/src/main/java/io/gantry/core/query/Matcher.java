@@ -14,22 +14,31 @@ import java.util.regex.PatternSyntaxException;
  * <caption>Matchers</caption>
  * <tr><th>Matcher</th><th>Query syntax</th><th>String</th><th>Double</th><th>Boolean</th></tr>
  * <tr><td>{@link Term}</td><td>{@code f:ranked}, {@code f:5}</td><td>equal</td>
- *     <td>numerically equal, when the term is a number</td><td>term is {@code true}/{@code false}</td></tr>
+ *     <td>numerically equal, when the term is a number</td><td>term is {@code T}/{@code F}</td></tr>
  * <tr><td>{@link Phrase}</td><td>{@code f:"a b"}</td><td>equal</td><td>never</td>
- *     <td>phrase is {@code true}/{@code false}</td></tr>
+ *     <td>phrase is {@code T}/{@code F}</td></tr>
  * <tr><td>{@link Range}</td><td>{@code f:>=5}</td><td>never</td><td>within bounds</td><td>never</td></tr>
  * <tr><td>{@link Wildcard}</td><td>{@code f:are?a*}</td><td>whole string matches</td><td>never</td>
- *     <td>{@code true}/{@code false} matches</td></tr>
+ *     <td>{@code T}/{@code F} matches</td></tr>
  * <tr><td>{@link Regex}</td><td>{@code f:/ar.*a/}</td><td>whole string matches</td><td>never</td>
- *     <td>{@code true}/{@code false} matches</td></tr>
+ *     <td>{@code T}/{@code F} matches</td></tr>
  * <tr><td>{@link MatchAll}</td><td>{@code *}, {@code f:*}</td><td>always</td><td>always</td><td>always</td></tr>
  * </table>
+ *
+ * <p>A boolean is the keyword {@code T} or {@code F}, as Nakama indexes a label's JSON booleans
+ * ({@code match_common.go}): {@code +label.open:T} finds {@code {"open": true}}, {@code
+ * +label.open:true} finds nothing.
  *
  * <p>All matchers are immutable and thread-safe; {@link #matchesValue} allocates nothing except
  * for {@link Regex}.
  */
 public sealed interface Matcher
         permits Matcher.Term, Matcher.Phrase, Matcher.Range, Matcher.Wildcard, Matcher.Regex, Matcher.MatchAll {
+
+    /** The keyword a boolean value is matched as: Nakama's {@code T} or {@code F}. */
+    static String keyword(boolean value) {
+        return value ? "T" : "F";
+    }
 
     /** Whether this matcher accepts one document value (a String, Double or Boolean). */
     boolean matchesValue(Object value);
@@ -65,7 +74,7 @@ public sealed interface Matcher
                 return number != null && d.doubleValue() == number.doubleValue();
             }
             if (v instanceof Boolean b) {
-                return value.equals(b ? "true" : "false");
+                return value.equals(keyword(b));
             }
             return false;
         }
@@ -89,7 +98,7 @@ public sealed interface Matcher
                 return text.equals(s);
             }
             if (v instanceof Boolean b) {
-                return text.equals(b ? "true" : "false");
+                return text.equals(keyword(b));
             }
             return false;
         }
@@ -267,7 +276,7 @@ public sealed interface Matcher
                 return matches(s);
             }
             if (v instanceof Boolean b) {
-                return matches(b ? "true" : "false");
+                return matches(keyword(b));
             }
             return false;
         }
@@ -394,7 +403,7 @@ public sealed interface Matcher
                 return matches(s);
             }
             if (v instanceof Boolean b) {
-                return matches(b ? "true" : "false");
+                return matches(keyword(b));
             }
             return false;
         }

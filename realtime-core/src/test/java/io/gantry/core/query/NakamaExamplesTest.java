@@ -70,7 +70,7 @@ class NakamaExamplesTest {
 
     @Test
     void labelTagsArrayAndBoostedOrder() {
-        Query query = q("+label.tags:pvp label.region:eu^2 -label.full:true");
+        Query query = q("+label.tags:pvp label.region:eu^2 -label.full:T");
         Document euOpen = label("{\"tags\":[\"pvp\",\"ranked\"],\"region\":\"eu\",\"full\":false}");
         Document usOpen = label("{\"tags\":[\"pvp\"],\"region\":\"us\",\"full\":false}");
         Document euFull = label("{\"tags\":[\"pvp\"],\"region\":\"eu\",\"full\":true}");

@@ -96,15 +96,18 @@ class QueryMatchTest {
         assertFalse(matches("label.level:five", "{\"level\":5}"));
     }
 
+    /** As Nakama indexes a label's JSON booleans (match_common.go): the keywords T and F, checked against the reference. */
     @Test
-    void booleansAreTermsTrueAndFalse() {
-        assertTrue(matches("label.open:true", "{\"open\":true}"));
-        assertFalse(matches("label.open:false", "{\"open\":true}"));
-        assertTrue(matches("label.open:false", "{\"open\":false}"));
-        assertFalse(matches("label.open:True", "{\"open\":true}"));
+    void booleansAreTheKeywordsTAndF() {
+        assertTrue(matches("label.open:T", "{\"open\":true}"));
+        assertFalse(matches("label.open:F", "{\"open\":true}"));
+        assertTrue(matches("label.open:F", "{\"open\":false}"));
+        assertFalse(matches("label.open:true", "{\"open\":true}"), "the reference finds nothing for true");
+        assertFalse(matches("label.open:t", "{\"open\":true}"));
         assertFalse(matches("label.open:1", "{\"open\":true}"));
-        assertTrue(matches("label.open:\"true\"", "{\"open\":true}"));
-        assertTrue(matches("label.open:tr*", "{\"open\":true}"));
+        assertTrue(matches("label.open:\"T\"", "{\"open\":true}"));
+        assertTrue(matches("label.open:T*", "{\"open\":true}"));
+        assertTrue(matches("-label.open:F", "{\"open\":true}"));
     }
 
     @Test

@@ -133,18 +133,34 @@ class DirectMessageTest {
     }
 
     @Test
-    void aDmToYourselfIsBadInput() {
+    void aDmToYourselfIsYourOwnChannelAsInNakama() {
         try (Chat alice = Chat.connect(server, server.newUser())) {
-            alice.expectBadInput("channel_join", Chat.join(2, alice.userId(), null, null));
-            alice.expectQuiet();
+            String id = "4." + alice.userId() + "." + alice.userId() + ".";
+            JsonObject channel = alice.joinOk(Chat.join(2, alice.userId(), null, null));
+            assertEquals(id, channel.get("id").getAsString());
+            assertEquals(alice.userId(), channel.get("user_id_one").getAsString());
+            assertEquals(alice.userId(), channel.get("user_id_two").getAsString());
+            alice.awaitPresence(id, alice.userId(), true);
+            alice.expectQuiet(); // no "wants to chat" to oneself
+        }
+    }
+
+    @Test
+    void aDmTargetInAnyFormNakamasParserReadsIsTheSameChannel() {
+        try (Chat alice = Chat.connect(server, server.newUser()); Chat bob = Chat.connect(server, server.newUser())) {
+            String id = dmId(alice.userId(), bob.userId());
+            for (String target : List.of(bob.userId().toUpperCase(), bob.userId().replace("-", ""),
+                    "{" + bob.userId() + "}", "urn:uuid:" + bob.userId())) {
+                assertEquals(id, alice.joinOk(Chat.join(2, target, null, null)).get("id").getAsString(), target);
+            }
         }
     }
 
     @Test
     void aMalformedDmTargetIsBadInput() {
         try (Chat alice = Chat.connect(server, server.newUser())) {
-            for (String target : List.of("", "bob", "not-a-uuid", alice.userId().toUpperCase(),
-                    alice.userId() + ".", UUID.randomUUID().toString().replace("-", ""))) {
+            for (String target : List.of("", "bob", "not-a-uuid", alice.userId() + ".", "{" + alice.userId(),
+                    "00000000-0000-0000-0000-000000000000", alice.userId().replace("-", "").substring(1))) {
                 alice.expectBadInput("channel_join", Chat.join(2, target, null, null));
             }
             alice.expectQuiet();
@@ -161,9 +177,15 @@ class DirectMessageTest {
     }
 
     @Test
+    void anUnspecifiedChannelTypeIsARoomAsInNakama() {
+        try (Chat alice = Chat.connect(server, server.newUser())) {
+            assertEquals("2...lobby-type-0", alice.joinOk(Chat.join(0, "lobby-type-0", null, null)).get("id").getAsString());
+        }
+    }
+
+    @Test
     void unknownChannelTypesAreBadInput() {
         try (Chat alice = Chat.connect(server, server.newUser())) {
-            alice.expectBadInput("channel_join", Chat.join(0, "lobby", null, null));
             alice.expectBadInput("channel_join", Chat.join(4, "lobby", null, null));
             alice.expectBadInput("channel_join", Chat.join(-1, "lobby", null, null));
             alice.expectQuiet();

@@ -49,7 +49,8 @@ class RoomChatTest {
 
     static void assertRfc3339(JsonObject object, String field) {
         assertTrue(object.has(field), () -> field + " missing in " + object);
-        Instant.parse(object.get(field).getAsString()); // throws if not RFC 3339
+        Instant time = Instant.parse(object.get(field).getAsString()); // throws if not RFC 3339
+        assertEquals(0, time.getNano(), () -> "whole seconds, as Nakama answers: " + object);
     }
 
     @Test

@@ -81,14 +81,16 @@ class MatchBadInputTest {
     }
 
     @Test
-    void negativeOpCodesAndOversizedDataAreRefused() {
+    void oversizedDataIsRefusedAndNegativeOpCodesAreRelayedAsInNakama() {
         try (Player alice = Player.connect(server); Player bob = Player.connect(server)) {
             String id = alice.createMatch(null).getMatch().getMatchId();
             alice.awaitJoinOf(id, alice.userId());
             bob.joinOk(id);
             alice.awaitJoinOf(id, bob.userId());
 
-            assertError(alice.request(Player.data(id, -1, "x").toBuilder()), Error.Code.BAD_INPUT, "Op code must not be negative.");
+            alice.sendData(id, -1, "negative");
+            assertEquals("negative", bob.awaitData(id, -1).getMatchData().getData().toStringUtf8(),
+                    "Nakama relays any op code");
             assertError(alice.request(Player.data(id, 1, "y".repeat(64 * 1024 + 1)).toBuilder()), Error.Code.BAD_INPUT,
                     "Match data is over the limit of 65536 bytes.");
             bob.expectSilence();

@@ -61,7 +61,7 @@ class TicTacToeGameTest {
     }
 
     static boolean listedOpen(TestUser user, String matchId) {
-        String query = URLEncoder.encode("+label.open:true +label.game:tictactoe", StandardCharsets.UTF_8);
+        String query = URLEncoder.encode("+label.open:T +label.game:tictactoe", StandardCharsets.UTF_8);
         HttpResponse<String> response = server.getWithToken("/v2/match?limit=100&authoritative=true&query=" + query, user.token());
         return response.body().contains(matchId);
     }

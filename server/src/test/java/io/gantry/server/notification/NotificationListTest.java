@@ -90,7 +90,7 @@ class NotificationListTest {
         assertEquals("{\"x\":true}", n.get("content").getAsString());
         assertEquals(42, n.get("code").getAsInt());
         assertEquals(bob.userId(), n.get("sender_id").getAsString());
-        assertNotNull(n.get("create_time").getAsString());
+        assertEquals(0, java.time.Instant.parse(n.get("create_time").getAsString()).getNano(), "whole seconds, as Nakama");
         assertEquals(true, n.get("persistent").getAsBoolean());
     }
 

@@ -1,6 +1,7 @@
 package io.gantry.server.party;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Party;
 import com.heroiclabs.nakama.rtapi.PartyCreate;
 import com.heroiclabs.nakama.rtapi.PartyMatchmakerAdd;
 import com.heroiclabs.nakama.rtapi.PartyMatchmakerRemove;
@@ -48,17 +49,27 @@ class PartyBadInputTest {
     }
 
     @Test
-    void maxSizeOutsideOneTo256IsRefusedAndCreatesNothing() {
+    void maxSizeOutsideZeroTo256IsRefusedAndCreatesNothing() {
         try (PartyPlayer a = PartyPlayer.connect(server)) {
-            for (int maxSize : new int[]{0, -1, 257, 1000, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            for (int maxSize : new int[]{-1, 257, 1000, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
                 String message = a.callBadInput(Envelope.newBuilder()
                         .setPartyCreate(PartyCreate.newBuilder().setOpen(true).setMaxSize(maxSize)));
-                assertTrue(message.contains("1-256"), message);
+                assertEquals("Invalid party max size, must be 1-256", message, "Nakama's words");
             }
             a.quiet(); // no party, no join event
             // the bounds themselves are fine
             assertEquals(1, a.create(true, 1).getMaxSize());
             assertEquals(256, a.create(false, 256).getMaxSize());
+        }
+    }
+
+    @Test
+    void maxSizeZeroIsAPartyNobodyElseCanJoinAsInNakama() {
+        try (PartyPlayer a = PartyPlayer.connect(server); PartyPlayer b = PartyPlayer.connect(server)) {
+            Party party = a.create(true, 0);
+            assertEquals(0, party.getMaxSize());
+            assertTrue(b.callBadInput(PartyPlayer.join(party.getPartyId())).contains("full"));
+            a.quiet();
         }
     }
 

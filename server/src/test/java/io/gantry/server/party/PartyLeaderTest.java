@@ -113,8 +113,8 @@ class PartyLeaderTest {
             a.callOk(PartyPlayer.leave(id));
             a.quiet(); // a leaver gets no event for its own leave
             for (PartyPlayer member : List.of(b, c, d)) {
+                member.expectLeader(id, b.self); // as Nakama: the new leader before the leave
                 member.expectLeave(id, a.self);
-                member.expectLeader(id, b.self);
             }
             // B leads now
             String cid = b.send(PartyPlayer.promote(id, d.self));
@@ -140,8 +140,8 @@ class PartyLeaderTest {
             a.expectAck(cid);
             d.callOk(PartyPlayer.leave(id));
             for (PartyPlayer member : List.of(a, b, c)) {
+                member.expectLeader(id, a.self); // as Nakama: the new leader before the leave
                 member.expectLeave(id, d.self);
-                member.expectLeader(id, a.self);
             }
         }
     }
@@ -158,8 +158,8 @@ class PartyLeaderTest {
                 leader = a.self;
             }
             for (PartyPlayer member : List.of(b, c, d)) {
+                member.expectLeader(id, b.self); // as Nakama: the new leader before the leave
                 member.expectLeave(id, leader);
-                member.expectLeader(id, b.self);
             }
             // B has the leader's rights now
             assertTrue(b.call(PartyPlayer.list(id)).hasPartyJoinRequest());

@@ -289,7 +289,8 @@ public final class AccountApi {
         return value.getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /** Whole seconds, as Nakama answers account times. */
     static Timestamp timestamp(long epochMs) {
-        return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMs, 1000)).setNanos((int) Math.floorMod(epochMs, 1000) * 1_000_000).build();
+        return io.gantry.core.ApiTimes.ofMillis(epochMs);
     }
 }

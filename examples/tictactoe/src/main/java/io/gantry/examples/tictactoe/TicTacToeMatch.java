@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *       move that is not allowed; nothing changes.</li>
  * </ul>
  * The label is {@code {"open":true,"game":"tictactoe"}} while a seat is free, so clients find a
- * game with {@code GET /v2/match?authoritative=true&query=+label.open:true +label.game:tictactoe}.
+ * game with {@code GET /v2/match?authoritative=true&query=+label.open:T +label.game:tictactoe} (Nakama indexes JSON booleans as T and F).
  * A third player is refused with {@code MATCH_JOIN_REJECTED "match full"}. A player who leaves
  * a game in progress forfeits it. The match ends when the game is over and both players left, or
  * when it has had nobody in it for {@link #DEFAULT_EMPTY_TICKS} ticks (param {@code "empty_ticks"}).
