@@ -44,6 +44,12 @@ export async function createPage(): Promise<Page> {
     page.on('error', handlePageError);
     page.on('pageerror', handlePageError);
 
+    // Gantry harness: the tests talk to 127.0.0.1:7350 (the client's defaults, and literally in
+    // client.test.ts). To run them against a server on another port (NAKAMA_PORT) unchanged, the
+    // page's fetch and WebSocket send what is addressed to 127.0.0.1:7350 to that port instead;
+    // the Client objects still show port "7350", as the tests of its defaults expect.
+    await page.evaluateOnNewDocument(redirectToServerPort, serverPort);
+
     const nakamaJsLib = fs.readFileSync(__dirname + '/../nakama-js/dist/nakama-js.iife.js', 'utf8');
     const nakamaJsProtobufLib = fs.readFileSync(__dirname + '/../nakama-js-protobuf/dist/nakama-js-protobuf.iife.js', 'utf8');
 
@@ -58,6 +64,33 @@ export async function createPage(): Promise<Page> {
     await page.goto('about:blank');
 
     return page;
+}
+
+// Gantry harness: the port of the server under test (default 7350, as upstream).
+export const serverPort: string = process.env.NAKAMA_PORT || "7350";
+
+// Gantry harness: runs in the page before nakama-js is loaded.
+function redirectToServerPort(port: string) {
+    if (port === "7350") {
+        return;
+    }
+    const from = /^(https?|wss?):\/\/127\.0\.0\.1:7350(?=[\/?]|$)/;
+    const rewrite = (url: any) => String(url).replace(from, "$1://127.0.0.1:" + port);
+    const pageFetch = globalThis.fetch;
+    globalThis.fetch = function (input: any, init?: any) {
+        if (input instanceof Request) {
+            input = new Request(rewrite(input.url), input);
+        } else {
+            input = rewrite(input);
+        }
+        return pageFetch.call(this, input, init);
+    };
+    const PageWebSocket = globalThis.WebSocket;
+    globalThis.WebSocket = class extends PageWebSocket {
+        constructor(url: string | URL, protocols?: string | string[]) {
+            super(rewrite(url), protocols);
+        }
+    };
 }
 
 function handlePageError(err) {
