@@ -6,6 +6,9 @@ const puppeteer_preset = require('jest-puppeteer/jest-preset')
 // ts-jest's options where ts-jest 29 reads them. Browser launch: jest-puppeteer.config.js.
 module.exports = merge.recursive(ts_preset, puppeteer_preset, {
     roots: ['<rootDir>/tests'],
+    // jest's default of 5 s per test (upstream's) fails tests that are merely slow on a busy 2-core
+    // machine; tests with their own timeout (the matchmaker's 20 s) keep it.
+    testTimeout: 30000,
     // Some tests import the client's modules by path ("@heroiclabs/nakama-js/client", "/socket"),
     // the monorepo's sources; the npm package exports only its root, which has the same classes.
     // (Inside page.evaluate the names refer to the page's IIFE globals anyway.)
