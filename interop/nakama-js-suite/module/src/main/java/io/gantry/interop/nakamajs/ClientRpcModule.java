@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The server module nakama-js's own tests expect, ported from Nakama 3.18's {@code data/modules}:
  * the RPCs of {@code clientrpc.lua}, the match handler of {@code match.lua} (registered as
- * {@code "match"}, see {@link TestMatch}) and the matchmaker hook of {@code match_init.lua}.
+ * {@code "match"}, see {@link TestMatch}) and the matchmaker hook of {@code match_init.lua}
+ * (Apache-2.0, The Nakama Authors; the originals are in {@code interop/nakama-js-suite/reference-modules}).
  *
  * <p>Not ported: {@code clientrpc.print_env} (Gantry has no {@code runtime.env} settings to show)
  * and {@code clientrpc.create_leaderboard} (Gantry has no leaderboards yet). Calling either is
