@@ -32,6 +32,9 @@ const DIRECT_MESSAGE = 2;
 const GROUP = 3;
 // rtapi Error codes.
 const BAD_INPUT = 3;
+// Nakama's message and notification times are whole seconds (time.Now().Unix(): core_channel.go),
+// written by protojson without a fraction.
+const WHOLE_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 before(() => serverReady());
 after(() => closeAllSockets());
@@ -110,6 +113,14 @@ describe('rooms', S, () => {
     assert.equal(seen.room_name, name);
     assert.equal(seen.joins.length, 1);
 
+    // Joining again (already a member): Nakama lists every member, the caller included, and
+    // announces nothing (pipeline_channel.go: only a new join skips the joiner; the tracker sends
+    // no event for a presence it already has; bob's expectNone below would see one).
+    const again = await step(alice.socket.joinChat(name, ROOM, true, false), 'alice joinChat again');
+    assert.equal(again.id, aliceChannel.id);
+    assert.equal(again.self.session_id, aliceChannel.self.session_id);
+    assert.deepEqual(again.presences.map((p) => p.user_id).sort(), [alice.session.user_id, bob.session.user_id].sort());
+
     // bob leaves: alice is told, bob is not
     await step(bob.socket.leaveChat(bobChannel.id), 'leaveChat');
     const left = await presenceOf(alice.presences, aliceChannel.id, bob.session.user_id, false);
@@ -147,6 +158,8 @@ describe('rooms', S, () => {
     assert.equal(ack.room_name, name);
     assert.ok(!Number.isNaN(Date.parse(ack.create_time)), `create_time ${ack.create_time}`);
     assert.ok(!Number.isNaN(Date.parse(ack.update_time)), `update_time ${ack.update_time}`);
+    assert.match(ack.create_time, WHOLE_SECONDS);
+    assert.match(ack.update_time, WHOLE_SECONDS);
 
     for (const member of [alice, bob]) {
       const message = await step(member.messages.next(), 'onchannelmessage');
@@ -201,7 +214,7 @@ describe('rooms', S, () => {
     assert.deepEqual(history.messages, [], 'the removed message is gone from history');
   });
 
-  test('bad requests are rejected with BAD_INPUT', T, async () => {
+  test('bad requests are rejected with BAD_INPUT; leaving a channel one is not in is an empty ack', T, async () => {
     const alice = await chatter();
     const name = roomName();
     const channel = await joinRoom(alice, name);
@@ -211,7 +224,14 @@ describe('rooms', S, () => {
     await expectSocketError(alice.socket.writeChatMessage(channel.id, [1, 2]), BAD_INPUT, 'array content');
     await expectSocketError(alice.socket.writeChatMessage('not a channel', { x: 1 }), BAD_INPUT, 'malformed id');
     await expectSocketError(alice.socket.joinChat(uniqueId('group'), GROUP, true, false), BAD_INPUT, 'group channel');
-    await expectSocketError(alice.socket.leaveChat('2...not-joined'), BAD_INPUT, 'leave not joined');
+    await expectSocketError(alice.socket.leaveChat('not a channel'), BAD_INPUT, 'leave malformed id');
+    // Nakama untracks whatever is there and answers (pipeline_channel.go channelLeave): an
+    // envelope with only the cid, never an error.
+    const left = await step(alice.socket.leaveChat('2...not-joined'), 'leave not joined');
+    assert.deepEqual(Object.keys(left).filter((k) => k !== 'cid'), [], `an empty ack: ${JSON.stringify(left)}`);
+    // still in the room it did join
+    const ack = await step(alice.socket.writeChatMessage(channel.id, { still: 'here' }), 'writeChatMessage after');
+    assert.equal(ack.channel_id, channel.id);
   });
 
   test('a protobuf socket chats with a JSON socket', T, async () => {
@@ -239,6 +259,21 @@ describe('rooms', S, () => {
 });
 
 describe('history', S, () => {
+  /** Every page of the channel's history, `limit` at a time, following next_cursor to the end. */
+  async function allPages(reader, channelId, limit, forward) {
+    const pages = [];
+    let cursor;
+    do {
+      const page = await step(reader.client.listChannelMessages(reader.session, channelId, limit, forward, cursor),
+        `${forward ? 'forward' : 'backward'} page ${pages.length}`);
+      pages.push(page.messages);
+      cursor = page.next_cursor;
+      if (page.messages.length < limit) assert.ok(!cursor, 'a short page is the last one');
+      assert.ok(pages.length <= 10, 'paging ends');
+    } while (cursor);
+    return pages;
+  }
+
   test('listChannelMessages pages forward and backward to the end', T, async () => {
     const alice = await chatter();
     const name = roomName();
@@ -250,43 +285,50 @@ describe('history', S, () => {
     }
     const reader = await chatter();
 
-    const forward = [];
-    let cursor;
-    let pages = 0;
-    do {
-      const page = await step(reader.client.listChannelMessages(reader.session, channel.id, 5, true, cursor),
-        `forward page ${pages}`);
-      pages++;
-      forward.push(...page.messages.map((m) => m.message_id));
-      for (const m of page.messages) {
-        assert.equal(m.channel_id, channel.id);
-        assert.equal(m.code, 0);
-        assert.equal(m.sender_id, alice.session.user_id);
-        assert.equal(typeof m.content.i, 'number');
-      }
-      cursor = page.next_cursor;
-      if (page.messages.length < 5) assert.ok(!cursor, 'a short page is the last one');
-    } while (cursor);
-    assert.equal(pages, 3);
-    assert.deepEqual(forward, ids);
+    // Nakama orders history by (create_time, message id) with whole-second times, so messages sent
+    // within one second come back in message-id order, not send order (see the next test): this
+    // test asserts what holds on both servers.
+    const forwardPages = await step(allPages(reader, channel.id, 5, true), 'forward pages');
+    assert.deepEqual(forwardPages.map((p) => p.length), [5, 5, 2]);
+    const forwardMessages = forwardPages.flat();
+    for (const m of forwardMessages) {
+      assert.equal(m.channel_id, channel.id);
+      assert.equal(m.code, 0);
+      assert.equal(m.sender_id, alice.session.user_id);
+      assert.equal(m.content.i, ids.indexOf(m.message_id), 'content belongs to its message');
+      assert.match(m.create_time, WHOLE_SECONDS);
+    }
+    const forward = forwardMessages.map((m) => m.message_id);
+    assert.deepEqual([...forward].sort(), [...ids].sort(), 'every message exactly once');
+    for (let i = 1; i < forwardMessages.length; i++) {
+      assert.ok(Date.parse(forwardMessages[i - 1].create_time) <= Date.parse(forwardMessages[i].create_time),
+        'oldest first');
+    }
 
-    const backward = [];
-    pages = 0;
-    do {
-      const page = await step(reader.client.listChannelMessages(reader.session, channel.id, 5, false, cursor),
-        `backward page ${pages}`);
-      pages++;
-      backward.push(...page.messages.map((m) => m.message_id));
-      cursor = page.next_cursor;
-    } while (cursor);
-    assert.equal(pages, 3);
-    assert.deepEqual(backward, [...ids].reverse());
+    const backwardPages = await step(allPages(reader, channel.id, 5, false), 'backward pages');
+    assert.deepEqual(backwardPages.map((p) => p.length), [5, 5, 2]);
+    assert.deepEqual(backwardPages.flat().map((m) => m.message_id), [...forward].reverse(),
+      'backward is forward reversed');
 
-    // exactly one full page: no next cursor either
+    // exactly one full page: no next cursor either, same order as the pages
     const all = await step(reader.client.listChannelMessages(reader.session, channel.id, 12, true), 'one page');
     assert.equal(all.messages.length, 12);
     assert.ok(!all.next_cursor, 'the last page has no next_cursor');
-    assert.equal(all.messages[0].content.i, 0);
+    assert.deepEqual(all.messages.map((m) => m.message_id), forward);
+  });
+
+  // Gantry differs from Nakama on purpose: docs/COMPATIBILITY.md, "History order within one second"
+  test('history keeps send order for messages sent within one second', T, async () => {
+    const alice = await chatter();
+    const channel = await joinRoom(alice, roomName());
+    const ids = [];
+    for (let i = 0; i < 8; i++) {
+      ids.push((await step(alice.socket.writeChatMessage(channel.id, { i }), `writeChatMessage ${i}`)).message_id);
+    }
+    const forward = await step(alice.client.listChannelMessages(alice.session, channel.id, 8, true), 'forward');
+    assert.deepEqual(forward.messages.map((m) => m.message_id), ids);
+    const backward = await step(alice.client.listChannelMessages(alice.session, channel.id, 8, false), 'backward');
+    assert.deepEqual(backward.messages.map((m) => m.message_id), [...ids].reverse());
   });
 
   test('out-of-range limits and forged cursors are 400s', T, async () => {
@@ -356,6 +398,7 @@ describe('direct messages', S, () => {
     assert.equal(notification.code, -1);
     assert.equal(notification.subject, `${alice.session.username} wants to chat`);
     assert.equal(notification.sender_id, alice.session.user_id);
+    assert.deepEqual(notification.content, { username: alice.session.username });
 
     const bobChannel = await step(bob.socket.joinChat(alice.session.user_id, DIRECT_MESSAGE, true, false),
       'bob joinChat DM');
@@ -378,15 +421,31 @@ describe('direct messages', S, () => {
     } catch (err) {
       refused = err;
     }
-    assert.ok(refused && refused.status === 403, `a third user is refused: ${refused && refused.status}`);
+    // Nakama: a DM channel the caller is not one of is "Channel not found." (400, code 3:
+    // core_channel.go ErrChannelIDInvalid, api_channel.go), not a permission error.
+    assert.ok(refused && refused.status === 400, `a third user is refused with 400: ${refused && refused.status}`);
+    assert.equal((await refused.json()).code, 3);
   });
 
-  test('a DM to yourself or to nobody is BAD_INPUT', T, async () => {
+  test('a DM to yourself opens the channel 4.<you>.<you>.; a DM to nobody or to a malformed id is BAD_INPUT', T, async () => {
     const alice = await chatter();
-    await expectSocketError(alice.socket.joinChat(alice.session.user_id, DIRECT_MESSAGE, true, false), BAD_INPUT,
-      'DM to self');
+    const me = alice.session.user_id;
+    // Nakama checks that the target parses and exists, never that it differs from the caller
+    // (core_channel.go); being in the channel itself, alice is not notified (pipeline_channel.go).
+    const self = await step(alice.socket.joinChat(me, DIRECT_MESSAGE, true, false), 'DM to self');
+    assert.equal(self.id, `4.${me}.${me}.`);
+    assert.equal(self.user_id_one, me);
+    assert.equal(self.user_id_two, me);
+    assert.equal(self.self.user_id, me);
+    assert.deepEqual(self.presences ?? [], []);
+    await presenceOf(alice.presences, self.id, me);
+    const ack = await step(alice.socket.writeChatMessage(self.id, { note: 'to self' }), 'writeChatMessage to self');
+    assert.equal(ack.channel_id, self.id);
+    await alice.notifications.expectNone(200, 'notification of a DM to oneself');
+
     await expectSocketError(alice.socket.joinChat('00000000-0000-4000-8000-000000000000', DIRECT_MESSAGE, true, false),
       BAD_INPUT, 'DM to nobody');
     await expectSocketError(alice.socket.joinChat('bob', DIRECT_MESSAGE, true, false), BAD_INPUT, 'malformed target');
   });
+
 });
