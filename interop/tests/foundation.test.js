@@ -111,9 +111,8 @@ describe('session tokens', S, () => {
 
     // What a strict decoder (base64url or base64, UTF-8) sees must agree with nakama-js.
     const claims = decodeJwtPayload(session.token);
-    for (const name of ['uid', 'usn', 'exp', 'iat', 'tid']) {
-      assert.ok(name in claims, `token payload carries "${name}": ${JSON.stringify(claims)}`);
-    }
+    // Nakama's claims (api_authenticate.go): tid, uid, usn, exp, and vrs only when there are vars.
+    assert.deepEqual(Object.keys(claims).sort(), ['exp', 'tid', 'uid', 'usn'], `token claims: ${JSON.stringify(claims)}`);
     assert.equal(session.user_id, claims.uid);
     assert.equal(session.username, username);
     assert.equal(claims.usn, username);
@@ -130,6 +129,8 @@ describe('session tokens', S, () => {
     assert.equal(account.user.username, username);
   });
 
+  // Gantry differs from Nakama on purpose: docs/COMPATIBILITY.md, "Session tokens" (Nakama's base64url of
+  // raw UTF-8 makes nakama-js throw "Bad control character in string literal" here).
   test('a username with unicode and ">?~" decodes correctly in the client (plain base64 JWT)', T, async () => {
     const client = newClient();
     // "???" and "~~~" put "/" and "+" into the standard base64 of the payload (so "_" and "-"
@@ -151,6 +152,8 @@ describe('session tokens', S, () => {
     assert.equal(again.user_id, session.user_id);
   });
 
+  // Gantry differs from Nakama on purpose: docs/COMPATIBILITY.md, "Session tokens" (nakama-js decodes
+  // Nakama's non-ASCII vars as mojibake).
   test('vars given at authentication decode from the token', T, async () => {
     const client = newClient();
     const vars = { plain: 'value', tricky: 'ünï>?~???~~~🎮' };
@@ -160,19 +163,33 @@ describe('session tokens', S, () => {
       'nakama-js decodes vrs exactly (payload must be standard base64 of ASCII-only JSON, DESIGN §3)');
   });
 
-  test('sessionRefresh returns a new, working token for the same user', T, async () => {
+  test('sessionRefresh returns a new pair for the same session id, with the vars of the request', T, async () => {
     const client = newClient();
-    const session = await step(client.authenticateDevice(uniqueId('device'), true), 'authenticateDevice');
-    const oldToken = session.token;
-    const oldExpiry = session.expires_at;
-    const userId = session.user_id;
+    const session = await step(client.authenticateCustom(uniqueId('custom'), true, undefined, { a: 'b' }),
+      'authenticateCustom(vars)');
+    const { token: oldToken, refresh_token: oldRefresh, expires_at: oldExpiry, user_id: userId } = session;
+    const oldClaims = decodeJwtPayload(oldToken);
 
-    const refreshed = await step(client.sessionRefresh(session), 'sessionRefresh');
-    assert.notEqual(refreshed.token, oldToken, 'a new token is issued');
+    // Nakama keeps the token id (api_session.go reuses tokenId) and signs a new session token AND a
+    // new refresh token with the request's vars, or the refresh token's vars when it names none.
+    // Within one second and without new vars both tokens can be the very same strings, so the
+    // new pair is made visible by new vars.
+    const same = await step(client.sessionRefresh(session), 'sessionRefresh');
+    assert.equal(same.user_id, userId);
+    assert.deepEqual({ ...same.vars }, { a: 'b' }, 'no vars in the request: the refresh token\'s are kept');
+    assert.equal(decodeJwtPayload(same.token).tid, oldClaims.tid, 'the token id is kept');
+
+    const refreshed = await step(client.sessionRefresh(session, { c: 'd' }), 'sessionRefresh(vars)');
+    assert.notEqual(refreshed.token, oldToken, 'a new session token is issued');
+    assert.notEqual(refreshed.refresh_token, oldRefresh, 'a new refresh token is issued');
     assert.equal(refreshed.user_id, userId);
     assert.equal(refreshed.username, session.username);
+    assert.deepEqual({ ...refreshed.vars }, { c: 'd' });
+    assert.deepEqual(decodeJwtPayload(refreshed.refresh_token).vrs, { c: 'd' }, 'the refresh token carries the new vars');
+    for (const token of [refreshed.token, refreshed.refresh_token]) {
+      assert.equal(decodeJwtPayload(token).tid, oldClaims.tid, 'the token id is kept');
+    }
     assert.ok(refreshed.expires_at >= oldExpiry);
-    assert.ok(refreshed.refresh_token, 'a refresh token comes back');
 
     const account = await step(client.getAccount(refreshed), 'getAccount(refreshed)');
     assert.equal(account.user.id, userId);
@@ -181,12 +198,25 @@ describe('session tokens', S, () => {
   test('with autoRefreshSession the client refreshes a soon-expiring token by itself', T, async () => {
     const client = newClient({ autoRefresh: true });
     const session = await step(client.authenticateDevice(uniqueId('device'), true), 'authenticateDevice');
-    const oldToken = session.token;
+    const tid = decodeJwtPayload(session.token).tid;
+    // Nakama's refresh within the same second can answer the very token it was given (same tid,
+    // same exp), so the refresh is seen on the wire: the client's own call and what it received.
+    const refreshes = [];
+    const apiRefresh = client.apiClient.sessionRefresh.bind(client.apiClient);
+    client.apiClient.sessionRefresh = async (...args) => {
+      const answer = await apiRefresh(...args);
+      refreshes.push(answer);
+      return answer;
+    };
     // Treat the token as "about to expire" whatever the server's configured lifetime.
     client.expiredTimespanMs = (session.expires_at - Date.now() / 1000 + 3600) * 1000;
     const account = await step(client.getAccount(session), 'getAccount(auto refresh)');
     assert.equal(account.user.id, session.user_id);
-    assert.notEqual(session.token, oldToken, 'the session was refreshed in place');
+    assert.equal(refreshes.length, 1, 'the client refreshed before the call');
+    assert.equal(session.token, refreshes[0].token, 'the session was refreshed in place');
+    assert.equal(session.refresh_token, refreshes[0].refresh_token);
+    assert.equal(decodeJwtPayload(session.token).tid, tid);
+    assert.equal(session.user_id, account.user.id);
   });
 
   test('after sessionLogout the old token and refresh token are refused (401)', T, async () => {
@@ -200,6 +230,27 @@ describe('session tokens', S, () => {
 
     await expectHttpError(client.getAccount(session), 401, UNAUTHENTICATED, 'getAccount(after logout)');
     await expectHttpError(client.sessionRefresh(session), 401, UNAUTHENTICATED, 'sessionRefresh(after logout)');
+  });
+
+  test('sessionLogout naming only the session token keeps the refresh token; its token id stays revoked', T, async () => {
+    const client = newClient();
+    const session = await step(client.authenticateDevice(uniqueId('device'), true), 'authenticateDevice');
+    const { token, refresh_token: refreshToken } = session;
+    const tid = decodeJwtPayload(token).tid;
+
+    // Nakama removes exactly the tokens named (core_session.go SessionLogout): the refresh token
+    // stays valid. Revocation is by token id, and a refresh keeps the token id (api_session.go),
+    // so the session tokens it issues are refused too (session_cache.go IsValidSession).
+    assert.equal(await step(client.sessionLogout(session, token, undefined), 'sessionLogout(token only)'), true);
+    await expectHttpError(client.getAccount(session), 401, UNAUTHENTICATED, 'getAccount(after logout)');
+    const refreshed = await step(client.sessionRefresh(session, { after: 'logout' }), 'sessionRefresh(after logout)');
+    assert.equal(refreshed.user_id, session.user_id);
+    assert.notEqual(refreshed.token, token, 'a new session token (new vars)');
+    assert.deepEqual({ ...refreshed.vars }, { after: 'logout' });
+    assert.equal(decodeJwtPayload(refreshed.token).tid, tid);
+    assert.equal(decodeJwtPayload(refreshed.refresh_token).tid, decodeJwtPayload(refreshToken).tid);
+    await expectHttpError(client.getAccount(refreshed), 401, UNAUTHENTICATED, 'getAccount(refreshed, revoked token id)');
+    await step(client.sessionRefresh(refreshed), 'sessionRefresh again: the refresh token is still valid');
   });
 
   test('a malformed bearer token is refused with 401', T, async () => {
@@ -297,6 +348,28 @@ describe('realtime socket', S, () => {
     }
   });
 
+  test('a field of the wrong JSON type closes the socket (raw ws)', T, async () => {
+    const client = newClient();
+    const session = await step(client.authenticateDevice(uniqueId('device'), true), 'authenticateDevice');
+    const raw = await rawSocket({ lang: 'en', status: 'false', token: session.token, format: 'json' });
+    const frames = [];
+    raw.ws.on('message', (data) => frames.push(JSON.parse(data.toString('utf8'))));
+    const closed = new Promise((resolve) => raw.ws.once('close', (code) => resolve(code)));
+    try {
+      // target must be a string: Nakama's protojson refuses the number and ends the session
+      // (session_ws.go), it never reads it as "1".
+      raw.ws.send(JSON.stringify({ cid: '1', channel_join: { target: 1, type: 1 } }));
+      await step(closed, 'the server closes the socket');
+    } finally {
+      raw.close();
+    }
+    // Nakama closes without a word; Gantry says why first (docs/COMPATIBILITY.md, "Sockets closed
+    // for a bad frame"): an Error envelope is the only thing allowed before the close.
+    for (const frame of frames) {
+      assert.ok(frame.error && !frame.channel, `only an error may come before the close: ${JSON.stringify(frame)}`);
+    }
+  });
+
   test('a raw upgrade with a bad token gets HTTP 401', T, async () => {
     await assert.rejects(
       rawSocket({ lang: 'en', status: 'false', token: 'not-a-jwt' }),
@@ -305,9 +378,17 @@ describe('realtime socket', S, () => {
   });
 });
 
+/** Every answer carries a Date header in the IMF-fixdate form (Go's net/http in Nakama), close to now. */
+function assertHttpDate(res) {
+  const date = res.headers.get('date');
+  assert.match(date ?? '', /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/,
+    `Date header: ${date}`);
+  assert.ok(Math.abs(Date.parse(date) - Date.now()) < 60_000, `Date header is now: ${date}`);
+}
+
 describe('browsers', S, () => {
-  test('REST answers a CORS preflight allowing any origin, Authorization and Content-Type', T, async () => {
-    const res = await step(fetch(`${BASE_URL}/v2/account/authenticate/device?create=true&`, {
+  function preflight() {
+    return step(fetch(`${BASE_URL}/v2/account/authenticate/device?create=true&`, {
       method: 'OPTIONS',
       headers: {
         Origin: 'http://example.com',
@@ -315,12 +396,24 @@ describe('browsers', S, () => {
         'Access-Control-Request-Headers': 'authorization,content-type',
       },
     }), 'OPTIONS preflight');
+  }
+
+  test('REST answers a CORS preflight allowing any origin, Authorization and Content-Type', T, async () => {
+    const res = await preflight();
     assert.ok(res.status >= 200 && res.status < 300, `preflight status ${res.status}`);
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     const allowHeaders = (res.headers.get('access-control-allow-headers') || '').toLowerCase()
       .split(',').map((h) => h.trim());
     assert.ok(allowHeaders.includes('authorization'), `Authorization allowed: ${allowHeaders}`);
     assert.ok(allowHeaders.includes('content-type'), `Content-Type allowed: ${allowHeaders}`);
+    assertHttpDate(res);
+    await res.arrayBuffer();
+  });
+
+  // Gantry differs from Nakama on purpose: docs/COMPATIBILITY.md, "CORS preflight" (Nakama sends no
+  // Access-Control-Allow-Methods for a simple method such as POST; browsers accept both).
+  test('the CORS preflight lists the allowed methods', T, async () => {
+    const res = await preflight();
     const allowMethods = (res.headers.get('access-control-allow-methods') || '').toUpperCase()
       .split(',').map((m) => m.trim());
     assert.ok(allowMethods.includes('POST') || allowMethods.includes('*'), `POST allowed: ${allowMethods}`);
@@ -340,6 +433,7 @@ describe('browsers', S, () => {
     }), 'cross-origin POST');
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assertHttpDate(res);
     const body = await res.json();
     assert.ok(body.token, 'a session token is returned');
   });
