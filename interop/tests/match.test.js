@@ -91,7 +91,9 @@ for (const format of ['json', 'protobuf']) {
       assert.equal(joined.size, 1);
       assert.deepEqual(userIds(joined.presences), [a.session.user_id]);
       assert.equal(joined.self.user_id, b.session.user_id);
-      await seePresence(b, match.match_id, b.session.user_id); // after its reply
+      // Nakama sends the reply and the joiner's own presence event in either order (pipeline and
+      // tracker): the queue holds whichever came first.
+      await seePresence(b, match.match_id, b.session.user_id);
       await seePresence(a, match.match_id, b.session.user_id);
     });
 
@@ -151,6 +153,15 @@ for (const format of ['json', 'protobuf']) {
       await step(c.socket.sendMatchState(id, 10, bytes), 'sendMatchState (bytes)');
       assert.deepEqual(Array.from((await a.data.next()).data), Array.from(bytes));
       assert.deepEqual(Array.from((await b.data.next()).data), Array.from(bytes));
+
+      // Any op code is relayed, a negative one too (pipeline_match.go has no op code check).
+      await step(a.socket.sendMatchState(id, -1, 'negative'), 'sendMatchState(-1)');
+      for (const p of [b, c]) {
+        const data = await p.data.next();
+        assert.equal(data.op_code, -1);
+        assert.equal(text(data.data), 'negative');
+      }
+      await a.data.expectNone(200);
     });
 
     test('leaveMatch is seen by the others; an empty match ends', T, async () => {
@@ -178,11 +189,13 @@ describe('authoritative match (tic-tac-toe module)', S, () => {
     const id = rpc.payload.match_id;
     assert.match(id, /^[0-9a-f-]{36}\.\S+$/);
 
-    // listed within the label update interval
+    // Listed within the label update interval. A JSON boolean in a label is indexed as the keyword
+    // T or F (Nakama's match_common.go), so a game queries `label.open:T`.
+    const query = '+label.game:tictactoe +label.open:T';
     let listed;
     for (let i = 0; i < 30 && !listed; i++) {
-      const list = await step(a.client.listMatches(a.session, 100, true, undefined, undefined, undefined,
-        '+label.game:tictactoe +label.open:T'), 'listMatches');
+      const list = await step(a.client.listMatches(a.session, 100, true, undefined, undefined, undefined, query),
+        'listMatches');
       listed = (list.matches || []).find((m) => m.match_id === id);
       if (!listed) await sleep(100);
     }
@@ -190,6 +203,13 @@ describe('authoritative match (tic-tac-toe module)', S, () => {
     assert.equal(listed.authoritative, true);
     assert.equal(listed.handler_name, 'tictactoe');
     assert.equal(listed.tick_rate, 5);
+    // With a query, the label parameter is ignored, even an empty one (match_registry.go).
+    const withEmptyLabel = await step(a.client.listMatches(a.session, 100, true, '', undefined, undefined, query),
+      'listMatches(label=, query)');
+    assert.ok((withEmptyLabel.matches || []).some((m) => m.match_id === id), 'listed with label= and a query');
+    const asTrue = await step(a.client.listMatches(a.session, 100, true, undefined, undefined, undefined,
+      '+label.game:tictactoe +label.open:true'), 'listMatches(open:true)');
+    assert.ok(!(asTrue.matches || []).some((m) => m.match_id === id), 'label.open:true does not match a JSON true');
 
     const match = await step(a.socket.joinMatch(id), 'joinMatch a');
     assert.equal(match.authoritative, true);
