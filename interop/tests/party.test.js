@@ -32,7 +32,7 @@ async function player(format = 'json') {
   const client = newClient();
   const session = await step(client.authenticateDevice(uniqueId('party-device'), true), 'authenticateDevice');
   const socket = await connect(client, session, { format });
-  return {
+  const p = {
     session,
     socket,
     party: eventQueue(socket, 'onparty'),
@@ -41,7 +41,27 @@ async function player(format = 'json') {
     leader: eventQueue(socket, 'onpartyleader'),
     close: eventQueue(socket, 'onpartyclose'),
     data: eventQueue(socket, 'onpartydata'),
+    /** Every party event in arrival order, across the queues (for order checks). */
+    log: [],
   };
+  for (const handler of ['onparty', 'onpartypresence', 'onpartyjoinrequest', 'onpartyleader', 'onpartyclose', 'onpartydata']) {
+    const queue = socket[handler];
+    socket[handler] = (event) => { p.log.push(event); queue(event); };
+  }
+  return p;
+}
+
+/**
+ * The member sees `leaver` leave and `newLeader` promoted, party_leader first: Nakama's tracker runs
+ * the party's leave listener, which sends party_leader at once (party_handler.go Leave), before it
+ * sends the presence events (tracker.go).
+ */
+async function seeLeaderLeaveAndSuccessor(m, leaver, newLeader) {
+  const leave = await m.presence.next();
+  assert.deepEqual(ids(leave.leaves), [leaver.self.session_id]);
+  const leader = await m.leader.next();
+  assert.equal(leader.presence.session_id, newLeader.self.session_id);
+  assert.ok(m.log.indexOf(leader) < m.log.indexOf(leave), 'party_leader comes before the leave event');
 }
 
 /** Awaits `promise`, which must reject with an rtapi Error of `code`. Returns the error. */
@@ -265,8 +285,7 @@ describe('leader', S, () => {
     // the leader leaves: the longest-standing member (A) leads again, and everyone is told
     await step(b.socket.leaveParty(id), 'leaveParty (leader)');
     for (const m of [a, c]) {
-      assert.deepEqual(ids((await m.presence.next()).leaves), [b.self.session_id]);
-      assert.equal((await m.leader.next()).presence.session_id, a.self.session_id);
+      await seeLeaderLeaveAndSuccessor(m, b, a);
     }
   });
 
@@ -282,8 +301,7 @@ describe('leader', S, () => {
 
     a.socket.disconnect(false);
     for (const m of [b, c]) {
-      assert.deepEqual(ids((await m.presence.next()).leaves), [a.self.session_id]);
-      assert.equal((await m.leader.next()).presence.session_id, b.self.session_id);
+      await seeLeaderLeaveAndSuccessor(m, a, b);
     }
     const listed = await step(b.socket.listPartyJoinRequests(id), 'listPartyJoinRequests (new leader)');
     assert.equal(listed.party_id, id);
@@ -309,10 +327,20 @@ describe('leader', S, () => {
 });
 
 describe('party bad input', S, () => {
-  test('max size outside 1-256, unknown parties and party matchmaking by a member are refused', T, async () => {
+  test('max size over 256, unknown parties and party matchmaking by a member are refused; max size 0 is a full party', T, async () => {
     const a = await player();
-    await expectSocketError(a.socket.createParty(true, 0), BAD_INPUT, 'createParty(max 0)');
+    // Nakama refuses only max_size < 0 or > 256 (pipeline_party.go, despite its message "must be
+    // 1-256"): a party of max size 0 holds its creator, and every join is "party full"
+    // (party_handler.go JoinRequest: members >= max size). 0 is omitted from the JSON reply.
+    const empty = await create(a, true, 0);
+    assert.ok(!empty.max_size, `max_size 0: ${JSON.stringify(empty)}`);
+    assert.deepEqual(ids(empty.presences), [empty.self.session_id]);
+    const outsider = await player();
+    const full = await expectSocketError(outsider.socket.joinParty(empty.party_id), BAD_INPUT, 'joinParty(max 0)');
+    assert.match(full.message, /full/);
+    await step(a.socket.leaveParty(empty.party_id), 'leaveParty(max 0)');
     await expectSocketError(a.socket.createParty(true, 257), BAD_INPUT, 'createParty(max 257)');
+    await expectSocketError(a.socket.createParty(true, -1), BAD_INPUT, 'createParty(max -1)');
     await expectSocketError(a.socket.joinParty('not-a-party'), BAD_INPUT, 'joinParty(malformed)');
     await expectSocketError(a.socket.joinParty('00000000-0000-4000-8000-000000000000.gantry'), BAD_INPUT,
       'joinParty(unknown)');
