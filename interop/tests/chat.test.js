@@ -441,6 +441,8 @@ describe('direct messages', S, () => {
     await presenceOf(alice.presences, self.id, me);
     const ack = await step(alice.socket.writeChatMessage(self.id, { note: 'to self' }), 'writeChatMessage to self');
     assert.equal(ack.channel_id, self.id);
+    const history = await step(alice.client.listChannelMessages(alice.session, self.id, 10, true), 'DM to self history');
+    assert.deepEqual(history.messages.map((m) => m.message_id), [ack.message_id]);
     await alice.notifications.expectNone(200, 'notification of a DM to oneself');
 
     await expectSocketError(alice.socket.joinChat('00000000-0000-4000-8000-000000000000', DIRECT_MESSAGE, true, false),
