@@ -88,6 +88,8 @@ class HttpBasicsTest {
         assertTrue(headers.containsAll(Set.of("authorization", "content-type")), headers.toString());
         Set<String> methods = csv(response, "Access-Control-Allow-Methods");
         assertTrue(methods.containsAll(Set.of("get", "post", "put", "delete", "patch", "head")), methods.toString());
+        String date = response.headers().firstValue("Date").orElseThrow();
+        java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME); // no quotes
     }
 
     @Test

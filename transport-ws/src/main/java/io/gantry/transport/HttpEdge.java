@@ -6,6 +6,7 @@ import io.gantry.core.session.Session;
 import io.gantry.core.session.SessionRegistry;
 import io.gantry.transport.http.ApiRoutes;
 import io.gantry.transport.http.Authenticator;
+import io.gantry.transport.http.HttpDate;
 import io.gantry.transport.http.HttpRequestHandler;
 import io.gantry.transport.ws.WebSocketUpgrade;
 import io.netty.bootstrap.ServerBootstrap;
@@ -84,6 +85,10 @@ public final class HttpEdge implements AutoCloseable {
                         HttpMethod.DELETE, HttpMethod.PATCH)
                 .allowedRequestHeaders(HttpHeaderNames.AUTHORIZATION, HttpHeaderNames.CONTENT_TYPE,
                         HttpHeaderNames.USER_AGENT)
+                // Netty's preflight answer keeps single-field headers, which quote a value with a comma, such
+                // as its Date: every answer gets its Date from HttpDate instead
+                .noPreflightResponseHeaders()
+                .preflightResponseHeader(HttpHeaderNames.CONTENT_LENGTH, "0")
                 .build();
     }
 
@@ -103,6 +108,7 @@ public final class HttpEdge implements AutoCloseable {
                                 .addLast("http-idle", new IdleStateHandler(0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS))
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregator", new HttpObjectAggregator(settings.maxRequestSize()))
+                                .addLast("http-date", HttpDate.INSTANCE)
                                 .addLast("cors", new CorsHandler(corsConfig))
                                 .addLast("request", requestHandler);
                     }

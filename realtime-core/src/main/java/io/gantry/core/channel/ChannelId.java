@@ -75,9 +75,9 @@ public record ChannelId(Stream stream) {
                 return room(parts[3]);
             }
             case Stream.MODE_DM -> {
-                if (!Uuids.isCanonical(parts[1]) || !Uuids.isCanonical(parts[2]) || !parts[3].isEmpty() || parts[1].compareTo(parts[2]) >= 0) {
+                if (!Uuids.isCanonical(parts[1]) || !Uuids.isCanonical(parts[2]) || !parts[3].isEmpty() || parts[1].compareTo(parts[2]) > 0) {
                     throw new InvalidChannelException("Invalid channel identifier '" + shorten(id)
-                            + "': a direct message id is 4.<lower user id>.<higher user id>.");
+                            + "': a direct message id is 4.<lower user id>.<higher user id>. (the same id twice for one's own)");
                 }
                 return new ChannelId(new Stream(Stream.MODE_DM, parts[1], parts[2], ""));
             }

@@ -142,6 +142,9 @@ class DirectMessageTest {
             assertEquals(alice.userId(), channel.get("user_id_two").getAsString());
             alice.awaitPresence(id, alice.userId(), true);
             alice.expectQuiet(); // no "wants to chat" to oneself
+            String messageId = alice.sendOk(id, "{\"note\":\"to self\"}").get("message_id").getAsString();
+            alice.awaitMessageId(messageId);
+            assertEquals(List.of(messageId), History.allIds(server.port(), alice.user.token(), id, true));
         }
     }
 

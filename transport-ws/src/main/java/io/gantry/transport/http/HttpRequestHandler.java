@@ -150,11 +150,10 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
                               String contentType, String wwwAuthenticate) {
         ByteBuf content = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        // As Nakama's gateway: an RFC 1123 date (bare, no quotes) and no caching of API answers.
+        // As Nakama's gateway: no caching of API answers (HttpDate adds the Date).
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
-                .set(HttpHeaderNames.DATE, io.netty.handler.codec.DateFormatter.format(new java.util.Date()))
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store, no-cache, must-revalidate");
         if (wwwAuthenticate != null) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);

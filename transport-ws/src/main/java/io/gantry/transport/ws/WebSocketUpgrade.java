@@ -92,8 +92,10 @@ public final class WebSocketUpgrade {
                 settings.pingPeriodMs());
 
         ChannelPipeline pipeline = ctx.pipeline();
-        if (pipeline.get("cors") != null) {
-            pipeline.remove("cors");
+        for (String httpOnly : new String[]{"cors", "http-date"}) {
+            if (pipeline.get(httpOnly) != null) {
+                pipeline.remove(httpOnly);
+            }
         }
         if (pipeline.get("http-idle") != null) {
             pipeline.remove("http-idle"); // the socket has its own liveness check: pings and the pong wait
