@@ -30,9 +30,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * hand, with a small receive buffer) is closed as a slow consumer, while the other members of the
  * room receive every message and stay connected. Two ways there: the socket stays unwritable for
  * {@code socket.slow_consumer_timeout_ms} (the rule), or, with a small queue and a long timeout,
- * its queue fills first (the memory bound). Either way the server drops the connection: the
- * client reads whatever was in its kernel buffer and then the end of the stream; a close frame,
- * if one got through, says 1008.
+ * its queue fills first (the memory bound). Either way the server ends the connection, with a reset
+ * since the client is not reading: the client's reads end, or fail with the reset; a close frame,
+ * if one got through, says 1008. (3 KB messages fill the server's autotuned send buffer, a few
+ * megabytes on loopback, in a few hundred sends.)
  */
 class StalledReaderIsClosedTest {
 

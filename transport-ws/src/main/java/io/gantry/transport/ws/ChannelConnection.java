@@ -8,6 +8,7 @@ import io.gantry.proto.WireFormat;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -34,15 +35,18 @@ import java.util.concurrent.TimeUnit;
  * <p>Slow consumers: a socket that stays unwritable (Netty holds more than its write-buffer high
  * mark that the kernel would not take: the client is not reading) for the slow-consumer timeout is
  * closed as a slow consumer. A momentary burst that the client reads is not: writability comes
- * back and the deadline is forgotten. Such a stalled socket is dropped at once (its client would
- * never read a close frame queued behind what it did not read). Any other close writes the close
- * frame after whatever was queued and closes the connection once the frame is written, or after
- * {@link #CLOSE_GRACE_MS} at the latest (a client that stops reading never lets it out).
+ * back and the deadline is forgotten. Such a stalled socket is reset at once (its client would
+ * never read a close frame queued behind what it did not read, and a FIN would keep the kernel's
+ * send buffer allocated behind the same unread bytes). Note that the kernel absorbs what its send
+ * buffer holds before Netty sees the socket unwritable: on Linux, autotuned up to
+ * {@code net.ipv4.tcp_wmem}'s maximum (about 3 MB on loopback here). Any other close writes the close
+ * frame after whatever was queued and closes the connection once the frame is written, or resets
+ * it after {@link #CLOSE_GRACE_MS} (a client that stops reading never lets the frame out).
  */
 final class ChannelConnection implements Connection {
 
     private static final int MAX_CLOSE_REASON_BYTES = 123;
-    /** Longest wait for a close frame to be written before the connection is dropped anyway. */
+    /** Longest wait for a close frame to be written before the connection is reset. */
     static final long CLOSE_GRACE_MS = 1_000;
 
     private final Channel channel;
@@ -78,18 +82,28 @@ final class ChannelConnection implements Connection {
             }
             if (stalled) {
                 // The client has read nothing for the slow-consumer timeout: a close frame behind
-                // what it did not read would never arrive, and waiting would only hold the socket.
-                channel.close();
+                // what it did not read would never arrive. Reset rather than close: a FIN would
+                // wait behind the unread bytes the kernel holds for it (megabytes, autotuned),
+                // which would stay allocated until the kernel gave up on the orphaned socket.
+                reset();
                 return;
             }
             drain();
             channel.writeAndFlush(new CloseWebSocketFrame(closeCode, truncate(reason)))
                     .addListener(ChannelFutureListener.CLOSE);
-            // A client that is not reading never lets the frame out: drop it after a grace period.
+            // A client that is not reading never lets the frame out: reset it after a grace period.
             channel.eventLoop().schedule(() -> {
-                channel.close();
+                if (channel.isActive()) {
+                    reset();
+                }
             }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** Event loop: closes with a TCP reset, discarding what the kernel still holds for the client. */
+    private void reset() {
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        channel.close();
     }
 
     /**
