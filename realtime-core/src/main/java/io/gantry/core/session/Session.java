@@ -3,6 +3,8 @@ package io.gantry.core.session;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.proto.WireFormat;
 import org.jctools.queues.MpscChunkedArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -47,6 +49,7 @@ public final class Session {
     /** Default low-water mark of the backlog. */
     public static final int DEFAULT_LOW_WATER = 32;
 
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final VarHandle IN_FLIGHT;
 
     static {
@@ -172,7 +175,7 @@ public final class Session {
             return false;
         }
         if (!outbound.offer(message)) {
-            close(CloseCodes.POLICY_VIOLATION, "slow consumer: outgoing queue of " + outbound.capacity() + " messages is full");
+            closeSlowConsumer("slow consumer: outgoing queue of " + outbound.capacity() + " messages is full");
             return false;
         }
         if (!flushRequested.get() && flushRequested.compareAndSet(false, true)) {
@@ -306,6 +309,18 @@ public final class Session {
     public void close(int closeCode, String reason) {
         if (closed.compareAndSet(false, true)) {
             connection.close(closeCode, reason);
+        }
+    }
+
+    /**
+     * Closes the socket with 1008 and logs why, once: the client does not read what it is sent.
+     * Any thread.
+     */
+    public void closeSlowConsumer(String reason) {
+        if (closed.compareAndSet(false, true)) {
+            LOG.info("{} closed as a slow consumer: {} ({} requests in flight, reads {})", this, reason,
+                    requestsInFlight(), readsPaused ? "paused" : "on");
+            connection.close(CloseCodes.POLICY_VIOLATION, reason);
         }
     }
 

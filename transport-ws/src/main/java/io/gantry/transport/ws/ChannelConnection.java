@@ -1,6 +1,5 @@
 package io.gantry.transport.ws;
 
-import io.gantry.core.session.CloseCodes;
 import io.gantry.core.session.Connection;
 import io.gantry.core.session.Outbound;
 import io.gantry.core.session.Session;
@@ -188,7 +187,7 @@ final class ChannelConnection implements Connection {
         long waited = System.nanoTime() - unwritableSinceNanos;
         if (waited >= slowConsumerTimeoutNanos) {
             stalled = true;
-            session.close(CloseCodes.POLICY_VIOLATION, "slow consumer: the client read nothing for "
+            session.closeSlowConsumer("slow consumer: the client read nothing for "
                     + TimeUnit.NANOSECONDS.toMillis(slowConsumerTimeoutNanos) + " ms while "
                     + session.queued() + " messages waited");
             return;
