@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * A WebSocket client written by hand on a plain TCP socket, for what the JDK client hides: the
- * HTTP status of a refused upgrade, and a client that never answers pings.
+ * HTTP status of a refused upgrade, a client that never answers pings, and one that never reads.
  */
 final class RawWebSocket implements AutoCloseable {
 
@@ -43,7 +43,20 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Connects and sends a valid upgrade request for {@code pathAndQuery}; read the answer with {@link #readHead}. */
     static RawWebSocket open(int port, String pathAndQuery) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return open(port, pathAndQuery, 0);
+    }
+
+    /**
+     * As {@link #open(int, String)}, with the kernel's receive buffer set to about
+     * {@code receiveBufferBytes} before connecting (0: the system default), so that a client that
+     * never reads fills it quickly.
+     */
+    static RawWebSocket open(int port, String pathAndQuery, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes); // before connect: sets the advertised window
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(5000);
         RawWebSocket ws = new RawWebSocket(socket);
         String request = "GET " + pathAndQuery + " HTTP/1.1\r\n"
@@ -120,6 +133,29 @@ final class RawWebSocket implements AutoCloseable {
             }
         }
         return new Frame(b0 & 0x0f, payload);
+    }
+
+    /** Sends a text frame, masked as a client must. */
+    void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x81); // FIN, text
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        } else {
+            throw new IllegalArgumentException("frame too large for this test client");
+        }
+        byte[] mask = {0x12, 0x34, 0x56, 0x78};
+        frame.write(mask, 0, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
     }
 
     private int readByte() throws IOException {

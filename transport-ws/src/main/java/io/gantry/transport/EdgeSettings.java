@@ -9,7 +9,12 @@ package io.gantry.transport;
  * @param httpKey            the key server-to-server RPC calls send as {@code ?http_key=}
  * @param maxMessageSize     largest WebSocket message a client may send, in bytes
  * @param maxRequestSize     largest REST request body, in bytes
- * @param outgoingQueueSize  messages that may wait for one socket before it is a slow consumer
+ * @param outgoingQueueSize  messages that may wait for one socket; one more closes it as a slow consumer
+ * @param outgoingHighWater  backlog (queued messages plus requests in flight) at which a socket's
+ *                           requests stop being read
+ * @param outgoingLowWater   backlog at or under which they are read again
+ * @param slowConsumerTimeoutMs how long a socket may accept no bytes (not writable: its client is
+ *                           not reading) before it is closed as a slow consumer
  * @param pingPeriodMs       how often the server sends a WebSocket ping
  * @param pongWaitMs         how long a socket may stay silent (no pong, no frame) before it is closed
  * @param idleTimeoutMs      how long a keep-alive HTTP connection may wait for its next request
@@ -25,6 +30,9 @@ public record EdgeSettings(
         int maxMessageSize,
         int maxRequestSize,
         int outgoingQueueSize,
+        int outgoingHighWater,
+        int outgoingLowWater,
+        long slowConsumerTimeoutMs,
         long pingPeriodMs,
         long pongWaitMs,
         long idleTimeoutMs,
@@ -32,14 +40,18 @@ public record EdgeSettings(
         int apiThreads,
         int apiQueueSize) {
 
-    /** Defaults of DESIGN.md §3 on a loopback address and a free port, for tests and embedding. */
+    /**
+     * Defaults of DESIGN.md §3 (with the outgoing queue and flow control of ARCHITECTURE.md) on a
+     * loopback address and a free port, for tests and embedding.
+     */
     public static EdgeSettings defaults() {
-        return new EdgeSettings("127.0.0.1", 0, "defaultkey", "defaulthttpkey", 4096, 262_144, 256,
-                15_000, 25_000, 60_000, 0, 8, 1024);
+        return new EdgeSettings("127.0.0.1", 0, "defaultkey", "defaulthttpkey", 4096, 262_144, 4096, 128, 32,
+                5_000, 15_000, 25_000, 60_000, 0, 8, 1024);
     }
 
     public EdgeSettings withPort(int newPort) {
         return new EdgeSettings(address, newPort, serverKey, httpKey, maxMessageSize, maxRequestSize,
-                outgoingQueueSize, pingPeriodMs, pongWaitMs, idleTimeoutMs, eventLoopThreads, apiThreads, apiQueueSize);
+                outgoingQueueSize, outgoingHighWater, outgoingLowWater, slowConsumerTimeoutMs, pingPeriodMs,
+                pongWaitMs, idleTimeoutMs, eventLoopThreads, apiThreads, apiQueueSize);
     }
 }

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * The network edge: one port for REST and WebSocket. Netty event loops (epoll where available,
  * NIO otherwise) decode requests; REST handlers run on a bounded executor; WebSocket frames go
  * to the router. Pipeline per connection: HTTP codec → aggregator → CORS → request handler,
- * which the upgrade replaces with idle timeout → frame aggregator → session handler.
+ * which the upgrade replaces with idle timeout → flow control → frame aggregator → session handler.
  */
 public final class HttpEdge implements AutoCloseable {
 

@@ -12,7 +12,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code chat-fanout}: C users in one room, S of them sending at R Hz. Every member, the sender
- * included (Nakama echoes a message to its sender), receives every message.
+ * included (Nakama echoes a message to its sender), receives every message. With
+ * {@code --stalled-readers N}, N more members join from sockets that then never read: the server
+ * must drop them as slow consumers without the C measured members noticing.
  */
 @Command(name = "chat-fanout", mixinStandardHelpOptions = true,
         description = "C users in one chat room, S of them sending at R Hz each.")
@@ -35,6 +37,10 @@ final class ChatFanout implements GantryBench.Scenario {
     @Option(names = "--no-echo", description = "Do not expect the sender to receive its own message.")
     boolean noEcho;
 
+    @Option(names = "--stalled-readers", defaultValue = "0", paramLabel = "N",
+            description = "Extra members that join from raw sockets and never read again, not measured (default: ${DEFAULT-VALUE}).")
+    int stalledReaders;
+
     @Override
     public CommonOptions options() {
         return o;
@@ -44,6 +50,9 @@ final class ChatFanout implements GantryBench.Scenario {
     public Report execute(Run run) throws Exception {
         if (users < 1 || senders < 1 || senders > users) {
             throw new Run.SetupException("need 1 <= --senders <= --users");
+        }
+        if (stalledReaders < 0) {
+            throw new Run.SetupException("--stalled-readers must be 0 or more");
         }
         double rate = o.rate(20);
         double duration = o.duration(10);
@@ -90,6 +99,7 @@ final class ChatFanout implements GantryBench.Scenario {
             u.target = channelId;
         }
         run.log.printf("%,d users in %s, %,d sending%n", members.size(), channelId, sending.size());
+        List<StalledReader> stalled = openStalled(run);
         Thread.sleep(Math.min(3000, 300 + members.size() * 2L)); // join presence events go by
         Wire wire = run.wire;
         Meter.Result r = run.measure(sending, rate, o.warmup(2), duration, (u, now) -> {
@@ -98,19 +108,49 @@ final class ChatFanout implements GantryBench.Scenario {
                 stats.sent(u.loopStats, now, u.fanout);
             }
         }, "chat-fanout", null);
-        String shape = String.format("%d users, %d senders @ %s Hz%s", users, senders, MatchRelay.trim(rate),
-                persistent ? ", persistent" : "");
+        int dropped = 0;
+        for (StalledReader s : stalled) {
+            dropped += s.droppedByServer(1000) ? 1 : 0;
+            s.close();
+        }
+        String shape = String.format("%d users, %d senders @ %s Hz%s%s", users, senders, MatchRelay.trim(rate),
+                persistent ? ", persistent" : "", stalledReaders > 0 ? ", " + stalledReaders + " stalled readers" : "");
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("users", users);
         p.put("senders", senders);
         p.put("rate_hz", rate);
         p.put("duration_s", duration);
         p.put("persistent", persistent);
+        p.put("stalled_readers", stalledReaders);
         p.put("room", channelId);
         Report rep = new Report("chat-fanout", shape, o, run.client, p);
         rep.put("members", members.size());
+        if (stalledReaders > 0) {
+            rep.put("stalled_readers_open", stalled.size());
+            rep.put("stalled_readers_dropped", dropped);
+            rep.note(String.format("stalled readers: %d of %d opened, %d dropped by the server by the end of the run",
+                    stalled.size(), stalledReaders, dropped));
+        }
         rep.measured(r, o.serverPid, Math.round(1e6 / rate),
                 String.format("sends x %d members%s", fanout, noEcho ? "" : ", sender included"));
         return rep;
+    }
+
+    /** Authenticates and opens the stalled readers; each joins the room and never reads again. */
+    private List<StalledReader> openStalled(Run run) throws InterruptedException {
+        List<StalledReader> stalled = new ArrayList<>();
+        if (stalledReaders == 0) {
+            return stalled;
+        }
+        for (VirtualUser u : run.authenticate(run.users("stalled", stalledReaders))) {
+            try {
+                stalled.add(StalledReader.open(o.host, o.port, u.token, "{\"cid\":\"1\",\"channel_join\":{\"target\":"
+                        + JsonScan.quote(new StringBuilder(), room) + ",\"type\":1,\"persistence\":" + persistent + ",\"hidden\":false}}"));
+            } catch (java.io.IOException e) {
+                run.stats.error("stalled reader: " + e.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        run.log.printf("%,d stalled readers joined %s and stopped reading%n", stalled.size(), room);
+        return stalled;
     }
 }

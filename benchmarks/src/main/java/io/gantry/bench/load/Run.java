@@ -71,6 +71,19 @@ final class Run implements AutoCloseable {
         return us;
     }
 
+    /** Authenticates {@code users} (untimed) without opening sockets; returns those with a token. */
+    List<VirtualUser> authenticate(List<VirtualUser> users) throws InterruptedException {
+        auth.authenticate(users, stats, setupDeadlineMs(), n -> {
+        });
+        List<VirtualUser> ok = new ArrayList<>();
+        for (VirtualUser u : users) {
+            if (u.token != null) {
+                ok.add(u);
+            }
+        }
+        return ok;
+    }
+
     long setupDeadlineMs() {
         return Math.round(o.setupTimeout * 1000);
     }

@@ -47,7 +47,9 @@ import java.util.concurrent.Executor;
  * Runs on the router thread; store work happens elsewhere and comes back as router tasks:
  * persistent messages go through the {@link GroupCommitWriter}, whose callback (after the WAL is
  * synced) broadcasts the message and acknowledges it; lookups (does this DM user exist?) run on
- * a reader executor.
+ * a reader executor. A persistent send, update or removal stays in its sender's backlog until the
+ * writer calls back ({@link Session#finishRequestLater}), so a client pipelining them is paused
+ * by flow control instead of piling acks up behind one large batch.
  *
  * <p>Retry-safe sends: a {@code channel_message_send} carrying Gantry's optional
  * {@code client_message_id} is remembered per sender for the dedup window; a resend with the
@@ -352,6 +354,7 @@ public final class ChannelService {
         SentMessage pending = dedup;
         boolean queued = writer.offer(new WriteOp.Append(message, settings.dedupWindowMs(), result ->
                 router.execute(() -> {
+                    session.requestFinished(); // deferred below: the sender's backlog counted it until now
                     if (result instanceof WriteResult.Ok) {
                         delivered(session, cid, channel, message, true, pending);
                     } else if (result instanceof WriteResult.Duplicate duplicate) {
@@ -372,7 +375,9 @@ public final class ChannelService {
                         failed(session, cid, pending, "Message could not be stored: " + describe(result));
                     }
                 })));
-        if (!queued) {
+        if (queued) {
+            session.finishRequestLater(); // the writer calls back exactly once
+        } else {
             failed(session, cid, dedup, "Server is busy storing messages; message not sent, retry later.");
         }
     }
@@ -464,9 +469,13 @@ public final class ChannelService {
         }
         String cid = request.getCid();
         boolean queued = writer.offer(new WriteOp.Update(channel.id(), update.getMessageId(), session.userId(),
-                update.getContent(), nowMicros(), result -> router.execute(() ->
-                changed(session, cid, channel, result, ChannelMessages.CODE_UPDATE, "update"))));
-        if (!queued) {
+                update.getContent(), nowMicros(), result -> router.execute(() -> {
+                    session.requestFinished();
+                    changed(session, cid, channel, result, ChannelMessages.CODE_UPDATE, "update");
+                })));
+        if (queued) {
+            session.finishRequestLater();
+        } else {
             session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Server is busy storing messages; retry later."));
         }
     }
@@ -483,9 +492,13 @@ public final class ChannelService {
         }
         String cid = request.getCid();
         boolean queued = writer.offer(new WriteOp.Remove(channel.id(), remove.getMessageId(), session.userId(),
-                result -> router.execute(() ->
-                        changed(session, cid, channel, result, ChannelMessages.CODE_REMOVE, "remove"))));
-        if (!queued) {
+                result -> router.execute(() -> {
+                    session.requestFinished();
+                    changed(session, cid, channel, result, ChannelMessages.CODE_REMOVE, "remove");
+                })));
+        if (queued) {
+            session.finishRequestLater();
+        } else {
             session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, "Server is busy storing messages; retry later."));
         }
     }

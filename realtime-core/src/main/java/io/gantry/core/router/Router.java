@@ -116,12 +116,15 @@ public final class Router implements AutoCloseable {
 
     /**
      * Hands a client request to the router. Never blocks: when the ring is full the client is
-     * told the server is overloaded and the request is dropped. Any thread.
+     * told the server is overloaded and the request is dropped. The request counts in the
+     * session's backlog until its handler returns (see {@link Session#requestStarted}). Any thread.
      */
     public boolean publishRequest(Session session, Envelope envelope) {
+        session.requestStarted();
         if (ring.tryPublishEvent(REQUEST, session, envelope)) {
             return true;
         }
+        session.requestFinished();
         rejectedRequests.incrementAndGet();
         session.send(Replies.error(envelope.getCid(), Error.Code.RUNTIME_EXCEPTION,
                 "Server is overloaded, request dropped; retry later."));
@@ -133,6 +136,7 @@ public final class Router implements AutoCloseable {
      * not drop work (and for benchmarks); socket event loops use {@link #publishRequest}.
      */
     public void publishRequestWaiting(Session session, Envelope envelope) {
+        session.requestStarted();
         ring.publishEvent(REQUEST, session, envelope);
     }
 
@@ -215,6 +219,18 @@ public final class Router implements AutoCloseable {
     }
 
     private void handleRequest(Session session, Envelope envelope) {
+        try {
+            dispatchRequest(session, envelope);
+        } finally {
+            // Every published request finishes exactly once: here, or in the callback of a
+            // handler that deferred it (a durable write); the session may then read again.
+            if (!session.takeFinishRequestLater()) {
+                session.requestFinished();
+            }
+        }
+    }
+
+    private void dispatchRequest(Session session, Envelope envelope) {
         if (session.isClosed()) {
             return; // the disconnect follows in the ring; nobody is there to answer
         }

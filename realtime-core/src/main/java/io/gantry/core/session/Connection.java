@@ -7,8 +7,12 @@ package io.gantry.core.session;
 public interface Connection {
 
     /**
-     * Asks the transport to drain the session's outbound queue on the thread that owns the socket.
-     * Called at most once per transition of the queue from idle to non-empty.
+     * Asks the transport to drain the session's outbound queue on the thread that owns the socket,
+     * and then to resume reading if the session paused it and has caught up
+     * ({@link Session#resumeReadsIfCaughtUp}). Called at most once until the drain reports the
+     * queue empty ({@link Session#flushDone}): when the queue goes from idle to non-empty, or when a
+     * finished request brings a paused session's backlog down to its low-water mark (the queue
+     * may then be empty).
      */
     void requestFlush(Session session);
 

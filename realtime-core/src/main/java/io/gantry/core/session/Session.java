@@ -3,24 +3,62 @@ package io.gantry.core.session;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.proto.WireFormat;
 import org.jctools.queues.MpscChunkedArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connected socket of a user.
  *
- * <p>Outbound: any thread may {@link #send} (router, match workers, RPC threads). Messages go to
- * a bounded multi-producer single-consumer queue (chunked: small while idle, growing to its
- * bound under bursts); the first message into an idle queue asks the
- * connection to flush, and the socket's event loop drains everything queued so far and flushes
- * once. A queue that is full means the client is not reading: the session is closed as a slow
- * consumer, and nobody else waits for it.
+ * <p><b>Outbound.</b> Any thread may {@link #send} (router, match workers, RPC threads). Messages
+ * go to a bounded multi-producer single-consumer queue (chunked: small while idle, growing to its
+ * bound under bursts); the first message into an idle queue asks the connection to flush, and the
+ * socket's thread drains everything queued so far and flushes once.
+ *
+ * <p><b>Flow control.</b> The session's <em>backlog</em> is what it still owes its client: the
+ * messages queued plus the client's requests that were read but whose handling has not finished.
+ * A request starts when the router's publish methods take it ({@link #requestStarted}) and
+ * finishes when the router's handler returns ({@link #requestFinished}), or, for a handler that
+ * answers after a durable write, when that write's callback runs ({@link #finishRequestLater}).
+ * When the backlog reaches the high-water mark the socket thread stops reading the client's
+ * requests ({@link #pauseReadsIfBehind}): they wait in the kernel's socket buffer and TCP pushes
+ * back on the client. Reading resumes once the backlog is at or under the low-water mark
+ * ({@link #resumeReadsIfCaughtUp}). A client that pipelines requests therefore never has more
+ * than the high-water mark of them in the server, and what they produce for it stays far below
+ * the queue's bound, however many it sends.
+ *
+ * <p><b>Slow consumers.</b> Broadcasts from other sessions keep arriving while reads are paused;
+ * a client that reads them keeps its queue short. The queue's bound is a memory bound, sized
+ * well above any burst the server hands a reading client (the transport's slow-consumer rule,
+ * a socket that accepts no bytes for a deadline, catches clients that stopped reading long
+ * before it). A message that finds the queue full is therefore not dropped: a gap in a stream
+ * the client believes complete would be worse than a disconnect, so the session is closed as a
+ * slow consumer (1008) and the client reconnects and catches up from history. Nobody else waits.
  *
  * <p>Fields marked "router thread" belong to the router's single writer and are never read
- * elsewhere.
+ * elsewhere; "socket thread" means the thread that owns the connection (a Netty event loop).
  */
 public final class Session {
+
+    /** Default high-water mark of the backlog (queued messages plus requests in flight). */
+    public static final int DEFAULT_HIGH_WATER = 128;
+    /** Default low-water mark of the backlog. */
+    public static final int DEFAULT_LOW_WATER = 32;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            IN_FLIGHT = MethodHandles.lookup().findVarHandle(Session.class, "inFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String id;
     private final String userId;
@@ -34,9 +72,37 @@ public final class Session {
     private final MpscChunkedArrayQueue<Outbound> outbound;
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final int highWater;
+    private final int lowWater;
+    /** Requests started and not yet finished; any thread, through {@link #IN_FLIGHT}. */
+    @SuppressWarnings("unused")
+    private volatile int inFlight;
+    /** Whether the socket thread stopped reading; written by the socket thread only. */
+    private volatile boolean readsPaused;
+    /** Router thread: the handler running now finishes its request later. */
+    private boolean finishLater;
 
+    /** A session with the default water marks, scaled down for queues too small for them. */
     public Session(String id, String userId, String username, Map<String, String> vars, WireFormat format,
                    String lang, boolean appearOnline, long expiresAt, int outgoingQueueSize, Connection connection) {
+        this(id, userId, username, vars, format, lang, appearOnline, expiresAt, outgoingQueueSize,
+                Math.max(1, Math.min(DEFAULT_HIGH_WATER, outgoingQueueSize / 4)),
+                Math.max(0, Math.min(DEFAULT_LOW_WATER, outgoingQueueSize / 16)), connection);
+    }
+
+    /**
+     * @param outgoingQueueSize messages that may wait for this socket; one more closes it
+     * @param highWater         backlog at which the socket stops reading requests; at most the queue size
+     * @param lowWater          backlog at or under which it reads again; less than {@code highWater}
+     */
+    public Session(String id, String userId, String username, Map<String, String> vars, WireFormat format,
+                   String lang, boolean appearOnline, long expiresAt, int outgoingQueueSize, int highWater,
+                   int lowWater, Connection connection) {
+        int bound = Math.max(16, outgoingQueueSize);
+        if (highWater < 1 || lowWater < 0 || lowWater >= highWater || highWater > bound) {
+            throw new IllegalArgumentException("need 0 <= lowWater < highWater <= queue size, got " + lowWater
+                    + ", " + highWater + " and " + bound);
+        }
         this.id = id;
         this.userId = userId;
         this.username = username;
@@ -47,8 +113,9 @@ public final class Session {
         this.expiresAt = expiresAt;
         this.connection = connection;
         // Chunked: an idle socket holds a 16-slot array; a burst grows it up to the bound.
-        int bound = Math.max(16, outgoingQueueSize);
         this.outbound = new MpscChunkedArrayQueue<>(Math.min(16, bound / 2), bound);
+        this.highWater = highWater;
+        this.lowWater = lowWater;
     }
 
     public String id() {
@@ -99,15 +166,16 @@ public final class Session {
     }
 
     /**
-     * Queues a message for this session. Any thread. Returns false when the session is closed or
-     * its queue is full, in which case the session is being closed as a slow consumer.
+     * Queues a message for this session. Any thread; never blocks. Returns false when the session
+     * is closed or its queue is full, in which case the session is being closed as a slow consumer
+     * (see the class comment for why a full queue closes rather than drops).
      */
     public boolean send(Outbound message) {
         if (closed.get()) {
             return false;
         }
         if (!outbound.offer(message)) {
-            close(CloseCodes.POLICY_VIOLATION, "slow consumer: outgoing queue of " + outbound.capacity() + " messages is full");
+            closeSlowConsumer("slow consumer: outgoing queue of " + outbound.capacity() + " messages is full");
             return false;
         }
         if (!flushRequested.get() && flushRequested.compareAndSet(false, true)) {
@@ -139,10 +207,120 @@ public final class Session {
         return outbound.size();
     }
 
+    /** The most messages that may wait; one more closes the session. */
+    public int capacity() {
+        return outbound.capacity();
+    }
+
+    // ---- flow control -----------------------------------------------------------------------
+
+    /** Any thread publishing a request of this session to the router: one more in flight. */
+    public void requestStarted() {
+        IN_FLIGHT.getAndAdd(this, 1);
+    }
+
+    /**
+     * The router, when the handler of a request returned (or whoever completes a request its
+     * handler {@linkplain #finishRequestLater deferred}): one fewer in flight. If that brings a
+     * paused session's backlog to its low-water mark, asks the socket thread to look (through the
+     * same once-per-idle flush request as {@link #send}), so reading resumes even when the
+     * request produced nothing for this client (match or party data). Any thread.
+     */
+    public void requestFinished() {
+        int left = (int) IN_FLIGHT.getAndAdd(this, -1) - 1;
+        // Reads the flag after the decrement (both volatile): either this sees the pause, or the
+        // socket thread's re-check in pauseReadsIfBehind sees the decrement. No wake-up is lost.
+        if (readsPaused && left + outbound.size() <= lowWater
+                && !flushRequested.get() && flushRequested.compareAndSet(false, true)) {
+            connection.requestFlush(this);
+        }
+    }
+
+    /**
+     * Router thread, inside a request handler: the request is answered later, from a callback
+     * (a durable write); the router must not finish it when the handler returns. The callback
+     * calls {@link #requestFinished} exactly once. Only for work that is sure to call back.
+     */
+    public void finishRequestLater() {
+        finishLater = true;
+    }
+
+    /** Router thread, after a handler returned: whether it deferred finishing; clears the mark. */
+    public boolean takeFinishRequestLater() {
+        boolean later = finishLater;
+        finishLater = false;
+        return later;
+    }
+
+    /** Requests read from the client whose handling has not finished. */
+    public int requestsInFlight() {
+        return (int) IN_FLIGHT.getVolatile(this);
+    }
+
+    /** What the session still owes its client: queued messages plus requests in flight. */
+    public int backlog() {
+        return outbound.size() + requestsInFlight();
+    }
+
+    /**
+     * Socket thread, after handing a request to the router: true when the backlog reached the
+     * high-water mark and the caller must stop reading the socket now.
+     */
+    public boolean pauseReadsIfBehind() {
+        if (readsPaused || backlog() < highWater) {
+            return false;
+        }
+        readsPaused = true;
+        // Re-check after publishing the flag: a requestFinished that ran before it could not see
+        // the pause and woke nobody.
+        if (backlog() <= lowWater) {
+            readsPaused = false;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Socket thread, after a drain while the socket is writable: true when reads were paused and
+     * the backlog is at or under the low-water mark, and the caller must read again.
+     */
+    public boolean resumeReadsIfCaughtUp() {
+        if (!readsPaused || backlog() > lowWater) {
+            return false;
+        }
+        readsPaused = false;
+        return true;
+    }
+
+    /** Whether the socket thread has stopped reading this client's requests. Any thread. */
+    public boolean readsPaused() {
+        return readsPaused;
+    }
+
+    public int highWater() {
+        return highWater;
+    }
+
+    public int lowWater() {
+        return lowWater;
+    }
+
     /** Closes the socket; idempotent. Any thread. */
     public void close(int closeCode, String reason) {
         if (closed.compareAndSet(false, true)) {
             connection.close(closeCode, reason);
+        }
+    }
+
+    /**
+     * Closes the socket with 1008 and logs why, once: the client does not read what it is sent.
+     * Any thread.
+     */
+    public void closeSlowConsumer(String reason) {
+        if (closed.compareAndSet(false, true)) {
+            LOG.info("{} closed as a slow consumer: {} ({} requests in flight, reads {})", this, reason,
+                    requestsInFlight(), readsPaused ? "paused" : "on");
+            connection.close(CloseCodes.POLICY_VIOLATION, reason);
         }
     }
 

@@ -87,4 +87,66 @@ class RouterTest {
         assertTrue(done.await(5, TimeUnit.SECONDS));
         assertTrue(connection.received.isEmpty());
     }
+
+    /** Waits until everything published so far has been handled. */
+    private void barrier() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        router.execute(done::countDown);
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void everyRequestIsInTheSessionsBacklogUntilItsHandlerReturns() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inHandler = new CountDownLatch(1);
+        int[] inFlightDuringHandler = {-1};
+        router.register(Envelope.MessageCase.STATUS_UPDATE, (s, e) -> {
+            inFlightDuringHandler[0] = s.requestsInFlight();
+            inHandler.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        router.start();
+        router.publishRequest(session, Envelope.newBuilder().setCid("1").setStatusUpdate(StatusUpdate.getDefaultInstance()).build());
+        router.publishRequest(session, Envelope.newBuilder().setCid("2").setStatusUpdate(StatusUpdate.getDefaultInstance()).build());
+        assertTrue(inHandler.await(5, TimeUnit.SECONDS));
+        assertEquals(2, inFlightDuringHandler[0], "both requests are in flight while the first is handled");
+        release.countDown();
+        barrier();
+        assertEquals(0, session.requestsInFlight());
+    }
+
+    @Test
+    void aRequestWhoseHandlerDefersFinishesWhenItsCallbackSaysSo() throws InterruptedException {
+        router.register(Envelope.MessageCase.STATUS_UPDATE, (s, e) -> s.finishRequestLater());
+        router.register(Envelope.MessageCase.PING, (s, e) -> {
+            throw new IllegalStateException("a failing handler still finishes its request");
+        });
+        router.start();
+        router.publishRequest(session, Envelope.newBuilder().setCid("1").setStatusUpdate(StatusUpdate.getDefaultInstance()).build());
+        router.publishRequest(session, Envelope.newBuilder().setCid("2").setPing(Ping.getDefaultInstance()).build());
+        barrier();
+        assertEquals(1, session.requestsInFlight(), "the deferred request is still in flight");
+        router.execute(session::requestFinished); // the durable write's callback
+        barrier();
+        assertEquals(0, session.requestsInFlight());
+    }
+
+    @Test
+    void aRequestRefusedByAFullRingLeavesNothingInFlight() {
+        Router small = new Router(2); // never started: nothing drains the ring
+        try {
+            Envelope ping = Envelope.newBuilder().setCid("1").setPing(Ping.getDefaultInstance()).build();
+            assertTrue(small.publishRequest(session, ping));
+            assertTrue(small.publishRequest(session, ping));
+            assertEquals(false, small.publishRequest(session, ping), "the ring of 2 is full");
+            assertEquals(2, session.requestsInFlight());
+            assertEquals(Error.Code.RUNTIME_EXCEPTION_VALUE, connection.received.get(0).envelope().getError().getCode());
+        } finally {
+            small.close();
+        }
+    }
 }

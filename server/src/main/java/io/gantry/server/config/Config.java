@@ -166,6 +166,17 @@ public final class Config {
                     + ") must be less than socket.pong_wait_ms (" + get(ConfigKeys.SOCKET_PONG_WAIT_MS)
                     + "), or live sockets time out between pings");
         }
+        int queue = get(ConfigKeys.SOCKET_OUTGOING_QUEUE_SIZE);
+        int high = get(ConfigKeys.SOCKET_OUTGOING_HIGH_WATER);
+        int low = get(ConfigKeys.SOCKET_OUTGOING_LOW_WATER);
+        if (low >= high) {
+            problems.add("socket.outgoing_low_water (" + low + ") must be less than socket.outgoing_high_water ("
+                    + high + "), or a paused socket would never be read again");
+        }
+        if (high > queue / 2) {
+            problems.add("socket.outgoing_high_water (" + high + ") must be at most half of socket.outgoing_queue_size ("
+                    + queue + "): the queue needs room for what requests in flight produce after reading stops");
+        }
         if (get(ConfigKeys.SESSION_ENCRYPTION_KEY).equals(get(ConfigKeys.SESSION_REFRESH_ENCRYPTION_KEY))) {
             problems.add("session.refresh_encryption_key must differ from session.encryption_key,"
                     + " or a refresh token would be accepted as a session token");

@@ -39,8 +39,17 @@ public final class ConfigKeys {
             "socket.max_request_size_bytes", 262144, 1, MAX,
             "Largest REST request body accepted.");
     public static final ConfigKey<Integer> SOCKET_OUTGOING_QUEUE_SIZE = ConfigKey.integer(
-            "socket.outgoing_queue_size", 256, 16, MAX,
-            "Messages queued for a client before it is disconnected as a slow consumer.");
+            "socket.outgoing_queue_size", 4096, 16, MAX,
+            "Most messages queued for one socket (a memory bound); one more closes it as a slow consumer.");
+    public static final ConfigKey<Integer> SOCKET_OUTGOING_HIGH_WATER = ConfigKey.integer(
+            "socket.outgoing_high_water", 128, 1, MAX,
+            "Messages queued plus requests in flight at which a socket's requests stop being read.");
+    public static final ConfigKey<Integer> SOCKET_OUTGOING_LOW_WATER = ConfigKey.integer(
+            "socket.outgoing_low_water", 32, 0, MAX,
+            "Messages queued plus requests in flight at or under which a paused socket is read again.");
+    public static final ConfigKey<Long> SOCKET_SLOW_CONSUMER_TIMEOUT_MS = ConfigKey.longInt(
+            "socket.slow_consumer_timeout_ms", 5000, 1,
+            "How long a socket may accept no bytes (its client is not reading) before it is closed.");
     public static final ConfigKey<Long> SOCKET_PING_PERIOD_MS = ConfigKey.longInt("socket.ping_period_ms", 15000, 1,
             "How often each socket is pinged; less than socket.pong_wait_ms.");
     public static final ConfigKey<Long> SOCKET_PONG_WAIT_MS = ConfigKey.longInt("socket.pong_wait_ms", 25000, 1,
@@ -100,7 +109,8 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(
             NAME, DATA_DIR,
             SOCKET_ADDRESS, SOCKET_PORT, SOCKET_SERVER_KEY, SOCKET_MAX_MESSAGE_SIZE_BYTES,
-            SOCKET_MAX_REQUEST_SIZE_BYTES, SOCKET_OUTGOING_QUEUE_SIZE, SOCKET_PING_PERIOD_MS,
+            SOCKET_MAX_REQUEST_SIZE_BYTES, SOCKET_OUTGOING_QUEUE_SIZE, SOCKET_OUTGOING_HIGH_WATER,
+            SOCKET_OUTGOING_LOW_WATER, SOCKET_SLOW_CONSUMER_TIMEOUT_MS, SOCKET_PING_PERIOD_MS,
             SOCKET_PONG_WAIT_MS, SOCKET_IDLE_TIMEOUT_MS,
             SESSION_ENCRYPTION_KEY, SESSION_TOKEN_EXPIRY_SEC, SESSION_REFRESH_ENCRYPTION_KEY,
             SESSION_REFRESH_TOKEN_EXPIRY_SEC,

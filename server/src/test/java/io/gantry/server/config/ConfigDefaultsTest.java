@@ -20,7 +20,10 @@ class ConfigDefaultsTest {
         EXPECTED.put("socket.server_key", "defaultkey");
         EXPECTED.put("socket.max_message_size_bytes", 4096);
         EXPECTED.put("socket.max_request_size_bytes", 262144);
-        EXPECTED.put("socket.outgoing_queue_size", 256);
+        EXPECTED.put("socket.outgoing_queue_size", 4096);
+        EXPECTED.put("socket.outgoing_high_water", 128);
+        EXPECTED.put("socket.outgoing_low_water", 32);
+        EXPECTED.put("socket.slow_consumer_timeout_ms", 5000L);
         EXPECTED.put("socket.ping_period_ms", 15000L);
         EXPECTED.put("socket.pong_wait_ms", 25000L);
         EXPECTED.put("socket.idle_timeout_ms", 60000L);

@@ -64,11 +64,11 @@ class ConfigSourcesTest {
 
     @Test
     void flagsOverrideYaml() throws IOException {
-        String file = yaml("socket:\n  port: 7351\n  outgoing_queue_size: 32\n");
+        String file = yaml("socket:\n  port: 7351\n  outgoing_queue_size: 8192\n");
         Config config = Config.load("--config", file, "--socket.port", "7353");
         assertEquals(7353, config.get(ConfigKeys.SOCKET_PORT));
         assertEquals(Config.Source.FLAG, config.source(ConfigKeys.SOCKET_PORT));
-        assertEquals(32, config.get(ConfigKeys.SOCKET_OUTGOING_QUEUE_SIZE));
+        assertEquals(8192, config.get(ConfigKeys.SOCKET_OUTGOING_QUEUE_SIZE));
         // the order on the command line does not matter: a flag beats the file
         assertEquals(7353, Config.load("--socket.port", "7353", "--config", file).get(ConfigKeys.SOCKET_PORT));
     }

@@ -71,6 +71,9 @@ class InvalidConfigIsRejectedTest {
             "socket.max_message_size_bytes, 0, at least 1",
             "socket.max_request_size_bytes, -1, at least 1",
             "socket.outgoing_queue_size, 8, at least 16",
+            "socket.outgoing_high_water, 0, at least 1",
+            "socket.outgoing_low_water, -1, at least 0",
+            "socket.slow_consumer_timeout_ms, 0, at least 1",
             "match.input_queue_size, 0, at least 1",
             "session.token_expiry_sec, 0, at least 1",
             "session.refresh_token_expiry_sec, -5, at least 1",
@@ -88,6 +91,10 @@ class InvalidConfigIsRejectedTest {
         assertContains(failure("--socket.ping_period_ms", "25000"), "socket.ping_period_ms", "socket.pong_wait_ms");
         assertContains(failure("--session.encryption_key", "same", "--session.refresh_encryption_key", "same"),
                 "session.refresh_encryption_key must differ");
+        assertContains(failure("--socket.outgoing_low_water", "128"), "socket.outgoing_low_water",
+                "socket.outgoing_high_water");
+        assertContains(failure("--socket.outgoing_queue_size", "64"), "socket.outgoing_high_water",
+                "socket.outgoing_queue_size");
     }
 
     @Test

@@ -32,6 +32,11 @@ import java.util.concurrent.TimeUnit;
  * router. A frame that is not a valid client envelope is answered with an {@code Error} (with its
  * cid when one can be read) and the socket is closed, as Nakama does; nobody else notices.
  * Keeps the connection alive with WebSocket pings and closes it when the client goes silent.
+ *
+ * <p>After each request it hands to the router it lets {@link ChannelConnection#afterRequest}
+ * decide whether to stop reading (flow control); frames decoded before reading stopped wait in the
+ * {@code FlowControlHandler} ahead of this handler. While reading is stopped the pong wait does
+ * not apply: the client's pongs are among the unread bytes.
  */
 final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
@@ -115,6 +120,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     private void publish(Envelope envelope) {
         if (!session.isClosed()) {
             router.publishRequest(session, envelope);
+            connection.afterRequest(); // may stop reading: flow control
         }
     }
 
@@ -129,6 +135,11 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
+            if (session.readsPaused()) {
+                // We stopped reading, so the client's pongs wait unread: not its silence. A client
+                // that does not read either is the slow-consumer deadline's to close.
+                return;
+            }
             session.close(CloseCodes.GOING_AWAY, "no pong or message within the pong wait");
             return;
         }
@@ -137,9 +148,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (ctx.channel().isWritable()) {
-            connection.drain();
-        }
+        connection.writabilityChanged();
         super.channelWritabilityChanged(ctx);
     }
 

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.List;
@@ -84,9 +85,10 @@ public final class WebSocketUpgrade {
             return;
         }
 
-        ChannelConnection connection = new ChannelConnection(ctx.channel());
+        ChannelConnection connection = new ChannelConnection(ctx.channel(), settings.slowConsumerTimeoutMs());
         Session session = new Session(UUID.randomUUID().toString(), claims.userId(), claims.username(), claims.vars(),
-                format, lang, appearOnline, claims.expiresAt(), settings.outgoingQueueSize(), connection);
+                format, lang, appearOnline, claims.expiresAt(), settings.outgoingQueueSize(),
+                settings.outgoingHighWater(), settings.outgoingLowWater(), connection);
         connection.bind(session);
         WebSocketSessionHandler sessionHandler = new WebSocketSessionHandler(session, connection, router, registry,
                 settings.pingPeriodMs());
@@ -101,7 +103,10 @@ public final class WebSocketUpgrade {
             pipeline.remove("http-idle"); // the socket has its own liveness check: pings and the pong wait
         }
         pipeline.addAfter(ctx.name(), "ws-idle", new IdleStateHandler(settings.pongWaitMs(), 0, 0, TimeUnit.MILLISECONDS));
-        pipeline.addAfter("ws-idle", "ws-aggregator", new WebSocketFrameAggregator(settings.maxMessageSize()));
+        // Holds frames already decoded when the session handler stops reading (flow control),
+        // and hands the aggregator one frame per read while reading is off.
+        pipeline.addAfter("ws-idle", "ws-flow", new FlowControlHandler());
+        pipeline.addAfter("ws-flow", "ws-aggregator", new WebSocketFrameAggregator(settings.maxMessageSize()));
         pipeline.addAfter("ws-aggregator", "ws-session", sessionHandler);
         pipeline.remove(ctx.name());
 

@@ -1,0 +1,191 @@
+package io.gantry.server;
+
+import com.google.protobuf.BoolValue;
+import com.heroiclabs.nakama.rtapi.ChannelJoin;
+import com.heroiclabs.nakama.rtapi.ChannelMessageSend;
+import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Ping;
+import io.gantry.server.config.Config;
+import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.TestUser;
+import io.gantry.server.testing.WsClient;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A socket that joins a busy room and then never reads (a plain TCP socket doing the upgrade by
+ * hand, with a small receive buffer) is closed as a slow consumer, while the other members of the
+ * room receive every message and stay connected. Two ways there: the socket stays unwritable for
+ * {@code socket.slow_consumer_timeout_ms} (the rule), or, with a small queue and a long timeout,
+ * its queue fills first (the memory bound). Either way the server ends the connection, with a reset
+ * since the client is not reading: the client's reads end, or fail with the reset; a close frame,
+ * if one got through, says 1008. (3 KB messages fill the server's autotuned send buffer, a few
+ * megabytes on loopback, in a few hundred sends.)
+ */
+class StalledReaderIsClosedTest {
+
+    /** Messages per round: sent pipelined, then counted by every reader before the next round. */
+    private static final int ROUND = 25;
+    /** Far more rounds than either way needs; only a server that never closes the socket gets here. */
+    private static final int MAX_ROUNDS = 400;
+    private static final String CONTENT = "{\"p\":\"" + "x".repeat(3000) + "\"}";
+
+    enum Way {
+        DEADLINE(config -> config.with(ConfigKeys.SOCKET_SLOW_CONSUMER_TIMEOUT_MS, 300L)),
+        FULL_QUEUE(config -> config
+                .with(ConfigKeys.SOCKET_SLOW_CONSUMER_TIMEOUT_MS, 600_000L)
+                .with(ConfigKeys.SOCKET_OUTGOING_QUEUE_SIZE, 256)
+                .with(ConfigKeys.SOCKET_OUTGOING_HIGH_WATER, 64)
+                .with(ConfigKeys.SOCKET_OUTGOING_LOW_WATER, 16));
+
+        final UnaryOperator<Config> config;
+
+        Way(UnaryOperator<Config> config) {
+            this.config = config;
+        }
+    }
+
+    /** A member of the room that reads promptly and counts what it gets. */
+    private static final class Reader {
+        final WsClient ws;
+        int messages;
+        boolean sawLeave;
+
+        Reader(WsClient ws) {
+            this.ws = ws;
+        }
+
+        /** Reads until {@code total} messages have arrived in all; notes the stalled user's leave. */
+        void readUntil(int total, String stalledUserId) {
+            while (messages < total) {
+                onFrame(ws.nextEnvelope(), stalledUserId);
+            }
+        }
+
+        void readUntilLeave(String stalledUserId) {
+            while (!sawLeave) {
+                onFrame(ws.nextEnvelope(), stalledUserId);
+            }
+        }
+
+        private void onFrame(Envelope envelope, String stalledUserId) {
+            if (envelope.hasChannelMessage()) {
+                messages++;
+            } else if (envelope.hasChannelPresenceEvent() && envelope.getChannelPresenceEvent().getLeavesList().stream()
+                    .anyMatch(p -> p.getUserId().equals(stalledUserId))) {
+                sawLeave = true;
+            } else if (!envelope.hasChannelMessageAck()) {
+                fail("a reader got " + envelope);
+            }
+        }
+    }
+
+    private static Envelope join(String cid, String room, boolean hidden) {
+        return Envelope.newBuilder().setCid(cid).setChannelJoin(ChannelJoin.newBuilder().setTarget(room).setType(1)
+                .setPersistence(BoolValue.of(false)).setHidden(BoolValue.of(hidden))).build();
+    }
+
+    private static String joinOk(WsClient ws, String room, boolean hidden) {
+        String cid = ws.nextCid();
+        ws.send(join(cid, room, hidden));
+        Envelope reply = ws.awaitEnvelope(e -> e.getCid().equals(cid));
+        assertTrue(reply.hasChannel(), reply::toString);
+        return reply.getChannel().getId();
+    }
+
+    private static Envelope awaitJoinOf(WsClient ws, String userId) {
+        return ws.awaitEnvelope(e -> e.hasChannelPresenceEvent() && e.getChannelPresenceEvent().getJoinsList().stream()
+                .anyMatch(p -> p.getUserId().equals(userId)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Way.class)
+    void aSocketThatNeverReadsIsClosedWhileTheOthersReceiveEverything(Way way) throws IOException, InterruptedException {
+        String room = "stall-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestServer server = TestServer.start(way.config)) {
+            List<Reader> readers = new ArrayList<>();
+            try {
+                String channelId = null;
+                for (int i = 0; i < 3; i++) {
+                    TestUser user = server.newUser();
+                    Reader reader = new Reader(server.connect(user));
+                    readers.add(reader);
+                    channelId = joinOk(reader.ws, room, false);
+                    awaitJoinOf(reader.ws, user.userId());
+                    for (Reader earlier : readers.subList(0, i)) {
+                        awaitJoinOf(earlier.ws, user.userId());
+                    }
+                }
+                Reader sender = new Reader(server.connect(server.newUser()));
+                readers.add(sender); // hidden (nobody sees it) but it sees the others, and its own messages
+                joinOk(sender.ws, room, true);
+
+                TestUser stalledUser = server.newUser();
+                try (RawWebSocket stalled = RawWebSocket.open(server.port(),
+                        "/ws?format=json&status=false&token=" + stalledUser.token(), 4096)) {
+                    assertEquals(101, stalled.readHead().status());
+                    stalled.sendText("{\"cid\":\"1\",\"channel_join\":{\"target\":\"" + room
+                            + "\",\"type\":1,\"persistence\":false}}");
+                    // from here on it never reads; its join is in when the others see it
+                    for (Reader reader : readers) {
+                        awaitJoinOf(reader.ws, stalledUser.userId());
+                    }
+
+                    int sent = 0;
+                    int rounds = 0;
+                    while (!readers.get(0).sawLeave) {
+                        assertTrue(++rounds <= MAX_ROUNDS, "the stalled socket was never closed; "
+                                + sent + " messages sent");
+                        for (int i = 0; i < ROUND; i++) {
+                            sender.ws.send(Envelope.newBuilder().setCid(sender.ws.nextCid()).setChannelMessageSend(
+                                    ChannelMessageSend.newBuilder().setChannelId(channelId).setContent(CONTENT)).build());
+                        }
+                        sent += ROUND;
+                        for (Reader reader : readers) {
+                            reader.readUntil(sent, stalledUser.userId());
+                        }
+                    }
+                    for (Reader reader : readers) {
+                        reader.readUntilLeave(stalledUser.userId());
+                    }
+                    for (Reader reader : readers) {
+                        assertEquals(sent, reader.messages, "every message reached every reader");
+                        assertFalse(reader.ws.isClosed(), "a reader was closed");
+                        reader.ws.send(Envelope.newBuilder().setCid("barrier").setPing(Ping.getDefaultInstance()).build());
+                        Envelope next = reader.ws.awaitEnvelope(e -> !e.hasChannelMessageAck());
+                        assertTrue(next.hasPong(), () -> "expected the pong, got " + next);
+                    }
+                    assertDropped(stalled);
+                }
+            } finally {
+                readers.forEach(reader -> reader.ws.close());
+            }
+        }
+    }
+
+    /** Reads what the stalled socket had buffered: it must end, and any close frame must say 1008. */
+    private static void assertDropped(RawWebSocket stalled) throws IOException {
+        try {
+            for (RawWebSocket.Frame frame = stalled.readFrame(); frame != null; frame = stalled.readFrame()) {
+                if (frame.opcode() == RawWebSocket.Frame.CLOSE) {
+                    assertEquals(1008, frame.closeCode());
+                }
+            }
+        } catch (SocketException reset) {
+            // dropped with data unread on our side: as good as the end of the stream
+        }
+    }
+}
