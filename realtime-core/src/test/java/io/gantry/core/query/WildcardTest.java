@@ -41,9 +41,11 @@ class WildcardTest {
     }
 
     @Test
-    void booleansMatchByTheirText() {
-        assertTrue(new Matcher.Wildcard("t*").matchesValue(Boolean.TRUE));
-        assertFalse(new Matcher.Wildcard("t*").matchesValue(Boolean.FALSE));
+    void booleansMatchByTheirKeywordTOrF() {
+        assertTrue(new Matcher.Wildcard("T*").matchesValue(Boolean.TRUE));
+        assertFalse(new Matcher.Wildcard("T*").matchesValue(Boolean.FALSE));
+        assertTrue(new Matcher.Wildcard("?").matchesValue(Boolean.FALSE));
+        assertFalse(new Matcher.Wildcard("t*").matchesValue(Boolean.TRUE), "Nakama indexes true as T");
         assertFalse(new Matcher.Wildcard("1*").matchesValue(1.0));
     }
 
