@@ -37,11 +37,26 @@ class CustomStreamTest {
         server.close();
     }
 
-    private static String join(WsClient socket, String subject) {
+    /** The RPC's answer and the socket's own join event, which may come in either order (as with Nakama). */
+    private record Joined(String payload, Envelope ownJoin) {
+    }
+
+    /** Joins through the RPC; the socket must be joined by it (the RPC answers "true"). */
+    private static Joined join(WsClient socket, String subject) {
         String cid = socket.nextCid();
         socket.send(Envelope.newBuilder().setCid(cid).setRpc(com.heroiclabs.nakama.api.Rpc.newBuilder()
                 .setId("join_stream").setPayload(subject)).build());
-        return socket.awaitEnvelope(e -> e.getCid().equals(cid)).getRpc().getPayload();
+        String payload = null;
+        Envelope ownJoin = null;
+        while (payload == null || ownJoin == null) {
+            Envelope next = socket.awaitEnvelope(e -> e.getCid().equals(cid) || e.hasStreamPresenceEvent());
+            if (next.getCid().equals(cid)) {
+                payload = next.getRpc().getPayload();
+            } else {
+                ownJoin = next;
+            }
+        }
+        return new Joined(payload, ownJoin);
     }
 
     @Test
@@ -51,15 +66,17 @@ class CustomStreamTest {
         TestUser alice = server.newUser();
         TestUser bob = server.newUser();
         try (WsClient a = server.connect(alice); WsClient b = server.connect(bob)) {
-            assertEquals("true", join(a, stream.subject()));
-            Envelope ownJoin = a.awaitEnvelope(Envelope::hasStreamPresenceEvent);
+            Joined aliceJoined = join(a, stream.subject());
+            assertEquals("true", aliceJoined.payload());
+            Envelope ownJoin = aliceJoined.ownJoin();
             assertEquals(alice.userId(), ownJoin.getStreamPresenceEvent().getJoins(0).getUserId());
             assertEquals(30, ownJoin.getStreamPresenceEvent().getStream().getMode());
 
-            assertEquals("true", join(b, stream.subject()));
+            Joined bobsOwn = join(b, stream.subject());
+            assertEquals("true", bobsOwn.payload());
+            assertEquals(bob.userId(), bobsOwn.ownJoin().getStreamPresenceEvent().getJoins(0).getUserId());
             Envelope bobJoined = a.awaitEnvelope(Envelope::hasStreamPresenceEvent);
             assertEquals(bob.userId(), bobJoined.getStreamPresenceEvent().getJoins(0).getUserId());
-            b.awaitEnvelope(Envelope::hasStreamPresenceEvent);
 
             List<io.gantry.runtime.Presence> members = streams.members(stream);
             assertEquals(2, members.size());
@@ -95,7 +112,7 @@ class CustomStreamTest {
             b.send(Envelope.newBuilder().setCid(cid).setRpc(com.heroiclabs.nakama.api.Rpc.newBuilder()
                     .setId("join_stream").setPayload(subject.get())).build());
             b.awaitEnvelope(e -> e.getCid().equals(cid));
-            assertEquals("true", join(a, "ignored-" + System.nanoTime()));
+            assertEquals("true", join(a, "ignored-" + System.nanoTime()).payload());
             Streams streams = server.server().serverApi().streams();
             assertEquals(1, streams.members(new StreamId(30, subject.get(), "", "")).size());
             b.close();
