@@ -49,7 +49,7 @@ class DirectMessageRequestIsStoredTest {
             assertEquals(-1, live.getCode());
             assertEquals(aliceUser.username() + " wants to chat", live.getSubject());
             assertEquals(aliceUser.userId(), live.getSenderId());
-            assertEquals("{}", live.getContent());
+            assertEquals("{\"username\":\"" + aliceUser.username() + "\"}", live.getContent(), "as Nakama's");
             assertTrue(live.getPersistent());
 
             HttpResponse<String> response = server.getWithToken("/v2/notification?limit=10", bobUser.token());
