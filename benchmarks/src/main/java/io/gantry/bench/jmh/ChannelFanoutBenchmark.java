@@ -137,7 +137,8 @@ public class ChannelFanoutBenchmark {
         readers = Executors.newSingleThreadExecutor();
         router = new Router(65536);
         new ChannelService(router, store.history(), store.writer(), store.accounts(), readers,
-                (from, to) -> { }, ChannelSettings.defaults(), Clock.systemUTC());
+                (from, to, subject, content) -> java.util.concurrent.CompletableFuture.completedFuture(null),
+                ChannelSettings.defaults(), Clock.systemUTC());
         router.register(Envelope.MessageCase.MATCH_DATA_SEND, (session, envelope) -> rawFanOut(envelope));
         router.start();
 
