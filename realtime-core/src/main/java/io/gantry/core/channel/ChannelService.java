@@ -519,7 +519,7 @@ public final class ChannelService {
                     .setChannelMessageAck(ChannelMessages.ack(message, code, true)).build());
         } else if (result instanceof WriteResult.NotFound) {
             session.send(Replies.error(cid, Error.Code.BAD_INPUT,
-                    "Could not find message to " + verb + " in channel history."));
+                    "Could not find message to " + verb + " in channel history"));
         } else if (result instanceof WriteResult.NotOwner) {
             session.send(Replies.error(cid, Error.Code.BAD_INPUT,
                     "Cannot " + verb + " a message sent by another user."));
@@ -555,7 +555,7 @@ public final class ChannelService {
                 && content.getBytes(StandardCharsets.UTF_8).length > settings.maxContentBytes()) {
             return "Message content is over the limit of " + settings.maxContentBytes() + " bytes.";
         }
-        return isStrictJsonObject(content) ? null : "Message content must be a JSON object.";
+        return isStrictJsonObject(content) ? null : "Message content must be a valid JSON object";
     }
 
     /**

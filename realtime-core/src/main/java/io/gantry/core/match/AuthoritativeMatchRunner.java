@@ -623,18 +623,18 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
         Presence presence = runtimePresence(attempt.presence());
         Object current = state;
         if (!invoke("joinAttempt", () -> handler.joinAttempt(context, dispatcher, tick, current, presence, attempt.metadata()))) {
-            attempt.session().send(Replies.error(attempt.cid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
+            attempt.session().send(Replies.error(attempt.cid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
             return;
         }
         JoinDecision<?> decision = (JoinDecision<?>) takeResult();
         if (decision == null) {
             failed("joinAttempt", new IllegalStateException("joinAttempt returned null"));
-            attempt.session().send(Replies.error(attempt.cid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
+            attempt.session().send(Replies.error(attempt.cid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
             return;
         }
         flushDeferred();
         if (decision.state() == null) {
-            attempt.session().send(Replies.error(attempt.cid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
+            attempt.session().send(Replies.error(attempt.cid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
             endMatch(null);
             return;
         }
@@ -825,7 +825,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
         while ((command = control.poll()) != null) {
             if (command instanceof JoinAttempt attempt) {
                 pendingJoinAttempts.decrementAndGet();
-                attempt.session().send(Replies.error(attempt.cid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
+                attempt.session().send(Replies.error(attempt.cid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
             } else if (command instanceof Signal signal) {
                 pendingSignals.decrementAndGet();
                 signal.reply().completeExceptionally(new IllegalStateException("Match " + id + " has ended."));

@@ -125,7 +125,7 @@ public final class MatchService {
         }
         AuthoritativeMatch match = authoritative.get(id.value());
         if (match == null) {
-            session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
+            session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
             return;
         }
         Stream stream = authoritativeStream(id);
@@ -136,7 +136,7 @@ public final class MatchService {
             return;
         }
         if (!match.offerJoinAttempt(session, session.presence(), join.getMetadataMap(), request.getCid())) {
-            session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
+            session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
         }
     }
 
@@ -145,7 +145,7 @@ public final class MatchService {
         StreamMembers members = tracker.members(stream);
         // A relayed match exists while it has members; a matchmaker token creates it on first join.
         if ((members == null || members.isEmpty()) && !byToken) {
-            session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found."));
+            session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
             return;
         }
         UserPresence self = session.presence();

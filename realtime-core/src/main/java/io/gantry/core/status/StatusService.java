@@ -223,7 +223,7 @@ public final class StatusService implements SessionListener {
         }
         String text = update.getStatus().getValue();
         if (text.length() > MAX_STATUS_CHARS && text.codePointCount(0, text.length()) > MAX_STATUS_CHARS) {
-            session.send(Replies.badInput(request, "Status must be " + MAX_STATUS_CHARS + " characters or less."));
+            session.send(Replies.badInput(request, "Status must be " + MAX_STATUS_CHARS + " characters or less"));
             return;
         }
         UserPresence next = presence(session, text);

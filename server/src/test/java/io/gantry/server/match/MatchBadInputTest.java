@@ -41,15 +41,15 @@ class MatchBadInputTest {
     @Test
     void joiningAMissingOrEndedMatchIsMatchNotFound() {
         try (Player alice = Player.connect(server)) {
-            assertError(alice.join(UUID.randomUUID() + ".gantry"), Error.Code.MATCH_NOT_FOUND, "Match not found.");
-            assertError(alice.join(UUID.randomUUID() + "."), Error.Code.MATCH_NOT_FOUND, "Match not found.");
-            assertError(alice.join(UUID.randomUUID() + ".other-node"), Error.Code.MATCH_NOT_FOUND, "Match not found.");
+            assertError(alice.join(UUID.randomUUID() + ".gantry"), Error.Code.MATCH_NOT_FOUND, "Match not found");
+            assertError(alice.join(UUID.randomUUID() + "."), Error.Code.MATCH_NOT_FOUND, "Match not found");
+            assertError(alice.join(UUID.randomUUID() + ".other-node"), Error.Code.MATCH_NOT_FOUND, "Match not found");
 
             String ended = server.server().matches().create("arena", Map.of());
             alice.joinOk(ended);
             alice.sendData(ended, ArenaMatch.OP_THROW, "end it");
             alice.awaitError();
-            assertError(alice.join(ended), Error.Code.MATCH_NOT_FOUND, "Match not found.");
+            assertError(alice.join(ended), Error.Code.MATCH_NOT_FOUND, "Match not found");
         }
     }
 

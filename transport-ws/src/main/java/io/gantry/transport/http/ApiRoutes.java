@@ -17,14 +17,26 @@ public final class ApiRoutes {
     public record Match(Route route, Map<String, String> pathParams) {
     }
 
+    /**
+     * How a route's errors look, as Nakama answers them: most calls go through grpc-gateway
+     * ({@code {"code", "message"}}, and a 401's message in {@code WWW-Authenticate}); RPC has a
+     * handler of its own ({@code api_rpc.go}: {@code {"error", "message", "code"}}, no challenge).
+     */
+    public enum ErrorShape { GATEWAY, RPC }
+
     /** One endpoint. */
-    public record Route(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, String[] segments) {
+    public record Route(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, String[] segments,
+                        ErrorShape errors) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
     public ApiRoutes add(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler) {
-        routes.add(new Route(method, pattern, auth, handler, split(pattern)));
+        return add(method, pattern, auth, handler, ErrorShape.GATEWAY);
+    }
+
+    public ApiRoutes add(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, ErrorShape errors) {
+        routes.add(new Route(method, pattern, auth, handler, split(pattern), errors));
         return this;
     }
 

@@ -76,7 +76,7 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         try {
             caller = authenticate(route.auth(), request, uri);
         } catch (ApiException e) {
-            writeError(ctx, keepAlive, e);
+            writeError(ctx, keepAlive, e, route.errors());
             return;
         }
         String body = request.content().toString(StandardCharsets.UTF_8);
@@ -86,7 +86,7 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
             apiExecutor.execute(() -> run(ctx, keepAlive, route, apiRequest));
         } catch (RejectedExecutionException e) {
             writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    ApiException.UNAVAILABLE, "Server is busy; retry later."));
+                    ApiException.UNAVAILABLE, "Server is busy; retry later."), route.errors());
         }
     }
 
@@ -121,20 +121,31 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
             ApiResponse response = route.handler().handle(request);
             write(ctx, keepAlive, response.status(), response.json(), response.contentType());
         } catch (ApiException e) {
-            writeError(ctx, keepAlive, e);
+            writeError(ctx, keepAlive, e, route.errors());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.method(), request.path(), e);
             writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    ApiException.INTERNAL, "Internal server error."));
+                    ApiException.INTERNAL, "Internal server error."), route.errors());
         }
     }
 
     /** Writes a Nakama-shaped error: {@code {"code": …, "message": …}}, as Nakama 3.18's gateway. Any thread. */
     public static void writeError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {
-        String body = "{\"code\":" + e.grpcCode() + ",\"message\":" + jsonString(e.getMessage()) + "}";
+        writeError(ctx, keepAlive, e, ApiRoutes.ErrorShape.GATEWAY);
+    }
+
+    /** Writes an error in the shape of the route that failed (see {@link ApiRoutes.ErrorShape}). Any thread. */
+    static void writeError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e, ApiRoutes.ErrorShape shape) {
+        String message = jsonString(e.getMessage());
+        if (shape == ApiRoutes.ErrorShape.RPC) {
+            write(ctx, keepAlive, e.status(), "{\"error\":" + message + ",\"message\":" + message + ",\"code\":"
+                    + e.grpcCode() + "}", "application/json", null);
+            return;
+        }
         // grpc-gateway repeats an UNAUTHENTICATED error's message in WWW-Authenticate
         String challenge = e.grpcCode() == ApiException.UNAUTHENTICATED ? e.getMessage() : null;
-        write(ctx, keepAlive, e.status(), body, "application/json", challenge);
+        write(ctx, keepAlive, e.status(), "{\"code\":" + e.grpcCode() + ",\"message\":" + message + "}",
+                "application/json", challenge);
     }
 
     static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {

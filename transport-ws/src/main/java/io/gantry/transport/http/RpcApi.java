@@ -27,8 +27,8 @@ public final class RpcApi {
     }
 
     public void register(ApiRoutes routes) {
-        routes.add(HttpMethod.POST, "/v2/rpc/{id}", AuthMode.SESSION_OR_HTTP_KEY, this::call)
-                .add(HttpMethod.GET, "/v2/rpc/{id}", AuthMode.SESSION_OR_HTTP_KEY, this::call);
+        routes.add(HttpMethod.POST, "/v2/rpc/{id}", AuthMode.SESSION_OR_HTTP_KEY, this::call, ApiRoutes.ErrorShape.RPC)
+                .add(HttpMethod.GET, "/v2/rpc/{id}", AuthMode.SESSION_OR_HTTP_KEY, this::call, ApiRoutes.ErrorShape.RPC);
     }
 
     ApiResponse call(ApiRequest request) throws ApiException {
