@@ -1,8 +1,8 @@
 package io.gantry.core.channel;
 
+import io.gantry.core.ApiTimes;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Int32Value;
-import com.google.protobuf.Timestamp;
 import com.heroiclabs.nakama.api.ChannelMessage;
 import com.heroiclabs.nakama.rtapi.ChannelMessageAck;
 import io.gantry.proto.storage.StoredChannelMessage;
@@ -26,8 +26,8 @@ public final class ChannelMessages {
                 .setSenderId(stored.getSenderId())
                 .setUsername(stored.getUsername())
                 .setContent(stored.getContent())
-                .setCreateTime(timestamp(stored.getCreateTimeUs()))
-                .setUpdateTime(timestamp(stored.getUpdateTimeUs()))
+                .setCreateTime(ApiTimes.ofMicros(stored.getCreateTimeUs()))
+                .setUpdateTime(ApiTimes.ofMicros(stored.getUpdateTimeUs()))
                 .setPersistent(BoolValue.of(persistent))
                 .setRoomName(stored.getRoomName())
                 .setGroupId(stored.getGroupId())
@@ -47,18 +47,13 @@ public final class ChannelMessages {
                 .setMessageId(stored.getMessageId())
                 .setCode(Int32Value.of(code))
                 .setUsername(stored.getUsername())
-                .setCreateTime(timestamp(stored.getCreateTimeUs()))
-                .setUpdateTime(timestamp(stored.getUpdateTimeUs()))
+                .setCreateTime(ApiTimes.ofMicros(stored.getCreateTimeUs()))
+                .setUpdateTime(ApiTimes.ofMicros(stored.getUpdateTimeUs()))
                 .setPersistent(BoolValue.of(persistent))
                 .setRoomName(stored.getRoomName())
                 .setGroupId(stored.getGroupId())
                 .setUserIdOne(stored.getUserIdOne())
                 .setUserIdTwo(stored.getUserIdTwo())
                 .build();
-    }
-
-    /** Whole seconds, as Nakama answers message times. */
-    public static Timestamp timestamp(long epochMicros) {
-        return io.gantry.core.ApiTimes.ofMicros(epochMicros);
     }
 }

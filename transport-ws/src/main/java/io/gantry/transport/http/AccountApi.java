@@ -8,7 +8,6 @@ import com.heroiclabs.nakama.api.Session;
 import com.heroiclabs.nakama.api.SessionLogoutRequest;
 import com.heroiclabs.nakama.api.SessionRefreshRequest;
 import com.heroiclabs.nakama.api.User;
-import com.google.protobuf.Timestamp;
 import io.gantry.core.session.SessionRegistry;
 import io.gantry.persistence.AccountStore;
 import io.gantry.persistence.CreateResult;
@@ -245,8 +244,8 @@ public final class AccountApi {
                 .setTimezone(stored.getTimezone())
                 .setMetadata(stored.getMetadata().isEmpty() ? "{}" : stored.getMetadata())
                 .setOnline(online)
-                .setCreateTime(timestamp(stored.getCreateTimeMs()))
-                .setUpdateTime(timestamp(stored.getUpdateTimeMs()))
+                .setCreateTime(io.gantry.core.ApiTimes.ofMillis(stored.getCreateTimeMs()))
+                .setUpdateTime(io.gantry.core.ApiTimes.ofMillis(stored.getUpdateTimeMs()))
                 .build();
     }
 
@@ -287,10 +286,5 @@ public final class AccountApi {
 
     private static int utf8Length(String value) {
         return value.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    /** Whole seconds, as Nakama answers account times. */
-    static Timestamp timestamp(long epochMs) {
-        return io.gantry.core.ApiTimes.ofMillis(epochMs);
     }
 }
