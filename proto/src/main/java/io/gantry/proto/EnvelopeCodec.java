@@ -47,9 +47,17 @@ public final class EnvelopeCodec {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: data after the envelope's closing brace.", builder.getCid());
         }
+        // JsonFormat's reader is lenient (it takes control characters and unquoted words that
+        // protojson refuses): the strict tree below is what decides whether the frame is JSON.
+        JsonObject tree;
+        try {
+            tree = JsonParser.parseString(json).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
+                    "Could not decode message: " + describe(e), builder.getCid());
+        }
         // JsonFormat reads 1 into a string field and "true" into a bool; protojson, and so Nakama, refuses both.
-        String mismatch = JsonTypeCheck.firstMismatch(JsonParser.parseString(json).getAsJsonObject(),
-                Envelope.getDescriptor());
+        String mismatch = JsonTypeCheck.firstMismatch(tree, Envelope.getDescriptor());
         if (mismatch != null) {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: " + mismatch + ".", builder.getCid());
