@@ -121,6 +121,11 @@ final class MatchmakerAgent implements Runnable {
         return accepted;
     }
 
+    /** Adds and removals offered and not yet applied (for metrics; O(removals)). Any thread. */
+    int queuedCommands() {
+        return adds.size() + removals.size();
+    }
+
     int activeTickets() {
         return activeTickets;
     }
