@@ -78,7 +78,8 @@ final class ServerMetrics implements AutoCloseable {
      * the RPC executor's).
      */
     void queue(String name, String description, IntSupplier depth) {
-        Gauge.builder("gantry_queue_depth", depth, d -> d.getAsInt())
+        // strongReference: Micrometer holds a gauge's object weakly, and nothing else holds this lambda.
+        Gauge.builder("gantry_queue_depth", depth, d -> d.getAsInt()).strongReference(true)
                 .tag("queue", name).description(description).register(registry);
     }
 
