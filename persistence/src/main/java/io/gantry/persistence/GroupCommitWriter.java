@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * remove after an update): the writer keeps the messages and dedup entries the current batch
  * touched in a small overlay, since RocksDB reads do not see an unwritten {@link WriteBatch}.
  */
-public final class GroupCommitWriter {
+public final class GroupCommitWriter implements HistoryWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
 

@@ -1,5 +1,7 @@
 package io.gantry.server;
 
+import io.gantry.core.account.AccountService;
+import io.gantry.core.channel.ChannelHistory;
 import io.gantry.core.channel.ChannelService;
 import io.gantry.core.channel.ChannelSettings;
 import io.gantry.core.match.MatchListing;
@@ -8,6 +10,7 @@ import io.gantry.core.match.MatchService;
 import io.gantry.core.match.MatchSettings;
 import io.gantry.core.match.MatchWorkers;
 import io.gantry.core.notification.NotificationDelivery;
+import io.gantry.core.notification.NotificationInbox;
 import io.gantry.core.notification.NotificationRequest;
 import io.gantry.core.notification.NotificationService;
 import io.gantry.core.status.StatusService;
@@ -28,7 +31,7 @@ import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
 import io.gantry.transport.EdgeSettings;
 import io.gantry.transport.HttpEdge;
-import io.gantry.transport.auth.TokenService;
+import io.gantry.core.auth.TokenService;
 import io.gantry.transport.http.AccountApi;
 import io.gantry.transport.http.ChannelApi;
 import io.gantry.transport.http.MatchApi;
@@ -158,17 +161,19 @@ public final class GantryServer implements AutoCloseable {
             router.start();
             matchmaker.start();
 
+            // The edge calls core services, which hold the rules and reach the store.
+            AccountService accounts = new AccountService(store.accounts(), tokens, sessions,
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), Clock.systemUTC());
             ApiRoutes routes = new ApiRoutes();
-            new AccountApi(store.accounts(), tokens, sessions,
-                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC)).register(routes);
-            new ChannelApi(store.history()).register(routes);
-            new NotificationApi(store.notifications()).register(routes);
+            new AccountApi(accounts).register(routes);
+            new ChannelApi(new ChannelHistory(store.history())).register(routes);
+            new NotificationApi(new NotificationInbox(store.notifications())).register(routes);
             new RpcApi(rpc).register(routes);
             new MatchApi(matches).register(routes);
             this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
             metrics.register(routes);
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
-                    config.get(ConfigKeys.RUNTIME_HTTP_KEY), tokens, store.accounts());
+                    config.get(ConfigKeys.RUNTIME_HTTP_KEY), accounts);
             this.edge = new HttpEdge(edgeSettings(config), routes, authenticator, sessions, router);
             this.port = edge.start();
             // Logged-out tokens only need remembering until they expire.

@@ -1,6 +1,6 @@
 package io.gantry.transport.http;
 
-import io.gantry.transport.auth.TokenService;
+import io.gantry.core.auth.TokenService;
 import io.gantry.transport.ws.WebSocketUpgrade;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

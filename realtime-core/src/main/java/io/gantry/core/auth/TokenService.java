@@ -1,4 +1,4 @@
-package io.gantry.transport.auth;
+package io.gantry.core.auth;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package io.gantry.transport.auth;
+package io.gantry.core.auth;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
