@@ -5,6 +5,10 @@ import io.gantry.core.query.Occur;
 import io.gantry.runtime.MatchmakerProcessor;
 import io.gantry.runtime.MatchmakerTicketView;
 import io.gantry.runtime.Presence;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +21,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The matchmaker's single writer: one thread owns the {@link TicketIndex}. Adds arrive on a
@@ -33,10 +38,18 @@ import java.util.function.Consumer;
  * first {@link #SCORED_CANDIDATES} matching candidates are taken instead. A group closes when it
  * reaches the smallest {@code max_count} of its members, or, on the searching ticket's last
  * interval, at the largest size every member accepts.
+ *
+ * <p>An Agrona {@link Agent}: {@link #doWork} drains the command queues and, once the interval
+ * has passed since the last one, processes the pool; {@link #start} runs it on
+ * {@code gantry-matchmaker} with an {@link AgentRunner} and {@link #idleStrategy()}. Tests drive
+ * {@link #drainCommands} and {@link #processInterval} on their own thread instead.
  */
-final class MatchmakerAgent implements Runnable {
+final class MatchmakerAgent implements Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(MatchmakerAgent.class);
+
+    /** The matchmaker thread's name. */
+    static final String THREAD_NAME = "gantry-matchmaker";
 
     /** Candidates scored per ticket when the query ranks them. */
     static final int SCORED_CANDIDATES = 512;
@@ -73,8 +86,11 @@ final class MatchmakerAgent implements Runnable {
     private final ArrayBlockingQueue<Command> adds;
     private final ConcurrentLinkedQueue<Command> removals = new ConcurrentLinkedQueue<>();
     private final List<Command> drained = new ArrayList<>();
-    private volatile Thread thread;
-    private volatile boolean running = true;
+    private final AgentRunner runner;
+    /** {@link System#nanoTime} in production; tests move their own. */
+    private final LongSupplier nanoClock;
+    /** When the next interval is due ({@link #nanoClock}); matchmaker thread. */
+    private long nextIntervalNanos;
     private volatile int activeTickets;
 
     // statistics, written by the matchmaker thread
@@ -84,30 +100,41 @@ final class MatchmakerAgent implements Runnable {
     private volatile long matchedTotal;
 
     MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor) {
+        this(settings, sink, processor, System::nanoTime);
+    }
+
+    MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.settings = settings;
         this.sink = sink;
         this.processor = processor;
         this.adds = new ArrayBlockingQueue<>(settings.queueSize());
+        this.runner = new AgentRunner(idleStrategy(),
+                t -> LOG.error("the matchmaker failed; it carries on", t), null, this);
     }
 
+    /**
+     * How the idle matchmaker waits: a few busy spins, never {@link Thread#yield}, then parks of
+     * 50 µs doubling to 1 ms. Adds are few per millisecond at most, and an idle thread that spun
+     * or yielded would take a core from the event loops on a small machine; a 1 ms park also
+     * bounds how late an interval starts.
+     */
+    static IdleStrategy idleStrategy() {
+        return new BackoffIdleStrategy(10, 0, TimeUnit.MICROSECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    /** Starts the matchmaker thread. Once. */
     void start() {
-        Thread t = new Thread(this, "gantry-matchmaker");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+        AgentRunner.startOnThread(runner, runnable -> {
+            Thread thread = new Thread(runnable, THREAD_NAME);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
+    /** Stops the matchmaker thread and waits for it (its current interval finishes first). */
     void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        runner.close(5_000, thread -> LOG.warn("still waiting for the matchmaker thread to stop"));
     }
 
     /** Any thread. False when the queue is full. */
@@ -142,19 +169,31 @@ final class MatchmakerAgent implements Runnable {
     }
 
     @Override
-    public void run() {
-        long next = System.nanoTime() + settings.intervalMs() * 1_000_000L;
-        while (running) {
-            int work = drainCommands();
-            long now = System.nanoTime();
-            if (now - next >= 0) {
-                processInterval();
-                next = now + settings.intervalMs() * 1_000_000L;
-            } else if (work == 0) {
-                // Adds are few per millisecond at most: a short park keeps idle cost near zero.
-                LockSupport.parkNanos(Math.min(next - now, 1_000_000L));
-            }
+    public String roleName() {
+        return THREAD_NAME;
+    }
+
+    /** The first interval is due one interval after the thread starts. */
+    @Override
+    public void onStart() {
+        nextIntervalNanos = nanoClock.getAsLong() + settings.intervalMs() * 1_000_000L;
+    }
+
+    /**
+     * Applies queued commands, then processes the pool if an interval has passed since the last
+     * one (the next is due one interval after this one started). Returns the work done; 0 lets
+     * the idle strategy back off. Matchmaker thread.
+     */
+    @Override
+    public int doWork() {
+        int work = drainCommands();
+        long now = nanoClock.getAsLong();
+        if (now - nextIntervalNanos >= 0) {
+            processInterval();
+            nextIntervalNanos = now + settings.intervalMs() * 1_000_000L;
+            work++;
         }
+        return work;
     }
 
     /** Applies queued commands; returns how many. Matchmaker thread. */

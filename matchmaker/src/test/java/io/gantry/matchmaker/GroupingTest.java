@@ -40,6 +40,38 @@ class GroupingTest {
     }
 
     @Test
+    void theAgentProcessesThePoolOnceEveryIntervalAndAppliesCommandsInBetween() {
+        long[] now = {5_000_000_000L};
+        MatchmakerAgent agent = new MatchmakerAgent(new MatchmakerSettings(1000, 2, 3, false, 1024), groups::add,
+                null, () -> now[0]);
+        agent.onStart();
+        AtomicReference<String> first = new AtomicReference<>("not answered");
+        agent.offer(new MatchmakerAgent.Add(Tickets.solo("*", 2, 2, Map.of()), 3, first::set));
+        assertEquals(1, agent.doWork(), "the add is applied at once");
+        assertNull(first.get());
+        assertEquals(0, agent.doWork(), "idle before the interval");
+
+        agent.offer(new MatchmakerAgent.Add(Tickets.solo("*", 2, 2, Map.of()), 3, reason -> { }));
+        now[0] += 999_000_000L;
+        assertEquals(1, agent.doWork());
+        assertEquals(0, agent.intervals(), "not yet: 999 ms of 1000");
+        assertEquals(2, agent.activeTickets());
+
+        now[0] += 1_000_000L;
+        assertEquals(1, agent.doWork(), "the interval is work");
+        assertEquals(1, agent.intervals());
+        assertEquals(1, groups.size());
+        assertEquals(0, agent.activeTickets());
+
+        now[0] += 999_999_999L;
+        assertEquals(0, agent.doWork(), "the next one is due an interval after this one");
+        now[0] += 1;
+        agent.doWork();
+        assertEquals(2, agent.intervals());
+        assertEquals("gantry-matchmaker", agent.roleName());
+    }
+
+    @Test
     void ticketsArePairedByTheirRegionQuery() {
         MatchmakerAgent agent = agent(false);
         for (String region : List.of("eu", "us", "eu", "us")) {

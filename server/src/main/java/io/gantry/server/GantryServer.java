@@ -75,12 +75,6 @@ public final class GantryServer implements AutoCloseable {
     private final HttpEdge edge;
     private final int port;
     private final NotificationService notificationService;
-    /** Notification store writes (group-committed), never on the router thread. */
-    private final ExecutorService notificationWriter = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "gantry-notification-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Store reads the router needs (does this user exist?) run here, never on the router thread. */
@@ -133,8 +127,8 @@ public final class GantryServer implements AutoCloseable {
             serverApi.streams(new StreamService(router, sessions, config.get(ConfigKeys.NAME)));
             RpcService rpc = new RpcService(router, runtime, rpcExecutor, serverApi);
             NotificationDelivery notifications = new NotificationDelivery(router);
-            this.notificationService = new NotificationService(router, notifications, store.notifications(),
-                    notificationWriter, Clock.systemUTC());
+            // Persistent notifications are stored by the store's commit loop, with channel history.
+            this.notificationService = new NotificationService(router, notifications, store.writer(), Clock.systemUTC());
             serverApi.notifications(notificationService::send);
             new StatusService(router, store.accounts(), readers);
             // Nakama stores the "wants to chat" notification, so it can be listed later.
@@ -187,7 +181,6 @@ public final class GantryServer implements AutoCloseable {
             matchWorkers.close();
             readers.shutdownNow();
             rpcExecutor.shutdownNow();
-            notificationWriter.shutdownNow();
             store.close();
             throw e;
         }
@@ -234,18 +227,6 @@ public final class GantryServer implements AutoCloseable {
                 config.get(ConfigKeys.SOCKET_PONG_WAIT_MS),
                 config.get(ConfigKeys.SOCKET_IDLE_TIMEOUT_MS),
                 0, 8, 1024);
-    }
-
-    /** Lets queued notification writes finish: they must not race the store closing. */
-    private void stopNotificationWriter() {
-        notificationWriter.shutdown();
-        try {
-            if (!notificationWriter.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("notification writes did not finish within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void purgeRevocations() {
@@ -340,7 +321,7 @@ public final class GantryServer implements AutoCloseable {
         rpcExecutor.shutdown();
         router.close();
         readers.shutdown();
-        stopNotificationWriter();
+        // The store's writer writes every accepted history op and notification before it stops.
         store.close();
         if (metrics != null) {
             metrics.close();

@@ -3,6 +3,7 @@ package io.gantry.core.router;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
@@ -31,6 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Producers: socket event loops publish requests with {@link #publishRequest}, which never
  * blocks (a full ring is answered with an error); lifecycle events and tasks may wait for space
  * because losing them would leave stale presences.
+ *
+ * <p>{@link #drivenByCaller} makes a router without a thread of its own: the thread that calls
+ * {@link #start} is the router thread and handles what was published whenever it calls
+ * {@link #drain}, with the same dispatch. Tests drive the services that way, step by step.
  */
 public final class Router implements AutoCloseable {
 
@@ -56,6 +61,9 @@ public final class Router implements AutoCloseable {
 
     private final Disruptor<RouterEvent> disruptor;
     private final RingBuffer<RouterEvent> ring;
+    private final Consumer consumer = new Consumer();
+    /** Non-null when the caller drives the router ({@link #drivenByCaller}). */
+    private final EventPoller<RouterEvent> poller;
     private final RequestHandler[] handlers = new RequestHandler[Envelope.MessageCase.values().length + 64];
     private final List<SessionListener> sessionListeners = new ArrayList<>();
     private final List<Runnable> endOfBatchActions = new ArrayList<>();
@@ -73,14 +81,69 @@ public final class Router implements AutoCloseable {
     }
 
     public Router(int ringSize, WaitStrategy waitStrategy) {
+        this(ringSize, waitStrategy, false);
+    }
+
+    private Router(int ringSize, WaitStrategy waitStrategy, boolean drivenByCaller) {
         this.disruptor = new Disruptor<>(RouterEvent::new, ringSize, runnable -> {
             Thread thread = new Thread(runnable, "gantry-router");
             thread.setDaemon(true);
             return thread;
         }, ProducerType.MULTI, waitStrategy);
-        this.disruptor.handleEventsWith(new Consumer());
         this.disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         this.ring = disruptor.getRingBuffer();
+        if (drivenByCaller) {
+            this.poller = ring.newPoller();
+            ring.addGatingSequences(poller.getSequence());
+        } else {
+            this.poller = null;
+            this.disruptor.handleEventsWith(consumer);
+        }
+    }
+
+    /**
+     * A router without a thread of its own: the thread that calls {@link #start} becomes the
+     * router thread and handles events when it calls {@link #drain}. Everything else is as
+     * {@link #Router(int)}: producers publish from any thread, handlers and listeners dispatch
+     * the same way.
+     *
+     * <pre>{@code
+     * Router router = Router.drivenByCaller(1024);
+     * new PartyService(router, "node1");
+     * router.start();                      // this thread is now the router thread
+     * router.publishRequest(session, partyCreate);
+     * router.drain();                      // handled here; the reply is in the session's queue
+     * }</pre>
+     *
+     * @param ringSize a power of two; what one {@link #drain} round publishes must fit in it
+     */
+    public static Router drivenByCaller(int ringSize) {
+        return new Router(ringSize, new com.lmax.disruptor.BlockingWaitStrategy(), true);
+    }
+
+    /**
+     * Handles every event published so far, and those their handling publishes in turn, on the
+     * calling thread; returns how many. Only for a router {@link #drivenByCaller}, on the thread
+     * that started it.
+     */
+    public int drain() {
+        if (poller == null || !isRouterThread()) {
+            throw new IllegalStateException("drain() is for a router driven by the caller, on the thread that started it");
+        }
+        int[] count = new int[1];
+        EventPoller.Handler<RouterEvent> handler = (event, sequence, endOfBatch) -> {
+            count[0]++;
+            consumer.onEvent(event, sequence, endOfBatch);
+            return true;
+        };
+        try {
+            while (poller.poll(handler) == EventPoller.PollState.PROCESSING) {
+                // again: handling may have published more
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("router event failed", e);
+        }
+        return count[0];
     }
 
     /** Registers the handler of a client request type. Before {@link #start} only. */
@@ -109,8 +172,16 @@ public final class Router implements AutoCloseable {
         return tracker;
     }
 
+    /**
+     * Starts the router thread; for a router {@link #drivenByCaller}, makes the calling thread
+     * the router thread instead.
+     */
     public void start() {
         started = true;
+        if (poller != null) {
+            routerThread = Thread.currentThread();
+            return;
+        }
         disruptor.start();
     }
 
@@ -182,7 +253,7 @@ public final class Router implements AutoCloseable {
     /** Waits until everything published so far is handled, then stops the router thread. */
     @Override
     public void close() {
-        if (started) {
+        if (started && poller == null) {
             try {
                 disruptor.shutdown(5, TimeUnit.SECONDS);
             } catch (com.lmax.disruptor.TimeoutException e) {
