@@ -115,12 +115,13 @@ final class MatchmakerAgent implements Agent {
 
     /**
      * How the idle matchmaker waits: a few busy spins, never {@link Thread#yield}, then parks of
-     * 50 µs doubling to 1 ms. Adds are few per millisecond at most, and an idle thread that spun
-     * or yielded would take a core from the event loops on a small machine; a 1 ms park also
-     * bounds how late an interval starts.
+     * 1 ms doubling to 20 ms. Commands only need applying before the next interval, and an idle
+     * thread that spun, yielded or woke every millisecond would take the core from the event loops
+     * on a small machine (a 1 ms park measured about 1,100 context switches a second on an idle
+     * server, BENCHMARKS.md "Stalls under load"); a 20 ms park bounds how late an interval starts.
      */
     static IdleStrategy idleStrategy() {
-        return new BackoffIdleStrategy(10, 0, TimeUnit.MICROSECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(1));
+        return new BackoffIdleStrategy(10, 0, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(20));
     }
 
     /** Starts the matchmaker thread. Once. */

@@ -3,8 +3,6 @@ package io.gantry.persistence;
 import io.gantry.proto.storage.StoredChannelMessage;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
@@ -41,10 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>It is an Agrona {@link Agent} run by an {@link AgentRunner} on {@value #THREAD_NAME}, with
- * {@link #idleStrategy()}: a few spins, no yields, then parks from 50 µs doubling to 1 ms. On a
- * machine with few cores the writer must never compete with the socket event loops for a core
- * (a yielding or spinning idle thread does), and a 1 ms park is a small part of what a synced WAL
- * write costs anyway; under load the loop does not idle, and the batches grow while it writes.
+ * a {@link WakeableIdleStrategy}: when idle it parks, and an offer wakes it. It never spins or
+ * yields, so on a machine with few cores it never competes with the socket event loops for a
+ * core, and an idle server has no writer wake-ups; under load the loop does not idle, and the
+ * batches grow while it writes.
  *
  * <p>Threads: {@link #offer} and the counters are for any thread. The callbacks run on the writer
  * thread, which owns everything else here; a callback that blocks stalls every later write, and
@@ -95,6 +93,7 @@ public final class GroupCommitWriter implements Agent, HistoryWriter, Notificati
      * always written (see {@link #offer(WriteOp)}).
      */
     private final AtomicInteger offering = new AtomicInteger();
+    private final WakeableIdleStrategy idle;
     private final AgentRunner runner;
     private volatile boolean closed;
     private volatile BatchCommitter committer;
@@ -131,19 +130,16 @@ public final class GroupCommitWriter implements Agent, HistoryWriter, Notificati
         this.historyQueue = new ManyToOneConcurrentArrayQueue<>(options.historyQueueCapacity());
         this.notificationQueue = new ManyToOneConcurrentArrayQueue<>(options.notificationQueueCapacity());
         this.committer = b -> db.write(store.writeOptions(), b);
-        this.runner = new AgentRunner(idleStrategy(),
+        this.idle = new WakeableIdleStrategy(IDLE_PARK_NANOS, () -> !historyQueue.isEmpty() || !notificationQueue.isEmpty());
+        this.runner = new AgentRunner(idle,
                 t -> LOG.error("The store writer failed; it carries on", t), null, this);
     }
 
     /**
-     * How the idle writer waits: a few busy spins (nanoseconds), never {@link Thread#yield}, then
-     * parks of 50 µs doubling to 1 ms. Spinning or yielding would take a core from the event
-     * loops on a small machine; the longest park bounds the delay an op offered to an idle writer
-     * sees, about what one synced WAL write costs.
+     * The longest the idle writer parks: offers wake it at once ({@link WakeableIdleStrategy}),
+     * so this only bounds how late its own timer (the dedup purge) runs.
      */
-    static IdleStrategy idleStrategy() {
-        return new BackoffIdleStrategy(10, 0, TimeUnit.MICROSECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(1));
-    }
+    static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * Queues a history op for the next round, without blocking.
@@ -177,7 +173,11 @@ public final class GroupCommitWriter implements Agent, HistoryWriter, Notificati
         // this count to reach zero before its last drain, so what is accepted here is drained.
         offering.getAndIncrement();
         try {
-            return !closed && queue.offer(item);
+            if (!closed && queue.offer(item)) {
+                idle.wake();
+                return true;
+            }
+            return false;
         } finally {
             offering.getAndDecrement();
         }
@@ -248,6 +248,7 @@ public final class GroupCommitWriter implements Agent, HistoryWriter, Notificati
      */
     void close() {
         closed = true;
+        idle.wake(); // AgentRunner.close interrupts only after its own timeout
         runner.close(CLOSE_WARN_MS, thread -> LOG.warn(
                 "Still waiting for the store writer to finish ({} history ops, {} notification writes queued); "
                         + "is a callback blocked?", historyQueue.size(), notificationQueue.size()));
