@@ -163,7 +163,7 @@ public final class GantryServer implements AutoCloseable {
 
             // The edge calls core services, which hold the rules and reach the store.
             AccountService accounts = new AccountService(store.accounts(), tokens, sessions,
-                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), Clock.systemUTC());
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock);
             ApiRoutes routes = new ApiRoutes();
             new AccountApi(accounts).register(routes);
             new ChannelApi(new ChannelHistory(store.history())).register(routes);
@@ -204,7 +204,7 @@ public final class GantryServer implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(Config, RuntimeRegistry)}, with the clock that issues session tokens and
+     * As {@link #start(Config, RuntimeRegistry)}, with the clock that issues session tokens, dates logouts and
      * decides when they expire (tests move it forward instead of waiting).
      */
     public static GantryServer start(Config config, RuntimeRegistry runtime, Clock clock) throws InterruptedException {
