@@ -48,8 +48,8 @@ class HttpDateTest {
         String date = written.headers().get(HttpHeaderNames.DATE);
         assertNotNull(DateFormatter.parseHttpDate(date), date);
         assertFalse(date.contains("\""), date);
-        assertEquals(combined.getAll(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS),
-                written.headers().getAll(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS), "the other headers are kept");
+        assertEquals("GET,POST", written.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS),
+                "the other headers are kept");
         written.release();
     }
 }
