@@ -106,7 +106,7 @@ public final class GantryServer implements AutoCloseable {
                 return thread;
             });
 
-    private GantryServer(Config config, RuntimeRegistry runtime) throws InterruptedException {
+    private GantryServer(Config config, RuntimeRegistry runtime, Clock clock) throws InterruptedException {
         this.config = config;
         this.runtime = runtime;
         runtime.seal();
@@ -120,7 +120,7 @@ public final class GantryServer implements AutoCloseable {
             TokenService tokens = new TokenService(
                     config.get(ConfigKeys.SESSION_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_TOKEN_EXPIRY_SEC),
                     config.get(ConfigKeys.SESSION_REFRESH_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC),
-                    Clock.systemUTC());
+                    clock);
             this.sessions = new SessionRegistry();
             this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE));
             HeartbeatHandlers.register(router);
@@ -157,7 +157,7 @@ public final class GantryServer implements AutoCloseable {
 
             // The edge calls core services, which hold the rules and reach the store.
             AccountService accounts = new AccountService(store.accounts(), tokens, sessions,
-                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), Clock.systemUTC());
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock);
             ApiRoutes routes = new ApiRoutes();
             new AccountApi(accounts).register(routes);
             new ChannelApi(new ChannelHistory(store.history())).register(routes);
@@ -188,12 +188,20 @@ public final class GantryServer implements AutoCloseable {
 
     /** Opens the store, starts the router and binds the port. */
     public static GantryServer start(Config config) throws InterruptedException {
-        return new GantryServer(config, new RuntimeRegistry());
+        return start(config, new RuntimeRegistry());
     }
 
     /** Starts a server running the given server code (match handlers, RPC functions). */
     public static GantryServer start(Config config, RuntimeRegistry runtime) throws InterruptedException {
-        return new GantryServer(config, runtime);
+        return start(config, runtime, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(Config, RuntimeRegistry)}, with the clock that issues session tokens, dates logouts and
+     * decides when they expire (tests move it forward instead of waiting).
+     */
+    public static GantryServer start(Config config, RuntimeRegistry runtime, Clock clock) throws InterruptedException {
+        return new GantryServer(config, runtime, clock);
     }
 
     /** A key for one purpose derived from a configured secret, so cursors survive restarts without a setting of their own. */

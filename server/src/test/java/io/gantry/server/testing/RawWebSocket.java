@@ -1,4 +1,4 @@
-package io.gantry.server;
+package io.gantry.server.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -12,22 +12,29 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A WebSocket client written by hand on a plain TCP socket, for what the JDK client hides: the
- * HTTP status of a refused upgrade, a client that never answers pings, and one that never reads.
+ * The upgrade and the frames at the byte level, on a plain TCP socket, for only what
+ * {@link WsClient} (the JDK's client) cannot show or do: the HTTP answer to an upgrade (status,
+ * headers, body), a client that never answers pings, and one that never reads (with a small
+ * receive buffer). Everything else goes through {@link WsClient}.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     /** The HTTP response to the upgrade request. */
-    record Head(int status, Map<String, String> headers, String body) {
+    public record Head(int status, Map<String, String> headers, String body) {
     }
 
     /** One frame from the server (server frames are never masked). */
-    record Frame(int opcode, byte[] payload) {
-        static final int CLOSE = 0x8;
-        static final int PING = 0x9;
+    public record Frame(int opcode, byte[] payload) {
+        public static final int CLOSE = 0x8;
+        public static final int PING = 0x9;
 
-        int closeCode() {
+        public int closeCode() {
             return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+        }
+
+        /** The reason of a close frame (after its code), or "". */
+        public String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
         }
     }
 
@@ -42,7 +49,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Connects and sends a valid upgrade request for {@code pathAndQuery}; read the answer with {@link #readHead}. */
-    static RawWebSocket open(int port, String pathAndQuery) throws IOException {
+    public static RawWebSocket open(int port, String pathAndQuery) throws IOException {
         return open(port, pathAndQuery, 0);
     }
 
@@ -51,7 +58,7 @@ final class RawWebSocket implements AutoCloseable {
      * {@code receiveBufferBytes} before connecting (0: the system default), so that a client that
      * never reads fills it quickly.
      */
-    static RawWebSocket open(int port, String pathAndQuery, int receiveBufferBytes) throws IOException {
+    public static RawWebSocket open(int port, String pathAndQuery, int receiveBufferBytes) throws IOException {
         Socket socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes); // before connect: sets the advertised window
@@ -72,18 +79,18 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** The status of an upgrade attempt, with its body; the connection is closed afterwards. */
-    static Head upgrade(int port, String pathAndQuery) throws IOException {
+    public static Head upgrade(int port, String pathAndQuery) throws IOException {
         try (RawWebSocket ws = open(port, pathAndQuery)) {
             return ws.readHead();
         }
     }
 
-    void setReadTimeout(int millis) throws IOException {
+    public void setReadTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }
 
     /** Reads the status line, the headers and (if there is a content length) the body. */
-    Head readHead() throws IOException {
+    public Head readHead() throws IOException {
         String statusLine = readLine();
         String[] parts = statusLine.split(" ", 3);
         int status = Integer.parseInt(parts[1]);
@@ -101,7 +108,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** The next frame; null when the server closed the TCP connection. */
-    Frame readFrame() throws IOException {
+    public Frame readFrame() throws IOException {
         int b0 = in.read();
         if (b0 < 0) {
             return null;
@@ -136,7 +143,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Sends a text frame, masked as a client must. */
-    void sendText(String text) throws IOException {
+    public void sendText(String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write(0x81); // FIN, text
