@@ -1,7 +1,7 @@
 package io.gantry.matchmaker;
 
-import io.gantry.core.query.Clause;
-import io.gantry.core.query.Occur;
+import io.gantry.query.Clause;
+import io.gantry.query.Occur;
 import io.gantry.runtime.MatchmakerProcessor;
 import io.gantry.runtime.MatchmakerTicketView;
 import io.gantry.runtime.Presence;
@@ -44,7 +44,7 @@ import java.util.function.LongSupplier;
  * {@code gantry-matchmaker} with an {@link AgentRunner} and {@link #idleStrategy()}. Tests drive
  * {@link #drainCommands} and {@link #processInterval} on their own thread instead.
  */
-final class MatchmakerAgent implements Agent {
+public final class MatchmakerAgent implements Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(MatchmakerAgent.class);
 
@@ -55,28 +55,28 @@ final class MatchmakerAgent implements Agent {
     static final int SCORED_CANDIDATES = 512;
 
     /** What comes out: a group of tickets to tell. Called on the matchmaker thread. */
-    interface Sink {
+    public interface Sink {
         void matched(List<Ticket> group);
     }
 
     /** A command for the matchmaker thread. */
-    sealed interface Command {
+    public sealed interface Command {
     }
 
     /** Add a ticket; {@code onResult} gets null on success or the reason it was refused. */
-    record Add(Ticket ticket, int maxTickets, Consumer<String> onResult) implements Command {
+    public record Add(Ticket ticket, int maxTickets, Consumer<String> onResult) implements Command {
     }
 
     /** Withdraw a ticket owned by a session (or any owner when {@code ownerSessionId} is null). */
-    record Remove(String ticketId, String ownerSessionId, Consumer<Boolean> onResult) implements Command {
+    public record Remove(String ticketId, String ownerSessionId, Consumer<Boolean> onResult) implements Command {
     }
 
     /** A session left: its own tickets go. */
-    record RemoveSession(String sessionId) implements Command {
+    public record RemoveSession(String sessionId) implements Command {
     }
 
     /** A party's ticket, withdrawn by its leader ({@code ticketId} null: all of the party's). */
-    record RemoveParty(String partyId, String ticketId, Consumer<Boolean> onResult) implements Command {
+    public record RemoveParty(String partyId, String ticketId, Consumer<Boolean> onResult) implements Command {
     }
 
     private final MatchmakerSettings settings;
@@ -99,7 +99,7 @@ final class MatchmakerAgent implements Agent {
     private volatile long intervals;
     private volatile long matchedTotal;
 
-    MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor) {
+    public MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor) {
         this(settings, sink, processor, System::nanoTime);
     }
 
@@ -125,7 +125,7 @@ final class MatchmakerAgent implements Agent {
     }
 
     /** Starts the matchmaker thread. Once. */
-    void start() {
+    public void start() {
         AgentRunner.startOnThread(runner, runnable -> {
             Thread thread = new Thread(runnable, THREAD_NAME);
             thread.setDaemon(true);
@@ -134,12 +134,12 @@ final class MatchmakerAgent implements Agent {
     }
 
     /** Stops the matchmaker thread and waits for it (its current interval finishes first). */
-    void stop() {
+    public void stop() {
         runner.close(5_000, thread -> LOG.warn("still waiting for the matchmaker thread to stop"));
     }
 
     /** Any thread. False when the queue is full. */
-    boolean offer(Command command) {
+    public boolean offer(Command command) {
         boolean accepted;
         if (command instanceof Add) {
             accepted = adds.offer(command);
@@ -149,23 +149,23 @@ final class MatchmakerAgent implements Agent {
         return accepted;
     }
 
-    int activeTickets() {
+    public int activeTickets() {
         return activeTickets;
     }
 
-    long lastIntervalNanos() {
+    public long lastIntervalNanos() {
         return lastIntervalNanos;
     }
 
-    int lastIntervalMatched() {
+    public int lastIntervalMatched() {
         return lastIntervalMatched;
     }
 
-    long intervals() {
+    public long intervals() {
         return intervals;
     }
 
-    long matchedTotal() {
+    public long matchedTotal() {
         return matchedTotal;
     }
 
@@ -224,7 +224,7 @@ final class MatchmakerAgent implements Agent {
                 if (held.size() >= add.maxTickets()) {
                     add.onResult().accept("Too many matchmaker tickets: at most " + add.maxTickets()
                             + (ticket.isParty() ? " per party." : " per session."));
-                } else if (ticket.members.stream().anyMatch(m -> m.session().isClosed())) {
+                } else if (ticket.members.stream().anyMatch(Ticket.Member::isClosed)) {
                     add.onResult().accept("Session closed.");
                 } else {
                     index.add(ticket);
@@ -456,8 +456,7 @@ final class MatchmakerAgent implements Agent {
     static MatchmakerTicketView view(Ticket ticket) {
         List<Presence> presences = new ArrayList<>(ticket.size());
         for (Ticket.Member member : ticket.members) {
-            presences.add(new Presence(member.presence().getUserId(), member.presence().getSessionId(),
-                    member.presence().getUsername(), ""));
+            presences.add(member.presence());
         }
         return new MatchmakerTicketView(ticket.id, List.copyOf(presences), ticket.partyId, ticket.queryText,
                 ticket.minCount, ticket.maxCount, ticket.countMultiple, Map.copyOf(ticket.stringProperties),

@@ -1,6 +1,5 @@
 package io.gantry.matchmaker;
 
-import io.gantry.core.session.Session;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -127,7 +126,7 @@ class GroupingTest {
     @Test
     void ticketsOfOneSessionNeverMatchTogether() {
         MatchmakerAgent agent = agent(false);
-        Session session = Tickets.session();
+        Tickets.User session = Tickets.session();
         add(agent, Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of()));
         add(agent, Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of()));
         agent.processInterval();
@@ -206,9 +205,18 @@ class GroupingTest {
     }
 
     @Test
+    void aTicketWhoseMemberIsGoneIsRefused() {
+        MatchmakerAgent agent = agent(false);
+        Tickets.User gone = new Tickets.User(Tickets.session().presence(), true);
+        Ticket ticket = Tickets.ticket(List.of(Tickets.session(), gone), "party-1", "*", 2, 4, 1, Map.of(), Map.of());
+        assertEquals("Session closed.", add(agent, ticket));
+        assertEquals(0, agent.activeTickets());
+    }
+
+    @Test
     void tooManyTicketsPerSessionAreRefused() {
         MatchmakerAgent agent = agent(false);
-        Session session = Tickets.session();
+        Tickets.User session = Tickets.session();
         for (int i = 0; i < 3; i++) {
             assertNull(add(agent, Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of())));
         }
@@ -219,21 +227,21 @@ class GroupingTest {
     @Test
     void removeAndDisconnectWithdrawTickets() {
         MatchmakerAgent agent = agent(false);
-        Session session = Tickets.session();
+        Tickets.User session = Tickets.session();
         Ticket first = Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of());
         add(agent, first);
         add(agent, Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of()));
         AtomicReference<Boolean> removed = new AtomicReference<>();
-        agent.offer(new MatchmakerAgent.Remove("no-such-ticket", session.id(), removed::set));
+        agent.offer(new MatchmakerAgent.Remove("no-such-ticket", session.sessionId(), removed::set));
         agent.drainCommands();
         assertEquals(false, removed.get());
-        agent.offer(new MatchmakerAgent.Remove(first.id, Tickets.session().id(), removed::set));
+        agent.offer(new MatchmakerAgent.Remove(first.id, Tickets.session().sessionId(), removed::set));
         agent.drainCommands();
         assertEquals(false, removed.get(), "another session cannot remove it");
-        agent.offer(new MatchmakerAgent.Remove(first.id, session.id(), removed::set));
+        agent.offer(new MatchmakerAgent.Remove(first.id, session.sessionId(), removed::set));
         agent.drainCommands();
         assertEquals(true, removed.get());
-        agent.offer(new MatchmakerAgent.RemoveSession(session.id()));
+        agent.offer(new MatchmakerAgent.RemoveSession(session.sessionId()));
         agent.drainCommands();
         assertEquals(0, agent.activeTickets());
     }

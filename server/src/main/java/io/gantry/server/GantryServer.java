@@ -15,7 +15,7 @@ import io.gantry.core.notification.NotificationRequest;
 import io.gantry.core.notification.NotificationService;
 import io.gantry.core.status.StatusService;
 import io.gantry.core.party.PartyService;
-import io.gantry.matchmaker.MatchmakerService;
+import io.gantry.core.matchmaker.MatchmakerService;
 import io.gantry.matchmaker.MatchmakerSettings;
 import io.gantry.core.router.HeartbeatHandlers;
 import io.gantry.core.runtime.RuntimeRegistry;

@@ -1,6 +1,6 @@
 package io.gantry.core.match;
 
-import io.gantry.core.query.QueryParseException;
+import io.gantry.query.QueryParseException;
 import io.gantry.core.router.Router;
 import io.gantry.core.runtime.RuntimeRegistry;
 import io.gantry.runtime.MatchHandler;

@@ -1,4 +1,4 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
 /** How a {@link Clause} takes part in a {@link Query}: its prefix in the query string. */
 public enum Occur {

@@ -1,4 +1,4 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
 /**
  * A query string that does not parse. The message says what is wrong and where, for example

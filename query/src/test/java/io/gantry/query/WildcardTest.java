@@ -1,4 +1,4 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

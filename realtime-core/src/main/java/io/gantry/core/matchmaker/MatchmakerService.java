@@ -1,4 +1,4 @@
-package io.gantry.matchmaker;
+package io.gantry.core.matchmaker;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.MatchmakerAdd;
@@ -6,13 +6,16 @@ import com.heroiclabs.nakama.rtapi.MatchmakerMatched;
 import com.heroiclabs.nakama.rtapi.MatchmakerTicket;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.core.party.PartyMatchmaking;
-import io.gantry.core.query.Query;
-import io.gantry.core.query.QueryParseException;
+import io.gantry.query.Query;
+import io.gantry.query.QueryParseException;
 import io.gantry.core.router.Replies;
 import io.gantry.core.router.Router;
 import io.gantry.core.router.SessionListener;
 import io.gantry.core.session.Session;
 import io.gantry.core.session.SessionRegistry;
+import io.gantry.matchmaker.MatchmakerAgent;
+import io.gantry.matchmaker.MatchmakerSettings;
+import io.gantry.matchmaker.Ticket;
 import io.gantry.runtime.MatchmakerEntry;
 import io.gantry.runtime.MatchmakerMatchedHook;
 import io.gantry.runtime.MatchmakerProcessor;
@@ -36,9 +39,10 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The matchmaker as clients and server code reach it. Requests are validated on the router
- * thread (counts, query, properties) and handed to the {@link MatchmakerAgent}, which owns the
- * pool; its answers (the ticket, or why not) and matched groups go straight to the sessions,
+ * The matchmaker as clients and server code reach it: the router side of the matchmaking engine
+ * ({@code io.gantry.matchmaker}, which knows neither sessions nor the wire protocol). Requests are
+ * validated on the router thread (counts, query, properties) and handed to the
+ * {@link MatchmakerAgent}, which owns the pool; its answers (the ticket, or why not) and matched groups go straight to the sessions,
  * whose queues are thread-safe.
  *
  * <p>A matched group gets a token for one relayed match ({@code joinMatch({token})} creates it on
@@ -92,7 +96,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         String cid = request.getCid();
         Ticket ticket;
         try {
-            ticket = ticket(session, "", List.of(new Ticket.Member(session, session.presence())), add.getQuery(),
+            ticket = ticket(session, "", List.of(new SessionMember(session)), add.getQuery(),
                     add.getMinCount(), add.getMaxCount(), add.hasCountMultiple() ? add.getCountMultiple().getValue() : null,
                     add.getStringPropertiesMap(), add.getNumericPropertiesMap());
         } catch (IllegalArgumentException e) {
@@ -102,7 +106,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         submit(ticket, reason -> {
             if (reason == null) {
                 session.send(Envelope.newBuilder().setCid(cid)
-                        .setMatchmakerTicket(MatchmakerTicket.newBuilder().setTicket(ticket.id)).build());
+                        .setMatchmakerTicket(MatchmakerTicket.newBuilder().setTicket(ticket.id())).build());
             } else {
                 session.send(Replies.badInput(request, reason));
             }
@@ -139,7 +143,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
                          Consumer<String> onTicket, Consumer<String> onError) {
         List<Ticket.Member> ticketMembers = new ArrayList<>(members.size());
         for (Session member : members) {
-            ticketMembers.add(new Ticket.Member(member, member.presence()));
+            ticketMembers.add(new SessionMember(member));
         }
         Ticket ticket;
         try {
@@ -151,7 +155,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         }
         submit(ticket, reason -> {
             if (reason == null) {
-                onTicket.accept(ticket.id);
+                onTicket.accept(ticket.id());
             } else {
                 onError.accept(reason);
             }
@@ -177,7 +181,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
                       Map<String, String> stringProperties, Map<String, Double> numericProperties) {
         Session session = sessions.get(sessionId)
                 .orElseThrow(() -> new IllegalArgumentException("No connected session " + sessionId + "."));
-        Ticket ticket = ticket(session, "", List.of(new Ticket.Member(session, session.presence())), query, minCount,
+        Ticket ticket = ticket(session, "", List.of(new SessionMember(session)), query, minCount,
                 maxCount, countMultiple, stringProperties == null ? Map.of() : stringProperties,
                 numericProperties == null ? Map.of() : numericProperties);
         CompletableFuture<String> result = new CompletableFuture<>();
@@ -194,7 +198,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         if (reason != null) {
             throw new IllegalArgumentException(reason);
         }
-        return ticket.id;
+        return ticket.id();
     }
 
     @Override
@@ -293,6 +297,32 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
                 multiple, stringProperties, numericProperties, System.currentTimeMillis(), sequence.incrementAndGet());
     }
 
+    /**
+     * A ticket's user over their session: the engine sees the socket's id, whether it is gone and
+     * the runtime presence; delivery here uses the session and its wire presence.
+     */
+    record SessionMember(Session session, UserPresence userPresence, Presence presence) implements Ticket.Member {
+
+        SessionMember(Session session) {
+            this(session, session.presence(), new Presence(session.userId(), session.id(), session.username(), ""));
+        }
+
+        @Override
+        public String sessionId() {
+            return session.id();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return session.isClosed();
+        }
+    }
+
+    /** Every ticket is built here, so every member the engine hands back is one of ours. */
+    private static SessionMember sessionMember(Ticket.Member member) {
+        return (SessionMember) member;
+    }
+
     private static void checkProperties(String kind, Iterable<String> keys) {
         int count = 0;
         for (String key : keys) {
@@ -314,11 +344,11 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         }
         List<MatchmakerEntry> entries = new ArrayList<>();
         for (Ticket ticket : group) {
-            for (Ticket.Member member : ticket.members) {
-                UserPresence presence = member.presence();
+            for (Ticket.Member member : ticket.members()) {
+                UserPresence presence = sessionMember(member).userPresence();
                 entries.add(new MatchmakerEntry(new Presence(presence.getUserId(), presence.getSessionId(),
-                        presence.getUsername(), server.node()), ticket.id, ticket.partyId,
-                        ticket.stringProperties, ticket.numericProperties));
+                        presence.getUsername(), server.node()), ticket.id(), ticket.partyId(),
+                        ticket.stringProperties(), ticket.numericProperties()));
             }
         }
         try {
@@ -344,20 +374,20 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     private static void send(List<Ticket> group, String matchId, String token) {
         List<MatchmakerMatched.MatchmakerUser> users = new ArrayList<>();
         for (Ticket ticket : group) {
-            for (Ticket.Member member : ticket.members) {
+            for (Ticket.Member member : ticket.members()) {
                 users.add(MatchmakerMatched.MatchmakerUser.newBuilder()
-                        .setPresence(member.presence())
-                        .setPartyId(ticket.partyId)
-                        .putAllStringProperties(ticket.stringProperties)
-                        .putAllNumericProperties(ticket.numericProperties)
+                        .setPresence(sessionMember(member).userPresence())
+                        .setPartyId(ticket.partyId())
+                        .putAllStringProperties(ticket.stringProperties())
+                        .putAllNumericProperties(ticket.numericProperties())
                         .build());
             }
         }
         int index = 0;
         for (Ticket ticket : group) {
-            for (Ticket.Member member : ticket.members) {
+            for (Ticket.Member member : ticket.members()) {
                 MatchmakerMatched.Builder matched = MatchmakerMatched.newBuilder()
-                        .setTicket(ticket.id)
+                        .setTicket(ticket.id())
                         .addAllUsers(users)
                         .setSelf(users.get(index++));
                 if (matchId != null) {
@@ -365,7 +395,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
                 } else {
                     matched.setToken(token);
                 }
-                member.session().send(Envelope.newBuilder().setMatchmakerMatched(matched).build());
+                sessionMember(member).session().send(Envelope.newBuilder().setMatchmakerMatched(matched).build());
             }
         }
     }

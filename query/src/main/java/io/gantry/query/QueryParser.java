@@ -1,4 +1,4 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
 import java.util.ArrayList;
 import java.util.List;

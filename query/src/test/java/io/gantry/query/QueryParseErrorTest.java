@@ -1,6 +1,6 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
-import static io.gantry.core.query.Q.error;
+import static io.gantry.query.Q.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

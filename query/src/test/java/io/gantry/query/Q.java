@@ -1,4 +1,4 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;

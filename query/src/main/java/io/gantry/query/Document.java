@@ -1,4 +1,4 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

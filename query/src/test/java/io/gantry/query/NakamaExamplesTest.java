@@ -1,8 +1,8 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
-import static io.gantry.core.query.Q.label;
-import static io.gantry.core.query.Q.props;
-import static io.gantry.core.query.Q.q;
+import static io.gantry.query.Q.label;
+import static io.gantry.query.Q.props;
+import static io.gantry.query.Q.q;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

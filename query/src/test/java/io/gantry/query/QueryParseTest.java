@@ -1,7 +1,7 @@
-package io.gantry.core.query;
+package io.gantry.query;
 
-import static io.gantry.core.query.Q.only;
-import static io.gantry.core.query.Q.q;
+import static io.gantry.query.Q.only;
+import static io.gantry.query.Q.q;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
