@@ -125,7 +125,7 @@ public final class GantryServer implements AutoCloseable {
                     config.get(ConfigKeys.SESSION_REFRESH_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC),
                     Clock.systemUTC());
             this.sessions = new SessionRegistry();
-            this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE));
+            this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE), config.get(ConfigKeys.ROUTER_OVERFLOW_SIZE));
             HeartbeatHandlers.register(router);
             serverApi.streams(new StreamService(router, sessions, config.get(ConfigKeys.NAME)));
             RpcService rpc = new RpcService(router, runtime, rpcExecutor, serverApi);
