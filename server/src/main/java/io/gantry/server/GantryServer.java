@@ -163,7 +163,7 @@ public final class GantryServer implements AutoCloseable {
                     config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC)).register(routes);
             new ChannelApi(store.history()).register(routes);
             new NotificationApi(store.notifications()).register(routes);
-            new RpcApi(rpc).register(routes);
+            new RpcApi(rpc, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);
             this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
             metrics.register(routes);
