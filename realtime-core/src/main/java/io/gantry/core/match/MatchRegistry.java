@@ -330,6 +330,11 @@ public final class MatchRegistry implements Matches {
                 : new IllegalStateException("Signal to match " + matchId + " failed.", cause);
     }
 
+    /** A live match's runner, or null (tests). */
+    AuthoritativeMatchRunner runner(String matchId) {
+        return live.get(matchId);
+    }
+
     /** Matches running now. */
     public int count() {
         return live.size();
