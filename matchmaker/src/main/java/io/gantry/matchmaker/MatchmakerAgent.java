@@ -27,8 +27,11 @@ import java.util.function.LongSupplier;
 
 /**
  * The matchmaker's single writer: one thread owns the {@link TicketIndex}. Adds arrive on a
- * bounded queue (a full queue refuses the add, the client is told); removals and disconnects on
- * an unbounded one (never lost; bounded in practice by the sessions). Every interval the pool is
+ * bounded queue (a full queue refuses the add, the client is told); a client's or server code's
+ * removals on a second bounded queue of the same size (full: refused, the caller is told to
+ * retry); departures (a session disconnected, a party ended) on a third that is never refused
+ * and never loses one: each session disconnects once and each party ends once, so it holds at
+ * most one entry per session and party. Every interval the pool is
  * processed oldest ticket first and each formed group is handed to the sink on this thread.
  *
  * <p>Grouping (built in): a ticket searches the pool with its query; candidates come from the
@@ -84,7 +87,9 @@ public final class MatchmakerAgent implements Agent {
     private final MatchmakerProcessor processor;
     private final TicketIndex index = new TicketIndex();
     private final ArrayBlockingQueue<Command> adds;
-    private final ConcurrentLinkedQueue<Command> removals = new ConcurrentLinkedQueue<>();
+    private final ArrayBlockingQueue<Command> removals;
+    /** Disconnects and ended parties: at most one per session and party (see the class comment). */
+    private final ConcurrentLinkedQueue<Command> departures = new ConcurrentLinkedQueue<>();
     private final List<Command> drained = new ArrayList<>();
     private final AgentRunner runner;
     /** {@link System#nanoTime} in production; tests move their own. */
@@ -109,6 +114,7 @@ public final class MatchmakerAgent implements Agent {
         this.sink = sink;
         this.processor = processor;
         this.adds = new ArrayBlockingQueue<>(settings.queueSize());
+        this.removals = new ArrayBlockingQueue<>(settings.queueSize());
         this.runner = new AgentRunner(idleStrategy(),
                 t -> LOG.error("the matchmaker failed; it carries on", t), null, this);
     }
@@ -138,15 +144,21 @@ public final class MatchmakerAgent implements Agent {
         runner.close(5_000, thread -> LOG.warn("still waiting for the matchmaker thread to stop"));
     }
 
-    /** Any thread. False when the queue is full. */
+    /** Any thread; never blocks. False when the add or removal queue is full; departures are always taken. */
     public boolean offer(Command command) {
-        boolean accepted;
         if (command instanceof Add) {
-            accepted = adds.offer(command);
-        } else {
-            accepted = removals.offer(command);
+            return adds.offer(command);
         }
-        return accepted;
+        if (isDeparture(command)) {
+            return departures.offer(command);
+        }
+        return removals.offer(command);
+    }
+
+    /** A session's disconnect, or a party's end: must not be lost, happens once per session or party. */
+    private static boolean isDeparture(Command command) {
+        return command instanceof RemoveSession
+                || command instanceof RemoveParty party && party.ticketId() == null && party.onResult() == null;
     }
 
     public int activeTickets() {
@@ -201,6 +213,10 @@ public final class MatchmakerAgent implements Agent {
     int drainCommands() {
         int count = 0;
         Command removal;
+        while ((removal = departures.poll()) != null) {
+            apply(removal);
+            count++;
+        }
         while ((removal = removals.poll()) != null) {
             apply(removal);
             count++;

@@ -122,7 +122,7 @@ public final class GantryServer implements AutoCloseable {
                     config.get(ConfigKeys.SESSION_REFRESH_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC),
                     clock);
             this.sessions = new SessionRegistry();
-            this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE));
+            this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE), config.get(ConfigKeys.ROUTER_OVERFLOW_SIZE));
             HeartbeatHandlers.register(router);
             serverApi.streams(new StreamService(router, sessions, config.get(ConfigKeys.NAME)));
             RpcService rpc = new RpcService(router, runtime, rpcExecutor, serverApi);
@@ -162,7 +162,7 @@ public final class GantryServer implements AutoCloseable {
             new AccountApi(accounts).register(routes);
             new ChannelApi(new ChannelHistory(store.history())).register(routes);
             new NotificationApi(new NotificationInbox(store.notifications())).register(routes);
-            new RpcApi(rpc).register(routes);
+            new RpcApi(rpc, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);
             this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
             metrics.register(routes);

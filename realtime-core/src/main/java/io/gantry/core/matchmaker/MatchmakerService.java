@@ -1,6 +1,7 @@
 package io.gantry.core.matchmaker;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.MatchmakerAdd;
 import com.heroiclabs.nakama.rtapi.MatchmakerMatched;
 import com.heroiclabs.nakama.rtapi.MatchmakerTicket;
@@ -51,6 +52,8 @@ import java.util.regex.Pattern;
 public final class MatchmakerService implements Matchmaker, SessionListener, PartyMatchmaking {
 
     private static final Logger LOG = LoggerFactory.getLogger(MatchmakerService.class);
+    /** What a removal refused by a full removal queue is told. */
+    static final String REMOVALS_FULL = "Matchmaker is busy; ticket not removed, retry later.";
     private static final Pattern PROPERTY_KEY = Pattern.compile("[A-Za-z0-9_\\-]+");
 
     private final SessionRegistry sessions;
@@ -120,9 +123,11 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
             session.send(Replies.badInput(request, "Matchmaker ticket is required."));
             return;
         }
-        agent.offer(new MatchmakerAgent.Remove(ticket, session.id(), removed -> session.send(removed
+        if (!agent.offer(new MatchmakerAgent.Remove(ticket, session.id(), removed -> session.send(removed
                 ? Envelope.newBuilder().setCid(cid).build()
-                : Replies.badInput(request, "Matchmaker ticket not found: " + ticket))));
+                : Replies.badInput(request, "Matchmaker ticket not found: " + ticket))))) {
+            session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, REMOVALS_FULL));
+        }
     }
 
     @Override
@@ -165,7 +170,9 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     /** A party leader withdraws a party ticket. */
     @Override
     public void removeParty(String partyId, String ticket, Consumer<Boolean> onResult) {
-        agent.offer(new MatchmakerAgent.RemoveParty(partyId, ticket, onResult));
+        if (!agent.offer(new MatchmakerAgent.RemoveParty(partyId, ticket, onResult)) && onResult != null) {
+            onResult.accept(false); // the removal queue is full: nothing was removed
+        }
     }
 
     /** The party ended or changed members: its tickets go. */
@@ -204,7 +211,9 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     @Override
     public boolean remove(String ticket) {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
-        agent.offer(new MatchmakerAgent.Remove(ticket, null, result::complete));
+        if (!agent.offer(new MatchmakerAgent.Remove(ticket, null, result::complete))) {
+            throw new IllegalStateException(REMOVALS_FULL);
+        }
         try {
             return result.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
