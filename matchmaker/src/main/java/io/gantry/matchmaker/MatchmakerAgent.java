@@ -161,6 +161,11 @@ public final class MatchmakerAgent implements Agent {
                 || command instanceof RemoveParty party && party.ticketId() == null && party.onResult() == null;
     }
 
+    /** Commands offered and not yet applied (for metrics; O(departures)). Any thread. */
+    public int queuedCommands() {
+        return adds.size() + removals.size() + departures.size();
+    }
+
     public int activeTickets() {
         return activeTickets;
     }

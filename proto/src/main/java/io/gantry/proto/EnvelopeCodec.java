@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -47,9 +48,17 @@ public final class EnvelopeCodec {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: data after the envelope's closing brace.", builder.getCid());
         }
+        // JsonFormat's reader is lenient (it takes control characters and unquoted words that
+        // protojson refuses): the strict tree below is what decides whether the frame is JSON.
+        JsonObject tree;
+        try {
+            tree = JsonParser.parseString(json).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
+                    "Could not decode message: " + describe(e), builder.getCid());
+        }
         // JsonFormat reads 1 into a string field and "true" into a bool; protojson, and so Nakama, refuses both.
-        String mismatch = JsonTypeCheck.firstMismatch(JsonParser.parseString(json).getAsJsonObject(),
-                Envelope.getDescriptor());
+        String mismatch = JsonTypeCheck.firstMismatch(tree, Envelope.getDescriptor());
         if (mismatch != null) {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: " + mismatch + ".", builder.getCid());
@@ -66,12 +75,45 @@ public final class EnvelopeCodec {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: " + describe(e), "");
         }
-        if (!envelope.getUnknownFields().asMap().isEmpty()) {
+        // Strict at every depth, as the JSON decoder is: an unknown field inside a message would
+        // otherwise pass through (and differ from the same envelope sent as JSON).
+        String unknown = firstUnknownField(envelope, "");
+        if (unknown != null) {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
-                    "Could not decode message: unknown field " + envelope.getUnknownFields().asMap().keySet(),
-                    envelope.getCid());
+                    "Could not decode message: unknown field " + unknown, envelope.getCid());
         }
         return validateClientEnvelope(envelope);
+    }
+
+    /**
+     * The path of the first unknown field in the message or a message within it, or null. Walks
+     * the descriptor's message fields with {@code hasField}: no map of set fields is built.
+     */
+    static String firstUnknownField(Message message, String path) {
+        if (!message.getUnknownFields().asMap().isEmpty()) {
+            return path + message.getUnknownFields().asMap().keySet();
+        }
+        for (Descriptors.FieldDescriptor field : message.getDescriptorForType().getFields()) {
+            if (field.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                continue;
+            }
+            if (field.isRepeated()) {
+                int n = message.getRepeatedFieldCount(field);
+                for (int i = 0; i < n; i++) {
+                    String found = firstUnknownField((Message) message.getRepeatedField(field, i),
+                            path + field.getName() + "[" + i + "].");
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            } else if (message.hasField(field)) {
+                String found = firstUnknownField((Message) message.getField(field), path + field.getName() + ".");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     public static Envelope decodeBinary(byte[] bytes) throws InvalidEnvelopeException {

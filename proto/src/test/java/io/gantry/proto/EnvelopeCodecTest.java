@@ -184,6 +184,21 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void binaryWithUnknownFieldInsideAMessageIsRejected() {
+        // matchmaker_add { max_count = 4, field 5 = 2 }: MatchmakerAdd has no field 5
+        byte[] inner = {0x10, 0x04, 0x28, 0x02}; // max_count = 4, field 5 varint 2
+        byte[] add = com.heroiclabs.nakama.rtapi.Envelope.newBuilder()
+                .setMatchmakerAdd(com.heroiclabs.nakama.rtapi.MatchmakerAdd.newBuilder().setMaxCount(4)).build().toByteArray();
+        // same envelope with the inner message's bytes replaced by ours
+        byte[] bytes = new byte[add.length + 2];
+        System.arraycopy(add, 0, bytes, 0, add.length - 2);
+        bytes[add.length - 3] = (byte) inner.length;
+        System.arraycopy(inner, 0, bytes, add.length - 2, inner.length);
+        InvalidEnvelopeException e = assertThrows(InvalidEnvelopeException.class, () -> EnvelopeCodec.decodeBinary(bytes));
+        assertTrue(e.getMessage().contains("matchmaker_add.[5]"), e.getMessage());
+    }
+
+    @Test
     void clientRequestClassification() {
         assertTrue(ClientMessages.isClientRequest(Envelope.MessageCase.PING));
         assertFalse(ClientMessages.isClientRequest(Envelope.MessageCase.CHANNEL_MESSAGE_ACK));

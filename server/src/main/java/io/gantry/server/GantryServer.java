@@ -169,6 +169,9 @@ public final class GantryServer implements AutoCloseable {
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
                     config.get(ConfigKeys.RUNTIME_HTTP_KEY), accounts);
             this.edge = new HttpEdge(edgeSettings(config), routes, authenticator, sessions, router);
+            metrics.queue("api", "REST requests waiting for an API thread", edge::apiQueueDepth);
+            metrics.queue("store_readers", "Store reads waiting for a reader thread", readers);
+            metrics.queue("rpc", "Server function calls waiting for an RPC thread", rpcExecutor);
             this.port = edge.start();
             // Logged-out tokens only need remembering until they expire.
             housekeeping.scheduleWithFixedDelay(this::purgeRevocations, 5, 5, TimeUnit.MINUTES);

@@ -18,10 +18,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.IntSupplier;
+
 /**
  * {@code GET /metrics} in the Prometheus text format (Micrometer): sockets, the router's
  * backlog and throughput, the matchmaker (active tickets, tickets matched, interval time),
- * authoritative matches, the history writer's group commits, and the JVM. Every value is read
+ * authoritative matches, the history writer's group commits, queue depths (router ring free
+ * slots, history writer, matchmaker commands, REST, store-reader and RPC executors), and the JVM. Every value is read
  * when scraped from counters the components keep anyway: nothing is added to hot paths.
  */
 final class ServerMetrics implements AutoCloseable {
@@ -35,12 +40,16 @@ final class ServerMetrics implements AutoCloseable {
                 .description("Connected sockets").register(registry);
         Gauge.builder("gantry_router_backlog", router, Router::backlog)
                 .description("Events waiting for the router").register(registry);
+        Gauge.builder("gantry_router_ring_remaining", router, Router::ringRemaining)
+                .description("Free slots in the router's ring").register(registry);
         FunctionCounter.builder("gantry_router_events", router, Router::handledEvents)
                 .description("Events handled by the router").register(registry);
         FunctionCounter.builder("gantry_router_rejected_requests", router, Router::rejectedRequests)
                 .description("Requests refused because the router's ring was full").register(registry);
         Gauge.builder("gantry_matchmaker_active_tickets", matchmaker, MatchmakerService::activeTickets)
                 .description("Matchmaker tickets waiting").register(registry);
+        Gauge.builder("gantry_matchmaker_queue", matchmaker, MatchmakerService::queuedCommands)
+                .description("Matchmaker adds and removals waiting for its thread").register(registry);
         FunctionCounter.builder("gantry_matchmaker_matched_tickets", matchmaker, MatchmakerService::matchedTotal)
                 .description("Matchmaker tickets matched").register(registry);
         Gauge.builder("gantry_matchmaker_last_interval_matched", matchmaker, MatchmakerService::lastIntervalMatched)
@@ -61,6 +70,24 @@ final class ServerMetrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         gc.bindTo(registry);
+    }
+
+    /**
+     * A queue's depth, read when scraped, as {@code gantry_queue_depth{queue="name"}}: the queues
+     * wired in {@code GantryServer} after this registry (the REST executor's, the store readers',
+     * the RPC executor's).
+     */
+    void queue(String name, String description, IntSupplier depth) {
+        // strongReference: Micrometer holds a gauge's object weakly, and nothing else holds this lambda.
+        Gauge.builder("gantry_queue_depth", depth, d -> d.getAsInt()).strongReference(true)
+                .tag("queue", name).description(description).register(registry);
+    }
+
+    /** The depth of a {@link ThreadPoolExecutor}'s work queue (see {@link #queue}). */
+    void queue(String name, String description, ExecutorService executor) {
+        if (executor instanceof ThreadPoolExecutor pool) {
+            queue(name, description, () -> pool.getQueue().size());
+        }
     }
 
     void register(ApiRoutes routes) {

@@ -93,6 +93,11 @@ public final class HttpEdge implements AutoCloseable {
     }
 
     /** Binds the port; returns the port actually bound (useful when configured as 0). */
+    /** REST requests waiting for an API thread (for metrics). Any thread. */
+    public int apiQueueDepth() {
+        return apiExecutor.getQueue().size();
+    }
+
     public int start() throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

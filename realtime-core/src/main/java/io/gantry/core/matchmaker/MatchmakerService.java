@@ -224,6 +224,11 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         }
     }
 
+    /** Ticket adds and removals waiting for the matchmaker's thread (for metrics). Any thread. */
+    public int queuedCommands() {
+        return agent.queuedCommands();
+    }
+
     @Override
     public int activeTickets() {
         return agent.activeTickets();

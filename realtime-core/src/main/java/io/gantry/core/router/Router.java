@@ -376,6 +376,11 @@ public final class Router implements AutoCloseable {
     }
 
     /** Events published but not yet handled. */
+    /** Free slots in the router's ring (for metrics): 0 means publishers are being refused or made to wait. Any thread. */
+    public long ringRemaining() {
+        return ring.remainingCapacity();
+    }
+
     public long backlog() {
         return ring.getBufferSize() - ring.remainingCapacity();
     }

@@ -123,12 +123,21 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         // Route on the raw path: a channel id may hold an encoded '/' that must stay inside its segment.
         String path = uri.rawPath();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        ApiRoutes.Match match;
+        try {
+            // Decodes (and caches) the query string now: a bad %-escape there or in a path segment
+            // is the client's error, answered here, not an exception that closes the connection.
+            uri.parameters();
+            match = path.equals("/ws") ? null : routes.find(request.method(), path);
+        } catch (IllegalArgumentException e) {
+            writeError(ctx, keepAlive, ApiException.badInput("Malformed request URI: " + e.getMessage()));
+            return;
+        }
         if (path.equals("/ws")) {
             upgrade.upgrade(ctx, request, uri);
             return;
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        ApiRoutes.Match match = routes.find(request.method(), path);
         if (match == null) {
             writeError(ctx, keepAlive, ApiException.notFound("Not Found"));
             return;
