@@ -2,14 +2,12 @@ package io.gantry.core.auth;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.gantry.core.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -29,7 +27,7 @@ class TokenServiceTest {
     private static final Pattern ALNUM = Pattern.compile("^[A-Za-z0-9]+$");
     private static final Instant T0 = Instant.parse("2026-03-04T05:06:07Z");
 
-    private final MovableClock clock = new MovableClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final TokenService tokens =
             new TokenService("defaultencryptionkey", 60, "defaultrefreshkey", 3600, clock);
     private final String userId = UUID.randomUUID().toString();
@@ -221,33 +219,5 @@ class TokenServiceTest {
                 "defaultencryptionkey".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         byte[] expected = mac.doFinal(token.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII));
         assertEquals(Base64.getUrlEncoder().withoutPadding().encodeToString(expected), token.substring(lastDot + 1));
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
