@@ -294,14 +294,15 @@ public sealed interface Matcher
             return b.toString();
         }
 
+        /** Equal when they match the same strings: {@code a**b} equals {@code a*b}, {@code \x} equals {@code x}. */
         @Override
         public boolean equals(Object o) {
-            return o instanceof Wildcard w && w.pattern.equals(pattern);
+            return o instanceof Wildcard w && java.util.Arrays.equals(w.chars, chars) && java.util.Arrays.equals(w.kinds, kinds);
         }
 
         @Override
         public int hashCode() {
-            return pattern.hashCode();
+            return 31 * java.util.Arrays.hashCode(chars) + java.util.Arrays.hashCode(kinds);
         }
 
         @Override

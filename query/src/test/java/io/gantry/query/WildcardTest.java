@@ -70,4 +70,13 @@ class WildcardTest {
         }
         return b.toString();
     }
+
+    @org.junit.jupiter.api.Test
+    void patternsThatMatchTheSameStringsAreEqual() {
+        // found by QueryFuzzTest: "***x" printed as "*x" and parsed back unequal
+        assertEquals(new Matcher.Wildcard("*x"), new Matcher.Wildcard("***x"));
+        assertEquals(new Matcher.Wildcard("*x").hashCode(), new Matcher.Wildcard("***x").hashCode());
+        assertEquals(new Matcher.Wildcard("ab"), new Matcher.Wildcard("a\\b"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(new Matcher.Wildcard("a\\*"), new Matcher.Wildcard("a*"));
+    }
 }
