@@ -124,7 +124,10 @@ public final class Query {
         if (text == null || text.isBlank()) {
             return text == null || text.isEmpty() ? MATCH_ALL : new Query(text, List.of(MATCH_ALL_CLAUSE));
         }
-        return new Query(text, QueryParser.parse(text));
+        List<Clause> clauses = QueryParser.parse(text);
+        // Only separators (the parser's spaces include Unicode space separators, which isBlank
+        // does not): as blank, so that the text prints as "*" and parses back equal.
+        return new Query(text, clauses.isEmpty() ? List.of(MATCH_ALL_CLAUSE) : clauses);
     }
 
     /**
