@@ -120,6 +120,13 @@ public sealed interface Matcher
             if ((min != null && Double.isNaN(min)) || (max != null && Double.isNaN(max))) {
                 throw new IllegalArgumentException("range bounds must be numbers");
             }
+            // -0 compares equal to 0 and prints as 0: one bound, one value (Double.equals tells them apart)
+            if (min != null && min == 0) {
+                min = 0.0;
+            }
+            if (max != null && max == 0) {
+                max = 0.0;
+            }
         }
 
         /** {@code >= min}. */

@@ -248,4 +248,11 @@ class QueryParseTest {
         assertTrue(q("a:b *").isMatchAll());
         assertFalse(q("+a:b *").isMatchAll());
     }
+
+    @Test
+    void negativeZeroBoundIsZero() {
+        // found by QueryFuzzTest: ">=-0" printed as ">=0" and parsed back unequal
+        assertEquals(q("label.n:>=0"), q("label.n:>=-0"));
+        assertEquals(q("label.n:<-0"), q("label.n:<0"));
+    }
 }

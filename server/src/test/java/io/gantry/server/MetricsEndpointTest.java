@@ -40,6 +40,12 @@ class MetricsEndpointTest {
                 assertTrue(value(scrape, "gantry_router_events_total") >= 2);
                 value(scrape, "gantry_matchmaker_last_interval_seconds");
                 value(scrape, "jvm_memory_used_bytes");
+                // queue depths (the soak script samples them): numbers, not NaN
+                assertTrue(value(scrape, "gantry_router_ring_remaining") > 0);
+                assertEquals(0.0, value(scrape, "gantry_matchmaker_queue"));
+                for (String queue : new String[] {"api", "store_readers", "rpc"}) {
+                    assertTrue(value(scrape, "gantry_queue_depth\\{queue=\"" + queue + "\"}") >= 0, queue);
+                }
             }
         }
     }
