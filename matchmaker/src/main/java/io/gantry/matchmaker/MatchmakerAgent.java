@@ -1,10 +1,14 @@
 package io.gantry.matchmaker;
 
-import io.gantry.core.query.Clause;
-import io.gantry.core.query.Occur;
+import io.gantry.query.Clause;
+import io.gantry.query.Occur;
 import io.gantry.runtime.MatchmakerProcessor;
 import io.gantry.runtime.MatchmakerTicketView;
 import io.gantry.runtime.Presence;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +21,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The matchmaker's single writer: one thread owns the {@link TicketIndex}. Adds arrive on a
- * bounded queue (a full queue refuses the add, the client is told); removals and disconnects on
- * an unbounded one (never lost; bounded in practice by the sessions). Every interval the pool is
+ * bounded queue (a full queue refuses the add, the client is told); a client's or server code's
+ * removals on a second bounded queue of the same size (full: refused, the caller is told to
+ * retry); departures (a session disconnected, a party ended) on a third that is never refused
+ * and never loses one: each session disconnects once and each party ends once, so it holds at
+ * most one entry per session and party. Every interval the pool is
  * processed oldest ticket first and each formed group is handed to the sink on this thread.
  *
  * <p>Grouping (built in): a ticket searches the pool with its query; candidates come from the
@@ -33,37 +41,45 @@ import java.util.function.Consumer;
  * first {@link #SCORED_CANDIDATES} matching candidates are taken instead. A group closes when it
  * reaches the smallest {@code max_count} of its members, or, on the searching ticket's last
  * interval, at the largest size every member accepts.
+ *
+ * <p>An Agrona {@link Agent}: {@link #doWork} drains the command queues and, once the interval
+ * has passed since the last one, processes the pool; {@link #start} runs it on
+ * {@code gantry-matchmaker} with an {@link AgentRunner} and {@link #idleStrategy()}. Tests drive
+ * {@link #drainCommands} and {@link #processInterval} on their own thread instead.
  */
-final class MatchmakerAgent implements Runnable {
+public final class MatchmakerAgent implements Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(MatchmakerAgent.class);
+
+    /** The matchmaker thread's name. */
+    static final String THREAD_NAME = "gantry-matchmaker";
 
     /** Candidates scored per ticket when the query ranks them. */
     static final int SCORED_CANDIDATES = 512;
 
     /** What comes out: a group of tickets to tell. Called on the matchmaker thread. */
-    interface Sink {
+    public interface Sink {
         void matched(List<Ticket> group);
     }
 
     /** A command for the matchmaker thread. */
-    sealed interface Command {
+    public sealed interface Command {
     }
 
     /** Add a ticket; {@code onResult} gets null on success or the reason it was refused. */
-    record Add(Ticket ticket, int maxTickets, Consumer<String> onResult) implements Command {
+    public record Add(Ticket ticket, int maxTickets, Consumer<String> onResult) implements Command {
     }
 
     /** Withdraw a ticket owned by a session (or any owner when {@code ownerSessionId} is null). */
-    record Remove(String ticketId, String ownerSessionId, Consumer<Boolean> onResult) implements Command {
+    public record Remove(String ticketId, String ownerSessionId, Consumer<Boolean> onResult) implements Command {
     }
 
     /** A session left: its own tickets go. */
-    record RemoveSession(String sessionId) implements Command {
+    public record RemoveSession(String sessionId) implements Command {
     }
 
     /** A party's ticket, withdrawn by its leader ({@code ticketId} null: all of the party's). */
-    record RemoveParty(String partyId, String ticketId, Consumer<Boolean> onResult) implements Command {
+    public record RemoveParty(String partyId, String ticketId, Consumer<Boolean> onResult) implements Command {
     }
 
     private final MatchmakerSettings settings;
@@ -71,10 +87,15 @@ final class MatchmakerAgent implements Runnable {
     private final MatchmakerProcessor processor;
     private final TicketIndex index = new TicketIndex();
     private final ArrayBlockingQueue<Command> adds;
-    private final ConcurrentLinkedQueue<Command> removals = new ConcurrentLinkedQueue<>();
+    private final ArrayBlockingQueue<Command> removals;
+    /** Disconnects and ended parties: at most one per session and party (see the class comment). */
+    private final ConcurrentLinkedQueue<Command> departures = new ConcurrentLinkedQueue<>();
     private final List<Command> drained = new ArrayList<>();
-    private volatile Thread thread;
-    private volatile boolean running = true;
+    private final AgentRunner runner;
+    /** {@link System#nanoTime} in production; tests move their own. */
+    private final LongSupplier nanoClock;
+    /** When the next interval is due ({@link #nanoClock}); matchmaker thread. */
+    private long nextIntervalNanos;
     private volatile int activeTickets;
 
     // statistics, written by the matchmaker thread
@@ -83,89 +104,124 @@ final class MatchmakerAgent implements Runnable {
     private volatile long intervals;
     private volatile long matchedTotal;
 
-    MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor) {
+    public MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor) {
+        this(settings, sink, processor, System::nanoTime);
+    }
+
+    MatchmakerAgent(MatchmakerSettings settings, Sink sink, MatchmakerProcessor processor, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.settings = settings;
         this.sink = sink;
         this.processor = processor;
         this.adds = new ArrayBlockingQueue<>(settings.queueSize());
+        this.removals = new ArrayBlockingQueue<>(settings.queueSize());
+        this.runner = new AgentRunner(idleStrategy(),
+                t -> LOG.error("the matchmaker failed; it carries on", t), null, this);
     }
 
-    void start() {
-        Thread t = new Thread(this, "gantry-matchmaker");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+    /**
+     * How the idle matchmaker waits: a few busy spins, never {@link Thread#yield}, then parks of
+     * 1 ms doubling to 20 ms. Commands only need applying before the next interval, and an idle
+     * thread that spun, yielded or woke every millisecond would take the core from the event loops
+     * on a small machine (a 1 ms park measured about 1,100 context switches a second on an idle
+     * server, BENCHMARKS.md "Stalls under load"); a 20 ms park bounds how late an interval starts.
+     */
+    static IdleStrategy idleStrategy() {
+        return new BackoffIdleStrategy(10, 0, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(20));
     }
 
-    void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** Starts the matchmaker thread. Once. */
+    public void start() {
+        AgentRunner.startOnThread(runner, runnable -> {
+            Thread thread = new Thread(runnable, THREAD_NAME);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** Any thread. False when the queue is full. */
-    boolean offer(Command command) {
-        boolean accepted;
+    /** Stops the matchmaker thread and waits for it (its current interval finishes first). */
+    public void stop() {
+        runner.close(5_000, thread -> LOG.warn("still waiting for the matchmaker thread to stop"));
+    }
+
+    /** Any thread; never blocks. False when the add or removal queue is full; departures are always taken. */
+    public boolean offer(Command command) {
         if (command instanceof Add) {
-            accepted = adds.offer(command);
-        } else {
-            accepted = removals.offer(command);
+            return adds.offer(command);
         }
-        return accepted;
+        if (isDeparture(command)) {
+            return departures.offer(command);
+        }
+        return removals.offer(command);
     }
 
-    /** Adds and removals offered and not yet applied (for metrics; O(removals)). Any thread. */
-    int queuedCommands() {
-        return adds.size() + removals.size();
+    /** A session's disconnect, or a party's end: must not be lost, happens once per session or party. */
+    private static boolean isDeparture(Command command) {
+        return command instanceof RemoveSession
+                || command instanceof RemoveParty party && party.ticketId() == null && party.onResult() == null;
     }
 
-    int activeTickets() {
+    /** Commands offered and not yet applied (for metrics; O(departures)). Any thread. */
+    public int queuedCommands() {
+        return adds.size() + removals.size() + departures.size();
+    }
+
+    public int activeTickets() {
         return activeTickets;
     }
 
-    long lastIntervalNanos() {
+    public long lastIntervalNanos() {
         return lastIntervalNanos;
     }
 
-    int lastIntervalMatched() {
+    public int lastIntervalMatched() {
         return lastIntervalMatched;
     }
 
-    long intervals() {
+    public long intervals() {
         return intervals;
     }
 
-    long matchedTotal() {
+    public long matchedTotal() {
         return matchedTotal;
     }
 
     @Override
-    public void run() {
-        long next = System.nanoTime() + settings.intervalMs() * 1_000_000L;
-        while (running) {
-            int work = drainCommands();
-            long now = System.nanoTime();
-            if (now - next >= 0) {
-                processInterval();
-                next = now + settings.intervalMs() * 1_000_000L;
-            } else if (work == 0) {
-                // Adds are few per millisecond at most: a short park keeps idle cost near zero.
-                LockSupport.parkNanos(Math.min(next - now, 1_000_000L));
-            }
+    public String roleName() {
+        return THREAD_NAME;
+    }
+
+    /** The first interval is due one interval after the thread starts. */
+    @Override
+    public void onStart() {
+        nextIntervalNanos = nanoClock.getAsLong() + settings.intervalMs() * 1_000_000L;
+    }
+
+    /**
+     * Applies queued commands, then processes the pool if an interval has passed since the last
+     * one (the next is due one interval after this one started). Returns the work done; 0 lets
+     * the idle strategy back off. Matchmaker thread.
+     */
+    @Override
+    public int doWork() {
+        int work = drainCommands();
+        long now = nanoClock.getAsLong();
+        if (now - nextIntervalNanos >= 0) {
+            processInterval();
+            nextIntervalNanos = now + settings.intervalMs() * 1_000_000L;
+            work++;
         }
+        return work;
     }
 
     /** Applies queued commands; returns how many. Matchmaker thread. */
     int drainCommands() {
         int count = 0;
         Command removal;
+        while ((removal = departures.poll()) != null) {
+            apply(removal);
+            count++;
+        }
         while ((removal = removals.poll()) != null) {
             apply(removal);
             count++;
@@ -189,7 +245,7 @@ final class MatchmakerAgent implements Runnable {
                 if (held.size() >= add.maxTickets()) {
                     add.onResult().accept("Too many matchmaker tickets: at most " + add.maxTickets()
                             + (ticket.isParty() ? " per party." : " per session."));
-                } else if (ticket.members.stream().anyMatch(m -> m.session().isClosed())) {
+                } else if (ticket.members.stream().anyMatch(Ticket.Member::isClosed)) {
                     add.onResult().accept("Session closed.");
                 } else {
                     index.add(ticket);
@@ -421,8 +477,7 @@ final class MatchmakerAgent implements Runnable {
     static MatchmakerTicketView view(Ticket ticket) {
         List<Presence> presences = new ArrayList<>(ticket.size());
         for (Ticket.Member member : ticket.members) {
-            presences.add(new Presence(member.presence().getUserId(), member.presence().getSessionId(),
-                    member.presence().getUsername(), ""));
+            presences.add(member.presence());
         }
         return new MatchmakerTicketView(ticket.id, List.copyOf(presences), ticket.partyId, ticket.queryText,
                 ticket.minCount, ticket.maxCount, ticket.countMultiple, Map.copyOf(ticket.stringProperties),

@@ -1,11 +1,8 @@
 package io.gantry.matchmaker;
 
-import com.heroiclabs.nakama.rtapi.UserPresence;
-import io.gantry.core.query.Query;
-import io.gantry.core.query.QueryParseException;
-import io.gantry.core.session.Connection;
-import io.gantry.core.session.Session;
-import io.gantry.proto.WireFormat;
+import io.gantry.query.Query;
+import io.gantry.query.QueryParseException;
+import io.gantry.runtime.Presence;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,21 +13,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A filled ticket pool for benchmarks (kept in the main sources so the JMH module can reach the
- * package-private agent). Tickets: region in {eu, us, asia, sa}, rank 0-99, each searching its
+ * agent's package-private interval step). Tickets: region in {eu, us, asia, sa}, rank 0-99, each searching its
  * region and ranks within 10 of its own, groups of exactly 2.
  */
 public final class MatchmakerBenchmarkSupport {
 
     private static final String[] REGIONS = {"eu", "us", "asia", "sa"};
-    private static final Connection NO_SOCKET = new Connection() {
+
+    /** A benchmark user: never disconnects. */
+    private record Player(Presence presence) implements Ticket.Member {
+
         @Override
-        public void requestFlush(Session session) {
+        public String sessionId() {
+            return presence.sessionId();
         }
 
         @Override
-        public void close(int closeCode, String reason) {
+        public boolean isClosed() {
+            return false;
         }
-    };
+    }
 
     private final MatchmakerAgent agent;
     private final List<Ticket> tickets = new ArrayList<>();
@@ -44,13 +46,10 @@ public final class MatchmakerBenchmarkSupport {
             String region = REGIONS[random.nextInt(REGIONS.length)];
             int rank = random.nextInt(100);
             String query = "+properties.region:" + region + " +properties.rank:>=" + (rank - 10) + " +properties.rank:<=" + (rank + 10);
-            Session session = new Session(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "u" + i, Map.of(),
-                    WireFormat.PROTOBUF, "en", false, Long.MAX_VALUE, 4, NO_SOCKET);
+            Player player = new Player(new Presence(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "u" + i, ""));
             Ticket ticket;
             try {
-                ticket = new Ticket(UUID.randomUUID().toString(), session.id(), "",
-                        List.of(new Ticket.Member(session, UserPresence.newBuilder().setUserId(session.userId())
-                                .setSessionId(session.id()).setUsername(session.username()).build())),
+                ticket = new Ticket(UUID.randomUUID().toString(), player.sessionId(), "", List.of(player),
                         query, Query.parse(query), 2, 2, 1, Map.of("region", region), Map.of("rank", (double) rank),
                         0, i);
             } catch (QueryParseException e) {

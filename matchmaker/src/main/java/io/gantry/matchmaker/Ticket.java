@@ -1,9 +1,8 @@
 package io.gantry.matchmaker;
 
-import com.heroiclabs.nakama.rtapi.UserPresence;
-import io.gantry.core.query.Document;
-import io.gantry.core.query.Query;
-import io.gantry.core.session.Session;
+import io.gantry.query.Document;
+import io.gantry.query.Query;
+import io.gantry.runtime.Presence;
 
 import java.util.List;
 import java.util.Map;
@@ -12,10 +11,22 @@ import java.util.Map;
  * One matchmaker ticket: a user, or a whole party, looking for a group. Immutable but for the
  * matchmaker thread's bookkeeping ({@link #intervals}, {@link #matched}).
  */
-final class Ticket {
+public final class Ticket {
 
-    /** A user of the ticket. */
-    record Member(Session session, UserPresence presence) {
+    /**
+     * A user of the ticket, as the matchmaker sees them. The router side implements it over the
+     * user's session: the engine never touches sessions or the wire protocol.
+     */
+    public interface Member {
+
+        /** The user's socket: two tickets that share one never match together. */
+        String sessionId();
+
+        /** Whether the socket is gone; a ticket with such a member is refused. Any thread. */
+        boolean isClosed();
+
+        /** The user as server code sees them (custom processors), node left empty. */
+        Presence presence();
     }
 
     final String id;
@@ -38,7 +49,7 @@ final class Ticket {
     int intervals;
     boolean matched;
 
-    Ticket(String id, String ownerSessionId, String partyId, List<Member> members, String queryText, Query query,
+    public Ticket(String id, String ownerSessionId, String partyId, List<Member> members, String queryText, Query query,
            int minCount, int maxCount, int countMultiple, Map<String, String> stringProperties,
            Map<String, Double> numericProperties, long createTimeMs, long sequence) {
         this.id = id;
@@ -55,6 +66,26 @@ final class Ticket {
         this.document = Document.fromProperties("properties", stringProperties, numericProperties);
         this.createTimeMs = createTimeMs;
         this.sequence = sequence;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String partyId() {
+        return partyId;
+    }
+
+    public List<Member> members() {
+        return members;
+    }
+
+    public Map<String, String> stringProperties() {
+        return stringProperties;
+    }
+
+    public Map<String, Double> numericProperties() {
+        return numericProperties;
     }
 
     int size() {
@@ -77,7 +108,7 @@ final class Ticket {
         }
         for (Member mine : members) {
             for (Member theirs : other.members) {
-                if (mine.session().id().equals(theirs.session().id())) {
+                if (mine.sessionId().equals(theirs.sessionId())) {
                     return true;
                 }
             }

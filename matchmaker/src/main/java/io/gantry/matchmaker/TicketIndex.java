@@ -1,8 +1,8 @@
 package io.gantry.matchmaker;
 
-import io.gantry.core.query.Clause;
-import io.gantry.core.query.Matcher;
-import io.gantry.core.query.Occur;
+import io.gantry.query.Clause;
+import io.gantry.query.Matcher;
+import io.gantry.query.Occur;
 
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.gantry.matchmaker;
 
-import io.gantry.core.session.Session;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -37,6 +36,38 @@ class GroupingTest {
             regions.add(ticket.stringProperties.get("region"));
         }
         return regions;
+    }
+
+    @Test
+    void theAgentProcessesThePoolOnceEveryIntervalAndAppliesCommandsInBetween() {
+        long[] now = {5_000_000_000L};
+        MatchmakerAgent agent = new MatchmakerAgent(new MatchmakerSettings(1000, 2, 3, false, 1024), groups::add,
+                null, () -> now[0]);
+        agent.onStart();
+        AtomicReference<String> first = new AtomicReference<>("not answered");
+        agent.offer(new MatchmakerAgent.Add(Tickets.solo("*", 2, 2, Map.of()), 3, first::set));
+        assertEquals(1, agent.doWork(), "the add is applied at once");
+        assertNull(first.get());
+        assertEquals(0, agent.doWork(), "idle before the interval");
+
+        agent.offer(new MatchmakerAgent.Add(Tickets.solo("*", 2, 2, Map.of()), 3, reason -> { }));
+        now[0] += 999_000_000L;
+        assertEquals(1, agent.doWork());
+        assertEquals(0, agent.intervals(), "not yet: 999 ms of 1000");
+        assertEquals(2, agent.activeTickets());
+
+        now[0] += 1_000_000L;
+        assertEquals(1, agent.doWork(), "the interval is work");
+        assertEquals(1, agent.intervals());
+        assertEquals(1, groups.size());
+        assertEquals(0, agent.activeTickets());
+
+        now[0] += 999_999_999L;
+        assertEquals(0, agent.doWork(), "the next one is due an interval after this one");
+        now[0] += 1;
+        agent.doWork();
+        assertEquals(2, agent.intervals());
+        assertEquals("gantry-matchmaker", agent.roleName());
     }
 
     @Test
@@ -95,7 +126,7 @@ class GroupingTest {
     @Test
     void ticketsOfOneSessionNeverMatchTogether() {
         MatchmakerAgent agent = agent(false);
-        Session session = Tickets.session();
+        Tickets.User session = Tickets.session();
         add(agent, Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of()));
         add(agent, Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of()));
         agent.processInterval();
@@ -174,9 +205,18 @@ class GroupingTest {
     }
 
     @Test
+    void aTicketWhoseMemberIsGoneIsRefused() {
+        MatchmakerAgent agent = agent(false);
+        Tickets.User gone = new Tickets.User(Tickets.session().presence(), true);
+        Ticket ticket = Tickets.ticket(List.of(Tickets.session(), gone), "party-1", "*", 2, 4, 1, Map.of(), Map.of());
+        assertEquals("Session closed.", add(agent, ticket));
+        assertEquals(0, agent.activeTickets());
+    }
+
+    @Test
     void tooManyTicketsPerSessionAreRefused() {
         MatchmakerAgent agent = agent(false);
-        Session session = Tickets.session();
+        Tickets.User session = Tickets.session();
         for (int i = 0; i < 3; i++) {
             assertNull(add(agent, Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of())));
         }
@@ -187,21 +227,21 @@ class GroupingTest {
     @Test
     void removeAndDisconnectWithdrawTickets() {
         MatchmakerAgent agent = agent(false);
-        Session session = Tickets.session();
+        Tickets.User session = Tickets.session();
         Ticket first = Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of());
         add(agent, first);
         add(agent, Tickets.solo(session, "*", 2, 2, 1, Map.of(), Map.of()));
         AtomicReference<Boolean> removed = new AtomicReference<>();
-        agent.offer(new MatchmakerAgent.Remove("no-such-ticket", session.id(), removed::set));
+        agent.offer(new MatchmakerAgent.Remove("no-such-ticket", session.sessionId(), removed::set));
         agent.drainCommands();
         assertEquals(false, removed.get());
-        agent.offer(new MatchmakerAgent.Remove(first.id, Tickets.session().id(), removed::set));
+        agent.offer(new MatchmakerAgent.Remove(first.id, Tickets.session().sessionId(), removed::set));
         agent.drainCommands();
         assertEquals(false, removed.get(), "another session cannot remove it");
-        agent.offer(new MatchmakerAgent.Remove(first.id, session.id(), removed::set));
+        agent.offer(new MatchmakerAgent.Remove(first.id, session.sessionId(), removed::set));
         agent.drainCommands();
         assertEquals(true, removed.get());
-        agent.offer(new MatchmakerAgent.RemoveSession(session.id()));
+        agent.offer(new MatchmakerAgent.RemoveSession(session.sessionId()));
         agent.drainCommands();
         assertEquals(0, agent.activeTickets());
     }

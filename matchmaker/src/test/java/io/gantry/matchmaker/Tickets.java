@@ -1,11 +1,8 @@
 package io.gantry.matchmaker;
 
-import com.heroiclabs.nakama.rtapi.UserPresence;
-import io.gantry.core.query.Query;
-import io.gantry.core.query.QueryParseException;
-import io.gantry.core.session.Connection;
-import io.gantry.core.session.Session;
-import io.gantry.proto.WireFormat;
+import io.gantry.query.Query;
+import io.gantry.query.QueryParseException;
+import io.gantry.runtime.Presence;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,31 +10,34 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Builds sessions and tickets for matchmaker tests. */
+/** Builds users and tickets for matchmaker tests. */
 final class Tickets {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    static final Connection NO_SOCKET = new Connection() {
+    /** A user on one socket; {@code closed} says whether the socket is gone. */
+    record User(Presence presence, boolean closed) implements Ticket.Member {
+
         @Override
-        public void requestFlush(Session session) {
+        public String sessionId() {
+            return presence.sessionId();
         }
 
         @Override
-        public void close(int closeCode, String reason) {
+        public boolean isClosed() {
+            return closed;
         }
-    };
+    }
 
     private Tickets() {
     }
 
-    static Session session() {
+    static User session() {
         String id = UUID.randomUUID().toString();
-        return new Session(id, UUID.randomUUID().toString(), "user-" + id.substring(0, 6), Map.of(), WireFormat.JSON, "en",
-                false, Long.MAX_VALUE, 1024, NO_SOCKET);
+        return new User(new Presence(UUID.randomUUID().toString(), id, "user-" + id.substring(0, 6), ""), false);
     }
 
-    static Ticket solo(Session session, String query, int min, int max, int multiple, Map<String, String> strings,
+    static Ticket solo(User session, String query, int min, int max, int multiple, Map<String, String> strings,
                        Map<String, Double> numbers) {
         return ticket(List.of(session), "", query, min, max, multiple, strings, numbers);
     }
@@ -47,22 +47,18 @@ final class Tickets {
     }
 
     static Ticket party(String partyId, int members, String query, int min, int max) {
-        List<Session> sessions = new ArrayList<>();
+        List<User> sessions = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             sessions.add(session());
         }
         return ticket(sessions, partyId, query, min, max, 1, Map.of(), Map.of());
     }
 
-    static Ticket ticket(List<Session> sessions, String partyId, String query, int min, int max, int multiple,
+    static Ticket ticket(List<User> sessions, String partyId, String query, int min, int max, int multiple,
                          Map<String, String> strings, Map<String, Double> numbers) {
-        List<Ticket.Member> members = new ArrayList<>();
-        for (Session session : sessions) {
-            members.add(new Ticket.Member(session, UserPresence.newBuilder().setUserId(session.userId())
-                    .setSessionId(session.id()).setUsername(session.username()).build()));
-        }
+        List<Ticket.Member> members = new ArrayList<>(sessions);
         try {
-            return new Ticket(UUID.randomUUID().toString(), sessions.get(0).id(), partyId, members, query,
+            return new Ticket(UUID.randomUUID().toString(), sessions.get(0).sessionId(), partyId, members, query,
                     Query.parse(query), min, max, multiple, strings, numbers, System.currentTimeMillis(),
                     SEQUENCE.incrementAndGet());
         } catch (QueryParseException e) {

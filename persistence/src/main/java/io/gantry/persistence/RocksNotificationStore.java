@@ -39,7 +39,9 @@ import java.util.UUID;
  * cursor is refused for another.
  *
  * <p>Threads: any. A listing runs on one RocksDB iterator (one consistent snapshot); a save or a
- * delete is one write batch, synced when {@link StoreOptions#syncWrites()}.
+ * delete is one write batch, synced when {@link StoreOptions#syncWrites()}. The server stores
+ * notifications through the {@link GroupCommitWriter} instead ({@link NotificationWrite}), which
+ * shares one batch and one WAL sync with everything queued meanwhile.
  */
 final class RocksNotificationStore implements NotificationStore {
 
@@ -69,25 +71,35 @@ final class RocksNotificationStore implements NotificationStore {
             return;
         }
         for (StoredNotification n : notifications) {
-            if (HistoryKeys.parseUuid(n.getId()) == null || HistoryKeys.parseUuid(n.getUserId()) == null) {
-                throw new IllegalArgumentException("notification id and user id must be UUIDs: " + n.getId()
-                        + " for " + n.getUserId());
-            }
-            if (n.getCreateTimeUs() < 0) {
-                throw new IllegalArgumentException("create_time_us must not be negative, was " + n.getCreateTimeUs());
-            }
+            validate(n);
         }
         store.checkOpen();
         try (WriteBatch batch = new WriteBatch()) {
-            for (StoredNotification n : notifications) {
-                UUID user = UUID.fromString(n.getUserId());
-                UUID id = UUID.fromString(n.getId());
-                batch.put(cf, dataKey(user, n.getCreateTimeUs(), id), n.toByteArray());
-                batch.put(cf, indexKey(user, id), ByteBuffer.allocate(8).putLong(n.getCreateTimeUs()).array());
-            }
+            addTo(batch, notifications);
             db.write(store.writeOptions(), batch);
         } catch (RocksDBException e) {
             throw new StoreException("writing " + notifications.size() + " notifications failed", e);
+        }
+    }
+
+    /** Refuses a notification whose ids are not UUIDs or whose create time is negative. */
+    static void validate(StoredNotification n) {
+        if (HistoryKeys.parseUuid(n.getId()) == null || HistoryKeys.parseUuid(n.getUserId()) == null) {
+            throw new IllegalArgumentException("notification id and user id must be UUIDs: " + n.getId()
+                    + " for " + n.getUserId());
+        }
+        if (n.getCreateTimeUs() < 0) {
+            throw new IllegalArgumentException("create_time_us must not be negative, was " + n.getCreateTimeUs());
+        }
+    }
+
+    /** Adds the records of validated notifications to a batch (the save above, the store writer's rounds). */
+    void addTo(WriteBatch batch, List<StoredNotification> notifications) throws RocksDBException {
+        for (StoredNotification n : notifications) {
+            UUID user = UUID.fromString(n.getUserId());
+            UUID id = UUID.fromString(n.getId());
+            batch.put(cf, dataKey(user, n.getCreateTimeUs(), id), n.toByteArray());
+            batch.put(cf, indexKey(user, id), ByteBuffer.allocate(8).putLong(n.getCreateTimeUs()).array());
         }
     }
 

@@ -37,9 +37,9 @@ import java.util.Objects;
  *
  * <p>Threads: {@link #open} and {@link #close} are called by the thread that starts and stops the
  * server. Everything in between is thread-safe (RocksDB itself is) and is called from blocking
- * executors, except {@link GroupCommitWriter#offer}, which never blocks. History writes all go
- * through the one {@link #writer()} thread, which the store starts when it opens and drains and
- * stops when it closes, before the database closes.
+ * executors, except {@link GroupCommitWriter#offer}, which never blocks. History and notification
+ * writes all go through the one {@link #writer()} thread, which the store starts when it opens
+ * and drains and stops when it closes, before the database closes.
  */
 public final class RocksStore implements Store {
 
@@ -86,7 +86,7 @@ public final class RocksStore implements Store {
         }
         this.history = new RocksHistoryStore(this, cursorKey);
         this.notifications = new RocksNotificationStore(this, cursorKey);
-        this.writer = new GroupCommitWriter(this, history, options);
+        this.writer = new GroupCommitWriter(this, history, notifications, options);
     }
 
     /** Opens (creating when missing) the store in {@code <dataDir>/rocksdb}, on the system clock. */

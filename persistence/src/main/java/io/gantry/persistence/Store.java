@@ -24,7 +24,10 @@ public interface Store extends AutoCloseable {
     /** Persistent notifications per user: saves, listings and deletes, from a blocking thread. */
     NotificationStore notifications();
 
-    /** The single writer of channel history: offer it {@link WriteOp}s, from any thread. */
+    /**
+     * The single writer of channel history and of the server's notifications: offer it
+     * {@link WriteOp}s and {@link NotificationWrite}s, from any thread.
+     */
     GroupCommitWriter writer();
 
     /**

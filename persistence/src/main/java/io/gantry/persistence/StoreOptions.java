@@ -26,9 +26,11 @@ import java.util.Objects;
  *                             beyond that {@link GroupCommitWriter#offer} refuses ("server busy").
  * @param dedupWindowMs        how long a client message id is remembered for retry-safe sends,
  *                             unless the {@link WriteOp.Append} names its own window.
+ * @param notificationQueueCapacity how many notification writes may wait for the
+ *                             {@link GroupCommitWriter}; beyond that its offer refuses.
  */
 public record StoreOptions(boolean syncWrites, int bcryptCost, byte[] cursorKey,
-                           int historyQueueCapacity, long dedupWindowMs) {
+                           int historyQueueCapacity, long dedupWindowMs, int notificationQueueCapacity) {
 
     /** Sync on every write. */
     public static final boolean DEFAULT_SYNC_WRITES = true;
@@ -36,6 +38,8 @@ public record StoreOptions(boolean syncWrites, int bcryptCost, byte[] cursorKey,
     public static final int DEFAULT_BCRYPT_COST = 10;
     /** Pending history writes: 64 Ki ops, a few hundred milliseconds of a busy server's chat. */
     public static final int DEFAULT_HISTORY_QUEUE_CAPACITY = 65_536;
+    /** Pending notification writes (each one or more notifications). */
+    public static final int DEFAULT_NOTIFICATION_QUEUE_CAPACITY = 16_384;
     /**
      * One hour: long enough for a client that lost its socket to reconnect and resend, short
      * enough that the entries a server warms its cache with at start-up stay few.
@@ -57,6 +61,10 @@ public record StoreOptions(boolean syncWrites, int bcryptCost, byte[] cursorKey,
         if (historyQueueCapacity < 1) {
             throw new IllegalArgumentException("historyQueueCapacity must be positive, was " + historyQueueCapacity);
         }
+        if (notificationQueueCapacity < 1) {
+            throw new IllegalArgumentException("notificationQueueCapacity must be positive, was "
+                    + notificationQueueCapacity);
+        }
         if (dedupWindowMs < 0) {
             throw new IllegalArgumentException("dedupWindowMs must not be negative, was " + dedupWindowMs);
         }
@@ -65,7 +73,8 @@ public record StoreOptions(boolean syncWrites, int bcryptCost, byte[] cursorKey,
 
     /** Sync and bcrypt cost as given, every history setting at its default (random cursor key). */
     public StoreOptions(boolean syncWrites, int bcryptCost) {
-        this(syncWrites, bcryptCost, null, DEFAULT_HISTORY_QUEUE_CAPACITY, DEFAULT_DEDUP_WINDOW_MS);
+        this(syncWrites, bcryptCost, null, DEFAULT_HISTORY_QUEUE_CAPACITY, DEFAULT_DEDUP_WINDOW_MS,
+                DEFAULT_NOTIFICATION_QUEUE_CAPACITY);
     }
 
     /** {@code new StoreOptions(true, 10)}. */
@@ -82,17 +91,22 @@ public record StoreOptions(boolean syncWrites, int bcryptCost, byte[] cursorKey,
     /** These options with the given cursor key (copied). */
     public StoreOptions withCursorKey(byte[] key) {
         return new StoreOptions(syncWrites, bcryptCost, Objects.requireNonNull(key, "key"),
-                historyQueueCapacity, dedupWindowMs);
+                historyQueueCapacity, dedupWindowMs, notificationQueueCapacity);
     }
 
     /** These options with the given history queue capacity. */
     public StoreOptions withHistoryQueueCapacity(int capacity) {
-        return new StoreOptions(syncWrites, bcryptCost, cursorKey, capacity, dedupWindowMs);
+        return new StoreOptions(syncWrites, bcryptCost, cursorKey, capacity, dedupWindowMs, notificationQueueCapacity);
     }
 
     /** These options with the given default dedup window. */
     public StoreOptions withDedupWindowMs(long windowMs) {
-        return new StoreOptions(syncWrites, bcryptCost, cursorKey, historyQueueCapacity, windowMs);
+        return new StoreOptions(syncWrites, bcryptCost, cursorKey, historyQueueCapacity, windowMs, notificationQueueCapacity);
+    }
+
+    /** These options with the given notification queue capacity. */
+    public StoreOptions withNotificationQueueCapacity(int capacity) {
+        return new StoreOptions(syncWrites, bcryptCost, cursorKey, historyQueueCapacity, dedupWindowMs, capacity);
     }
 
     @Override
@@ -102,12 +116,13 @@ public record StoreOptions(boolean syncWrites, int bcryptCost, byte[] cursorKey,
                 && bcryptCost == other.bcryptCost
                 && Arrays.equals(cursorKey, other.cursorKey)
                 && historyQueueCapacity == other.historyQueueCapacity
-                && dedupWindowMs == other.dedupWindowMs;
+                && dedupWindowMs == other.dedupWindowMs
+                && notificationQueueCapacity == other.notificationQueueCapacity;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(syncWrites, bcryptCost, Arrays.hashCode(cursorKey), historyQueueCapacity, dedupWindowMs);
+        return Objects.hash(syncWrites, bcryptCost, Arrays.hashCode(cursorKey), historyQueueCapacity, dedupWindowMs, notificationQueueCapacity);
     }
 
     /** Never shows the cursor key: options end up in logs. */
@@ -115,6 +130,7 @@ public record StoreOptions(boolean syncWrites, int bcryptCost, byte[] cursorKey,
     public String toString() {
         return "StoreOptions[syncWrites=" + syncWrites + ", bcryptCost=" + bcryptCost
                 + ", cursorKey=" + (cursorKey == null ? "random" : "(set)")
-                + ", historyQueueCapacity=" + historyQueueCapacity + ", dedupWindowMs=" + dedupWindowMs + "]";
+                + ", historyQueueCapacity=" + historyQueueCapacity + ", dedupWindowMs=" + dedupWindowMs
+                + ", notificationQueueCapacity=" + notificationQueueCapacity + "]";
     }
 }

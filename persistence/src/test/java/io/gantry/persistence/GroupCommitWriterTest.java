@@ -2,6 +2,7 @@ package io.gantry.persistence;
 
 import io.gantry.persistence.HistoryFixtures.WriterBlocker;
 import io.gantry.proto.storage.StoredChannelMessage;
+import io.gantry.proto.storage.StoredNotification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GroupCommitWriterTest {
+
+    private static final String BOB_USER = "00000000-0000-4000-8000-000000000b0b";
 
     @TempDir
     Path dataDir;
@@ -341,7 +344,7 @@ class GroupCommitWriterTest {
         assertThrows(IllegalArgumentException.class, () -> new WriteOp.Append(
                 good.toBuilder().setSenderId("a\u0000b").setClientMessageId("c").build(), r -> { }));
         assertThrows(NullPointerException.class, () -> new WriteOp.Append(good, null));
-        assertThrows(NullPointerException.class, () -> writer.offer(null));
+        assertThrows(NullPointerException.class, () -> writer.offer((WriteOp) null));
     }
 
     // ---- close ----
@@ -389,6 +392,130 @@ class GroupCommitWriterTest {
 
         open(new StoreOptions(true, 4));
         assertEquals(queued, listAll(history, LOBBY, 100, true));
+    }
+
+    // ---- notifications: the same commit loop ----
+
+    @Test
+    void historyOpsAndNotificationWritesShareOneRoundAndOneWrite() throws Exception {
+        AtomicInteger commits = new AtomicInteger();
+        writer.committer(b -> {
+            commits.incrementAndGet();
+            store.db().write(store.writeOptions(), b);
+        });
+        WriterBlocker blocker = new WriterBlocker(writer);
+        int commitsBefore = commits.get();
+        StoredChannelMessage m = message(LOBBY, T0, ALICE, "chat");
+        StoredNotification n = NotificationStoreTest.notification(BOB_USER, T0, "reward");
+        CompletableFuture<WriteResult> chat = new CompletableFuture<>();
+        CompletableFuture<Boolean> stored = new CompletableFuture<>();
+        List<String> order = new ArrayList<>();
+        assertTrue(writer.offer(new WriteOp.Append(m, r -> {
+            order.add("history");
+            chat.complete(r);
+        })));
+        assertTrue(writer.offer(new NotificationWrite(List.of(n), failure -> {
+            order.add("notification");
+            // On the writer thread, after the round is written: the notification is listable.
+            stored.complete(failure == null && listNotifications(BOB_USER).contains(n)
+                    && Thread.currentThread().getName().equals(GroupCommitWriter.THREAD_NAME));
+        })));
+        assertEquals(1, writer.notificationsQueued());
+        blocker.release();
+
+        assertInstanceOf(WriteResult.Ok.class, join(chat));
+        assertTrue(stored.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("history", "notification"), order);
+        assertEquals(2, writer.lastBatchSize(), "one round");
+        assertEquals(commitsBefore + 1, commits.get(), "one RocksDB write for both");
+        assertEquals(List.of(n), listNotifications(BOB_USER));
+    }
+
+    @Test
+    void fullNotificationQueueRefusesTheWriteAndNeverCallsItBack() throws Exception {
+        open(new StoreOptions(true, 4).withNotificationQueueCapacity(2));
+        assertEquals(2, writer.notificationCapacity());
+        WriterBlocker blocker = new WriterBlocker(writer);
+        List<CompletableFuture<StoreException>> accepted = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            CompletableFuture<StoreException> f = new CompletableFuture<>();
+            assertTrue(writer.offer(new NotificationWrite(
+                    List.of(NotificationStoreTest.notification(BOB_USER, T0 + i, "ok" + i)), f::complete)));
+            accepted.add(f);
+        }
+        AtomicInteger refusedCalls = new AtomicInteger();
+        StoredNotification refused = NotificationStoreTest.notification(BOB_USER, T0 + 9, "refused");
+        assertFalse(writer.offer(new NotificationWrite(List.of(refused), f -> refusedCalls.incrementAndGet())));
+        assertTrue(writer.offer(new WriteOp.Append(message(LOBBY, T0, ALICE, "x"), r -> { })),
+                "history has a queue of its own");
+        blocker.release();
+
+        for (CompletableFuture<StoreException> f : accepted) {
+            assertEquals(null, f.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(2, listNotifications(BOB_USER).size());
+        assertEquals(0, refusedCalls.get(), "a refused write's callback never runs");
+    }
+
+    @Test
+    void aFailedRoundFailsItsNotificationWritesAndStoresNone() throws Exception {
+        writer.committer(b -> {
+            throw new RocksDBException("disk on fire");
+        });
+        CompletableFuture<StoreException> failure = new CompletableFuture<>();
+        CompletableFuture<WriteResult> chat = new CompletableFuture<>();
+        WriterBlocker blocker = new WriterBlocker(writer);
+        assertTrue(writer.offer(new WriteOp.Append(message(LOBBY, T0, ALICE, "lost"), chat::complete)));
+        assertTrue(writer.offer(new NotificationWrite(
+                List.of(NotificationStoreTest.notification(BOB_USER, T0, "lost")), failure::complete)));
+        blocker.release();
+
+        assertInstanceOf(WriteResult.Failed.class, join(chat));
+        StoreException e = failure.get(10, TimeUnit.SECONDS);
+        assertTrue(e != null && e.getMessage().contains("disk on fire"), String.valueOf(e));
+        assertEquals(List.of(), listNotifications(BOB_USER));
+    }
+
+    @Test
+    void closeWritesQueuedNotificationsThenRefusesThem() throws Exception {
+        WriterBlocker blocker = new WriterBlocker(writer);
+        StoredNotification n = NotificationStoreTest.notification(BOB_USER, T0, "before close");
+        CompletableFuture<StoreException> done = new CompletableFuture<>();
+        assertTrue(writer.offer(new NotificationWrite(List.of(n), done::complete)));
+        Thread closer = new Thread(store::close);
+        closer.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (writer.offer(new NotificationWrite(List.of(), f -> { }))) {
+            assertTrue(System.nanoTime() < deadline, "offers never refused");
+        }
+        blocker.release();
+        closer.join(10_000);
+        assertFalse(closer.isAlive());
+        assertEquals(null, done.get(10, TimeUnit.SECONDS));
+
+        open(new StoreOptions(true, 4));
+        assertEquals(List.of(n), listNotifications(BOB_USER));
+    }
+
+    @Test
+    void badNotificationsAreRefusedBeforeTheyAreQueued() {
+        StoredNotification good = NotificationStoreTest.notification(BOB_USER, T0, "x");
+        assertThrows(IllegalArgumentException.class, () -> new NotificationWrite(
+                List.of(good.toBuilder().setUserId("bob").build()), f -> { }));
+        assertThrows(IllegalArgumentException.class, () -> new NotificationWrite(
+                List.of(good.toBuilder().setId("42").build()), f -> { }));
+        assertThrows(IllegalArgumentException.class, () -> new NotificationWrite(
+                List.of(good.toBuilder().setCreateTimeUs(-1).build()), f -> { }));
+        assertThrows(NullPointerException.class, () -> new NotificationWrite(List.of(good), null));
+        assertThrows(NullPointerException.class, () -> writer.offer((NotificationWrite) null));
+    }
+
+    private List<StoredNotification> listNotifications(String userId) {
+        try {
+            return store.notifications().list(userId, 100, null).notifications();
+        } catch (InvalidCursorException e) {
+            throw new AssertionError(e);
+        }
     }
 
     // ---- dedup ----

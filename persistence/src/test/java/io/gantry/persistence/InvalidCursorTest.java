@@ -121,7 +121,7 @@ class InvalidCursorTest {
     void shortCursorKeysAreRefusedAtConfiguration() {
         assertThrows(IllegalArgumentException.class, () -> new StoreOptions(true, 4).withCursorKey(new byte[15]));
         assertEquals("StoreOptions[syncWrites=true, bcryptCost=4, cursorKey=(set), historyQueueCapacity=65536, "
-                + "dedupWindowMs=3600000]", new StoreOptions(true, 4).withCursorKey(KEY).toString(),
+                + "dedupWindowMs=3600000, notificationQueueCapacity=16384]", new StoreOptions(true, 4).withCursorKey(KEY).toString(),
                 "the key itself is never shown");
     }
 

@@ -1,5 +1,7 @@
 package io.gantry.server;
 
+import io.gantry.core.account.AccountService;
+import io.gantry.core.channel.ChannelHistory;
 import io.gantry.core.channel.ChannelService;
 import io.gantry.core.channel.ChannelSettings;
 import io.gantry.core.match.MatchListing;
@@ -8,11 +10,12 @@ import io.gantry.core.match.MatchService;
 import io.gantry.core.match.MatchSettings;
 import io.gantry.core.match.MatchWorkers;
 import io.gantry.core.notification.NotificationDelivery;
+import io.gantry.core.notification.NotificationInbox;
 import io.gantry.core.notification.NotificationRequest;
 import io.gantry.core.notification.NotificationService;
 import io.gantry.core.status.StatusService;
 import io.gantry.core.party.PartyService;
-import io.gantry.matchmaker.MatchmakerService;
+import io.gantry.core.matchmaker.MatchmakerService;
 import io.gantry.matchmaker.MatchmakerSettings;
 import io.gantry.core.router.HeartbeatHandlers;
 import io.gantry.core.runtime.RuntimeRegistry;
@@ -28,7 +31,7 @@ import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
 import io.gantry.transport.EdgeSettings;
 import io.gantry.transport.HttpEdge;
-import io.gantry.transport.auth.TokenService;
+import io.gantry.core.auth.TokenService;
 import io.gantry.transport.http.AccountApi;
 import io.gantry.transport.http.ChannelApi;
 import io.gantry.transport.http.MatchApi;
@@ -72,12 +75,6 @@ public final class GantryServer implements AutoCloseable {
     private final HttpEdge edge;
     private final int port;
     private final NotificationService notificationService;
-    /** Notification store writes (group-committed), never on the router thread. */
-    private final ExecutorService notificationWriter = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "gantry-notification-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Store reads the router needs (does this user exist?) run here, never on the router thread. */
@@ -109,7 +106,7 @@ public final class GantryServer implements AutoCloseable {
                 return thread;
             });
 
-    private GantryServer(Config config, RuntimeRegistry runtime) throws InterruptedException {
+    private GantryServer(Config config, RuntimeRegistry runtime, Clock clock) throws InterruptedException {
         this.config = config;
         this.runtime = runtime;
         runtime.seal();
@@ -123,15 +120,15 @@ public final class GantryServer implements AutoCloseable {
             TokenService tokens = new TokenService(
                     config.get(ConfigKeys.SESSION_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_TOKEN_EXPIRY_SEC),
                     config.get(ConfigKeys.SESSION_REFRESH_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC),
-                    Clock.systemUTC());
+                    clock);
             this.sessions = new SessionRegistry();
-            this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE));
+            this.router = new Router(config.get(ConfigKeys.ROUTER_RING_SIZE), config.get(ConfigKeys.ROUTER_OVERFLOW_SIZE));
             HeartbeatHandlers.register(router);
             serverApi.streams(new StreamService(router, sessions, config.get(ConfigKeys.NAME)));
             RpcService rpc = new RpcService(router, runtime, rpcExecutor, serverApi);
             NotificationDelivery notifications = new NotificationDelivery(router);
-            this.notificationService = new NotificationService(router, notifications, store.notifications(),
-                    notificationWriter, Clock.systemUTC());
+            // Persistent notifications are stored by the store's commit loop, with channel history.
+            this.notificationService = new NotificationService(router, notifications, store.writer(), Clock.systemUTC());
             serverApi.notifications(notificationService::send);
             new StatusService(router, store.accounts(), readers);
             // Nakama stores the "wants to chat" notification, so it can be listed later.
@@ -158,17 +155,19 @@ public final class GantryServer implements AutoCloseable {
             router.start();
             matchmaker.start();
 
+            // The edge calls core services, which hold the rules and reach the store.
+            AccountService accounts = new AccountService(store.accounts(), tokens, sessions,
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock);
             ApiRoutes routes = new ApiRoutes();
-            new AccountApi(store.accounts(), tokens, sessions,
-                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC)).register(routes);
-            new ChannelApi(store.history()).register(routes);
-            new NotificationApi(store.notifications()).register(routes);
-            new RpcApi(rpc).register(routes);
+            new AccountApi(accounts).register(routes);
+            new ChannelApi(new ChannelHistory(store.history())).register(routes);
+            new NotificationApi(new NotificationInbox(store.notifications())).register(routes);
+            new RpcApi(rpc, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);
             this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
             metrics.register(routes);
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
-                    config.get(ConfigKeys.RUNTIME_HTTP_KEY), tokens, store.accounts());
+                    config.get(ConfigKeys.RUNTIME_HTTP_KEY), accounts);
             this.edge = new HttpEdge(edgeSettings(config), routes, authenticator, sessions, router);
             metrics.queue("api", "REST requests waiting for an API thread", edge::apiQueueDepth);
             metrics.queue("store_readers", "Store reads waiting for a reader thread", readers);
@@ -185,7 +184,6 @@ public final class GantryServer implements AutoCloseable {
             matchWorkers.close();
             readers.shutdownNow();
             rpcExecutor.shutdownNow();
-            notificationWriter.shutdownNow();
             store.close();
             throw e;
         }
@@ -193,12 +191,20 @@ public final class GantryServer implements AutoCloseable {
 
     /** Opens the store, starts the router and binds the port. */
     public static GantryServer start(Config config) throws InterruptedException {
-        return new GantryServer(config, new RuntimeRegistry());
+        return start(config, new RuntimeRegistry());
     }
 
     /** Starts a server running the given server code (match handlers, RPC functions). */
     public static GantryServer start(Config config, RuntimeRegistry runtime) throws InterruptedException {
-        return new GantryServer(config, runtime);
+        return start(config, runtime, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(Config, RuntimeRegistry)}, with the clock that issues session tokens, dates logouts and
+     * decides when they expire (tests move it forward instead of waiting).
+     */
+    public static GantryServer start(Config config, RuntimeRegistry runtime, Clock clock) throws InterruptedException {
+        return new GantryServer(config, runtime, clock);
     }
 
     /** A key for one purpose derived from a configured secret, so cursors survive restarts without a setting of their own. */
@@ -232,18 +238,6 @@ public final class GantryServer implements AutoCloseable {
                 config.get(ConfigKeys.SOCKET_PONG_WAIT_MS),
                 config.get(ConfigKeys.SOCKET_IDLE_TIMEOUT_MS),
                 0, 8, 1024);
-    }
-
-    /** Lets queued notification writes finish: they must not race the store closing. */
-    private void stopNotificationWriter() {
-        notificationWriter.shutdown();
-        try {
-            if (!notificationWriter.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("notification writes did not finish within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void purgeRevocations() {
@@ -338,7 +332,7 @@ public final class GantryServer implements AutoCloseable {
         rpcExecutor.shutdown();
         router.close();
         readers.shutdown();
-        stopNotificationWriter();
+        // The store's writer writes every accepted history op and notification before it stops.
         store.close();
         if (metrics != null) {
             metrics.close();

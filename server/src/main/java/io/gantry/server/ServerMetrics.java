@@ -3,7 +3,7 @@ package io.gantry.server;
 import io.gantry.core.match.MatchListing;
 import io.gantry.core.router.Router;
 import io.gantry.core.session.SessionRegistry;
-import io.gantry.matchmaker.MatchmakerService;
+import io.gantry.core.matchmaker.MatchmakerService;
 import io.gantry.persistence.GroupCommitWriter;
 import io.gantry.transport.http.ApiResponse;
 import io.gantry.transport.http.ApiRoutes;

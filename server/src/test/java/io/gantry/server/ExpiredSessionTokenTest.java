@@ -2,12 +2,14 @@ package io.gantry.server;
 
 import com.google.gson.JsonObject;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import static io.gantry.server.Rest.assertError;
 import static io.gantry.server.Rest.assertOk;
@@ -27,7 +29,7 @@ class ExpiredSessionTokenTest {
             long issuedMs = java.util.UUID.fromString(claims.get("tid").getAsString()).getMostSignificantBits() >>> 16;
             assertEquals(1, claims.get("exp").getAsLong() - Math.floorDiv(issuedMs, 1000L));
 
-            Thread.sleep(2100);
+            server.clock().advance(Duration.ofSeconds(2)); // the server's token clock, not a wait
 
             RawWebSocket.Head head = RawWebSocket.upgrade(server.port(), "/ws?format=json&token=" + user.token());
             assertEquals(401, head.status(), head.toString());
@@ -37,7 +39,7 @@ class ExpiredSessionTokenTest {
             body.addProperty("token", user.refreshToken());
             HttpResponse<String> refreshed = server.postWithServerKey("/v2/account/session/refresh", body.toString());
             assertOk(refreshed);
-            // (the new token lives a second at most too: only check it is a fresh one for the same user)
+            // a fresh token for the same user, issued at the server's (moved) time
             JsonObject fresh = TestUser.claims(json(refreshed).get("token").getAsString());
             assertEquals(user.userId(), fresh.get("uid").getAsString());
             assertTrue(fresh.get("exp").getAsLong() > claims.get("exp").getAsLong(), fresh.toString());

@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,16 +19,8 @@ final class Rest {
 
     /** Waits until the server has exactly {@code count} sessions registered (they close asynchronously). */
     static void awaitSessions(io.gantry.server.testing.TestServer server, int count) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        while (server.server().sessions().size() != count && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        assertEquals(count, server.server().sessions().size(), "sessions registered");
+        await("sessions registered").atMost(java.time.Duration.ofSeconds(5))
+                .untilAsserted(() -> assertEquals(count, server.server().sessions().size(), "sessions registered"));
     }
 
     static JsonObject json(HttpResponse<String> response) {

@@ -2,6 +2,7 @@ package io.gantry.server;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Ping;
+import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.WsClient;

@@ -1,6 +1,7 @@
 package io.gantry.server;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.WsClient;

@@ -7,6 +7,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Ping;
 import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.WsClient;

@@ -22,7 +22,7 @@ import io.gantry.core.tracker.Stream;
 import io.gantry.core.tracker.StreamMembers;
 import io.gantry.persistence.AccountStore;
 import io.gantry.persistence.DedupEntry;
-import io.gantry.persistence.GroupCommitWriter;
+import io.gantry.persistence.HistoryWriter;
 import io.gantry.persistence.HistoryStore;
 import io.gantry.persistence.WriteOp;
 import io.gantry.persistence.WriteResult;
@@ -45,7 +45,7 @@ import java.util.concurrent.Executor;
 /**
  * Chat channels: rooms, direct messages (and, later, groups) as streams of the presence tracker.
  * Runs on the router thread; store work happens elsewhere and comes back as router tasks:
- * persistent messages go through the {@link GroupCommitWriter}, whose callback (after the WAL is
+ * persistent messages go through the {@link HistoryWriter}, whose callback (after the WAL is
  * synced) broadcasts the message and acknowledges it; lookups (does this DM user exist?) run on
  * a reader executor. A persistent send, update or removal stays in its sender's backlog until the
  * writer calls back ({@link Session#finishRequestLater}), so a client pipelining them is paused
@@ -75,7 +75,7 @@ public final class ChannelService {
     private final Router router;
     private final PresenceTracker tracker;
     private final HistoryStore history;
-    private final GroupCommitWriter writer;
+    private final HistoryWriter writer;
     private final AccountStore accounts;
     private final BlockingCalls reads;
     private final DirectMessageNotifier notifier;
@@ -108,7 +108,7 @@ public final class ChannelService {
     private record Waiter(Session session, String cid) {
     }
 
-    public ChannelService(Router router, HistoryStore history, GroupCommitWriter writer, AccountStore accounts,
+    public ChannelService(Router router, HistoryStore history, HistoryWriter writer, AccountStore accounts,
                           Executor readers, DirectMessageNotifier notifier, ChannelSettings settings, Clock clock) {
         this.router = router;
         this.tracker = router.tracker();
@@ -171,8 +171,7 @@ public final class ChannelService {
                     });
                 });
             }
-            case ChannelId.GROUP -> session.send(Replies.badInput(request,
-                    "Group channels are not available: this server has no groups yet."));
+            case ChannelId.GROUP -> session.send(Replies.badInput(request, ChannelAccess.GROUPS_UNAVAILABLE));
             default -> session.send(Replies.badInput(request, "Invalid channel type"));
         }
     }

@@ -19,6 +19,7 @@ import io.gantry.runtime.Presence;
 import io.gantry.runtime.ServerApi;
 import io.gantry.runtime.SignalResult;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.jctools.queues.MpmcArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -65,6 +65,16 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     static final int MAX_PENDING_JOIN_ATTEMPTS = 256;
     /** Signals waiting for the handler at once; more fail at once. */
     static final int MAX_PENDING_SIGNALS = 256;
+    /**
+     * Joins, leaves, stops and terminations waiting for the lane, beyond the join attempts and
+     * signals (bounded above). A match whose lane falls this far behind on membership changes is
+     * ended (its players are told), because dropping a join or a leave would leave the handler
+     * with a wrong member list.
+     */
+    static final int MEMBERSHIP_HEADROOM = 1536;
+    /** The control queue's bound, every kind of command counted in: a power of two, the array queue's exact capacity. */
+    static final int CONTROL_QUEUE_SIZE = MAX_PENDING_JOIN_ATTEMPTS + MAX_PENDING_SIGNALS + MEMBERSHIP_HEADROOM;
+    static final String CONTROL_FULL = "match fell too far behind: its control queue is full";
     /** The budget of {@code init}, and the least budget of any call. */
     static final long INIT_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(5);
     static final long MIN_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -143,7 +153,7 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     /** 1 while the match is in its lane's attention queue. */
     private volatile int scheduled;
     /** Multi-consumer on purpose: after the end, whoever finds a join attempt answers it. */
-    private final ConcurrentLinkedQueue<Object> control = new ConcurrentLinkedQueue<>();
+    private final MpmcArrayQueue<Object> control = new MpmcArrayQueue<>(CONTROL_QUEUE_SIZE);
     private final AtomicInteger pendingJoinAttempts = new AtomicInteger();
     private final AtomicInteger pendingSignals = new AtomicInteger();
     private final ManyToOneConcurrentArrayQueue<MatchMessage> input;
@@ -272,21 +282,24 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
                     "Too many players are joining this match at once; try again."));
             return true;
         }
-        control.offer(new JoinAttempt(session, presence, metadata == null ? Map.of() : Map.copyOf(metadata), cid));
+        if (!control.offer(new JoinAttempt(session, presence, metadata == null ? Map.of() : Map.copyOf(metadata), cid))) {
+            pendingJoinAttempts.decrementAndGet();
+            session.send(Replies.error(cid, Error.Code.MATCH_JOIN_REJECTED,
+                    "This match is too busy to take players now; try again."));
+            return true;
+        }
         afterOffer();
         return true;
     }
 
     @Override
     public void joined(Session session, UserPresence presence) {
-        control.offer(new Joined(session, presence));
-        afterOffer();
+        offerOrEnd(new Joined(session, presence));
     }
 
     @Override
     public void left(List<UserPresence> presences) {
-        control.offer(new Left(List.copyOf(presences)));
-        afterOffer();
+        offerOrEnd(new Left(List.copyOf(presences)));
     }
 
     @Override
@@ -316,7 +329,11 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
             reply.completeExceptionally(new IllegalStateException("Match " + id + " has too many signals waiting."));
             return reply;
         }
-        control.offer(new Signal(data == null ? "" : data, reply));
+        if (!control.offer(new Signal(data == null ? "" : data, reply))) {
+            pendingSignals.decrementAndGet();
+            reply.completeExceptionally(new IllegalStateException("Match " + id + " is too busy to take signals now."));
+            return reply;
+        }
         afterOffer();
         return reply;
     }
@@ -342,15 +359,15 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
     /** Asks the handler to terminate within a grace period; the future completes once {@code terminate} ran (or the match was gone). */
     CompletableFuture<Void> terminate(int graceSeconds) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        control.offer(new Terminate(graceSeconds, done));
-        afterOffer();
+        if (!offerOrEnd(new Terminate(graceSeconds, done))) {
+            done.complete(null);
+        }
         return done;
     }
 
     /** Ends the match at the lane's next look; {@code reason} null is a normal end. */
     void stop(String reason) {
-        control.offer(new Stop(reason));
-        afterOffer();
+        offerOrEnd(new Stop(reason));
     }
 
     /**
@@ -374,6 +391,21 @@ public final class AuthoritativeMatchRunner implements AuthoritativeMatch {
 
     MatchWorker lane() {
         return lane;
+    }
+
+    /**
+     * A command that must not be lost (join, leave, stop, terminate): a full control queue means
+     * the lane is {@link #MEMBERSHIP_HEADROOM} changes behind, and the match is ended rather
+     * than run on with a wrong member list. Returns whether it was queued.
+     */
+    private boolean offerOrEnd(Object command) {
+        if (control.offer(command)) {
+            afterOffer();
+            return true;
+        }
+        LOG.warn("{}: control queue of {} is full; ending the match", this, CONTROL_QUEUE_SIZE);
+        abandon(CONTROL_FULL);
+        return false;
     }
 
     private void afterOffer() {

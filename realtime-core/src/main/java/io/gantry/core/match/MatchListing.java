@@ -1,8 +1,8 @@
 package io.gantry.core.match;
 
-import io.gantry.core.query.Document;
-import io.gantry.core.query.Query;
-import io.gantry.core.query.QueryParseException;
+import io.gantry.query.Document;
+import io.gantry.query.Query;
+import io.gantry.query.QueryParseException;
 import io.gantry.runtime.MatchInfo;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.gantry.core.match;
 
-import io.gantry.core.query.QueryParseException;
+import io.gantry.query.QueryParseException;
 import io.gantry.core.router.Router;
 import io.gantry.core.runtime.RuntimeRegistry;
 import io.gantry.runtime.MatchHandler;
@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,7 @@ public final class MatchRegistry implements Matches {
     private final MatchWorkers workers;
     private final MatchSettings settings;
     private final ServerApi server;
+    private final Router router;
     private final ConcurrentHashMap<String, AuthoritativeMatchRunner> live = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -66,6 +69,7 @@ public final class MatchRegistry implements Matches {
         this.workers = workers;
         this.settings = settings;
         this.server = server;
+        this.router = router;
         workers.stuckListener((runner, nanos) -> runner.abandon("handler stuck: a call did not return within "
                 + TimeUnit.NANOSECONDS.toSeconds(nanos) + " s"));
     }
@@ -82,28 +86,13 @@ public final class MatchRegistry implements Matches {
      */
     @Override
     public String create(String handlerName, Map<String, Object> params) {
-        Objects.requireNonNull(handlerName, "handlerName");
-        if (closed) {
-            throw new IllegalStateException("The server is stopping: no new matches.");
-        }
-        Supplier<? extends MatchHandler<?>> factory = runtime.matchHandler(handlerName);
-        if (factory == null) {
-            throw new IllegalArgumentException("No match handler is registered as '" + handlerName + "'.");
-        }
-        MatchHandler<?> handler = factory.get();
-        if (handler == null) {
-            throw new IllegalStateException("The factory of match handler '" + handlerName + "' returned null.");
-        }
+        refuseOnRouter("create");
         MatchWorker current = workers.currentLane();
-        MatchWorker lane = workers.assign(current);
-        AuthoritativeMatchRunner runner = new AuthoritativeMatchRunner(MatchId.authoritative(UUID.randomUUID(), node),
-                handlerName, handler, params == null ? Map.of() : Map.copyOf(params), lane, settings, service, listing,
-                server, ended -> live.remove(ended.id(), ended));
-        live.put(runner.id(), runner);
-        if (lane == current) {
-            // A handler creating a match on a one-lane pool: waiting for its own lane would
-            // deadlock, so init runs here (nested in the caller's call) and the lane adopts the
-            // match when the caller's call returns.
+        // From a handler: on the caller's own lane, init inline, so no lane waits for another.
+        AuthoritativeMatchRunner runner = newRunner(handlerName, params,
+                current != null ? workers.pin(current) : workers.assign(null));
+        if (current != null) {
+            // The lane adopts the match when the caller's call returns.
             runner.init(System.nanoTime());
         }
         runner.start();
@@ -111,15 +100,7 @@ public final class MatchRegistry implements Matches {
             runner.created.get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             return runner.id();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtimeException) {
-                throw runtimeException;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException("Match handler '" + handlerName + "' init failed: "
-                    + AuthoritativeMatchRunner.describe(cause), cause);
+            throw createFailure(handlerName, e.getCause());
         } catch (TimeoutException e) {
             runner.stop("creation timed out");
             throw new IllegalStateException("Match handler '" + handlerName + "' did not initialise within "
@@ -128,6 +109,120 @@ public final class MatchRegistry implements Matches {
             Thread.currentThread().interrupt();
             runner.stop("creation interrupted");
             throw new IllegalStateException("Interrupted while creating a '" + handlerName + "' match.");
+        }
+    }
+
+    /**
+     * Creates a match on the least loaded lane without waiting. From a handler, the stage
+     * completes on the caller's lane; from elsewhere, on the common pool (never the router's
+     * thread, which registers the match).
+     */
+    @Override
+    public CompletionStage<String> createAsync(String handlerName, Map<String, Object> params) {
+        Callback<String> callback;
+        try {
+            callback = callback();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        AuthoritativeMatchRunner runner;
+        try {
+            runner = newRunner(handlerName, params, workers.assign(null));
+        } catch (RuntimeException e) {
+            callback.fail(e);
+            return callback.result;
+        }
+        runner.start();
+        runner.created.whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                callback.complete(runner.id());
+            } else {
+                callback.fail(createFailure(handlerName, failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure));
+            }
+        });
+        return callback.result;
+    }
+
+    private AuthoritativeMatchRunner newRunner(String handlerName, Map<String, Object> params, MatchWorker lane) {
+        try {
+            Objects.requireNonNull(handlerName, "handlerName");
+            if (closed) {
+                throw new IllegalStateException("The server is stopping: no new matches.");
+            }
+            Supplier<? extends MatchHandler<?>> factory = runtime.matchHandler(handlerName);
+            if (factory == null) {
+                throw new IllegalArgumentException("No match handler is registered as '" + handlerName + "'.");
+            }
+            MatchHandler<?> handler = factory.get();
+            if (handler == null) {
+                throw new IllegalStateException("The factory of match handler '" + handlerName + "' returned null.");
+            }
+            AuthoritativeMatchRunner runner = new AuthoritativeMatchRunner(MatchId.authoritative(UUID.randomUUID(), node),
+                    handlerName, handler, params == null ? Map.of() : Map.copyOf(params), lane, settings, service, listing,
+                    server, ended -> live.remove(ended.id(), ended));
+            live.put(runner.id(), runner);
+            return runner;
+        } catch (RuntimeException e) {
+            lane.load.decrementAndGet();
+            throw e;
+        }
+    }
+
+    private static RuntimeException createFailure(String handlerName, Throwable cause) {
+        if (cause instanceof RuntimeException runtimeException) {
+            return runtimeException;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException("Match handler '" + handlerName + "' init failed: "
+                + AuthoritativeMatchRunner.describe(cause), cause);
+    }
+
+    private void refuseOnRouter(String call) {
+        if (router.isRouterThread()) {
+            throw new IllegalStateException("Matches." + call + " would make the router wait for a match lane; use "
+                    + call + "Async.");
+        }
+    }
+
+    /**
+     * Where an asynchronous call's stage completes: on the calling handler's lane (reserved now,
+     * so that the completion always finds room there), or on the common pool for other callers.
+     */
+    private Callback<String> callback() {
+        MatchWorker current = workers.currentLane();
+        if (current == null) {
+            return new Callback<>(null, null);
+        }
+        return new Callback<>(current, current.beginAsync());
+    }
+
+    private static final class Callback<T> {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private final MatchWorker lane;
+        private final AuthoritativeMatchRunner caller;
+
+        Callback(MatchWorker lane, AuthoritativeMatchRunner caller) {
+            this.lane = lane;
+            this.caller = caller;
+        }
+
+        void complete(T value) {
+            if (lane != null) {
+                lane.completeAsync(caller, () -> result.complete(value));
+            } else {
+                ForkJoinPool.commonPool().execute(() -> result.complete(value));
+            }
+        }
+
+        void fail(Throwable failure) {
+            if (lane != null) {
+                lane.completeAsync(caller, () -> result.completeExceptionally(failure));
+            } else {
+                ForkJoinPool.commonPool().execute(() -> result.completeExceptionally(failure));
+            }
         }
     }
 
@@ -171,6 +266,7 @@ public final class MatchRegistry implements Matches {
      */
     @Override
     public String signal(String matchId, String data) {
+        refuseOnRouter("signal");
         AuthoritativeMatchRunner runner = matchId == null ? null : live.get(matchId);
         if (runner == null || runner.isEnded()) {
             throw new IllegalArgumentException("Match not found: " + matchId);
@@ -178,19 +274,65 @@ public final class MatchRegistry implements Matches {
         if (runner.lane().isLaneThread()) {
             return runner.signalInline(data); // from a handler on the same lane: waiting would deadlock
         }
+        if (workers.currentLane() != null) {
+            throw new IllegalStateException("A match handler cannot wait for match " + matchId
+                    + ", which runs on another lane: use matches().signalAsync(matchId, data).");
+        }
         CompletableFuture<String> reply = runner.signal(data);
         try {
             return reply.get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException("Signal to match " + matchId + " failed.", cause);
+            throw signalFailure(matchId, e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Match " + matchId + " did not answer the signal within " + CALL_TIMEOUT_MS + " ms.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while signalling match " + matchId + ".");
         }
+    }
+
+    /**
+     * Signals without waiting. A match of the caller's own lane is answered inline (the stage
+     * is complete on return); any other answers on the caller's lane, or on the common pool for
+     * callers that are not match handlers.
+     */
+    @Override
+    public CompletionStage<String> signalAsync(String matchId, String data) {
+        AuthoritativeMatchRunner runner = matchId == null ? null : live.get(matchId);
+        if (runner == null || runner.isEnded()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Match not found: " + matchId));
+        }
+        if (runner.lane().isLaneThread()) {
+            try {
+                return CompletableFuture.completedFuture(runner.signalInline(data));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        Callback<String> callback;
+        try {
+            callback = callback();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        runner.signal(data).whenComplete((reply, failure) -> {
+            if (failure == null) {
+                callback.complete(reply);
+            } else {
+                callback.fail(signalFailure(matchId, failure));
+            }
+        });
+        return callback.result;
+    }
+
+    private static IllegalStateException signalFailure(String matchId, Throwable cause) {
+        return cause instanceof IllegalStateException ise ? ise
+                : new IllegalStateException("Signal to match " + matchId + " failed.", cause);
+    }
+
+    /** A live match's runner, or null (tests). */
+    AuthoritativeMatchRunner runner(String matchId) {
+        return live.get(matchId);
     }
 
     /** Matches running now. */

@@ -261,15 +261,25 @@ public final class MatchService {
         }
     }
 
+    /** For {@code assert}: the calls below come from match lanes through {@link Router#execute} only. */
+    private boolean onRouterThread() {
+        if (!router.onRouterThreadOrNotStarted()) {
+            throw new AssertionError("match service called off the router thread: " + Thread.currentThread().getName());
+        }
+        return true;
+    }
+
     // ---- calls from authoritative matches (router thread, through Router.execute) -----------
 
     /** A new authoritative match is ready for players. */
     public void registerAuthoritative(AuthoritativeMatch match) {
+        assert onRouterThread();
         authoritative.put(match.id(), match);
     }
 
     /** The handler accepted a joiner: track it, answer it, tell everyone. */
     public void joinAccepted(AuthoritativeMatch match, Session session, UserPresence presence, String cid) {
+        assert onRouterThread();
         if (session.isClosed() || authoritative.get(match.id()) != match) {
             return; // gone meanwhile: the match sees no join (and no leave)
         }
@@ -287,12 +297,14 @@ public final class MatchService {
 
     /** The handler rejected a joiner. */
     public void joinRejected(Session session, String cid, String reason) {
+        assert onRouterThread();
         session.send(Replies.error(cid, Error.Code.MATCH_JOIN_REJECTED,
                 reason == null || reason.isEmpty() ? "Match join rejected." : reason));
     }
 
     /** The handler kicked players: they leave the match like any leaver. */
     public void kick(String matchId, List<String> sessionIds) {
+        assert onRouterThread();
         MatchId id = MatchId.parse(matchId);
         if (id == null || !id.authoritative()) {
             return;
@@ -320,6 +332,7 @@ public final class MatchService {
      * match failed, each also gets an {@code error} envelope saying why.
      */
     public void ended(String matchId, String failure) {
+        assert onRouterThread();
         AuthoritativeMatch match = authoritative.remove(matchId);
         MatchId id = MatchId.parse(matchId);
         if (match == null || id == null) {

@@ -2,6 +2,7 @@ package io.gantry.core.match;
 
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,13 @@ final class MatchWorker implements Agent {
     /** Matches handled per queue drain, so a flood of wake-ups cannot starve the ticks. */
     private static final int DRAIN_LIMIT = 4096;
 
+    /** Asynchronous calls a lane's handlers may have pending at once; more fail at once. */
+    static final int MAX_PENDING_ASYNC = 1024;
+
+    /** A completion to run on the lane, watched as a call of the match whose handler made the call. */
+    record AsyncCompletion(AuthoritativeMatchRunner caller, Runnable task) {
+    }
+
     private static final long NOT_IN_CALL = 0;
     private static final long RETIRED = -1;
 
@@ -66,6 +74,15 @@ final class MatchWorker implements Agent {
     private final MatchWorkers.TickObserver observer;
     /** Matches needing attention; each match is in it at most once (its scheduled flag), so its size is bounded by the matches of this lane. */
     private final MpscUnboundedArrayQueue<AuthoritativeMatchRunner> attention = new MpscUnboundedArrayQueue<>(256);
+    /**
+     * Completions of asynchronous calls made by this lane's handlers ({@code Matches.createAsync},
+     * {@code signalAsync}), run back on this lane. A lane has at most {@link #MAX_PENDING_ASYNC}
+     * such calls pending (counted when the call starts, on the lane), so an offer never fails.
+     */
+    private final ManyToOneConcurrentArrayQueue<AsyncCompletion> completions =
+            new ManyToOneConcurrentArrayQueue<>(MAX_PENDING_ASYNC);
+    /** Lane thread: asynchronous calls started here and not yet completed here. */
+    private int pendingAsync;
     private final DeadlineTimerWheel wheel;
     /**
      * The match of each timer, at the timer's own spoke and slot (a timer id is {@code spoke << 32 | slot}):
@@ -143,6 +160,48 @@ final class MatchWorker implements Agent {
         }
     }
 
+    /**
+     * Lane thread, inside a handler call: reserves room for one completion to come back here.
+     * Returns the match whose handler is calling, or throws when the lane has too many pending.
+     */
+    AuthoritativeMatchRunner beginAsync() {
+        if (pendingAsync >= MAX_PENDING_ASYNC) {
+            throw new IllegalStateException("Too many asynchronous calls pending on this match lane ("
+                    + MAX_PENDING_ASYNC + "); wait for some to complete.");
+        }
+        pendingAsync++;
+        return callRunner;
+    }
+
+    /** Any thread: runs a completion reserved with {@link #beginAsync} on this lane. */
+    void completeAsync(AuthoritativeMatchRunner caller, Runnable task) {
+        if (!completions.offer(new AsyncCompletion(caller, task))) {
+            // cannot happen: beginAsync bounds what is pending by the queue's capacity
+            LOG.error("{}: completion queue full; completion dropped", this);
+            return;
+        }
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private int runCompletions() {
+        int done = 0;
+        AsyncCompletion completion;
+        while (done < DRAIN_LIMIT && (completion = completions.poll()) != null) {
+            done++;
+            pendingAsync--;
+            long token = enterCall(completion.caller());
+            try {
+                completion.task().run();
+            } catch (RuntimeException e) {
+                LOG.warn("a continuation of an asynchronous match call failed", e);
+            }
+            exitCall(token);
+        }
+        return done;
+    }
+
     // ---- the agent --------------------------------------------------------------------------
 
     private void run() {
@@ -202,6 +261,7 @@ final class MatchWorker implements Agent {
             }
             runner.onAttention(now);
         }
+        work += runCompletions();
         work += pollTimers(now);
         return work;
     }
@@ -261,7 +321,7 @@ final class MatchWorker implements Agent {
     private void idle() {
         parked = true;
         try {
-            if (!attention.isEmpty() || !running) {
+            if (!attention.isEmpty() || !completions.isEmpty() || !running) {
                 return;
             }
             long now = System.nanoTime();

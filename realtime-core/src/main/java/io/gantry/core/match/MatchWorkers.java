@@ -102,6 +102,12 @@ public final class MatchWorkers implements AutoCloseable {
         return best;
     }
 
+    /** Counts a new match on a given lane (a handler's blocking create: its own lane). */
+    MatchWorker pin(MatchWorker lane) {
+        lane.load.incrementAndGet();
+        return lane;
+    }
+
     /** The lane whose thread is the caller, or null. */
     MatchWorker currentLane() {
         for (MatchWorker lane : lanes) {

@@ -45,6 +45,7 @@ public final class NotificationDelivery implements SessionListener {
      * envelope shared by all of them; returns how many sockets got them. Router thread.
      */
     public int deliver(String userId, List<Notification> notifications) {
+        assert tracker.onOwnerThread() : "notification delivery" + " off the router thread: " + Thread.currentThread().getName();
         StreamMembers members = tracker.members(Stream.of(Stream.MODE_NOTIFICATIONS, userId));
         if (members == null || notifications.isEmpty()) {
             return 0;
@@ -63,6 +64,7 @@ public final class NotificationDelivery implements SessionListener {
 
     /** {@link #deliver} for several users: one envelope per user. Router thread. */
     public int deliverAll(Map<String, List<Notification>> byUser) {
+        assert tracker.onOwnerThread() : "notification delivery" + " off the router thread: " + Thread.currentThread().getName();
         int delivered = 0;
         for (Map.Entry<String, List<Notification>> entry : byUser.entrySet()) {
             delivered += deliver(entry.getKey(), entry.getValue());

@@ -5,7 +5,9 @@ import io.gantry.core.Uuids;
 import com.google.gson.JsonParser;
 import com.heroiclabs.nakama.api.Notification;
 import io.gantry.core.router.Router;
-import io.gantry.persistence.NotificationStore;
+import io.gantry.persistence.NotificationWriter;
+import io.gantry.persistence.NotificationWrite;
+import io.gantry.persistence.StoreException;
 import io.gantry.proto.storage.StoredNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +21,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,10 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code notifications} envelope. A user who is offline gets nothing live: persistent
  * notifications wait in the store.
  *
- * <p>Threads: any. Stores happen on the store executor given to the constructor, never on the
- * router thread: writes waiting there are group-committed, one RocksDB write batch (and one WAL
- * sync) for everything queued meanwhile. Called on the router thread, {@link #send} does not wait
- * for the store; called elsewhere, it returns once the notification is durable.
+ * <p>Threads: any. Stores are offered to the store's {@link NotificationWriter} (bounded; a full
+ * queue refuses the send), never written on the caller's thread: they share the writer's round
+ * (one RocksDB write batch, one WAL sync) with channel history and everything else queued
+ * meanwhile, and are delivered from its callback. Called on the router thread, {@link #send} does
+ * not wait for the store; called elsewhere, it returns once the notification is durable.
  */
 public final class NotificationService {
 
@@ -52,30 +51,15 @@ public final class NotificationService {
 
     /** Nakama's code for "a user wants to chat" (a direct message was opened). */
     public static final int CODE_DM_REQUEST = -1;
-    /** Pending store writes beyond which sends are refused. */
-    public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
-    /** Most sends one write batch holds. */
-    static final int MAX_BATCH = 1024;
 
     private final Router router;
     private final NotificationDelivery delivery;
-    private final NotificationStore store;
-    private final Executor writes;
+    private final NotificationWriter writer;
     private final Clock clock;
-    private final int capacity;
     private final AtomicLong lastMicros = new AtomicLong();
-
-    /** Many producers, drained by one task at a time on the store executor. */
-    private final ConcurrentLinkedQueue<PendingWrite> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pendingCount = new AtomicInteger();
-    private final AtomicBoolean draining = new AtomicBoolean();
 
     /** A notification and its recipient, which the API shape does not carry. */
     private record Addressed(String userId, Notification notification) {
-    }
-
-    private record PendingWrite(List<StoredNotification> stored, List<Addressed> addressed,
-                                List<Notification> notifications, CompletableFuture<List<Notification>> done) {
     }
 
     /** What a submission became: the notifications (ids and create times set) and its completion. */
@@ -83,24 +67,14 @@ public final class NotificationService {
     }
 
     /**
-     * @param writes runs store writes (a blocking executor; one thread is enough, writes are batched)
+     * @param writer the store's commit loop, which stores persistent notifications (its
+     *               notification queue bounds how many may wait)
      */
-    public NotificationService(Router router, NotificationDelivery delivery, NotificationStore store, Executor writes,
-                               Clock clock) {
-        this(router, delivery, store, writes, clock, DEFAULT_QUEUE_CAPACITY);
-    }
-
-    public NotificationService(Router router, NotificationDelivery delivery, NotificationStore store, Executor writes,
-                               Clock clock, int queueCapacity) {
+    public NotificationService(Router router, NotificationDelivery delivery, NotificationWriter writer, Clock clock) {
         this.router = Objects.requireNonNull(router, "router");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
-        this.store = Objects.requireNonNull(store, "store");
-        this.writes = Objects.requireNonNull(writes, "writes");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (queueCapacity < 1) {
-            throw new IllegalArgumentException("queueCapacity must be positive, was " + queueCapacity);
-        }
-        this.capacity = queueCapacity;
     }
 
     /**
@@ -115,7 +89,7 @@ public final class NotificationService {
      * @return the notification as sent, with its id and create time
      * @throws IllegalArgumentException  if an argument is invalid; nothing is sent
      * @throws RejectedExecutionException if too many stores are pending; nothing is sent
-     * @throws io.gantry.persistence.StoreException if the store failed (off the router thread
+     * @throws StoreException            if the store failed (off the router thread
      *                                   only; on it, the failure is logged); nothing is sent
      */
     public Notification send(String userId, String subject, String content, int code, String senderId,
@@ -171,9 +145,9 @@ public final class NotificationService {
                 .build();
     }
 
-    /** Store writes waiting for a batch right now. */
+    /** Store writes waiting for a batch right now (notifications of the whole server). */
     public int pendingWrites() {
-        return pendingCount.get();
+        return writer.notificationsQueued();
     }
 
     // ---- internals -----------------------------------------------------------------------
@@ -223,7 +197,7 @@ public final class NotificationService {
             deliver(addressed);
             done.complete(sent);
         } else {
-            enqueue(new PendingWrite(stored, addressed, sent, done));
+            enqueue(stored, addressed, sent, done);
         }
         return new Submission(sent, done);
     }
@@ -257,72 +231,21 @@ public final class NotificationService {
         return lastMicros.updateAndGet(last -> Math.max(now, last + 1));
     }
 
-    private void enqueue(PendingWrite write) {
-        if (pendingCount.incrementAndGet() > capacity) {
-            pendingCount.decrementAndGet();
-            throw new RejectedExecutionException("Too many notifications waiting to be stored (" + capacity + "); retry later.");
-        }
-        pending.add(write);
-        if (draining.compareAndSet(false, true)) {
-            try {
-                writes.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                draining.set(false);
-                failPending(new RejectedExecutionException("The notification store is stopped.", e));
-            }
-        }
-    }
-
-    /** Store executor: writes everything pending, batch by batch, then delivers each batch. */
-    private void drain() {
-        List<PendingWrite> batch = new ArrayList<>();
-        List<StoredNotification> stored = new ArrayList<>();
-        while (true) {
-            PendingWrite write;
-            while (batch.size() < MAX_BATCH && (write = pending.poll()) != null) {
-                batch.add(write);
-                stored.addAll(write.stored());
-            }
-            if (batch.isEmpty()) {
-                draining.set(false);
-                // A producer may have queued after our last poll but seen draining still set.
-                if (pending.isEmpty() || !draining.compareAndSet(false, true)) {
-                    return;
-                }
-                continue;
-            }
-            pendingCount.addAndGet(-batch.size());
-            RuntimeException failure = null;
-            try {
-                store.save(stored);
-            } catch (RuntimeException e) {
-                LOG.error("Storing {} notifications failed; none was sent", stored.size(), e);
-                failure = e;
-            }
+    /** Offers the store write; its callback (the writer thread, once durable) delivers and completes. */
+    private void enqueue(List<StoredNotification> stored, List<Addressed> addressed, List<Notification> sent,
+                         CompletableFuture<List<Notification>> done) {
+        boolean queued = writer.offer(new NotificationWrite(stored, failure -> {
             if (failure == null) {
-                List<Addressed> all = new ArrayList<>();
-                for (PendingWrite done : batch) {
-                    all.addAll(done.addressed());
-                }
-                deliver(all);
+                deliver(addressed);
+                done.complete(sent);
+            } else {
+                LOG.error("Storing {} notifications failed; none was sent", stored.size(), failure);
+                done.completeExceptionally(failure);
             }
-            for (PendingWrite done : batch) {
-                if (failure == null) {
-                    done.done().complete(done.notifications());
-                } else {
-                    done.done().completeExceptionally(failure);
-                }
-            }
-            batch.clear();
-            stored.clear();
-        }
-    }
-
-    private void failPending(RuntimeException failure) {
-        PendingWrite write;
-        while ((write = pending.poll()) != null) {
-            pendingCount.decrementAndGet();
-            write.done().completeExceptionally(failure);
+        }));
+        if (!queued) {
+            throw new RejectedExecutionException("Too many notifications waiting to be stored ("
+                    + writer.notificationCapacity() + "), or the store is closing; retry later.");
         }
     }
 

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What the party service needs of the matchmaker (which lives in its own module, above this
- * one): adding and withdrawing a ticket for a whole party. Callbacks may come from any thread.
+ * What the party service needs of the matchmaker ({@code core.matchmaker.MatchmakerService},
+ * which implements it; an interface so that the party package does not depend on the matchmaker
+ * package): adding and withdrawing a ticket for a whole party. Callbacks may come from any thread.
  */
 public interface PartyMatchmaking {
 

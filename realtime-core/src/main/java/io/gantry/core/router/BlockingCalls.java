@@ -30,6 +30,7 @@ public final class BlockingCalls {
      * @param failure what the client is told when the call throws
      */
     public void run(Session session, String cid, String failure, Runnable call) {
+        assert router.onRouterThreadOrNotStarted() : "blocking call started" + " off the router thread: " + Thread.currentThread().getName();
         try {
             executor.execute(() -> {
                 try {

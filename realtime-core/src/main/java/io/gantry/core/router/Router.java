@@ -3,6 +3,7 @@ package io.gantry.core.router;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
@@ -14,6 +15,8 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.gantry.core.session.Session;
 import io.gantry.core.tracker.PresenceTracker;
 import io.gantry.proto.ClientMessages;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The single writer of realtime state. Every client request, session connect and disconnect,
@@ -28,9 +32,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * consumer thread, which alone owns the {@link PresenceTracker} and the state of channels,
  * relayed matches, parties and status. Nothing it owns needs a lock.
  *
- * <p>Producers: socket event loops publish requests with {@link #publishRequest}, which never
- * blocks (a full ring is answered with an error); lifecycle events and tasks may wait for space
- * because losing them would leave stale presences.
+ * <p>Producers, and what each does when the router is behind (none of them blocks an event loop):
+ * <ul>
+ *   <li>{@link #publishRequest} (event loops): a full ring answers the client "overloaded".</li>
+ *   <li>{@link #publishConnect} (event loops): a full ring returns false and the socket is refused.</li>
+ *   <li>{@link #publishDisconnect} (event loops): never lost. A full ring puts the session on the
+ *       disconnect overflow; each session is published once, so it holds at most one entry per
+ *       session.</li>
+ *   <li>{@link #tryExecute} (any thread): the ring, or when it is full (or the overflow is not
+ *       empty, to keep each producer's order) the <em>task overflow</em>, a bounded MPSC queue of
+ *       {@code router.overflow_size} tasks. Full: returns false.</li>
+ *   <li>{@link #execute} (threads that may wait: the history and notification writers, match
+ *       lanes, executors; never event loops, never the router itself): {@link #tryExecute},
+ *       waiting for room only while the task overflow is full, that is when the router is a ring
+ *       and a whole overflow behind. Nothing accepted (a durable write's broadcast and ack) is
+ *       dropped, and the router never waits on any of these threads, so the wait is not a cycle.</li>
+ * </ul>
+ * The router drains both overflows at the end of every batch. An overflow entry carries the
+ * ring's cursor when it was offered and runs only once the router has handled that far, so it
+ * never overtakes what its producer published before (a disconnect never overtakes its
+ * session's connect or requests); a wake-up event follows each offer so that an idle router
+ * starts a batch.
+ *
+ * <p>{@link #drivenByCaller} makes a router without a thread of its own: the thread that calls
+ * {@link #start} is the router thread and handles what was published whenever it calls
+ * {@link #drain}, with the same dispatch. Tests drive the services that way, step by step.
  */
 public final class Router implements AutoCloseable {
 
@@ -49,19 +75,40 @@ public final class Router implements AutoCloseable {
         event.kind = RouterEvent.DISCONNECT;
         event.session = session;
     };
+    private static final com.lmax.disruptor.EventTranslator<RouterEvent> WAKE = (event, seq) -> event.kind = RouterEvent.WAKE;
+
     private static final EventTranslatorOneArg<RouterEvent, Runnable> TASK = (event, seq, task) -> {
         event.kind = RouterEvent.TASK;
         event.task = task;
     };
 
+    /** The task overflow's default capacity. */
+    public static final int DEFAULT_OVERFLOW_SIZE = 65536;
+    private static final long OVERFLOW_FULL_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
     private final Disruptor<RouterEvent> disruptor;
     private final RingBuffer<RouterEvent> ring;
+    private final Consumer consumer = new Consumer();
+    /** Non-null when the caller drives the router ({@link #drivenByCaller}). */
+    private final EventPoller<RouterEvent> poller;
     private final RequestHandler[] handlers = new RequestHandler[Envelope.MessageCase.values().length + 64];
     private final List<SessionListener> sessionListeners = new ArrayList<>();
     private final List<Runnable> endOfBatchActions = new ArrayList<>();
     private final PresenceTracker tracker = new PresenceTracker();
     private final AtomicLong rejectedRequests = new AtomicLong();
     private final AtomicLong handledEvents = new AtomicLong();
+    /** Tasks that found the ring full; the router is the only consumer. */
+    private final ManyToOneConcurrentArrayQueue<Overflowed> overflow;
+    private final int overflowSize;
+    /** Disconnects that found the ring full: at most one per session. */
+    private final MpscUnboundedArrayQueue<Overflowed> disconnectOverflow = new MpscUnboundedArrayQueue<>(64);
+    private final AtomicLong overflowedDisconnects = new AtomicLong();
+    private final AtomicLong overflowedTasks = new AtomicLong();
+    private final AtomicLong refusedConnects = new AtomicLong();
+
+    /** An event that found the ring full, and how far the ring had been claimed when it did. */
+    private record Overflowed(long afterSequence, Session session, Runnable task) {
+    }
     private volatile Thread routerThread;
     private volatile boolean started;
 
@@ -69,18 +116,91 @@ public final class Router implements AutoCloseable {
      * @param ringSize a power of two: how many events may wait for the router
      */
     public Router(int ringSize) {
-        this(ringSize, PhasedBackoffWaitStrategy.withLiteLock(20, 100, TimeUnit.MICROSECONDS));
+        this(ringSize, DEFAULT_OVERFLOW_SIZE);
+    }
+
+    /**
+     * @param ringSize     a power of two: how many events may wait for the router
+     * @param overflowSize how many tasks may wait when the ring is full ({@link #tryExecute})
+     */
+    public Router(int ringSize, int overflowSize) {
+        this(ringSize, overflowSize, PhasedBackoffWaitStrategy.withLiteLock(20, 100, TimeUnit.MICROSECONDS));
     }
 
     public Router(int ringSize, WaitStrategy waitStrategy) {
+        this(ringSize, DEFAULT_OVERFLOW_SIZE, waitStrategy);
+    }
+
+    public Router(int ringSize, int overflowSize, WaitStrategy waitStrategy) {
+        this(ringSize, overflowSize, waitStrategy, false);
+    }
+
+    private Router(int ringSize, int overflowSize, WaitStrategy waitStrategy, boolean drivenByCaller) {
+        if (overflowSize < 2) {
+            throw new IllegalArgumentException("router overflow size must be at least 2, not " + overflowSize);
+        }
+        // the array queue rounds its capacity up to a power of two; the bound we promise is the rounded one
+        this.overflow = new ManyToOneConcurrentArrayQueue<>(overflowSize);
+        this.overflowSize = overflow.capacity();
         this.disruptor = new Disruptor<>(RouterEvent::new, ringSize, runnable -> {
             Thread thread = new Thread(runnable, "gantry-router");
             thread.setDaemon(true);
             return thread;
         }, ProducerType.MULTI, waitStrategy);
-        this.disruptor.handleEventsWith(new Consumer());
         this.disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         this.ring = disruptor.getRingBuffer();
+        if (drivenByCaller) {
+            this.poller = ring.newPoller();
+            ring.addGatingSequences(poller.getSequence());
+        } else {
+            this.poller = null;
+            this.disruptor.handleEventsWith(consumer);
+        }
+    }
+
+    /**
+     * A router without a thread of its own: the thread that calls {@link #start} becomes the
+     * router thread and handles events when it calls {@link #drain}. Everything else is as
+     * {@link #Router(int)}: producers publish from any thread, handlers and listeners dispatch
+     * the same way.
+     *
+     * <pre>{@code
+     * Router router = Router.drivenByCaller(1024);
+     * new PartyService(router, "node1");
+     * router.start();                      // this thread is now the router thread
+     * router.publishRequest(session, partyCreate);
+     * router.drain();                      // handled here; the reply is in the session's queue
+     * }</pre>
+     *
+     * @param ringSize a power of two; what one {@link #drain} round publishes must fit in it
+     */
+    public static Router drivenByCaller(int ringSize) {
+        return new Router(ringSize, DEFAULT_OVERFLOW_SIZE, new com.lmax.disruptor.BlockingWaitStrategy(), true);
+    }
+
+    /**
+     * Handles every event published so far, and those their handling publishes in turn, on the
+     * calling thread; returns how many. Only for a router {@link #drivenByCaller}, on the thread
+     * that started it.
+     */
+    public int drain() {
+        if (poller == null || !isRouterThread()) {
+            throw new IllegalStateException("drain() is for a router driven by the caller, on the thread that started it");
+        }
+        int[] count = new int[1];
+        EventPoller.Handler<RouterEvent> handler = (event, sequence, endOfBatch) -> {
+            count[0]++;
+            consumer.onEvent(event, sequence, endOfBatch);
+            return true;
+        };
+        try {
+            while (poller.poll(handler) == EventPoller.PollState.PROCESSING) {
+                // again: handling may have published more
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("router event failed", e);
+        }
+        return count[0];
     }
 
     /** Registers the handler of a client request type. Before {@link #start} only. */
@@ -109,8 +229,17 @@ public final class Router implements AutoCloseable {
         return tracker;
     }
 
+    /**
+     * Starts the router thread; for a router {@link #drivenByCaller}, makes the calling thread
+     * the router thread instead.
+     */
     public void start() {
         started = true;
+        if (poller != null) {
+            routerThread = Thread.currentThread();
+            tracker.bindOwner(routerThread);
+            return;
+        }
         disruptor.start();
     }
 
@@ -140,28 +269,100 @@ public final class Router implements AutoCloseable {
         ring.publishEvent(REQUEST, session, envelope);
     }
 
-    /** A session opened; waits for ring space rather than lose the event. Any thread. */
-    public void publishConnect(Session session) {
-        ring.publishEvent(CONNECT, session);
+    /**
+     * A session opened. Never blocks: returns false when the ring is full, and the caller
+     * refuses the socket (nothing of the session reached the router; publish no disconnect for
+     * it). Any thread.
+     */
+    public boolean publishConnect(Session session) {
+        if (ring.tryPublishEvent(CONNECT, session)) {
+            return true;
+        }
+        refusedConnects.incrementAndGet();
+        return false;
     }
 
-    /** A session closed; waits for ring space rather than lose the event. Any thread. */
+    /**
+     * A session closed; call once per session whose connect was published. Never blocks and is
+     * never lost: a full ring puts it on the disconnect overflow (at most one entry per session),
+     * handled after everything published before it. Any thread.
+     */
     public void publishDisconnect(Session session) {
-        ring.publishEvent(DISCONNECT, session);
+        if (disconnectOverflow.isEmpty() && ring.tryPublishEvent(DISCONNECT, session)) {
+            return;
+        }
+        overflowedDisconnects.incrementAndGet();
+        disconnectOverflow.offer(new Overflowed(ring.getCursor(), session, null));
+        ring.tryPublishEvent(WAKE);
     }
 
-    /** Runs a task on the router thread, waiting for ring space if needed. Any thread. */
+    /**
+     * Runs a task on the router thread, after everything the caller published before; waits
+     * only while the ring and the task overflow are both full (see the class comment for who may
+     * call this).
+     *
+     * @throws IllegalStateException on the router thread when both are full (it would wait for itself)
+     */
     public void execute(Runnable task) {
-        ring.publishEvent(TASK, task);
+        while (!tryExecute(task)) {
+            if (isRouterThread()) {
+                throw new IllegalStateException("router ring and task overflow (" + overflowSize + ") full on the router thread");
+            }
+            LockSupport.parkNanos(this, OVERFLOW_FULL_PARK_NANOS);
+        }
     }
 
-    /** Runs a task on the router thread if there is room now. Any thread. */
+    /**
+     * Runs a task on the router thread, after everything the caller published before, if the
+     * ring or the task overflow has room now; returns false when both are full. Never blocks.
+     * Any thread.
+     */
     public boolean tryExecute(Runnable task) {
-        return ring.tryPublishEvent(TASK, task);
+        // While the overflow holds anything, new tasks queue behind it: a producer's tasks keep their order.
+        if (overflow.isEmpty() && ring.tryPublishEvent(TASK, task)) {
+            return true;
+        }
+        if (!overflow.offer(new Overflowed(ring.getCursor(), null, task))) {
+            return false;
+        }
+        overflowedTasks.incrementAndGet();
+        ring.tryPublishEvent(WAKE); // a full ring ends a batch later anyway
+        return true;
     }
 
     public boolean isRouterThread() {
         return Thread.currentThread() == routerThread;
+    }
+
+    /** Whether the calling thread is the router's, or the router has not started (tests drive services directly). */
+    public boolean onRouterThreadOrNotStarted() {
+        Thread owner = routerThread;
+        return owner == null || owner == Thread.currentThread();
+    }
+
+    /** Connects refused because the ring was full, since start. */
+    public long refusedConnects() {
+        return refusedConnects.get();
+    }
+
+    /** Disconnects that found the ring full and went to the overflow, since start. */
+    public long overflowedDisconnects() {
+        return overflowedDisconnects.get();
+    }
+
+    /** Tasks that found the ring full and went to the task overflow, since start. */
+    public long overflowedTasks() {
+        return overflowedTasks.get();
+    }
+
+    /** Tasks waiting in the task overflow. */
+    public int overflowBacklog() {
+        return overflow.size();
+    }
+
+    /** The task overflow's capacity (the requested size rounded up to a power of two). */
+    public int overflowCapacity() {
+        return overflowSize;
     }
 
     /** Requests refused because the ring was full, since start. */
@@ -187,7 +388,7 @@ public final class Router implements AutoCloseable {
     /** Waits until everything published so far is handled, then stops the router thread. */
     @Override
     public void close() {
-        if (started) {
+        if (started && poller == null) {
             try {
                 disruptor.shutdown(5, TimeUnit.SECONDS);
             } catch (com.lmax.disruptor.TimeoutException e) {
@@ -211,15 +412,53 @@ public final class Router implements AutoCloseable {
                     listener.onConnect(event.session);
                 }
             }
-            case RouterEvent.DISCONNECT -> {
-                Session session = event.session;
-                for (SessionListener listener : sessionListeners) {
-                    listener.onDisconnect(session);
-                }
-                tracker.untrackAll(session);
-            }
+            case RouterEvent.DISCONNECT -> disconnect(event.session);
             case RouterEvent.TASK -> event.task.run();
+            case RouterEvent.WAKE -> {
+                // nothing: the batch it ends drains the overflows
+            }
             default -> throw new IllegalStateException("unknown router event kind " + event.kind);
+        }
+    }
+
+    private void disconnect(Session session) {
+        for (SessionListener listener : sessionListeners) {
+            listener.onDisconnect(session);
+        }
+        tracker.untrackAll(session);
+    }
+
+    /**
+     * End of every batch: the overflowed disconnects and tasks whose predecessors in the ring
+     * are handled ({@code handled} is the last sequence handled). An entry offered after this
+     * batch's events were claimed waits for a later batch, which its wake-up guarantees.
+     */
+    private void drainOverflows(long handled) {
+        Overflowed entry;
+        while ((entry = disconnectOverflow.relaxedPeek()) != null && entry.afterSequence() <= handled) {
+            disconnectOverflow.relaxedPoll();
+            try {
+                disconnect(entry.session());
+            } catch (RuntimeException e) {
+                LOG.error("disconnect of {} failed", entry.session(), e);
+            }
+        }
+        int limit = overflowSize; // what was there when we started, at most: the ring must not starve
+        while (limit-- > 0 && (entry = overflow.peek()) != null && entry.afterSequence() <= handled) {
+            overflow.poll();
+            runTask(entry.task());
+        }
+        if (!overflow.isEmpty() || !disconnectOverflow.isEmpty()) {
+            ring.tryPublishEvent(WAKE); // come back after what is ahead of them (or at the next batch)
+        }
+    }
+
+    private static void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            // A failing task must not stop the single writer.
+            LOG.error("router task failed", e);
         }
     }
 
@@ -259,6 +498,7 @@ public final class Router implements AutoCloseable {
         @Override
         public void onStart() {
             routerThread = Thread.currentThread();
+            tracker.bindOwner(routerThread);
         }
 
         @Override
@@ -273,6 +513,7 @@ public final class Router implements AutoCloseable {
             }
             if (endOfBatch) {
                 handledEvents.lazySet(sequence + 1);
+                drainOverflows(sequence);
                 for (int i = 0; i < endOfBatchActions.size(); i++) {
                     try {
                         endOfBatchActions.get(i).run();

@@ -9,6 +9,8 @@ final class RouterEvent {
     static final int CONNECT = 1;
     static final int DISCONNECT = 2;
     static final int TASK = 3;
+    /** Nothing to do: ends a batch, whose end drains the overflows. */
+    static final int WAKE = 4;
 
     int kind;
     Session session;

@@ -246,11 +246,13 @@ public final class StatusService implements SessionListener {
      * the ids). Router thread.
      */
     public void follow(Session session, Collection<String> userIds) {
+        assert router.onRouterThreadOrNotStarted() : "status follow" + " off the router thread: " + Thread.currentThread().getName();
         registry.follow(session, userIds);
     }
 
     /** Stops a session following users (never its own user). Router thread. */
     public void unfollow(Session session, Collection<String> userIds) {
+        assert router.onRouterThreadOrNotStarted() : "status unfollow" + " off the router thread: " + Thread.currentThread().getName();
         List<String> others = new ArrayList<>(userIds);
         others.removeIf(session.userId()::equals);
         registry.unfollow(session, others);

@@ -116,20 +116,21 @@ public final class StreamService implements Streams {
         });
     }
 
+    /**
+     * On the router thread (a router listener or task calling server code) the answer is read
+     * directly: waiting for a task queued behind ourselves would never end. Other threads (user
+     * code on executors and lanes, never event loops) wait for the router, at most a second;
+     * the router never waits on them, so that wait cannot be a cycle.
+     */
     @Override
     public List<io.gantry.runtime.Presence> members(StreamId stream) {
+        if (router.isRouterThread()) {
+            return membersNow(stream);
+        }
         CompletableFuture<List<io.gantry.runtime.Presence>> answer = new CompletableFuture<>();
-        router.execute(() -> {
-            StreamMembers members = tracker.members(key(stream));
-            List<io.gantry.runtime.Presence> list = new ArrayList<>();
-            if (members != null) {
-                for (Presence presence : members.visiblePresences()) {
-                    list.add(new io.gantry.runtime.Presence(presence.userId(), presence.sessionId(),
-                            presence.userPresence().getUsername(), node));
-                }
-            }
-            answer.complete(List.copyOf(list));
-        });
+        if (!router.tryExecute(() -> answer.complete(membersNow(stream)))) {
+            throw new IllegalStateException("The server is overloaded: stream members are not available now.");
+        }
         try {
             return answer.get(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -138,6 +139,20 @@ public final class StreamService implements Streams {
         } catch (Exception e) {
             throw new IllegalStateException("the router did not answer within a second", e);
         }
+    }
+
+    /** Router thread. */
+    private List<io.gantry.runtime.Presence> membersNow(StreamId stream) {
+        StreamMembers members = tracker.members(key(stream));
+        if (members == null) {
+            return List.of();
+        }
+        List<io.gantry.runtime.Presence> list = new ArrayList<>(members.size());
+        for (Presence presence : members.visiblePresences()) {
+            list.add(new io.gantry.runtime.Presence(presence.userId(), presence.sessionId(),
+                    presence.userPresence().getUsername(), node));
+        }
+        return List.copyOf(list);
     }
 
     private void onDisconnectLeave(StreamMembers remaining, Presence left) {

@@ -24,6 +24,19 @@ public final class PresenceTracker {
     private long joinSequence;
     /** Whether the latest {@link #track} call added a presence (rather than finding one). */
     private boolean lastTrackAdded;
+    /** The router thread once it started; until then (tests driving the tracker) any thread. */
+    private volatile Thread owner;
+
+    /** Binds the tracker to its single writer: from now on only that thread may use it (checked with {@code -ea}). */
+    public void bindOwner(Thread thread) {
+        owner = thread;
+    }
+
+    /** For {@code assert}: whether the calling thread may use the tracker. */
+    public boolean onOwnerThread() {
+        Thread bound = owner;
+        return bound == null || bound == Thread.currentThread();
+    }
 
     /** Registers who is told about disconnect leaves for one of Gantry's own modes (below 20). */
     public void listen(int mode, StreamListener listener) {
@@ -40,6 +53,7 @@ public final class PresenceTracker {
      * {@link #isNew} tells whether it joined just now.
      */
     public Presence track(Session session, Stream stream, com.heroiclabs.nakama.rtapi.UserPresence userPresence, boolean hidden) {
+        assert onOwnerThread() : "presence tracker used off the router thread: " + Thread.currentThread().getName();
         StreamMembers members = streams.computeIfAbsent(stream, StreamMembers::new);
         Presence existing = members.get(session.id());
         if (existing != null) {
@@ -60,6 +74,7 @@ public final class PresenceTracker {
 
     /** Replaces the presence data of a member (a status change, say); null when not a member. */
     public Presence update(Session session, Stream stream, com.heroiclabs.nakama.rtapi.UserPresence userPresence, boolean hidden) {
+        assert onOwnerThread() : "presence tracker used off the router thread: " + Thread.currentThread().getName();
         StreamMembers members = streams.get(stream);
         if (members == null) {
             return null;
@@ -75,6 +90,7 @@ public final class PresenceTracker {
 
     /** Removes a session from a stream. Returns its presence, or null when it was not a member. */
     public Presence untrack(Session session, Stream stream) {
+        assert onOwnerThread() : "presence tracker used off the router thread: " + Thread.currentThread().getName();
         StreamMembers members = streams.get(stream);
         if (members == null) {
             return null;
@@ -101,6 +117,7 @@ public final class PresenceTracker {
      * session's socket closed.
      */
     public void untrackAll(Session session) {
+        assert onOwnerThread() : "presence tracker used off the router thread: " + Thread.currentThread().getName();
         List<Stream> joined = streamsBySession.remove(session.id());
         if (joined == null) {
             return;
@@ -126,6 +143,7 @@ public final class PresenceTracker {
 
     /** The members of a stream, or null when nobody is in it. */
     public StreamMembers members(Stream stream) {
+        assert onOwnerThread() : "presence tracker used off the router thread: " + Thread.currentThread().getName();
         return streams.get(stream);
     }
 

@@ -109,9 +109,10 @@ class RouterTest {
                 Thread.currentThread().interrupt();
             }
         });
-        router.start();
+        // both published before the router starts: otherwise it may handle the first before the second is in
         router.publishRequest(session, Envelope.newBuilder().setCid("1").setStatusUpdate(StatusUpdate.getDefaultInstance()).build());
         router.publishRequest(session, Envelope.newBuilder().setCid("2").setStatusUpdate(StatusUpdate.getDefaultInstance()).build());
+        router.start();
         assertTrue(inHandler.await(5, TimeUnit.SECONDS));
         assertEquals(2, inFlightDuringHandler[0], "both requests are in flight while the first is handled");
         release.countDown();

@@ -97,6 +97,8 @@ public final class ConfigKeys {
     // ---- internals --------------------------------------------------------------------------
     public static final ConfigKey<Integer> ROUTER_RING_SIZE = ConfigKey.powerOfTwo("router.ring_size", 65536,
             "Slots in the message router's ring buffer; a power of two.");
+    public static final ConfigKey<Integer> ROUTER_OVERFLOW_SIZE = ConfigKey.powerOfTwo("router.overflow_size", 65536,
+            "Tasks from other threads (durable write acks, match answers) that may wait when the router's ring is full; a power of two.");
     public static final ConfigKey<Boolean> PERSISTENCE_SYNC_WRITES = ConfigKey.bool("persistence.sync_writes", true,
             "Acknowledge a write once it is on disk (fsync of the write-ahead log).");
     public static final ConfigKey<Integer> PERSISTENCE_BCRYPT_COST = ConfigKey.integer(
@@ -117,7 +119,7 @@ public final class ConfigKeys {
             RUNTIME_HTTP_KEY, RUNTIME_PATH,
             MATCHMAKER_INTERVAL_SEC, MATCHMAKER_MAX_INTERVALS, MATCHMAKER_MAX_TICKETS, MATCHMAKER_REV_PRECISION,
             MATCH_INPUT_QUEUE_SIZE, MATCH_LABEL_UPDATE_INTERVAL_MS, MATCH_MAX_EMPTY_SEC,
-            ROUTER_RING_SIZE, PERSISTENCE_SYNC_WRITES, PERSISTENCE_BCRYPT_COST, CHANNEL_HISTORY_DEDUP_WINDOW_SEC);
+            ROUTER_RING_SIZE, ROUTER_OVERFLOW_SIZE, PERSISTENCE_SYNC_WRITES, PERSISTENCE_BCRYPT_COST, CHANNEL_HISTORY_DEDUP_WINDOW_SEC);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = index();
 

@@ -97,10 +97,17 @@ class ChannelPresenceTest {
         String name = room();
         try (Chat visible = Chat.connect(server, server.newUser())) {
             visible.joinRoomAndOwnEvent(name);
+            // a second room where the same socket is visible: its leave there proves the router
+            // has processed the disconnect, which leaves every room in one go
+            String witness = room();
+            String witnessId = visible.joinRoomAndOwnEvent(witness).get("id").getAsString();
             Chat hidden = Chat.connect(server, server.newUser());
             hidden.joinOk(Chat.join(1, name, true, true));
+            hidden.joinRoomAndOwnEvent(witness);
+            visible.awaitPresence(witnessId, hidden.userId(), true);
             hidden.abort();
-            visible.expectQuiet(java.time.Duration.ofMillis(600));
+            visible.awaitPresence(witnessId, hidden.userId(), false);
+            visible.expectQuiet();
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -80,24 +81,20 @@ class ChannelRestartTest {
             return server;
         }
 
-        private void awaitHealthy() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    fail("server process exited with " + process.exitValue() + ":\n" + logText());
-                }
-                try {
-                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/healthcheck"))
-                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(100);
+        private void awaitHealthy() {
+            await("healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(this::healthy);
+        }
+
+        private boolean healthy() throws InterruptedException {
+            if (!process.isAlive()) {
+                fail("server process exited with " + process.exitValue() + ":\n" + logText());
             }
-            fail("server process not healthy within 60 s:\n" + logText());
+            try {
+                return HTTP.send(HttpRequest.newBuilder(uri("/healthcheck")).timeout(Duration.ofSeconds(2)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false; // not listening yet
+            }
         }
 
         URI uri(String pathAndQuery) {

@@ -2,57 +2,37 @@ package io.gantry.server.channel;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
+import io.gantry.server.testing.WsClient;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * One user's JSON socket, seen as a chat client: sends requests with fresh cids and reads what
- * the server sends as JSON objects (the wire form: proto field names, wrappers as bare values).
- * Frames that a wait skips are kept, in order, for later reads, so no event is lost between
- * assertions. Connects with {@code status=false}, so the only traffic is what the test causes.
+ * One user's JSON socket (a {@link WsClient}), seen as a chat client: sends requests with fresh
+ * cids and reads what the server sends as JSON objects (the wire form: proto field names, wrappers
+ * as bare values). Frames that a wait skips are kept, in order, for later reads, so no event is
+ * lost between assertions. Connects with {@code status=false}, so the only traffic is what the
+ * test causes. "Nothing else arrived" is a barrier ({@link #expectQuiet}), see {@link WsClient}.
  */
 final class Chat implements AutoCloseable {
-
-    /** Longest wait for any expected frame. */
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
-    /** How long "nobody else is told" checks listen. */
-    static final Duration QUIET = Duration.ofMillis(300);
 
     private static final AtomicInteger CIDS = new AtomicInteger(100);
 
     final TestUser user;
-    private final WebSocket ws;
-    private final LinkedBlockingQueue<String> incoming;
-    private final CompletableFuture<Integer> closed;
-    private final ArrayDeque<JsonObject> pending = new ArrayDeque<>();
+    private final WsClient ws;
 
-    private Chat(TestUser user, WebSocket ws, LinkedBlockingQueue<String> incoming, CompletableFuture<Integer> closed) {
+    private Chat(TestUser user, WsClient ws) {
         this.user = user;
         this.ws = ws;
-        this.incoming = incoming;
-        this.closed = closed;
     }
 
     static Chat connect(TestServer server, TestUser user) {
@@ -62,63 +42,26 @@ final class Chat implements AutoCloseable {
     static Chat connect(int port, TestUser user) {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws?lang=en&status=false&format=json&token="
                 + URLEncoder.encode(user.token(), StandardCharsets.UTF_8));
-        LinkedBlockingQueue<String> incoming = new LinkedBlockingQueue<>();
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(TIMEOUT)
-                .buildAsync(uri, new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
+        return new Chat(user, WsClient.connect(uri));
+    }
 
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            incoming.add(text.toString());
-                            text.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket socket, java.nio.ByteBuffer data, boolean last) {
-                        incoming.add("{\"unexpected_binary_frame\":{}}");
-                        socket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-                        closed.complete(statusCode);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket socket, Throwable error) {
-                        closed.complete(-1);
-                    }
-                })
-                .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .join();
-        return new Chat(user, ws, incoming, closed);
+    /** The one socket client underneath. */
+    WsClient socket() {
+        return ws;
     }
 
     /** Sends a raw text frame. */
     void sendText(String text) {
-        ws.sendText(text, true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        ws.sendText(text);
     }
 
     boolean isClosed() {
-        return closed.isDone();
+        return ws.isClosed();
     }
 
     /** The close code the server sent, waiting for it. */
     int awaitClose() {
-        try {
-            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("socket not closed within " + TIMEOUT, e);
-        }
+        return ws.awaitClose();
     }
 
     String userId() {
@@ -259,49 +202,14 @@ final class Chat implements AutoCloseable {
 
     // ---- receiving ----------------------------------------------------------------------------
 
-    /** The next frame within {@code timeout}, or null. */
-    private JsonObject poll(long timeoutNanos) {
-        try {
-            String text = incoming.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
-            return text == null ? null : JsonParser.parseString(text).getAsJsonObject();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     /** The next frame in order (kept ones first). */
     JsonObject next() {
-        if (!pending.isEmpty()) {
-            return pending.pollFirst();
-        }
-        JsonObject frame = poll(TIMEOUT.toNanos());
-        if (frame == null) {
-            fail(user.username() + " got nothing within " + TIMEOUT);
-        }
-        return frame;
+        return ws.next().json();
     }
 
     /** The first frame (kept or new) that matches; the others stay kept, in order. */
     JsonObject await(Predicate<JsonObject> match, String what) {
-        for (Iterator<JsonObject> it = pending.iterator(); it.hasNext(); ) {
-            JsonObject kept = it.next();
-            if (match.test(kept)) {
-                it.remove();
-                return kept;
-            }
-        }
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            JsonObject frame = poll(deadline - System.nanoTime());
-            if (frame == null) {
-                return fail(user.username() + " got no " + what + " within " + TIMEOUT + "; kept " + pending);
-            }
-            if (match.test(frame)) {
-                return frame;
-            }
-            pending.addLast(frame);
-        }
+        return ws.awaitFrame(frame -> match.test(frame.json()), user.username() + "'s " + what).json();
     }
 
     /** The next channel_message of a channel. */
@@ -339,29 +247,18 @@ final class Chat implements AutoCloseable {
                 .getAsJsonObject("channel_presence_event");
     }
 
-    /** Asserts nothing is kept and nothing arrives for a while. */
+    /**
+     * Asserts nothing is kept and nothing arrived before the pong of a barrier. Proves that
+     * another client's request did nothing here only once the server has processed it (its reply
+     * or ack arrived, or the sender's own barrier returned).
+     */
     void expectQuiet() {
-        expectQuiet(QUIET);
+        ws.assertNothingElse();
     }
 
-    void expectQuiet(Duration duration) {
-        if (!pending.isEmpty()) {
-            fail(user.username() + " expected no message, has " + pending);
-        }
-        JsonObject frame = poll(duration.toNanos());
-        if (frame != null) {
-            fail(user.username() + " expected no message, got " + frame);
-        }
-    }
-
-    /** Everything that arrives until the socket is quiet for {@code quiet}, kept frames first. */
-    List<JsonObject> drain(Duration quiet) {
-        List<JsonObject> all = new ArrayList<>(pending);
-        pending.clear();
-        for (JsonObject frame = poll(quiet.toNanos()); frame != null; frame = poll(quiet.toNanos())) {
-            all.add(frame);
-        }
-        return all;
+    /** Everything received before a barrier's pong that no wait consumed, kept frames first. */
+    List<JsonObject> drain() {
+        return ws.barrier().stream().map(WsClient.Frame::json).toList();
     }
 
     /** Closes the socket abruptly (no close frame): the server sees a disconnect. */
@@ -371,9 +268,6 @@ final class Chat implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!ws.isOutputClosed()) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
-        }
-        ws.abort();
+        ws.close();
     }
 }

@@ -229,7 +229,7 @@ class RetrySafeSendTest {
                         Chat.sendWithClientId(room.id(), "{\"try\":3}", clientId))).get("message_id").getAsString();
                 assertEquals(first, second);
                 assertEquals(List.of(first), room.history());
-                List<String> delivered = room.bob().drain(java.time.Duration.ofMillis(300)).stream()
+                List<String> delivered = room.bob().drain().stream()
                         .filter(e -> e.has("channel_message"))
                         .map(e -> e.getAsJsonObject("channel_message").get("message_id").getAsString()).toList();
                 assertEquals(List.of(first), delivered, "bob got the message once");

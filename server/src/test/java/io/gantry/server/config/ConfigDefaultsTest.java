@@ -41,6 +41,7 @@ class ConfigDefaultsTest {
         EXPECTED.put("match.label_update_interval_ms", 1000L);
         EXPECTED.put("match.max_empty_sec", 0L);
         EXPECTED.put("router.ring_size", 65536);
+        EXPECTED.put("router.overflow_size", 65536);
         EXPECTED.put("persistence.sync_writes", true);
         EXPECTED.put("persistence.bcrypt_cost", 10);
         EXPECTED.put("channel.history_dedup_window_sec", 300L);

@@ -14,29 +14,19 @@ import io.gantry.server.testing.WsClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * One user's JSON socket, seen as a game client: match requests as envelopes, and waits that keep
- * the frames they skip (in order) for later waits, so no event is lost between assertions.
- * Connects with {@code status=false}, so the only traffic is what the test causes.
+ * One user's JSON socket (a {@link WsClient}), seen as a game client: match requests as
+ * envelopes, and waits that keep the frames they skip (in order) for later waits, so no event is
+ * lost between assertions. Connects with {@code status=false}, so the only traffic is what the
+ * test causes. "Nothing else arrived" is a barrier ({@link #expectSilence}), see {@link WsClient}.
  */
 final class Player implements AutoCloseable {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
-    static final Duration QUIET = Duration.ofMillis(300);
-    private static final AtomicInteger CIDS = new AtomicInteger();
-
     final TestUser user;
     private final WsClient socket;
-    private final ArrayDeque<Envelope> kept = new ArrayDeque<>();
 
     private Player(TestUser user, WsClient socket) {
         this.user = user;
@@ -61,9 +51,12 @@ final class Player implements AutoCloseable {
 
     /** Sends a request with a fresh cid and returns the envelope answering it. */
     Envelope request(Envelope.Builder request) {
-        String cid = "m" + CIDS.incrementAndGet();
-        socket.send(request.setCid(cid).build());
-        return await(e -> cid.equals(e.getCid()), "the reply to " + cid);
+        return socket.request(request);
+    }
+
+    /** The one socket client underneath. */
+    WsClient socket() {
+        return socket;
     }
 
     void send(Envelope envelope) {
@@ -115,37 +108,13 @@ final class Player implements AutoCloseable {
 
     // ---- waiting ------------------------------------------------------------------------------
 
+    /** The first envelope (kept or new) that matches; the others stay kept, in order. */
     Envelope await(Predicate<Envelope> match, String what) {
-        return await(match, what, TIMEOUT);
+        return socket.awaitEnvelope(match, user.username() + ": " + what);
     }
 
-    Envelope await(Predicate<Envelope> match, String what, Duration timeout) {
-        for (Iterator<Envelope> it = kept.iterator(); it.hasNext(); ) {
-            Envelope envelope = it.next();
-            if (match.test(envelope)) {
-                it.remove();
-                return envelope;
-            }
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Envelope> skipped = new ArrayList<>();
-        try {
-            while (System.nanoTime() < deadline) {
-                Envelope envelope;
-                try {
-                    envelope = socket.next().envelope();
-                } catch (AssertionError quiet) {
-                    continue; // nothing for a while: the deadline decides
-                }
-                if (match.test(envelope)) {
-                    return envelope;
-                }
-                skipped.add(envelope);
-            }
-        } finally {
-            kept.addAll(skipped);
-        }
-        throw new AssertionError(user.username() + ": no " + what + " within " + timeout + "; got " + skipped);
+    Envelope await(Predicate<Envelope> match, String what, java.time.Duration timeout) {
+        return socket.awaitFrame(frame -> match.test(frame.envelope()), user.username() + ": " + what, timeout).envelope();
     }
 
     Envelope awaitData(String matchId, long opCode) {
@@ -169,12 +138,19 @@ final class Player implements AutoCloseable {
         return await(Envelope::hasError, "error");
     }
 
-    /** Asserts that nothing arrives (nothing kept either) for a while. */
+    /**
+     * Asserts that nothing is kept and nothing arrived before the pong of a barrier. Proves that
+     * another player's request did nothing here only once the server has processed it (its reply,
+     * or the sender's own {@link #barrier()}); an authoritative match's handler runs on its own
+     * worker, so its sends need their own proof (a later message from the match).
+     */
     void expectSilence() {
-        if (!kept.isEmpty()) {
-            throw new AssertionError(user.username() + ": expected nothing, but had " + kept);
-        }
-        socket.expectSilence(QUIET);
+        socket.assertNothingElse();
+    }
+
+    /** A barrier on this socket: the server has processed everything this player sent before it. */
+    java.util.List<Envelope> barrier() {
+        return socket.barrierEnvelopes();
     }
 
     @Override

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,6 +56,25 @@ class MatchmakerTest {
 
     static MatchmakerMatched matched(WsClient socket) {
         return socket.awaitEnvelope(Envelope::hasMatchmakerMatched).getMatchmakerMatched();
+    }
+
+    /**
+     * Returns once the matchmaker has run a whole interval with every ticket added before the call
+     * in its pool: a pair of fresh tickets that must match is matched in some interval N, then a
+     * second pair, added after, in a later one, so interval N (which saw the earlier tickets) has
+     * finished and sent every {@code matchmaker_matched} it formed. A barrier on a socket then
+     * shows whether it was matched.
+     */
+    static void awaitAFullInterval() {
+        for (int round = 0; round < 2; round++) {
+            String tag = "probe" + System.nanoTime();
+            try (WsClient one = server.connect(server.newUser()); WsClient two = server.connect(server.newUser())) {
+                add(one, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag));
+                add(two, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag));
+                matched(one);
+                matched(two);
+            }
+        }
     }
 
     @Test
@@ -149,7 +167,8 @@ class MatchmakerTest {
         leaving.close();
         try (WsClient staying = server.connect(server.newUser())) {
             add(staying, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag));
-            staying.expectSilence(Duration.ofMillis(2500));
+            awaitAFullInterval();
+            staying.assertNothingElse();
         }
     }
 
@@ -164,7 +183,8 @@ class MatchmakerTest {
             Envelope ack = a.awaitEnvelope(e -> e.getCid().equals(cid));
             assertEquals(Envelope.MessageCase.MESSAGE_NOT_SET, ack.getMessageCase());
             add(b, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag));
-            b.expectSilence(Duration.ofMillis(2500));
+            awaitAFullInterval();
+            b.assertNothingElse();
         }
     }
 

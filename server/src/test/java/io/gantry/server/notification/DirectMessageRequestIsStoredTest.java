@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,18 +74,12 @@ class DirectMessageRequestIsStoredTest {
                     .setPersistence(BoolValue.of(true)).setHidden(BoolValue.of(false))));
             assertEquals(Envelope.MessageCase.CHANNEL, joined.getMessageCase(), joined.toString());
         }
-        // Stored off the router after the join: give the write a moment.
-        long deadline = System.currentTimeMillis() + 5000;
-        JsonArray listed = null;
-        while (System.currentTimeMillis() < deadline) {
+        // Stored off the router after the join: the write lands a little later.
+        JsonArray listed = await("the stored notification").atMost(java.time.Duration.ofSeconds(5)).until(() -> {
             HttpResponse<String> response = server.getWithToken("/v2/notification?limit=10", bobUser.token());
-            listed = JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("notifications");
-            if (listed != null) {
-                break;
-            }
-            Thread.onSpinWait();
-        }
-        assertEquals(1, listed == null ? 0 : listed.size());
+            return JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("notifications");
+        }, java.util.Objects::nonNull);
+        assertEquals(1, listed.size());
         assertEquals(aliceUser.username() + " wants to chat",
                 listed.get(0).getAsJsonObject().get("subject").getAsString());
     }

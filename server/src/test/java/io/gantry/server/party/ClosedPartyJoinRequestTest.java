@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -262,17 +263,6 @@ class ClosedPartyJoinRequestTest {
 
     /** The disconnect reaches the router a moment after the socket closes. */
     private static void awaitList(PartyPlayer leader, String id, List<UserPresence> expected) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        List<UserPresence> listed = list(leader, id);
-        while (!listed.equals(expected) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            listed = list(leader, id);
-        }
-        assertEquals(expected, listed);
+        await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(expected, list(leader, id)));
     }
 }

@@ -2,12 +2,14 @@ package io.gantry.server.party;
 
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.server.testing.TestServer;
+import io.gantry.server.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -211,10 +213,7 @@ class PartyLeaderTest {
             }
             // The server unregisters a closed socket before it publishes its disconnect to the
             // router, so once the session is gone here, c's next request is handled after it.
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-            while (server.server().sessions().get(leaderSession).isPresent() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            await().atMost(WsClient.TIMEOUT).until(() -> server.server().sessions().get(leaderSession).isEmpty());
             var reply = c.call(PartyPlayer.join(id));
             assertTrue(reply.hasError() && reply.getError().getMessage().contains("not found"), reply::toString);
         }

@@ -18,7 +18,6 @@ import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.WsClient;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,13 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One player on a real socket, for party tests: sends party requests with fresh cids and checks
+ * One player on a real socket (a {@link WsClient}), for party tests: sends party requests with fresh cids and checks
  * what comes back, in order. Connects with {@code status=false} so that nothing but party traffic
  * arrives. Its own presence ({@link #self}) is learned from the first {@code party} it receives.
  */
 final class PartyPlayer implements AutoCloseable {
-
-    static final Duration QUIET = Duration.ofMillis(300);
 
     final TestUser user;
     final WsClient ws;
@@ -172,9 +169,18 @@ final class PartyPlayer implements AutoCloseable {
         assertEquals(partyId, expect(Envelope.MessageCase.PARTY_CLOSE).getPartyClose().getPartyId());
     }
 
-    /** Nothing arrives for a while. */
+    /**
+     * Nothing (else) arrived: a barrier on this socket (see {@link WsClient}). Proves that another
+     * player's request did nothing here once the server has processed it (its reply arrived, or
+     * that player's own {@link #barrier()} returned).
+     */
     void quiet() {
-        ws.expectSilence(QUIET);
+        ws.assertNothingElse();
+    }
+
+    /** The server has processed everything this player sent before; nothing may be left unread. */
+    void barrier() {
+        ws.assertNothingElse();
     }
 
     void assertOpen() {

@@ -15,26 +15,22 @@ import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.WsClient;
 
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * One socket of a user, for status and notification tests. Unlike {@link WsClient#awaitEnvelope},
- * waiting for one message keeps the others it passed (an event that arrived before a reply is
- * still there to be checked), so a test can assert exactly what a socket received.
+ * One socket of a user (a {@link WsClient}), for status and notification tests. Waiting for one
+ * message keeps the others it passed (an event that arrived before a reply is still there to be
+ * checked), so a test can assert exactly what a socket received; "nothing else" is a barrier
+ * ({@link #expectQuiet}).
  */
 public final class Peer implements AutoCloseable {
 
     private final WsClient ws;
     private final TestUser user;
-    private final List<WsClient.Frame> received = new ArrayList<>();
 
     private Peer(WsClient ws, TestUser user) {
         this.ws = ws;
@@ -81,9 +77,7 @@ public final class Peer implements AutoCloseable {
 
     /** Sends a request with a fresh cid and returns the reply with that cid. */
     public Envelope request(Envelope.Builder request) {
-        String cid = ws.nextCid();
-        ws.send(request.setCid(cid).build());
-        return awaitFrame(e -> e.getCid().equals(cid), "reply to cid " + cid).envelope();
+        return ws.request(request);
     }
 
     public Envelope follow(List<String> userIds, List<String> usernames) {
@@ -136,58 +130,21 @@ public final class Peer implements AutoCloseable {
 
     /** The first matching message, received already or within the timeout; it is consumed. */
     public WsClient.Frame awaitFrame(Predicate<Envelope> match, String what) {
-        for (Iterator<WsClient.Frame> it = received.iterator(); it.hasNext(); ) {
-            WsClient.Frame frame = it.next();
-            if (match.test(frame.envelope())) {
-                it.remove();
-                return frame;
-            }
-        }
-        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            WsClient.Frame frame;
-            try {
-                frame = ws.next();
-            } catch (AssertionError timeout) {
-                break;
-            }
-            if (match.test(frame.envelope())) {
-                return frame;
-            }
-            received.add(frame);
-        }
-        return fail("no " + what + " for " + user.username() + " within " + WsClient.TIMEOUT + "; had " + describe());
+        return ws.awaitFrame(frame -> match.test(frame.envelope()), what + " for " + user.username());
     }
 
-    /** Asserts nothing (else) arrived, waiting a little for stragglers. */
+    /**
+     * Asserts nothing (else) arrived: a barrier on this socket. Proves that another socket's
+     * request did nothing here once the server has processed it (its reply arrived, or that
+     * socket's own barrier returned).
+     */
     public void expectQuiet() {
-        expectQuiet(Duration.ofMillis(300));
+        ws.assertNothingElse();
     }
 
-    public void expectQuiet(Duration wait) {
-        assertTrue(received.isEmpty(), () -> user.username() + " received unexpected " + describe());
-        ws.expectSilence(wait);
-    }
-
-    /** Forgets everything received so far (after waiting for it to settle). */
+    /** Forgets everything received before a barrier's pong. */
     public void drain() {
-        long end = System.nanoTime() + Duration.ofMillis(200).toNanos();
-        while (System.nanoTime() < end) {
-            try {
-                ws.expectSilence(Duration.ofMillis(50));
-            } catch (AssertionError got) {
-                continue;
-            }
-        }
-        received.clear();
-    }
-
-    private String describe() {
-        List<String> texts = new ArrayList<>();
-        for (WsClient.Frame frame : received) {
-            texts.add(frame.text());
-        }
-        return texts.toString();
+        ws.barrier();
     }
 
     // ---- assertions ----

@@ -1,5 +1,8 @@
 package io.gantry.server.status;
 
+import com.google.protobuf.BoolValue;
+import com.heroiclabs.nakama.rtapi.ChannelJoin;
+import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.StatusPresenceEvent;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.server.testing.TestServer;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,8 +61,10 @@ class StatusDisconnectTest {
     void aHiddenSocketLeavesWithoutAWord() {
         try (Peer follower = Peer.hidden(server, server.newUser())) {
             Peer alice = Peer.hidden(server, server.newUser());
+            String room = shareRoom(follower, alice);
             follower.followOk(alice.userId());
             alice.close();
+            awaitLeave(follower, room, alice);
             follower.expectQuiet();
         }
     }
@@ -67,12 +73,39 @@ class StatusDisconnectTest {
     void aSocketThatWentOfflineLeavesWithoutAWord() {
         try (Peer follower = Peer.hidden(server, server.newUser())) {
             Peer alice = Peer.online(server, server.newUser());
+            String room = shareRoom(follower, alice);
             follower.followOk(alice.userId());
             alice.updateOk(null);
             follower.awaitStatusEvent();
             alice.close();
+            awaitLeave(follower, room, alice);
             follower.expectQuiet();
         }
+    }
+
+    /**
+     * Puts both sockets in a fresh chat room, so that the watcher sees the other's disconnect as a
+     * leave there: proof that the router has processed the disconnect (status included) before a
+     * barrier on the watcher. Returns the room's channel id, with both join events consumed.
+     */
+    private static String shareRoom(Peer watcher, Peer other) {
+        ChannelJoin join = ChannelJoin.newBuilder().setTarget("witness-" + UUID.randomUUID().toString().substring(0, 8))
+                .setType(1).setPersistence(BoolValue.of(false)).build();
+        String id = watcher.request(Envelope.newBuilder().setChannelJoin(join)).getChannel().getId();
+        assertEquals(Envelope.MessageCase.CHANNEL, other.request(Envelope.newBuilder().setChannelJoin(join)).getMessageCase());
+        for (Peer joined : List.of(watcher, other)) {
+            watcher.awaitFrame(e -> e.hasChannelPresenceEvent() && e.getChannelPresenceEvent().getChannelId().equals(id)
+                    && e.getChannelPresenceEvent().getJoinsList().stream().anyMatch(p -> p.getUserId().equals(joined.userId())),
+                    "the join of " + joined.username());
+        }
+        other.drain();
+        return id;
+    }
+
+    private static void awaitLeave(Peer watcher, String channelId, Peer other) {
+        watcher.awaitFrame(e -> e.hasChannelPresenceEvent() && e.getChannelPresenceEvent().getChannelId().equals(channelId)
+                && e.getChannelPresenceEvent().getLeavesList().stream().anyMatch(p -> p.getUserId().equals(other.userId())),
+                "the leave of " + other.username());
     }
 
     @Test

@@ -32,6 +32,8 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
     private final Config config;
     private GantryServer server;
+    /** Issues session tokens and decides when they expire: {@link #clock()} moves it forward. */
+    private final TestClock clock = new TestClock();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final java.util.function.Consumer<io.gantry.core.runtime.RuntimeRegistry> registrations;
@@ -41,7 +43,7 @@ public final class TestServer implements AutoCloseable {
         this.dataDir = dataDir;
         this.config = config;
         this.registrations = registrations;
-        this.server = GantryServer.start(config, registry());
+        this.server = GantryServer.start(config, registry(), clock);
     }
 
     private io.gantry.core.runtime.RuntimeRegistry registry() {
@@ -88,11 +90,16 @@ public final class TestServer implements AutoCloseable {
     public void restart() throws InterruptedException {
         int port = server.port();
         server.close();
-        server = GantryServer.start(config.with(ConfigKeys.SOCKET_PORT, port), registry());
+        server = GantryServer.start(config.with(ConfigKeys.SOCKET_PORT, port), registry(), clock);
     }
 
     public GantryServer server() {
         return server;
+    }
+
+    /** The server's token clock: {@code server.clock().advance(...)} lets tokens expire without waiting. */
+    public TestClock clock() {
+        return clock;
     }
 
     public int port() {

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.heroiclabs.nakama.rtapi.Envelope;
+import com.heroiclabs.nakama.rtapi.Ping;
 import io.gantry.proto.EnvelopeCodec;
 
 import java.net.URI;
@@ -12,7 +13,9 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,8 +26,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A real WebSocket client (the JDK's) for tests: sends text or binary frames and collects what
- * the server sends, as raw text/bytes and as decoded envelopes. Every wait has a timeout.
+ * The socket test client: a real WebSocket client (the JDK's) that sends text or binary frames
+ * (envelopes as JSON or protobuf, or any raw frame for bad-input tests) and collects what the
+ * server sends, as raw text/bytes and as decoded envelopes. Every wait has a timeout.
+ *
+ * <p>Waits that look for one frame ({@link #awaitFrame}, {@link #awaitEnvelope}) keep the frames
+ * they pass over, in order, for later waits and reads, so no event is lost between assertions.
+ *
+ * <p>"Nothing (else) arrives" is proven with a {@link #barrier()}, never with a quiet window: a
+ * ping with a fresh cid goes through the router behind everything this socket sent before it, and
+ * a socket's frames arrive in order, so its pong comes after every frame the server had queued for
+ * this socket when it answered. To prove that another client's request caused nothing here, first
+ * make sure the server has processed that request (its reply, or the sender's own barrier), then
+ * call the barrier on this socket: the router handles messages in order of arrival, so the ping is
+ * answered after any broadcast of the earlier request. (Work that leaves the router, such as an
+ * authoritative match's handler, needs its own proof that it ran.)
+ *
+ * <p>Not thread-safe: one test thread reads it.
  */
 public final class WsClient implements AutoCloseable {
 
@@ -43,7 +61,11 @@ public final class WsClient implements AutoCloseable {
             }
         }
 
+        /** The text frame as JSON (the wire form: proto field names, wrappers as bare values). */
         public JsonObject json() {
+            if (text == null) {
+                throw new AssertionError("expected a text frame, got a binary one: " + envelope());
+            }
             return JsonParser.parseString(text).getAsJsonObject();
         }
     }
@@ -51,13 +73,22 @@ public final class WsClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final WebSocket socket;
+    /** The socket's format: envelopes sent by {@link #sendEnvelope} and the barrier use it. */
+    private final boolean protobuf;
+    /** Filled by the JDK's listener thread. */
     private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    /** Frames a wait passed over, oldest first; read before {@link #frames}. Test thread only. */
+    private final ArrayDeque<Frame> kept = new ArrayDeque<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile String closeReason = "";
     private final AtomicInteger cid = new AtomicInteger();
+    private final AtomicInteger barriers = new AtomicInteger();
+    /** WebSocket pings from the server (the JDK answers each with a pong). */
+    private final AtomicInteger pings = new AtomicInteger();
 
-    private WsClient(WebSocket socket) {
+    private WsClient(WebSocket socket, boolean protobuf) {
         this.socket = socket;
+        this.protobuf = protobuf;
     }
 
     /** Connects or throws {@link CompletionException} (e.g. a refused upgrade). */
@@ -68,7 +99,8 @@ public final class WsClient implements AutoCloseable {
                 .buildAsync(uri, listener)
                 .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .join();
-        WsClient client = new WsClient(socket);
+        String query = uri.getRawQuery() == null ? "" : "&" + uri.getRawQuery();
+        WsClient client = new WsClient(socket, query.contains("&format=protobuf"));
         listener.client = client;
         synchronized (listener) {
             client.frames.addAll(listener.early);
@@ -90,66 +122,158 @@ public final class WsClient implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
-    /** Sends an envelope as JSON. */
+    /** Sends an envelope as JSON (a text frame), whatever the socket's format. */
     public void send(Envelope envelope) {
         sendText(new String(EnvelopeCodec.encodeJson(envelope), StandardCharsets.UTF_8));
     }
 
+    /** Sends an envelope as protobuf (a binary frame), whatever the socket's format. */
     public void sendProtobuf(Envelope envelope) {
         sendBinary(EnvelopeCodec.encodeBinary(envelope));
     }
 
-    /** The next frame, failing the test after the timeout. */
-    public Frame next() {
-        try {
-            Frame frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (frame == null) {
-                throw new AssertionError("no message from the server within " + TIMEOUT);
-            }
-            return frame;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+    /** Sends an envelope in the socket's format ({@code format=protobuf} in its URI: binary; else JSON). */
+    public void sendEnvelope(Envelope envelope) {
+        if (protobuf) {
+            sendProtobuf(envelope);
+        } else {
+            send(envelope);
         }
+    }
+
+    /**
+     * Sends a request with a fresh cid in the socket's format and returns the envelope that
+     * carries that cid; frames before it stay kept for later waits.
+     */
+    public Envelope request(Envelope.Builder request) {
+        String id = nextCid();
+        sendEnvelope(request.setCid(id).build());
+        return awaitEnvelope(e -> e.getCid().equals(id), "the reply to cid " + id);
+    }
+
+    /** The next frame (kept ones first), failing the test after the timeout. */
+    public Frame next() {
+        Frame frame = kept.pollFirst();
+        return frame != null ? frame : poll("no message from the server within " + TIMEOUT);
     }
 
     public Envelope nextEnvelope() {
         return next().envelope();
     }
 
-    /** The next envelope that matches, skipping others; fails after the timeout. */
-    public Envelope awaitEnvelope(Predicate<Envelope> match) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        List<Envelope> skipped = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            try {
-                Frame frame = frames.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-                if (frame == null) {
-                    break;
-                }
-                Envelope envelope = frame.envelope();
-                if (match.test(envelope)) {
-                    return envelope;
-                }
-                skipped.add(envelope);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("no matching message within " + TIMEOUT + "; skipped " + skipped);
+    /** The first frame, kept or new, that matches; the frames it passes over stay kept, in order. */
+    public Frame awaitFrame(Predicate<Frame> match, String what) {
+        return awaitFrame(match, what, TIMEOUT);
     }
 
-    /** Asserts nothing arrives for a while (for "X is not told" checks). */
-    public void expectSilence(Duration duration) {
-        try {
-            Frame frame = frames.poll(duration.toMillis(), TimeUnit.MILLISECONDS);
-            if (frame != null) {
-                throw new AssertionError("expected no message, got " + (frame.text() != null ? frame.text() : frame.envelope()));
+    /** As {@link #awaitFrame(Predicate, String)}, for something known to take longer than {@link #TIMEOUT}. */
+    public Frame awaitFrame(Predicate<Frame> match, String what, Duration timeout) {
+        for (Iterator<Frame> it = kept.iterator(); it.hasNext(); ) {
+            Frame frame = it.next();
+            if (match.test(frame)) {
+                it.remove();
+                return frame;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Frame> skipped = new ArrayList<>();
+        try {
+            while (true) {
+                Frame frame = poll(deadline - System.nanoTime());
+                if (frame == null) {
+                    throw new AssertionError("no " + what + " within " + timeout + "; passed over " + describe(skipped));
+                }
+                if (match.test(frame)) {
+                    return frame;
+                }
+                skipped.add(frame);
+            }
+        } finally {
+            kept.addAll(skipped);
+        }
+    }
+
+    /** The first envelope, kept or new, that matches; the others stay kept, in order. */
+    public Envelope awaitEnvelope(Predicate<Envelope> match, String what) {
+        return awaitFrame(frame -> match.test(frame.envelope()), what).envelope();
+    }
+
+    public Envelope awaitEnvelope(Predicate<Envelope> match) {
+        return awaitEnvelope(match, "matching message");
+    }
+
+    /** The first envelope of this type, kept or new; the others stay kept. */
+    public Envelope awaitEnvelope(Envelope.MessageCase type) {
+        return awaitEnvelope(e -> e.getMessageCase() == type, type.toString());
+    }
+
+    /**
+     * Sends a ping with a fresh cid and waits for its pong; returns every frame received before
+     * the pong that no wait had consumed (kept ones first), and consumes them. When it returns,
+     * everything the server had queued for this socket before it answered the ping is in the list.
+     */
+    public List<Frame> barrier() {
+        String id = "barrier-" + barriers.incrementAndGet();
+        sendEnvelope(Envelope.newBuilder().setCid(id).setPing(Ping.getDefaultInstance()).build());
+        List<Frame> before = new ArrayList<>(kept);
+        kept.clear();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Frame frame = poll(deadline - System.nanoTime());
+            if (frame == null) {
+                throw new AssertionError("no pong to " + id + " within " + TIMEOUT + "; got " + describe(before));
+            }
+            Envelope envelope = frame.envelope();
+            if (envelope.hasPong() && envelope.getCid().equals(id)) {
+                return before;
+            }
+            before.add(frame);
+        }
+    }
+
+    /** {@link #barrier()} as envelopes. */
+    public List<Envelope> barrierEnvelopes() {
+        return barrier().stream().map(Frame::envelope).toList();
+    }
+
+    /** Asserts that nothing is kept and nothing arrived before the pong of a {@link #barrier()}. */
+    public void assertNothingElse() {
+        List<Frame> unread = barrier();
+        if (!unread.isEmpty()) {
+            throw new AssertionError("expected no other message, got " + describe(unread));
+        }
+    }
+
+    /**
+     * For a socket the server has closed ({@link #awaitClose()} returned): asserts that no frame is
+     * left unread. The close frame is the last thing a server sends, and frames are delivered in
+     * order, so nothing can arrive after it; no barrier is possible on a closed socket.
+     */
+    public void assertNothingUnread() {
+        if (!isClosed()) {
+            throw new AssertionError("the socket is open: use assertNothingElse()");
+        }
+        List<Frame> unread = new ArrayList<>(kept);
+        frames.drainTo(unread);
+        kept.clear();
+        if (!unread.isEmpty()) {
+            throw new AssertionError("expected no other message, got " + describe(unread));
+        }
+    }
+
+    /**
+     * Asserts nothing arrives for a while.
+     *
+     * @deprecated a quiet window proves nothing on a slow machine; use {@link #assertNothingElse()}
+     */
+    @Deprecated
+    public void expectSilence(Duration duration) {
+        if (!kept.isEmpty()) {
+            throw new AssertionError("expected no message, had " + describe(List.copyOf(kept)));
+        }
+        Frame frame = poll(duration.toNanos());
+        if (frame != null) {
+            throw new AssertionError("expected no message, got " + describe(List.of(frame)));
         }
     }
 
@@ -168,6 +292,42 @@ public final class WsClient implements AutoCloseable {
 
     public boolean isClosed() {
         return closeCode.isDone();
+    }
+
+    /** How many WebSocket pings the server has sent so far (each answered by the JDK). Any thread. */
+    public int pingsReceived() {
+        return pings.get();
+    }
+
+    /** Drops the TCP connection without a close frame: the server sees a disconnect. */
+    public void abort() {
+        socket.abort();
+    }
+
+    private Frame poll(String failure) {
+        Frame frame = poll(TIMEOUT.toNanos());
+        if (frame == null) {
+            throw new AssertionError(failure);
+        }
+        return frame;
+    }
+
+    /** The next new frame within {@code nanos}, or null. */
+    private Frame poll(long nanos) {
+        try {
+            return frames.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String describe(List<Frame> frames) {
+        List<String> texts = new ArrayList<>();
+        for (Frame frame : frames) {
+            texts.add(frame.text() != null ? frame.text() : frame.envelope().toString());
+        }
+        return texts.toString();
     }
 
     @Override
@@ -214,6 +374,13 @@ public final class WsClient implements AutoCloseable {
             }
             webSocket.request(1);
             return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            awaitClient();
+            client.pings.incrementAndGet();
+            return WebSocket.Listener.super.onPing(webSocket, message); // asks for more; the JDK sends the pong
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.gantry.transport.http;
 
+import io.gantry.core.ServiceException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
@@ -46,6 +47,17 @@ public final class ApiException extends Exception {
 
     public static ApiException forbidden(String message) {
         return new ApiException(HttpResponseStatus.FORBIDDEN, PERMISSION_DENIED, message);
+    }
+
+    /** A core service's refusal as Nakama's gateway answers it: the kind's HTTP status and gRPC code, the same message. */
+    public static ApiException of(ServiceException e) {
+        return switch (e.kind()) {
+            case INVALID_ARGUMENT -> badInput(e.getMessage());
+            case NOT_FOUND -> notFound(e.getMessage());
+            case ALREADY_EXISTS -> alreadyExists(e.getMessage());
+            case PERMISSION_DENIED -> forbidden(e.getMessage());
+            case UNAUTHENTICATED -> unauthenticated(e.getMessage());
+        };
     }
 
     public HttpResponseStatus status() {

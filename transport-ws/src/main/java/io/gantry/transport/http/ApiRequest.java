@@ -2,8 +2,10 @@ package io.gantry.transport.http;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.gantry.core.ListLimit;
+import io.gantry.core.ServiceException;
 import io.gantry.proto.EnvelopeCodec;
-import io.gantry.transport.auth.TokenService;
+import io.gantry.core.auth.TokenService;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -52,8 +54,8 @@ public record ApiRequest(
     }
 
     /**
-     * The {@code limit} query parameter of a listing, as Nakama reads it: 1 to 100, 1 when absent;
-     * anything else (a number out of range or not a number) is bad input.
+     * The {@code limit} query parameter of a listing: 1 when absent, else a number within
+     * {@link ListLimit}'s rule (1 to 100, Nakama's); anything else is bad input.
      */
     public int queryLimit() throws ApiException {
         String value = queryParam("limit");
@@ -66,10 +68,11 @@ public record ApiRequest(
         } catch (NumberFormatException e) {
             limit = -1;
         }
-        if (limit < 1 || limit > 100) {
-            throw ApiException.badInput("Invalid limit - limit must be between 1 and 100.");
+        try {
+            return ListLimit.check(limit);
+        } catch (ServiceException e) {
+            throw ApiException.of(e);
         }
-        return limit;
     }
 
     public String pathParam(String name) {

@@ -25,8 +25,12 @@ public final class ApiRoutes {
     public enum ErrorShape { GATEWAY, RPC }
 
     /** One endpoint. */
+    /**
+     * One endpoint. {@code executor} runs its handler: null for the API executor; routes that
+     * run user code (REST RPC) have their own, so that a busy module cannot hold back logins.
+     */
     public record Route(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, String[] segments,
-                        ErrorShape errors) {
+                        ErrorShape errors, java.util.concurrent.Executor executor) {
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -36,7 +40,13 @@ public final class ApiRoutes {
     }
 
     public ApiRoutes add(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, ErrorShape errors) {
-        routes.add(new Route(method, pattern, auth, handler, split(pattern), errors));
+        return add(method, pattern, auth, handler, errors, null);
+    }
+
+    /** A route whose handler runs on its own bounded executor (a full one answers 503). */
+    public ApiRoutes add(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, ErrorShape errors,
+                         java.util.concurrent.Executor executor) {
+        routes.add(new Route(method, pattern, auth, handler, split(pattern), errors, executor));
         return this;
     }
 

@@ -1,7 +1,7 @@
 package io.gantry.transport.http;
 
-import io.gantry.persistence.AccountStore;
-import io.gantry.transport.auth.TokenService;
+import io.gantry.core.account.AccountService;
+import io.gantry.core.auth.TokenService;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -11,26 +11,22 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Checks the credentials of REST calls and socket upgrades: the server key (basic auth), session
- * tokens (bearer, signature and expiry checked, and not logged out) and the HTTP key. Cheap
- * enough to run on an event loop: no store access beyond an in-memory revocation set.
+ * Checks the credentials of REST calls and socket upgrades: the server key (basic auth) and the
+ * HTTP key, which are the edge's own, and bearer session tokens, which it reads from the header
+ * and hands to {@link AccountService#verifySession} (signature, expiry, not logged out): the
+ * socket upgrade and REST accept exactly the same tokens. Cheap enough to run on an event loop:
+ * no store access beyond an in-memory revocation set.
  */
 public final class Authenticator {
 
     private final byte[] serverKey;
     private final byte[] httpKey;
-    private final TokenService tokens;
-    private final AccountStore accounts;
+    private final AccountService accounts;
 
-    public Authenticator(String serverKey, String httpKey, TokenService tokens, AccountStore accounts) {
+    public Authenticator(String serverKey, String httpKey, AccountService accounts) {
         this.serverKey = serverKey.getBytes(StandardCharsets.UTF_8);
         this.httpKey = httpKey.getBytes(StandardCharsets.UTF_8);
-        this.tokens = tokens;
         this.accounts = accounts;
-    }
-
-    public TokenService tokens() {
-        return tokens;
     }
 
     /** Basic auth whose user name is the server key (the password is ignored, as in Nakama). */
@@ -71,15 +67,7 @@ public final class Authenticator {
 
     /** A session token's claims if it verifies, has not expired and was not logged out. */
     public Optional<TokenService.Claims> verifySession(String token) {
-        if (token == null || token.isEmpty()) {
-            return Optional.empty();
-        }
-        return tokens.verifySession(token).filter(claims -> !isRevoked(claims));
-    }
-
-    /** Whether a verified token was logged out, by itself or by a logout of all its user's sessions. */
-    public boolean isRevoked(TokenService.Claims claims) {
-        return accounts.isTokenRevoked(claims.tokenId(), claims.userId(), claims.issuedAtMs());
+        return accounts.verifySession(token);
     }
 
     /** Whether a request carries the right HTTP key. */

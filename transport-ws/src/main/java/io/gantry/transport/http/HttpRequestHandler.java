@@ -1,6 +1,6 @@
 package io.gantry.transport.http;
 
-import io.gantry.transport.auth.TokenService;
+import io.gantry.core.auth.TokenService;
 import io.gantry.transport.ws.WebSocketUpgrade;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executor;
+import java.util.ArrayDeque;
+import io.netty.util.AttributeKey;
 
 /**
  * Routes each HTTP request: {@code /ws} goes to the WebSocket upgrade, everything else to the
@@ -47,8 +50,72 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         this.upgrade = upgrade;
     }
 
+    /**
+     * Keep-alive requests are answered in the order they came (HTTP/1.1 pipelining): while one
+     * runs on an executor, the next ones wait here and the connection stops reading. What waits
+     * is bounded by what one read had already decoded.
+     */
+    private static final class InOrder {
+        /** Event loop only. */
+        boolean busy;
+        final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    }
+
+    private static final AttributeKey<InOrder> IN_ORDER = AttributeKey.valueOf("gantry-http-in-order");
+
+    private static InOrder inOrder(ChannelHandlerContext ctx) {
+        InOrder order = ctx.channel().attr(IN_ORDER).get();
+        if (order == null) {
+            order = new InOrder();
+            ctx.channel().attr(IN_ORDER).set(order);
+        }
+        return order;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        InOrder order = inOrder(ctx);
+        if (order.busy) {
+            order.waiting.add(request.retain());
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        handle(ctx, request, order);
+    }
+
+    /** Event loop: the answer of the request in flight is written; the next one may go. */
+    private void answered(ChannelHandlerContext ctx) {
+        InOrder order = inOrder(ctx);
+        order.busy = false;
+        FullHttpRequest next;
+        while (!order.busy && (next = order.waiting.poll()) != null) {
+            try {
+                if (ctx.channel().isActive()) {
+                    handle(ctx, next, order);
+                }
+            } finally {
+                next.release();
+            }
+        }
+        if (!order.busy && ctx.channel().isActive() && !ctx.channel().config().isAutoRead()
+                && ctx.pipeline().get(HttpRequestHandler.class) != null) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        InOrder order = ctx.channel().attr(IN_ORDER).get();
+        if (order != null) {
+            FullHttpRequest waiting;
+            while ((waiting = order.waiting.poll()) != null) {
+                waiting.release();
+            }
+        }
+        super.channelInactive(ctx);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request, InOrder order) {
         if (!request.decoderResult().isSuccess()) {
             writeError(ctx, false, ApiException.badInput("Malformed HTTP request."));
             return;
@@ -91,11 +158,21 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         String body = request.content().toString(StandardCharsets.UTF_8);
         ApiRequest apiRequest = new ApiRequest(request.method(), path, match.pathParams(), uri.parameters(),
                 request.headers().copy(), body, caller);
+        Executor executor = route.executor() != null ? route.executor() : apiExecutor;
+        order.busy = true;
         try {
-            apiExecutor.execute(() -> run(ctx, keepAlive, route, apiRequest));
+            executor.execute(() -> {
+                try {
+                    run(ctx, keepAlive, route, apiRequest);
+                } finally {
+                    ctx.executor().execute(() -> answered(ctx)); // after the answer's write, on the event loop
+                }
+            });
         } catch (RejectedExecutionException e) {
-            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    ApiException.UNAVAILABLE, "Server is busy; retry later."), route.errors());
+            order.busy = false;
+            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, ApiException.UNAVAILABLE,
+                    route.executor() != null ? "Server is busy running functions; retry later." : "Server is busy; retry later."),
+                    route.errors());
         }
     }
 

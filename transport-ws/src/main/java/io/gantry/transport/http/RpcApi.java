@@ -5,11 +5,12 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.heroiclabs.nakama.rtapi.Error;
 import io.gantry.core.rpc.RpcService;
-import io.gantry.transport.auth.TokenService;
+import io.gantry.core.auth.TokenService;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * {@code POST|GET /v2/rpc/{id}}: server functions over REST, with a session token or, for
@@ -17,18 +18,26 @@ import java.util.Map;
  * string literal (clients stringify their payload twice) and the answer is
  * {@code {"payload": "<string>"}}; with {@code ?unwrap} the body is the payload as is and the
  * answer is the function's result as is. {@code GET} takes the payload from {@code ?payload=}.
+ * Functions run on their own executor: when it is full the answer is 503 in the RPC error shape
+ * ({@code "Server is busy running functions; retry later."}), as Nakama answers overload.
  */
 public final class RpcApi {
 
     private final RpcService rpc;
+    private final Executor userCode;
 
-    public RpcApi(RpcService rpc) {
+    /**
+     * @param userCode runs the functions: a bounded executor of its own (the socket RPC one), not
+     *                 the API executor that serves logins; when it is full the caller gets 503
+     */
+    public RpcApi(RpcService rpc, Executor userCode) {
         this.rpc = rpc;
+        this.userCode = userCode;
     }
 
     public void register(ApiRoutes routes) {
-        routes.add(HttpMethod.POST, "/v2/rpc/{id}", AuthMode.SESSION_OR_HTTP_KEY, this::call, ApiRoutes.ErrorShape.RPC)
-                .add(HttpMethod.GET, "/v2/rpc/{id}", AuthMode.SESSION_OR_HTTP_KEY, this::call, ApiRoutes.ErrorShape.RPC);
+        routes.add(HttpMethod.POST, "/v2/rpc/{id}", AuthMode.SESSION_OR_HTTP_KEY, this::call, ApiRoutes.ErrorShape.RPC, userCode)
+                .add(HttpMethod.GET, "/v2/rpc/{id}", AuthMode.SESSION_OR_HTTP_KEY, this::call, ApiRoutes.ErrorShape.RPC, userCode);
     }
 
     ApiResponse call(ApiRequest request) throws ApiException {

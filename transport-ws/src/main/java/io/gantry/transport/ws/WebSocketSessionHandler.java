@@ -42,6 +42,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
+    /** The close reason of a socket refused because the router is full. */
+    static final String SERVER_BUSY = "server busy: try again later";
+
     private final Session session;
     private final ChannelConnection connection;
     private final Router router;
@@ -59,11 +62,19 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         this.pingPeriodMs = pingPeriodMs;
     }
 
-    /** Event loop: the handshake completed; the session now exists for everyone. */
+    /**
+     * Event loop: the handshake completed; the session now exists for everyone. When the
+     * router's ring is full the connect cannot be published without waiting, so the socket is
+     * refused with 1013 (try again later) and nothing of it reaches the router.
+     */
     void opened(ChannelHandlerContext ctx) {
-        registered = true;
         registry.add(session);
-        router.publishConnect(session);
+        if (!router.publishConnect(session)) {
+            registry.remove(session);
+            session.close(CloseCodes.TRY_AGAIN_LATER, SERVER_BUSY);
+            return;
+        }
+        registered = true;
         pinger = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new PingWebSocketFrame()),
                 pingPeriodMs, pingPeriodMs, TimeUnit.MILLISECONDS);
     }

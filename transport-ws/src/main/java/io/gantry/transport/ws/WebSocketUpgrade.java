@@ -5,7 +5,7 @@ import io.gantry.core.session.Session;
 import io.gantry.core.session.SessionRegistry;
 import io.gantry.proto.WireFormat;
 import io.gantry.transport.EdgeSettings;
-import io.gantry.transport.auth.TokenService;
+import io.gantry.core.auth.TokenService;
 import io.gantry.transport.http.ApiException;
 import io.gantry.transport.http.Authenticator;
 import io.gantry.transport.http.HttpRequestHandler;

@@ -5,9 +5,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.heroiclabs.nakama.api.AccountDevice;
+import io.gantry.core.account.AccountService;
+import io.gantry.core.auth.TokenService;
+import io.gantry.core.channel.ChannelHistory;
+import io.gantry.core.notification.NotificationInbox;
+import io.gantry.core.session.SessionRegistry;
 import io.gantry.persistence.RocksStore;
 import io.gantry.persistence.StoreOptions;
-import io.gantry.transport.auth.TokenService;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -70,8 +74,8 @@ class RestRequestFuzzTest {
             }
             Runtime.getRuntime().addShutdownHook(new Thread(store::close));
             ApiRoutes routes = new ApiRoutes();
-            new ChannelApi(store.history()).register(routes);
-            new NotificationApi(store.notifications()).register(routes);
+            new ChannelApi(new ChannelHistory(store.history())).register(routes);
+            new NotificationApi(new NotificationInbox(store.notifications())).register(routes);
             // The parsing AccountApi and RpcApi do before they reach their services.
             routes.add(HttpMethod.POST, "/v2/account/authenticate/device", AuthMode.SERVER_KEY, request -> {
                 AccountDevice device = request.bodyAs(AccountDevice.newBuilder()).build();
@@ -84,7 +88,8 @@ class RestRequestFuzzTest {
                 request.queryParams("payload");
                 return ApiResponse.okJson("{}");
             }, ApiRoutes.ErrorShape.RPC);
-            Authenticator authenticator = new Authenticator(SERVER_KEY, HTTP_KEY, TOKENS, store.accounts());
+            Authenticator authenticator = new Authenticator(SERVER_KEY, HTTP_KEY,
+                    new AccountService(store.accounts(), TOKENS, new SessionRegistry(), 7200, Clock.systemUTC()));
             return new HttpRequestHandler(routes, authenticator, new DirectExecutor(), null);
         }
     }

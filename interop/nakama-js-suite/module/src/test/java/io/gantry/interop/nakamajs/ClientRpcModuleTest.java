@@ -53,6 +53,16 @@ class ClientRpcModuleTest {
         @Override public String signal(String matchId, String data) { return ""; }
 
         @Override
+        public java.util.concurrent.CompletionStage<String> createAsync(String handlerName, Map<String, Object> params) {
+            return java.util.concurrent.CompletableFuture.completedFuture(create(handlerName, params));
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<String> signalAsync(String matchId, String data) {
+            return java.util.concurrent.CompletableFuture.completedFuture(signal(matchId, data));
+        }
+
+        @Override
         public void send(String userId, String subject, String content, int code, String senderId, boolean persistent) {
             notified.add(userId + "|" + subject + "|" + content + "|" + code + "|" + senderId + "|" + persistent);
         }

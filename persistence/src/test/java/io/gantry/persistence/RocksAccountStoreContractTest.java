@@ -1,0 +1,24 @@
+package io.gantry.persistence;
+
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+/** {@link AccountStoreContract} against RocksDB. */
+class RocksAccountStoreContractTest extends AccountStoreContract {
+
+    @TempDir
+    Path dataDir;
+    private RocksStore store;
+
+    @Override
+    protected AccountStore open(MutableClock clock) {
+        store = RocksStore.open(dataDir, new StoreOptions(false, 4), clock);
+        return store.accounts();
+    }
+
+    @Override
+    protected void close() {
+        store.close();
+    }
+}

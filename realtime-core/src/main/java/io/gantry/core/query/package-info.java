@@ -1,9 +1,0 @@
-/**
- * The query-string language of Nakama's match listing and matchmaker (Bleve's query-string
- * syntax), built once for both: {@link io.gantry.core.query.Query#parse} compiles a query,
- * with a {@link io.gantry.core.query.QueryParseException} that says where it is wrong;
- * {@link io.gantry.core.query.Document} is what it is evaluated against (a match label's JSON
- * under {@code label.*}, a ticket's properties under {@code properties.*});
- * {@link io.gantry.core.query.Query#clauses()} exposes the AST for indexes.
- */
-package io.gantry.core.query;
