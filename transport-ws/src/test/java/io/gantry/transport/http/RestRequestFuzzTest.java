@@ -14,6 +14,7 @@ import io.gantry.persistence.RocksStore;
 import io.gantry.persistence.StoreOptions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -29,8 +30,6 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -90,7 +89,8 @@ class RestRequestFuzzTest {
             }, ApiRoutes.ErrorShape.RPC);
             Authenticator authenticator = new Authenticator(SERVER_KEY, HTTP_KEY,
                     new AccountService(store.accounts(), TOKENS, new SessionRegistry(), 7200, Clock.systemUTC()));
-            return new HttpRequestHandler(routes, authenticator, new DirectExecutor(), null);
+            // API work runs on the calling thread, so the answer is there when writeInbound returns
+            return new HttpRequestHandler(routes, authenticator, ImmediateEventExecutor.INSTANCE, null);
         }
     }
 
@@ -135,38 +135,6 @@ class RestRequestFuzzTest {
             assertEquals(null, extra, "a second answer");
         } finally {
             channel.finishAndReleaseAll();
-        }
-    }
-
-    /** Runs API work on the calling thread, so the answer is there when writeInbound returns. */
-    private static final class DirectExecutor extends AbstractExecutorService {
-        @Override
-        public void execute(Runnable command) {
-            command.run();
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
         }
     }
 }
