@@ -31,6 +31,10 @@ public final class EnvelopeCodec {
     private static final JsonFormat.Parser STRICT_PARSER = JsonFormat.parser();
     private static final JsonFormat.Parser LENIENT_PARSER = JsonFormat.parser().ignoringUnknownFields();
 
+    /** The answer to a {@code connect} anywhere but as a TCP connection's first frame. */
+    public static final String CONNECT_NOT_HERE = "Unrecognized message: 'connect' is only the first frame of a TCP "
+            + "connection; this session is already authenticated.";
+
     private EnvelopeCodec() {
     }
 
@@ -68,6 +72,15 @@ public final class EnvelopeCodec {
 
     /** Decodes a client envelope from a binary frame. */
     public static Envelope decodeBinary(ByteBuffer bytes) throws InvalidEnvelopeException {
+        return validateClientEnvelope(parseBinary(bytes));
+    }
+
+    /**
+     * Parses a binary envelope strictly (no unknown field at any depth) without asking whether a
+     * client may send its type: the TCP transport looks for its handshake first, then calls
+     * {@link #validateClientEnvelope}.
+     */
+    public static Envelope parseBinary(ByteBuffer bytes) throws InvalidEnvelopeException {
         Envelope envelope;
         try {
             envelope = Envelope.parseFrom(CodedInputStream.newInstance(bytes));
@@ -82,7 +95,7 @@ public final class EnvelopeCodec {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: unknown field " + unknown, envelope.getCid());
         }
-        return validateClientEnvelope(envelope);
+        return envelope;
     }
 
     /**
@@ -158,10 +171,18 @@ public final class EnvelopeCodec {
         }
     }
 
-    private static Envelope validateClientEnvelope(Envelope envelope) throws InvalidEnvelopeException {
+    /**
+     * The envelope when a client may send it as a request: a message is set, it is not one only
+     * the server sends, and it is not the TCP transport's handshake (which only a TCP
+     * connection's first frame may carry).
+     */
+    public static Envelope validateClientEnvelope(Envelope envelope) throws InvalidEnvelopeException {
         Envelope.MessageCase type = envelope.getMessageCase();
         if (type == Envelope.MessageCase.MESSAGE_NOT_SET) {
             throw new InvalidEnvelopeException(Error.Code.MISSING_PAYLOAD_VALUE, "Missing message.", envelope.getCid());
+        }
+        if (type == Envelope.MessageCase.CONNECT) {
+            throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE, CONNECT_NOT_HERE, envelope.getCid());
         }
         if (!ClientMessages.isClientRequest(type)) {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,

@@ -30,7 +30,7 @@ import io.gantry.persistence.StoreOptions;
 import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
 import io.gantry.transport.EdgeSettings;
-import io.gantry.transport.HttpEdge;
+import io.gantry.transport.NetworkEdge;
 import io.gantry.core.auth.TokenService;
 import io.gantry.transport.http.AccountApi;
 import io.gantry.transport.http.ChannelApi;
@@ -72,7 +72,7 @@ public final class GantryServer implements AutoCloseable {
     private final RocksStore store;
     private final Router router;
     private final SessionRegistry sessions;
-    private final HttpEdge edge;
+    private final NetworkEdge edge;
     private final int port;
     private final NotificationService notificationService;
 
@@ -168,7 +168,7 @@ public final class GantryServer implements AutoCloseable {
             metrics.register(routes);
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
                     config.get(ConfigKeys.RUNTIME_HTTP_KEY), accounts);
-            this.edge = new HttpEdge(edgeSettings(config), routes, authenticator, sessions, router);
+            this.edge = new NetworkEdge(edgeSettings(config), routes, authenticator, sessions, router);
             metrics.queue("api", "REST requests waiting for an API thread", edge::apiQueueDepth);
             metrics.queue("store_readers", "Store reads waiting for a reader thread", readers);
             metrics.queue("rpc", "Server function calls waiting for an RPC thread", rpcExecutor);
@@ -226,6 +226,7 @@ public final class GantryServer implements AutoCloseable {
         return new EdgeSettings(
                 config.get(ConfigKeys.SOCKET_ADDRESS),
                 config.get(ConfigKeys.SOCKET_PORT),
+                tcpPort(config.get(ConfigKeys.SOCKET_TCP_PORT)),
                 config.get(ConfigKeys.SOCKET_SERVER_KEY),
                 config.get(ConfigKeys.RUNTIME_HTTP_KEY),
                 config.get(ConfigKeys.SOCKET_MAX_MESSAGE_SIZE_BYTES),
@@ -238,6 +239,15 @@ public final class GantryServer implements AutoCloseable {
                 config.get(ConfigKeys.SOCKET_PONG_WAIT_MS),
                 config.get(ConfigKeys.SOCKET_IDLE_TIMEOUT_MS),
                 0, 8, 1024);
+    }
+
+    /** socket.tcp_port (0 off, -1 any free port) as the edge takes it (off, or 0 for any free port). */
+    private static int tcpPort(int configured) {
+        return switch (configured) {
+            case 0 -> EdgeSettings.TCP_OFF;
+            case -1 -> 0;
+            default -> configured;
+        };
     }
 
     private void purgeRevocations() {
@@ -287,6 +297,11 @@ public final class GantryServer implements AutoCloseable {
     /** The port REST and the socket listen on. */
     public int port() {
         return port;
+    }
+
+    /** The TCP transport's port, or 0 when socket.tcp_port turned it off. */
+    public int tcpPort() {
+        return edge.tcpPort();
     }
 
     public Config config() {

@@ -33,8 +33,9 @@ public final class Main {
         GantryServer server = io.gantry.Gantry.builder().config(config).build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gantry-shutdown"));
         String address = config.get(ConfigKeys.SOCKET_ADDRESS);
-        log.info("Gantry '{}' listening on {}:{} (REST http://{}:{}/v2/…, socket ws://{}:{}/ws); data in {}",
+        log.info("Gantry '{}' listening on {}:{} (REST http://{}:{}/v2/…, socket ws://{}:{}/ws{}); data in {}",
                 config.get(ConfigKeys.NAME), address, server.port(), address, server.port(), address, server.port(),
+                server.tcpPort() == 0 ? "" : ", TCP transport " + address + ":" + server.tcpPort(),
                 server.dataDirectory());
         if (!config.secretsAtDefault().isEmpty()) {
             log.warn("These secrets still have their public default values; set them before going to production: {}",

@@ -38,7 +38,7 @@ class ArchitectureTest {
             .layer("persistence").definedBy("io.gantry.persistence..")
             .layer("matchmaker").definedBy("io.gantry.matchmaker..")
             .layer("realtime-core").definedBy("io.gantry.core..")
-            .layer("transport-ws").definedBy("io.gantry.transport..")
+            .layer("transport").definedBy("io.gantry.transport..")
             .layer("server").definedBy("io.gantry", "io.gantry.server..")
             .layer("examples").definedBy("io.gantry.examples..")
             .whereLayer("runtime-api").mayNotAccessAnyLayer()
@@ -47,9 +47,9 @@ class ArchitectureTest {
             .whereLayer("persistence").mayOnlyAccessLayers("proto")
             .whereLayer("matchmaker").mayOnlyAccessLayers("runtime-api", "query")
             .whereLayer("realtime-core").mayOnlyAccessLayers("runtime-api", "query", "proto", "persistence", "matchmaker")
-            .whereLayer("transport-ws").mayOnlyAccessLayers("runtime-api", "proto", "realtime-core")
+            .whereLayer("transport").mayOnlyAccessLayers("runtime-api", "proto", "realtime-core")
             .whereLayer("server").mayOnlyAccessLayers("runtime-api", "query", "proto", "persistence", "matchmaker",
-                    "realtime-core", "transport-ws")
+                    "realtime-core", "transport")
             .whereLayer("examples").mayOnlyAccessLayers("runtime-api")
             .because("each module depends only on the modules below it in docs/ARCHITECTURE.md, "
                     + "and its pom declares exactly those");
@@ -70,7 +70,7 @@ class ArchitectureTest {
             .that().resideInAnyPackage("io.gantry.core..", "io.gantry.matchmaker..", "io.gantry.persistence..",
                     "io.gantry.proto..", "io.gantry.query..", "io.gantry.runtime..")
             .should().dependOnClassesThat().resideInAPackage("io.netty..")
-            .because("sockets belong to transport-ws: realtime-core and what it stands on see sessions and "
+            .because("sockets belong to the transport module: realtime-core and what it stands on see sessions and "
                     + "envelopes, never a channel or a buffer");
 
     @ArchTest

@@ -161,6 +161,11 @@ public final class Config {
     /** Rules that span several keys; checked once every value is known. */
     private List<String> inconsistencies() {
         List<String> problems = new ArrayList<>();
+        int tcpPort = get(ConfigKeys.SOCKET_TCP_PORT);
+        if (tcpPort > 0 && tcpPort == get(ConfigKeys.SOCKET_PORT)) {
+            problems.add("socket.tcp_port (" + tcpPort + ") must differ from socket.port: the TCP transport has a port of "
+                    + "its own (0 turns it off).");
+        }
         if (get(ConfigKeys.SOCKET_PING_PERIOD_MS) >= get(ConfigKeys.SOCKET_PONG_WAIT_MS)) {
             problems.add("socket.ping_period_ms (" + get(ConfigKeys.SOCKET_PING_PERIOD_MS)
                     + ") must be less than socket.pong_wait_ms (" + get(ConfigKeys.SOCKET_PONG_WAIT_MS)

@@ -30,6 +30,9 @@ public final class ConfigKeys {
             "Address REST and the socket listen on; 0.0.0.0 is every interface.");
     public static final ConfigKey<Integer> SOCKET_PORT = ConfigKey.integer("socket.port", 7350, 0, 65535,
             "Port serving REST and the WebSocket (0 picks a free port).");
+    public static final ConfigKey<Integer> SOCKET_TCP_PORT = ConfigKey.integer("socket.tcp_port", 7351, -1, 65535,
+            "Port of the TCP transport (the realtime protocol in length-prefixed protobuf frames) on socket.address; "
+                    + "0 turns it off, -1 picks a free port.");
     public static final ConfigKey<String> SOCKET_SERVER_KEY = ConfigKey.secret("socket.server_key", "defaultkey",
             "Server key clients authenticate with (basic auth 'serverkey:').");
     public static final ConfigKey<Integer> SOCKET_MAX_MESSAGE_SIZE_BYTES = ConfigKey.integer(
@@ -110,7 +113,7 @@ public final class ConfigKeys {
     /** Every key, in the order {@code --help} and {@link Config#describe()} list them. */
     public static final List<ConfigKey<?>> ALL = List.of(
             NAME, DATA_DIR,
-            SOCKET_ADDRESS, SOCKET_PORT, SOCKET_SERVER_KEY, SOCKET_MAX_MESSAGE_SIZE_BYTES,
+            SOCKET_ADDRESS, SOCKET_PORT, SOCKET_TCP_PORT, SOCKET_SERVER_KEY, SOCKET_MAX_MESSAGE_SIZE_BYTES,
             SOCKET_MAX_REQUEST_SIZE_BYTES, SOCKET_OUTGOING_QUEUE_SIZE, SOCKET_OUTGOING_HIGH_WATER,
             SOCKET_OUTGOING_LOW_WATER, SOCKET_SLOW_CONSUMER_TIMEOUT_MS, SOCKET_PING_PERIOD_MS,
             SOCKET_PONG_WAIT_MS, SOCKET_IDLE_TIMEOUT_MS,

@@ -85,7 +85,7 @@ public final class WebSocketUpgrade {
             return;
         }
 
-        ChannelConnection connection = new ChannelConnection(ctx.channel(), settings.slowConsumerTimeoutMs());
+        WebSocketConnection connection = new WebSocketConnection(ctx.channel(), settings.slowConsumerTimeoutMs());
         Session session = new Session(UUID.randomUUID().toString(), claims.userId(), claims.username(), claims.vars(),
                 format, lang, appearOnline, claims.expiresAt(), settings.outgoingQueueSize(),
                 settings.outgoingHighWater(), settings.outgoingLowWater(), connection);

@@ -1,23 +1,20 @@
-package io.gantry.transport.ws;
+package io.gantry.transport;
 
 import io.gantry.core.session.Connection;
 import io.gantry.core.session.Outbound;
 import io.gantry.core.session.Session;
 import io.gantry.proto.WireFormat;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The outbound half of a WebSocket session, and its flow control. Everything here runs on the
+ * The outbound half of a socket session, and its flow control, for every transport: a subclass
+ * only says how one message and the closing frame go on its wire ({@link #writeMessage},
+ * {@link #writeClose}): a WebSocket frame, or a length-prefixed envelope on TCP. Everything here runs on the
  * channel's event loop except {@link #requestFlush} and {@link #close}, which any thread may call
  * and which hop onto the event loop.
  *
@@ -42,13 +39,12 @@ import java.util.concurrent.TimeUnit;
  * frame after whatever was queued and closes the connection once the frame is written, or resets
  * it after {@link #CLOSE_GRACE_MS} (a client that stops reading never lets the frame out).
  */
-final class ChannelConnection implements Connection {
+public abstract class ChannelConnection implements Connection {
 
-    private static final int MAX_CLOSE_REASON_BYTES = 123;
     /** Longest wait for a close frame to be written before the connection is reset. */
     static final long CLOSE_GRACE_MS = 1_000;
 
-    private final Channel channel;
+    protected final Channel channel;
     private final long slowConsumerTimeoutNanos;
     private final Runnable drainTask = this::drain;
     private final Runnable stallCheck = this::checkStall;
@@ -59,12 +55,18 @@ final class ChannelConnection implements Connection {
     private boolean stallCheckScheduled;
     private boolean stalled;
 
-    ChannelConnection(Channel channel, long slowConsumerTimeoutMs) {
+    protected ChannelConnection(Channel channel, long slowConsumerTimeoutMs) {
         this.channel = channel;
         this.slowConsumerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(slowConsumerTimeoutMs);
     }
 
-    void bind(Session session) {
+    /** Event loop: writes (without flushing) one message, encoded in the session's format. */
+    protected abstract void writeMessage(WireFormat format, byte[] bytes);
+
+    /** Event loop: writes and flushes the transport's last frame, carrying the close code and reason. */
+    protected abstract ChannelFuture writeClose(int closeCode, String reason);
+
+    public void bind(Session session) {
         this.session = session;
     }
 
@@ -88,8 +90,7 @@ final class ChannelConnection implements Connection {
                 return;
             }
             drain();
-            channel.writeAndFlush(new CloseWebSocketFrame(closeCode, truncate(reason)))
-                    .addListener(ChannelFutureListener.CLOSE);
+            writeClose(closeCode, reason).addListener(ChannelFutureListener.CLOSE);
             // A client that is not reading never lets the frame out: reset it after a grace period.
             channel.eventLoop().schedule(() -> {
                 if (channel.isActive()) {
@@ -110,7 +111,7 @@ final class ChannelConnection implements Connection {
      * the socket stops being writable the rest waits for {@link #writabilityChanged}. Ends by
      * turning reading back on when it was paused and the backlog has come down.
      */
-    void drain() {
+    public void drain() {
         Session s = session;
         if (s == null || !channel.isActive()) {
             return;
@@ -145,7 +146,7 @@ final class ChannelConnection implements Connection {
                 }
                 continue;
             }
-            channel.write(frame(format, message.bytes(format)), channel.voidPromise());
+            writeMessage(format, message.bytes(format));
             wrote = true;
         }
     }
@@ -154,7 +155,7 @@ final class ChannelConnection implements Connection {
      * Event loop, after a request of this session was handed to the router: stops reading when
      * the session's backlog reached its high-water mark.
      */
-    void afterRequest() {
+    public void afterRequest() {
         Session s = session;
         if (s.pauseReadsIfBehind()) {
             channel.config().setAutoRead(false);
@@ -162,7 +163,7 @@ final class ChannelConnection implements Connection {
     }
 
     /** Event loop: the socket's writability changed. Starts or forgets the slow-consumer deadline. */
-    void writabilityChanged() {
+    public void writabilityChanged() {
         if (channel.isWritable()) {
             unwritable = false;
             drain();
@@ -195,24 +196,5 @@ final class ChannelConnection implements Connection {
         // writable in between, unwritable again since: wait out the rest of the new spell
         stallCheckScheduled = true;
         channel.eventLoop().schedule(stallCheck, slowConsumerTimeoutNanos - waited, TimeUnit.NANOSECONDS);
-    }
-
-    static WebSocketFrame frame(WireFormat format, byte[] bytes) {
-        return format == WireFormat.JSON
-                ? new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes))
-                : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes));
-    }
-
-    private static String truncate(String reason) {
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_CLOSE_REASON_BYTES) {
-            return reason;
-        }
-        // cut on a character boundary
-        String cut = reason;
-        while (cut.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut;
     }
 }

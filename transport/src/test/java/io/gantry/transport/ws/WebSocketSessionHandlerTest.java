@@ -75,7 +75,7 @@ class WebSocketSessionHandlerTest {
 
     private Socket socket(WireFormat format, int highWater, int lowWater) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ChannelConnection connection = new ChannelConnection(channel, 60_000);
+        WebSocketConnection connection = new WebSocketConnection(channel, 60_000);
         Session session = new Session("session-1", "user-1", "alice", Map.of(), format, "en", false,
                 Long.MAX_VALUE, 64, highWater, lowWater, connection);
         connection.bind(session);

@@ -46,14 +46,14 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     static final String SERVER_BUSY = "server busy: try again later";
 
     private final Session session;
-    private final ChannelConnection connection;
+    private final WebSocketConnection connection;
     private final Router router;
     private final SessionRegistry registry;
     private final long pingPeriodMs;
     private ScheduledFuture<?> pinger;
     private boolean registered;
 
-    WebSocketSessionHandler(Session session, ChannelConnection connection, Router router, SessionRegistry registry,
+    WebSocketSessionHandler(Session session, WebSocketConnection connection, Router router, SessionRegistry registry,
                             long pingPeriodMs) {
         this.session = session;
         this.connection = connection;

@@ -8,6 +8,7 @@ import io.gantry.transport.http.ApiRoutes;
 import io.gantry.transport.http.Authenticator;
 import io.gantry.transport.http.HttpDate;
 import io.gantry.transport.http.HttpRequestHandler;
+import io.gantry.transport.tcp.TcpChannelInitializer;
 import io.gantry.transport.ws.WebSocketUpgrade;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -40,14 +41,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The network edge: one port for REST and WebSocket. Netty event loops (epoll where available,
- * NIO otherwise) decode requests; REST handlers run on a bounded executor; WebSocket frames go
- * to the router. Pipeline per connection: HTTP codec → aggregator → CORS → request handler,
- * which the upgrade replaces with idle timeout → flow control → frame aggregator → session handler.
+ * The network edge: one port for REST and WebSocket, and one for the TCP transport, served by the
+ * same Netty event loops (epoll where available, NIO otherwise). REST handlers run on a bounded
+ * executor; socket frames go to the router. Pipeline per HTTP connection: HTTP codec → aggregator
+ * → CORS → request handler, which the upgrade replaces with idle timeout → flow control → frame
+ * aggregator → session handler. Per TCP connection: see {@link TcpChannelInitializer}.
  */
-public final class HttpEdge implements AutoCloseable {
+public final class NetworkEdge implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkEdge.class);
 
     private final EdgeSettings settings;
     private final SessionRegistry sessions;
@@ -57,9 +59,11 @@ public final class HttpEdge implements AutoCloseable {
     private final ThreadPoolExecutor apiExecutor;
     private final HttpRequestHandler requestHandler;
     private final CorsConfig corsConfig;
+    private final TcpChannelInitializer tcpInitializer;
     private Channel serverChannel;
+    private Channel tcpChannel;
 
-    public HttpEdge(EdgeSettings settings, ApiRoutes routes, Authenticator authenticator, SessionRegistry sessions,
+    public NetworkEdge(EdgeSettings settings, ApiRoutes routes, Authenticator authenticator, SessionRegistry sessions,
                     Router router) {
         this.settings = settings;
         this.sessions = sessions;
@@ -78,6 +82,7 @@ public final class HttpEdge implements AutoCloseable {
                 new ThreadPoolExecutor.AbortPolicy());
         WebSocketUpgrade upgrade = new WebSocketUpgrade(settings, authenticator, sessions, router);
         requestHandler = new HttpRequestHandler(routes, authenticator, apiExecutor, upgrade);
+        tcpInitializer = new TcpChannelInitializer(settings, authenticator, sessions, router);
         // CORS as Nakama answers it, so nakama-js works from a browser page.
         corsConfig = CorsConfigBuilder.forAnyOrigin()
                 .allowNullOrigin()
@@ -92,20 +97,17 @@ public final class HttpEdge implements AutoCloseable {
                 .build();
     }
 
-    /** Binds the port; returns the port actually bound (useful when configured as 0). */
     /** REST requests waiting for an API thread (for metrics). Any thread. */
     public int apiQueueDepth() {
         return apiExecutor.getQueue().size();
     }
 
+    /**
+     * Binds the HTTP port, and the TCP port unless it is off; returns the HTTP port actually bound
+     * (useful when configured as 0). {@link #tcpPort()} then tells the TCP one.
+     */
     public int start() throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+        ServerBootstrap bootstrap = bootstrap()
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -119,7 +121,31 @@ public final class HttpEdge implements AutoCloseable {
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(settings.address(), settings.port())).sync().channel();
+        if (settings.tcpPort() != EdgeSettings.TCP_OFF) {
+            try {
+                tcpChannel = bootstrap().childHandler(tcpInitializer)
+                        .bind(new InetSocketAddress(settings.address(), settings.tcpPort())).sync().channel();
+            } catch (RuntimeException | InterruptedException e) {
+                serverChannel.close().syncUninterruptibly();
+                throw e;
+            }
+        }
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The TCP transport's port once started, or 0 when it is off. */
+    public int tcpPort() {
+        return tcpChannel == null ? 0 : ((InetSocketAddress) tcpChannel.localAddress()).getPort();
+    }
+
+    private ServerBootstrap bootstrap() {
+        return new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
     }
 
     /** Stops accepting, closes every socket with a reason, and stops the event loops. */
@@ -127,6 +153,9 @@ public final class HttpEdge implements AutoCloseable {
     public void close() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (tcpChannel != null) {
+            tcpChannel.close().syncUninterruptibly();
         }
         for (Session session : sessions.all()) {
             session.close(CloseCodes.GOING_AWAY, "server shutting down");

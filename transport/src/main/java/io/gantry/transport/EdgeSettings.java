@@ -5,9 +5,11 @@ package io.gantry.transport;
  *
  * @param address            address to bind, e.g. "0.0.0.0" or "127.0.0.1"
  * @param port               REST and WebSocket port (0 picks a free one)
+ * @param tcpPort            TCP transport port on the same address: {@link #TCP_OFF} turns it off,
+ *                           0 picks a free one
  * @param serverKey          the key clients send with basic auth to authenticate
  * @param httpKey            the key server-to-server RPC calls send as {@code ?http_key=}
- * @param maxMessageSize     largest WebSocket message a client may send, in bytes
+ * @param maxMessageSize     largest socket message (WebSocket or TCP frame) a client may send, in bytes
  * @param maxRequestSize     largest REST request body, in bytes
  * @param outgoingQueueSize  messages that may wait for one socket; one more closes it as a slow consumer
  * @param outgoingHighWater  backlog (queued messages plus requests in flight) at which a socket's
@@ -25,6 +27,7 @@ package io.gantry.transport;
 public record EdgeSettings(
         String address,
         int port,
+        int tcpPort,
         String serverKey,
         String httpKey,
         int maxMessageSize,
@@ -40,17 +43,20 @@ public record EdgeSettings(
         int apiThreads,
         int apiQueueSize) {
 
+    /** {@link #tcpPort} when the TCP transport is off. */
+    public static final int TCP_OFF = -1;
+
     /**
      * Defaults of DESIGN.md §3 (with the outgoing queue and flow control of ARCHITECTURE.md) on a
-     * loopback address and a free port, for tests and embedding.
+     * loopback address and free ports, for tests and embedding.
      */
     public static EdgeSettings defaults() {
-        return new EdgeSettings("127.0.0.1", 0, "defaultkey", "defaulthttpkey", 4096, 262_144, 4096, 128, 32,
+        return new EdgeSettings("127.0.0.1", 0, 0, "defaultkey", "defaulthttpkey", 4096, 262_144, 4096, 128, 32,
                 5_000, 15_000, 25_000, 60_000, 0, 8, 1024);
     }
 
     public EdgeSettings withPort(int newPort) {
-        return new EdgeSettings(address, newPort, serverKey, httpKey, maxMessageSize, maxRequestSize,
+        return new EdgeSettings(address, newPort, tcpPort, serverKey, httpKey, maxMessageSize, maxRequestSize,
                 outgoingQueueSize, outgoingHighWater, outgoingLowWater, slowConsumerTimeoutMs, pingPeriodMs,
                 pongWaitMs, idleTimeoutMs, eventLoopThreads, apiThreads, apiQueueSize);
     }
