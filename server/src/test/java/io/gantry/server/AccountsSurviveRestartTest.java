@@ -3,7 +3,7 @@ package io.gantry.server;
 import com.google.gson.JsonObject;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -49,7 +49,7 @@ class AccountsSurviveRestartTest {
 
             // a token issued before the restart still works (same keys)
             assertOk(server.getWithToken("/v2/account", device.token()));
-            try (WsClient socket = server.connect(device)) {
+            try (SocketClient socket = server.connect(device)) {
                 socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
                 assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().text());
             }

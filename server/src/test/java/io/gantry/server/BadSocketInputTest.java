@@ -5,7 +5,7 @@ import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.Ping;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +30,7 @@ class BadSocketInputTest {
     private static final int UNSUPPORTED_DATA = 1003;
 
     static TestServer server;
-    static WsClient bystander;
+    static SocketClient bystander;
     static int bystanderCid;
 
     @BeforeAll
@@ -57,9 +57,9 @@ class BadSocketInputTest {
 
     /** Sends a text frame and asserts the error reply, then the close. */
     private static void assertRejected(String text, int code, String cid, int closeCode) {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             socket.sendText(text);
-            WsClient.Frame frame = socket.next();
+            SocketClient.Frame frame = socket.next();
             assertNotNull(frame.text(), "the error comes as a text frame on a JSON socket");
             assertError(frame.envelope(), code, cid);
             assertEquals(closeCode, socket.awaitClose());
@@ -116,9 +116,9 @@ class BadSocketInputTest {
 
     @Test
     void binaryFrameOnAJsonSocket() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             socket.sendBinary(Envelope.newBuilder().setCid("11").setPing(Ping.getDefaultInstance()).build().toByteArray());
-            WsClient.Frame frame = socket.next();
+            SocketClient.Frame frame = socket.next();
             assertNotNull(frame.text());
             assertError(frame.envelope(), UNRECOGNIZED_PAYLOAD, "");
             assertEquals(UNSUPPORTED_DATA, socket.awaitClose());
@@ -127,9 +127,9 @@ class BadSocketInputTest {
 
     @Test
     void textFrameOnAProtobufSocket() {
-        try (WsClient socket = server.connect(server.newUser(), "protobuf")) {
+        try (SocketClient socket = server.connect(server.newUser(), "protobuf")) {
             socket.sendText("{\"cid\":\"12\",\"ping\":{}}");
-            WsClient.Frame frame = socket.next();
+            SocketClient.Frame frame = socket.next();
             assertNull(frame.text(), "the error comes as a binary frame on a protobuf socket");
             assertError(frame.envelope(), UNRECOGNIZED_PAYLOAD, "");
             assertEquals(UNSUPPORTED_DATA, socket.awaitClose());
@@ -138,9 +138,9 @@ class BadSocketInputTest {
 
     @Test
     void undecodableProtobuf() {
-        try (WsClient socket = server.connect(server.newUser(), "protobuf")) {
+        try (SocketClient socket = server.connect(server.newUser(), "protobuf")) {
             socket.sendBinary("this is not protobuf".getBytes(StandardCharsets.UTF_8));
-            WsClient.Frame frame = socket.next();
+            SocketClient.Frame frame = socket.next();
             assertNull(frame.text());
             assertEquals(Envelope.MessageCase.ERROR, frame.envelope().getMessageCase());
             assertEquals(UNRECOGNIZED_PAYLOAD, frame.envelope().getError().getCode());
@@ -150,9 +150,9 @@ class BadSocketInputTest {
 
     @Test
     void emptyProtobufEnvelope() {
-        try (WsClient socket = server.connect(server.newUser(), "protobuf")) {
+        try (SocketClient socket = server.connect(server.newUser(), "protobuf")) {
             socket.sendBinary(Envelope.newBuilder().setCid("13").build().toByteArray());
-            WsClient.Frame frame = socket.next();
+            SocketClient.Frame frame = socket.next();
             assertError(frame.envelope(), MISSING_PAYLOAD, "13");
             assertEquals(POLICY_VIOLATION, socket.awaitClose());
         }
@@ -160,7 +160,7 @@ class BadSocketInputTest {
 
     @Test
     void nothingIsSentAfterTheError() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             socket.sendText("hello");
             assertEquals(Envelope.MessageCase.ERROR, socket.nextEnvelope().getMessageCase());
             socket.awaitClose();

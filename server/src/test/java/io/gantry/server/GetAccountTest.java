@@ -92,7 +92,7 @@ class GetAccountTest {
     void userIsOnlineWhileConnected() {
         TestUser user = server.newUser();
         assertFalse(account(user).getAsJsonObject("user").has("online"), "offline users omit online (false)");
-        try (io.gantry.server.testing.WsClient socket = server.connect(user)) {
+        try (io.gantry.server.testing.SocketClient socket = server.connect(user)) {
             socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
             socket.next();
             assertTrue(account(user).getAsJsonObject("user").get("online").getAsBoolean());

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class LogoutTest {
         // the same user's other session is untouched
         assertOk(server.getWithToken("/v2/account", otherSession.token()));
         assertOk(refresh(otherSession.refreshToken()));
-        try (WsClient socket = server.connect(otherSession)) {
+        try (SocketClient socket = server.connect(otherSession)) {
             socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
             assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().text());
         }

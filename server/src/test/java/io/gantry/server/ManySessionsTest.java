@@ -3,7 +3,7 @@ package io.gantry.server;
 import io.gantry.server.config.ConfigKeys;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,10 +29,10 @@ class ManySessionsTest {
                 users.add(server.newUser());
             }
             ExecutorService pool = Executors.newFixedThreadPool(USERS);
-            List<WsClient> sockets = new ArrayList<>();
+            List<SocketClient> sockets = new ArrayList<>();
             try {
                 CountDownLatch go = new CountDownLatch(1);
-                List<CompletableFuture<WsClient>> connecting = new ArrayList<>();
+                List<CompletableFuture<SocketClient>> connecting = new ArrayList<>();
                 for (TestUser user : users) {
                     connecting.add(CompletableFuture.supplyAsync(() -> {
                         await(go);
@@ -40,7 +40,7 @@ class ManySessionsTest {
                     }, pool));
                 }
                 go.countDown();
-                for (CompletableFuture<WsClient> future : connecting) {
+                for (CompletableFuture<SocketClient> future : connecting) {
                     sockets.add(future.get(20, TimeUnit.SECONDS));
                 }
                 assertEquals(USERS, server.server().sessions().size());
@@ -48,7 +48,7 @@ class ManySessionsTest {
                 CountDownLatch send = new CountDownLatch(1);
                 List<CompletableFuture<Void>> sending = new ArrayList<>();
                 for (int i = 0; i < USERS; i++) {
-                    WsClient socket = sockets.get(i);
+                    SocketClient socket = sockets.get(i);
                     String cid = "user-" + i;
                     sending.add(CompletableFuture.runAsync(() -> {
                         await(send);
@@ -62,11 +62,11 @@ class ManySessionsTest {
                 for (int i = 0; i < USERS; i++) {
                     assertEquals("{\"cid\":\"user-" + i + "\",\"pong\":{}}", sockets.get(i).next().text());
                 }
-                for (WsClient socket : sockets) {
+                for (SocketClient socket : sockets) {
                     socket.assertNothingElse();
                 }
             } finally {
-                sockets.forEach(WsClient::close);
+                sockets.forEach(SocketClient::close);
                 pool.shutdownNow();
             }
             Rest.awaitSessions(server, 0);
@@ -77,7 +77,7 @@ class ManySessionsTest {
     void oneUserWithSeveralSocketsGetsEachReplyOnItsOwnSocket() throws InterruptedException {
         try (TestServer server = TestServer.start()) {
             TestUser user = server.newUser();
-            try (WsClient a = server.connect(user); WsClient b = server.connect(user); WsClient c = server.connect(user, "protobuf")) {
+            try (SocketClient a = server.connect(user); SocketClient b = server.connect(user); SocketClient c = server.connect(user, "protobuf")) {
                 b.sendText("{\"cid\":\"b\",\"ping\":{}}");
                 a.sendText("{\"cid\":\"a\",\"ping\":{}}");
                 c.sendProtobuf(com.heroiclabs.nakama.rtapi.Envelope.newBuilder().setCid("c")

@@ -3,7 +3,7 @@ package io.gantry.server;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.MatchmakerAdd;
 import io.gantry.server.testing.TestServer;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -26,7 +26,7 @@ class MetricsEndpointTest {
     @Test
     void metricsFollowWhatTheServerDoes() throws Exception {
         try (TestServer server = TestServer.start()) {
-            try (WsClient socket = server.connect(server.newUser())) {
+            try (SocketClient socket = server.connect(server.newUser())) {
                 String cid = socket.nextCid();
                 socket.send(Envelope.newBuilder().setCid(cid).setMatchmakerAdd(MatchmakerAdd.newBuilder()
                         .setQuery("*").setMinCount(2).setMaxCount(2)).build());

@@ -4,7 +4,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Ping;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,12 +38,12 @@ class OversizedFrameTest {
     @Test
     void oversizedTextFrameClosesWith1009AndTheUserCanReconnect() {
         TestUser user = server.newUser();
-        try (WsClient socket = server.connect(user)) {
+        try (SocketClient socket = server.connect(user)) {
             socket.sendText(pingOfSize(4097));
             assertEquals(MESSAGE_TOO_BIG, socket.awaitClose());
         }
         Rest.awaitSessions(server, 0);
-        try (WsClient socket = server.connect(user)) {
+        try (SocketClient socket = server.connect(user)) {
             socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
             assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().text());
         }
@@ -51,7 +51,7 @@ class OversizedFrameTest {
 
     @Test
     void messageOfExactlyTheLimitIsAccepted() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             String ping = pingOfSize(4096);
             assertEquals(4096, ping.length());
             socket.sendText(ping);
@@ -64,7 +64,7 @@ class OversizedFrameTest {
 
     @Test
     void oversizedBinaryFrameClosesWith1009() {
-        try (WsClient socket = server.connect(server.newUser(), "protobuf")) {
+        try (SocketClient socket = server.connect(server.newUser(), "protobuf")) {
             socket.sendBinary(Envelope.newBuilder().setCid("y".repeat(5000)).setPing(Ping.getDefaultInstance()).build().toByteArray());
             assertEquals(MESSAGE_TOO_BIG, socket.awaitClose());
         }

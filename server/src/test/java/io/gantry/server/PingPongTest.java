@@ -4,7 +4,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Ping;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +28,9 @@ class PingPongTest {
     @Test
     void jsonPingIsAnsweredWithPongAndTheSameCid() {
         TestUser user = server.newUser();
-        try (WsClient socket = server.connect(user)) {
+        try (SocketClient socket = server.connect(user)) {
             socket.sendText("{\"cid\":\"17\",\"ping\":{}}");
-            WsClient.Frame frame = socket.next();
+            SocketClient.Frame frame = socket.next();
             assertEquals("{\"cid\":\"17\",\"pong\":{}}", frame.text());
         }
     }
@@ -38,9 +38,9 @@ class PingPongTest {
     @Test
     void protobufPingIsAnsweredWithABinaryPong() {
         TestUser user = server.newUser();
-        try (WsClient socket = server.connect(user, "protobuf")) {
+        try (SocketClient socket = server.connect(user, "protobuf")) {
             socket.sendProtobuf(Envelope.newBuilder().setCid("3").setPing(Ping.getDefaultInstance()).build());
-            WsClient.Frame frame = socket.next();
+            SocketClient.Frame frame = socket.next();
             Envelope pong = frame.envelope();
             assertEquals("3", pong.getCid());
             assertEquals(Envelope.MessageCase.PONG, pong.getMessageCase());

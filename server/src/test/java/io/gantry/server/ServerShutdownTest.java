@@ -1,7 +1,7 @@
 package io.gantry.server;
 
 import io.gantry.server.testing.TestServer;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,19 +15,19 @@ class ServerShutdownTest {
     @Test
     void connectedClientsGetGoingAway() throws InterruptedException {
         TestServer server = TestServer.start();
-        List<WsClient> sockets = new ArrayList<>();
+        List<SocketClient> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                WsClient socket = server.connect(server.newUser(), i == 2 ? "protobuf" : "json");
+                SocketClient socket = server.connect(server.newUser(), i == 2 ? "protobuf" : "json");
                 sockets.add(socket);
             }
-            WsClient first = sockets.get(0);
+            SocketClient first = sockets.get(0);
             first.sendText("{\"cid\":\"1\",\"ping\":{}}");
             assertEquals("{\"cid\":\"1\",\"pong\":{}}", first.next().text());
         } finally {
             server.close();
         }
-        for (WsClient socket : sockets) {
+        for (SocketClient socket : sockets) {
             assertEquals(1001, socket.awaitClose());
             socket.close();
         }

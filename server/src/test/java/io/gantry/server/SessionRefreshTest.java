@@ -3,7 +3,7 @@ package io.gantry.server;
 import com.google.gson.JsonObject;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +61,7 @@ class SessionRefreshTest {
         assertOk(account);
         assertEquals(user.userId(), json(account).getAsJsonObject("user").get("id").getAsString());
 
-        try (WsClient socket = server.connect(refreshed)) {
+        try (SocketClient socket = server.connect(refreshed)) {
             socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
             assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().text());
         }

@@ -4,7 +4,7 @@ import io.gantry.server.config.ConfigKeys;
 import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,10 +68,10 @@ class SilentClientTest {
 
     @Test
     void clientThatAnswersPingsStaysConnected() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             // The JDK client answers every ping; once it has answered more pings than fit in the
             // pong wait (600 ms / 200 ms), it has outlived the wait by answering.
-            await().atMost(WsClient.TIMEOUT).until(() -> socket.pingsReceived() >= 4 || socket.isClosed());
+            await().atMost(SocketClient.TIMEOUT).until(() -> socket.pingsReceived() >= 4 || socket.isClosed());
             assertFalse(socket.isClosed(), () -> "closed: " + socket.closeReason());
             socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
             assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().text());

@@ -5,7 +5,7 @@ import com.heroiclabs.nakama.rtapi.Ping;
 import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,9 +36,9 @@ class SocketFormatTest {
 
     @Test
     void protobufPingGetsABinaryPong() {
-        try (WsClient socket = server.connect(user, "protobuf")) {
+        try (SocketClient socket = server.connect(user, "protobuf")) {
             socket.sendProtobuf(Envelope.newBuilder().setCid("42").setPing(Ping.getDefaultInstance()).build());
-            WsClient.Frame frame = socket.next();
+            SocketClient.Frame frame = socket.next();
             assertNull(frame.text());
             assertNotNull(frame.binary());
             Envelope pong = frame.envelope();
@@ -49,7 +49,7 @@ class SocketFormatTest {
 
     @Test
     void jsonIsTheDefault() {
-        try (WsClient socket = WsClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws?token=" + user.token()))) {
+        try (SocketClient socket = SocketClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws?token=" + user.token()))) {
             socket.sendText("{\"cid\":\"2\",\"ping\":{}}");
             assertEquals("{\"cid\":\"2\",\"pong\":{}}", socket.next().text());
         }

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +112,7 @@ class SocketUpgradeRefusedTest {
     @Test
     void jdkClientSeesTheRefusalAs401() {
         CompletionException e = assertThrows(CompletionException.class,
-                () -> WsClient.connect(server.wsUri("garbage", "json")));
+                () -> SocketClient.connect(server.wsUri("garbage", "json")));
         WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
         assertEquals(401, handshake.getResponse().statusCode());
     }

@@ -10,7 +10,7 @@ import io.gantry.server.config.ConfigKeys;
 import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -61,11 +61,11 @@ class StalledReaderIsClosedTest {
 
     /** A member of the room that reads promptly and counts what it gets. */
     private static final class Reader {
-        final WsClient ws;
+        final SocketClient ws;
         int messages;
         boolean sawLeave;
 
-        Reader(WsClient ws) {
+        Reader(SocketClient ws) {
             this.ws = ws;
         }
 
@@ -99,7 +99,7 @@ class StalledReaderIsClosedTest {
                 .setPersistence(BoolValue.of(false)).setHidden(BoolValue.of(hidden))).build();
     }
 
-    private static String joinOk(WsClient ws, String room, boolean hidden) {
+    private static String joinOk(SocketClient ws, String room, boolean hidden) {
         String cid = ws.nextCid();
         ws.send(join(cid, room, hidden));
         Envelope reply = ws.awaitEnvelope(e -> e.getCid().equals(cid));
@@ -107,7 +107,7 @@ class StalledReaderIsClosedTest {
         return reply.getChannel().getId();
     }
 
-    private static Envelope awaitJoinOf(WsClient ws, String userId) {
+    private static Envelope awaitJoinOf(SocketClient ws, String userId) {
         return ws.awaitEnvelope(e -> e.hasChannelPresenceEvent() && e.getChannelPresenceEvent().getJoinsList().stream()
                 .anyMatch(p -> p.getUserId().equals(userId)));
     }

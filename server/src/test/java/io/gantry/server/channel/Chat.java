@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,20 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One user's JSON socket (a {@link WsClient}), seen as a chat client: sends requests with fresh
+ * One user's JSON socket (a {@link SocketClient}), seen as a chat client: sends requests with fresh
  * cids and reads what the server sends as JSON objects (the wire form: proto field names, wrappers
  * as bare values). Frames that a wait skips are kept, in order, for later reads, so no event is
  * lost between assertions. Connects with {@code status=false}, so the only traffic is what the
- * test causes. "Nothing else arrived" is a barrier ({@link #expectQuiet}), see {@link WsClient}.
+ * test causes. "Nothing else arrived" is a barrier ({@link #expectQuiet}), see {@link SocketClient}.
  */
 final class Chat implements AutoCloseable {
 
     private static final AtomicInteger CIDS = new AtomicInteger(100);
 
     final TestUser user;
-    private final WsClient ws;
+    private final SocketClient ws;
 
-    private Chat(TestUser user, WsClient ws) {
+    private Chat(TestUser user, SocketClient ws) {
         this.user = user;
         this.ws = ws;
     }
@@ -42,11 +42,11 @@ final class Chat implements AutoCloseable {
     static Chat connect(int port, TestUser user) {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws?lang=en&status=false&format=json&token="
                 + URLEncoder.encode(user.token(), StandardCharsets.UTF_8));
-        return new Chat(user, WsClient.connect(uri));
+        return new Chat(user, SocketClient.connect(uri));
     }
 
     /** The one socket client underneath. */
-    WsClient socket() {
+    SocketClient socket() {
         return ws;
     }
 
@@ -258,7 +258,7 @@ final class Chat implements AutoCloseable {
 
     /** Everything received before a barrier's pong that no wait consumed, kept frames first. */
     List<JsonObject> drain() {
-        return ws.barrier().stream().map(WsClient.Frame::json).toList();
+        return ws.barrier().stream().map(SocketClient.Frame::json).toList();
     }
 
     /** Closes the socket abruptly (no close frame): the server sees a disconnect. */

@@ -9,7 +9,7 @@ import com.heroiclabs.nakama.rtapi.MatchLeave;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,17 +18,17 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * One user's JSON socket (a {@link WsClient}), seen as a game client: match requests as
+ * One user's JSON socket (a {@link SocketClient}), seen as a game client: match requests as
  * envelopes, and waits that keep the frames they skip (in order) for later waits, so no event is
  * lost between assertions. Connects with {@code status=false}, so the only traffic is what the
- * test causes. "Nothing else arrived" is a barrier ({@link #expectSilence}), see {@link WsClient}.
+ * test causes. "Nothing else arrived" is a barrier ({@link #expectSilence}), see {@link SocketClient}.
  */
 final class Player implements AutoCloseable {
 
     final TestUser user;
-    private final WsClient socket;
+    private final SocketClient socket;
 
-    private Player(TestUser user, WsClient socket) {
+    private Player(TestUser user, SocketClient socket) {
         this.user = user;
         this.socket = socket;
     }
@@ -40,7 +40,7 @@ final class Player implements AutoCloseable {
     static Player connect(TestServer server, TestUser user) {
         URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws?lang=en&status=false&format=json&token="
                 + URLEncoder.encode(user.token(), StandardCharsets.UTF_8));
-        return new Player(user, WsClient.connect(uri));
+        return new Player(user, SocketClient.connect(uri));
     }
 
     String userId() {
@@ -55,7 +55,7 @@ final class Player implements AutoCloseable {
     }
 
     /** The one socket client underneath. */
-    WsClient socket() {
+    SocketClient socket() {
         return socket;
     }
 

@@ -10,7 +10,7 @@ import io.gantry.runtime.MatchMessage;
 import io.gantry.runtime.Presence;
 import io.gantry.server.config.ConfigKeys;
 import io.gantry.server.testing.TestServer;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -64,10 +64,10 @@ class MatchmakerHooksTest {
                     groupSizes.add(entries.size());
                     return api.matches().create("lobby", Map.of());
                 }))) {
-            List<WsClient> sockets = new ArrayList<>();
+            List<SocketClient> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
-                    WsClient socket = server.connect(server.newUser());
+                    SocketClient socket = server.connect(server.newUser());
                     sockets.add(socket);
                     add(socket, request("*", 2, 2));
                 }
@@ -78,7 +78,7 @@ class MatchmakerHooksTest {
                 assertTrue(first.getMatchId().endsWith("." + server.server().config().get(ConfigKeys.NAME)));
                 assertEquals(List.of(2), groupSizes);
             } finally {
-                sockets.forEach(WsClient::close);
+                sockets.forEach(SocketClient::close);
             }
         }
     }
@@ -94,18 +94,18 @@ class MatchmakerHooksTest {
                     }
                     return groups;
                 }))) {
-            List<WsClient> sockets = new ArrayList<>();
+            List<SocketClient> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    WsClient socket = server.connect(server.newUser());
+                    SocketClient socket = server.connect(server.newUser());
                     sockets.add(socket);
                     add(socket, request("+properties.never:matches", 2, 2));
                 }
-                for (WsClient socket : sockets) {
+                for (SocketClient socket : sockets) {
                     assertEquals(3, matched(socket).getUsersCount());
                 }
             } finally {
-                sockets.forEach(WsClient::close);
+                sockets.forEach(SocketClient::close);
             }
         }
     }
@@ -115,10 +115,10 @@ class MatchmakerHooksTest {
         try (TestServer server = TestServer.start(c -> c.with(ConfigKeys.MATCHMAKER_INTERVAL_SEC, 1L), r -> r
                 .rpc("find_match", (ctx, payload) -> ctx.server().matchmaker()
                         .add(ctx.sessionId(), "*", 2, 2, 1, Map.of("widened", "true"), Map.of())))) {
-            List<WsClient> sockets = new ArrayList<>();
+            List<SocketClient> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
-                    WsClient socket = server.connect(server.newUser());
+                    SocketClient socket = server.connect(server.newUser());
                     sockets.add(socket);
                     String cid = socket.nextCid();
                     socket.send(Envelope.newBuilder().setCid(cid).setRpc(com.heroiclabs.nakama.api.Rpc.newBuilder()
@@ -126,12 +126,12 @@ class MatchmakerHooksTest {
                     Envelope reply = socket.awaitEnvelope(e -> e.getCid().equals(cid));
                     assertEquals(36, reply.getRpc().getPayload().length(), reply::toString);
                 }
-                for (WsClient socket : sockets) {
+                for (SocketClient socket : sockets) {
                     MatchmakerMatched matched = matched(socket);
                     assertEquals("true", matched.getSelf().getStringPropertiesOrThrow("widened"));
                 }
             } finally {
-                sockets.forEach(WsClient::close);
+                sockets.forEach(SocketClient::close);
             }
         }
     }

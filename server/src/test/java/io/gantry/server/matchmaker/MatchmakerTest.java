@@ -13,7 +13,7 @@ import com.heroiclabs.nakama.rtapi.PartyMatchmakerRemove;
 import io.gantry.server.config.ConfigKeys;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class MatchmakerTest {
         server.close();
     }
 
-    static Envelope add(WsClient socket, MatchmakerAdd.Builder add) {
+    static Envelope add(SocketClient socket, MatchmakerAdd.Builder add) {
         String cid = socket.nextCid();
         socket.send(Envelope.newBuilder().setCid(cid).setMatchmakerAdd(add).build());
         return socket.awaitEnvelope(e -> e.getCid().equals(cid));
@@ -54,7 +54,7 @@ class MatchmakerTest {
         return MatchmakerAdd.newBuilder().setQuery(query).setMinCount(min).setMaxCount(max);
     }
 
-    static MatchmakerMatched matched(WsClient socket) {
+    static MatchmakerMatched matched(SocketClient socket) {
         return socket.awaitEnvelope(Envelope::hasMatchmakerMatched).getMatchmakerMatched();
     }
 
@@ -68,7 +68,7 @@ class MatchmakerTest {
     static void awaitAFullInterval() {
         for (int round = 0; round < 2; round++) {
             String tag = "probe" + System.nanoTime();
-            try (WsClient one = server.connect(server.newUser()); WsClient two = server.connect(server.newUser())) {
+            try (SocketClient one = server.connect(server.newUser()); SocketClient two = server.connect(server.newUser())) {
                 add(one, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag));
                 add(two, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag));
                 matched(one);
@@ -80,14 +80,14 @@ class MatchmakerTest {
     @Test
     void playersArePairedByRegionAndJoinOneMatchByToken() {
         List<TestUser> users = new ArrayList<>();
-        List<WsClient> sockets = new ArrayList<>();
+        List<SocketClient> sockets = new ArrayList<>();
         String[] regions = {"eu", "us", "eu", "us"};
         String tag = "r" + System.nanoTime();
         try {
             List<String> tickets = new ArrayList<>();
             for (String region : regions) {
                 TestUser user = server.newUser();
-                WsClient socket = server.connect(user, "json");
+                SocketClient socket = server.connect(user, "json");
                 users.add(user);
                 sockets.add(socket);
                 Envelope ticket = add(socket, request("+properties.region:" + region + tag, 2, 2)
@@ -97,7 +97,7 @@ class MatchmakerTest {
                 tickets.add(ticket.getMatchmakerTicket().getTicket());
             }
             List<MatchmakerMatched> results = new ArrayList<>();
-            for (WsClient socket : sockets) {
+            for (SocketClient socket : sockets) {
                 results.add(matched(socket));
             }
             for (int i = 0; i < 4; i++) {
@@ -120,11 +120,11 @@ class MatchmakerTest {
             assertEquals(first, second);
             assertTrue(first.endsWith("."), "a relayed match id");
         } finally {
-            sockets.forEach(WsClient::close);
+            sockets.forEach(SocketClient::close);
         }
     }
 
-    static String join(WsClient socket, String token) {
+    static String join(SocketClient socket, String token) {
         String cid = socket.nextCid();
         socket.send(Envelope.newBuilder().setCid(cid).setMatchJoin(MatchJoin.newBuilder().setToken(token)).build());
         Envelope reply = socket.awaitEnvelope(e -> e.getCid().equals(cid));
@@ -134,7 +134,7 @@ class MatchmakerTest {
 
     @Test
     void aForgedTokenIsRefused() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             String cid = socket.nextCid();
             socket.send(Envelope.newBuilder().setCid(cid).setMatchJoin(MatchJoin.newBuilder().setToken("a.b.c")).build());
             assertEquals(3, socket.awaitEnvelope(e -> e.getCid().equals(cid)).getError().getCode());
@@ -144,28 +144,28 @@ class MatchmakerTest {
     @Test
     void aGroupSettlesForFewerThanMaxOnTheLastInterval() {
         String tag = "settle" + System.nanoTime();
-        List<WsClient> sockets = new ArrayList<>();
+        List<SocketClient> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                WsClient socket = server.connect(server.newUser());
+                SocketClient socket = server.connect(server.newUser());
                 sockets.add(socket);
                 add(socket, request("+properties.group:" + tag, 2, 4).putStringProperties("group", tag));
             }
-            for (WsClient socket : sockets) {
+            for (SocketClient socket : sockets) {
                 assertEquals(3, matched(socket).getUsersCount());
             }
         } finally {
-            sockets.forEach(WsClient::close);
+            sockets.forEach(SocketClient::close);
         }
     }
 
     @Test
     void aDisconnectWithdrawsTheTickets() {
         String tag = "gone" + System.nanoTime();
-        WsClient leaving = server.connect(server.newUser());
+        SocketClient leaving = server.connect(server.newUser());
         add(leaving, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag));
         leaving.close();
-        try (WsClient staying = server.connect(server.newUser())) {
+        try (SocketClient staying = server.connect(server.newUser())) {
             add(staying, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag));
             awaitAFullInterval();
             staying.assertNothingElse();
@@ -175,7 +175,7 @@ class MatchmakerTest {
     @Test
     void removingATicketWithdrawsIt() {
         String tag = "rm" + System.nanoTime();
-        try (WsClient a = server.connect(server.newUser()); WsClient b = server.connect(server.newUser())) {
+        try (SocketClient a = server.connect(server.newUser()); SocketClient b = server.connect(server.newUser())) {
             String ticket = add(a, request("+properties.group:" + tag, 2, 2).putStringProperties("group", tag))
                     .getMatchmakerTicket().getTicket();
             String cid = a.nextCid();
@@ -190,7 +190,7 @@ class MatchmakerTest {
 
     @Test
     void badRequestsAreBadInputWithTheCid() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             assertBadInput(add(socket, request("+properties.region:", 2, 2)), "position");
             assertBadInput(add(socket, request("*", 1, 2)), "minimum count");
             assertBadInput(add(socket, request("*", 4, 2)), "maximum count");
@@ -212,7 +212,7 @@ class MatchmakerTest {
 
     @Test
     void aSessionHoldsAtMostThreeTickets() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             for (int i = 0; i < 3; i++) {
                 assertTrue(add(socket, request("+properties.x:never", 2, 2)).hasMatchmakerTicket());
             }
@@ -228,9 +228,9 @@ class MatchmakerTest {
     @Test
     void aPartyIsMatchedAsAUnit() {
         String tag = "party" + System.nanoTime();
-        try (WsClient leader = server.connect(server.newUser(), "json");
-             WsClient member = server.connect(server.newUser(), "json");
-             WsClient solo = server.connect(server.newUser(), "json")) {
+        try (SocketClient leader = server.connect(server.newUser(), "json");
+             SocketClient member = server.connect(server.newUser(), "json");
+             SocketClient solo = server.connect(server.newUser(), "json")) {
             String cid = leader.nextCid();
             leader.send(Envelope.newBuilder().setCid(cid).setPartyCreate(PartyCreate.newBuilder().setOpen(true).setMaxSize(4)).build());
             String partyId = leader.awaitEnvelope(e -> e.getCid().equals(cid)).getParty().getPartyId();
@@ -267,7 +267,7 @@ class MatchmakerTest {
 
     @Test
     void aPartyTicketCanBeWithdrawnByTheLeader() {
-        try (WsClient leader = server.connect(server.newUser(), "json")) {
+        try (SocketClient leader = server.connect(server.newUser(), "json")) {
             String cid = leader.nextCid();
             leader.send(Envelope.newBuilder().setCid(cid).setPartyCreate(PartyCreate.newBuilder().setOpen(true).setMaxSize(4)).build());
             String partyId = leader.awaitEnvelope(e -> e.getCid().equals(cid)).getParty().getPartyId();

@@ -2,7 +2,7 @@ package io.gantry.server.party;
 
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.server.testing.TestServer;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,7 +213,7 @@ class PartyLeaderTest {
             }
             // The server unregisters a closed socket before it publishes its disconnect to the
             // router, so once the session is gone here, c's next request is handled after it.
-            await().atMost(WsClient.TIMEOUT).until(() -> server.server().sessions().get(leaderSession).isEmpty());
+            await().atMost(SocketClient.TIMEOUT).until(() -> server.server().sessions().get(leaderSession).isEmpty());
             var reply = c.call(PartyPlayer.join(id));
             assertTrue(reply.hasError() && reply.getError().getMessage().contains("not found"), reply::toString);
         }

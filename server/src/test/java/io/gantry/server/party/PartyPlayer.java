@@ -15,7 +15,7 @@ import com.heroiclabs.nakama.rtapi.PartyRemove;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 
 import java.net.URI;
 import java.util.List;
@@ -25,18 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One player on a real socket (a {@link WsClient}), for party tests: sends party requests with fresh cids and checks
+ * One player on a real socket (a {@link SocketClient}), for party tests: sends party requests with fresh cids and checks
  * what comes back, in order. Connects with {@code status=false} so that nothing but party traffic
  * arrives. Its own presence ({@link #self}) is learned from the first {@code party} it receives.
  */
 final class PartyPlayer implements AutoCloseable {
 
     final TestUser user;
-    final WsClient ws;
+    final SocketClient ws;
     final boolean protobuf;
     UserPresence self;
 
-    private PartyPlayer(TestUser user, WsClient ws, boolean protobuf) {
+    private PartyPlayer(TestUser user, SocketClient ws, boolean protobuf) {
         this.user = user;
         this.ws = ws;
         this.protobuf = protobuf;
@@ -48,7 +48,7 @@ final class PartyPlayer implements AutoCloseable {
 
     static PartyPlayer connect(TestServer server, String format) {
         TestUser user = server.newUser();
-        WsClient ws = WsClient.connect(URI.create("ws://127.0.0.1:" + server.port()
+        SocketClient ws = SocketClient.connect(URI.create("ws://127.0.0.1:" + server.port()
                 + "/ws?lang=en&status=false&format=" + format + "&token=" + user.token()));
         return new PartyPlayer(user, ws, format.equals("protobuf"));
     }
@@ -170,7 +170,7 @@ final class PartyPlayer implements AutoCloseable {
     }
 
     /**
-     * Nothing (else) arrived: a barrier on this socket (see {@link WsClient}). Proves that another
+     * Nothing (else) arrived: a barrier on this socket (see {@link SocketClient}). Proves that another
      * player's request did nothing here once the server has processed it (its reply arrived, or
      * that player's own {@link #barrier()} returned).
      */

@@ -5,7 +5,7 @@ import io.gantry.runtime.StreamId;
 import io.gantry.runtime.Streams;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class CustomStreamTest {
     }
 
     /** Joins through the RPC; the socket must be joined by it (the RPC answers "true"). */
-    private static Joined join(WsClient socket, String subject) {
+    private static Joined join(SocketClient socket, String subject) {
         String cid = socket.nextCid();
         socket.send(Envelope.newBuilder().setCid(cid).setRpc(com.heroiclabs.nakama.api.Rpc.newBuilder()
                 .setId("join_stream").setPayload(subject)).build());
@@ -65,7 +65,7 @@ class CustomStreamTest {
         StreamId stream = new StreamId(30, "lobby-" + System.nanoTime(), "", "");
         TestUser alice = server.newUser();
         TestUser bob = server.newUser();
-        try (WsClient a = server.connect(alice); WsClient b = server.connect(bob)) {
+        try (SocketClient a = server.connect(alice); SocketClient b = server.connect(bob)) {
             Joined aliceJoined = join(a, stream.subject());
             assertEquals("true", aliceJoined.payload());
             Envelope ownJoin = aliceJoined.ownJoin();
@@ -105,9 +105,9 @@ class CustomStreamTest {
         AtomicReference<String> subject = new AtomicReference<>(stream.subject());
         TestUser alice = server.newUser();
         TestUser bob = server.newUser();
-        try (WsClient a = server.connect(alice)) {
+        try (SocketClient a = server.connect(alice)) {
             // join through the API from the test, with the session id read from a presence event
-            WsClient b = server.connect(bob);
+            SocketClient b = server.connect(bob);
             String cid = b.nextCid();
             b.send(Envelope.newBuilder().setCid(cid).setRpc(com.heroiclabs.nakama.api.Rpc.newBuilder()
                     .setId("join_stream").setPayload(subject.get())).build());
@@ -117,7 +117,7 @@ class CustomStreamTest {
             assertEquals(1, streams.members(new StreamId(30, subject.get(), "", "")).size());
             b.close();
             // bob's membership is dropped with his socket
-            await().atMost(WsClient.TIMEOUT).until(() -> streams.members(new StreamId(30, subject.get(), "", "")).isEmpty());
+            await().atMost(SocketClient.TIMEOUT).until(() -> streams.members(new StreamId(30, subject.get(), "", "")).isEmpty());
         }
     }
 

@@ -7,7 +7,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,14 +39,14 @@ class RpcTest {
         server.close();
     }
 
-    private static Envelope call(WsClient socket, String cid, String id, String payload) {
+    private static Envelope call(SocketClient socket, String cid, String id, String payload) {
         socket.send(Envelope.newBuilder().setCid(cid).setRpc(Rpc.newBuilder().setId(id).setPayload(payload)).build());
         return socket.awaitEnvelope(e -> e.getCid().equals(cid));
     }
 
     @Test
     void socketRpcAnswersWithTheFunctionsResultAndTheCid() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             Envelope reply = call(socket, "5", "echo", "{\"hello\":1}");
             assertEquals("echo", reply.getRpc().getId());
             assertEquals("{\"hello\":1}", reply.getRpc().getPayload());
@@ -55,7 +55,7 @@ class RpcTest {
 
     @Test
     void rpcIdsAreCaseInsensitiveAsInNakama() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             assertEquals("x", call(socket, "1", "ECHO", "x").getRpc().getPayload());
         }
     }
@@ -63,7 +63,7 @@ class RpcTest {
     @Test
     void socketRpcSeesTheCaller() {
         TestUser user = server.newUser();
-        try (WsClient socket = server.connect(user)) {
+        try (SocketClient socket = server.connect(user)) {
             JsonObject who = JsonParser.parseString(call(socket, "2", "whoami", "").getRpc().getPayload()).getAsJsonObject();
             assertEquals(user.userId(), who.get("user_id").getAsString());
             assertEquals(user.username(), who.get("username").getAsString());
@@ -73,7 +73,7 @@ class RpcTest {
 
     @Test
     void unknownFunctionIsRuntimeFunctionNotFound() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             Envelope reply = call(socket, "3", "nope", "");
             assertEquals(Error.Code.RUNTIME_FUNCTION_NOT_FOUND_VALUE, reply.getError().getCode());
             // the socket stays usable
@@ -83,7 +83,7 @@ class RpcTest {
 
     @Test
     void throwingFunctionIsRuntimeFunctionExceptionWithItsMessageOnly() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             Envelope reply = call(socket, "6", "explode", "");
             assertEquals(Error.Code.RUNTIME_FUNCTION_EXCEPTION_VALUE, reply.getError().getCode());
             assertEquals("the dice are loaded", reply.getError().getMessage());
@@ -93,7 +93,7 @@ class RpcTest {
 
     @Test
     void emptyRpcIdIsBadInput() {
-        try (WsClient socket = server.connect(server.newUser())) {
+        try (SocketClient socket = server.connect(server.newUser())) {
             assertEquals(Error.Code.BAD_INPUT_VALUE, call(socket, "7", "", "").getError().getCode());
         }
     }

@@ -12,7 +12,7 @@ import com.heroiclabs.nakama.rtapi.StatusUpdate;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 
 import java.net.URI;
 import java.util.List;
@@ -22,17 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One socket of a user (a {@link WsClient}), for status and notification tests. Waiting for one
+ * One socket of a user (a {@link SocketClient}), for status and notification tests. Waiting for one
  * message keeps the others it passed (an event that arrived before a reply is still there to be
  * checked), so a test can assert exactly what a socket received; "nothing else" is a barrier
  * ({@link #expectQuiet}).
  */
 public final class Peer implements AutoCloseable {
 
-    private final WsClient ws;
+    private final SocketClient ws;
     private final TestUser user;
 
-    private Peer(WsClient ws, TestUser user) {
+    private Peer(SocketClient ws, TestUser user) {
         this.ws = ws;
         this.user = user;
     }
@@ -50,7 +50,7 @@ public final class Peer implements AutoCloseable {
     public static Peer connect(TestServer server, TestUser user, boolean status) {
         URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws?lang=en&status=" + status
                 + "&token=" + user.token() + "&format=json");
-        Peer peer = new Peer(WsClient.connect(uri), user);
+        Peer peer = new Peer(SocketClient.connect(uri), user);
         // The server publishes the connect once the upgrade is written, so a client can be a hair
         // ahead of it: a ping through the router orders everything after the connect.
         peer.request(Envelope.newBuilder().setPing(Ping.getDefaultInstance()));
@@ -69,7 +69,7 @@ public final class Peer implements AutoCloseable {
         return user.username();
     }
 
-    public WsClient socket() {
+    public SocketClient socket() {
         return ws;
     }
 
@@ -129,7 +129,7 @@ public final class Peer implements AutoCloseable {
     }
 
     /** The first matching message, received already or within the timeout; it is consumed. */
-    public WsClient.Frame awaitFrame(Predicate<Envelope> match, String what) {
+    public SocketClient.Frame awaitFrame(Predicate<Envelope> match, String what) {
         return ws.awaitFrame(frame -> match.test(frame.envelope()), what + " for " + user.username());
     }
 

@@ -4,7 +4,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.StatusPresenceEvent;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.server.testing.TestServer;
-import io.gantry.server.testing.WsClient;
+import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,7 +129,7 @@ class StatusUpdateTest {
     @Test
     void aProtobufFollowerGetsTheSameEvents() {
         try (Peer alice = Peer.online(server, server.newUser());
-             WsClient follower = server.connect(server.newUser(), "protobuf")) {
+             SocketClient follower = server.connect(server.newUser(), "protobuf")) {
             follower.sendProtobuf(Envelope.newBuilder().setCid("1").setStatusFollow(
                     com.heroiclabs.nakama.rtapi.StatusFollow.newBuilder().addUserIds(alice.userId())).build());
             Envelope reply = follower.awaitEnvelope(e -> e.getCid().equals("1"));

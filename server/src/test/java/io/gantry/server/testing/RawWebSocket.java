@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * The upgrade and the frames at the byte level, on a plain TCP socket, for only what
- * {@link WsClient} (the JDK's client) cannot show or do: the HTTP answer to an upgrade (status,
+ * {@link SocketClient} (the JDK's client) cannot show or do: the HTTP answer to an upgrade (status,
  * headers, body), a client that never answers pings, and one that never reads (with a small
- * receive buffer). Everything else goes through {@link WsClient}.
+ * receive buffer). Everything else goes through {@link SocketClient}.
  */
 public final class RawWebSocket implements AutoCloseable {
 

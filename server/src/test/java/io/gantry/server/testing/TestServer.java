@@ -29,6 +29,13 @@ public final class TestServer implements AutoCloseable {
 
     public static final String SERVER_KEY = "defaultkey";
 
+    /**
+     * The transport that {@link #connect} opens sockets on: {@code -Dgantry.test.transport=tcp}
+     * runs the shared socket scenarios over the TCP transport (see {@code server/pom.xml}), anything
+     * else over WebSockets.
+     */
+    public static final boolean TCP = "tcp".equals(System.getProperty("gantry.test.transport"));
+
     private final Path dataDir;
     private final Config config;
     private GantryServer server;
@@ -81,6 +88,7 @@ public final class TestServer implements AutoCloseable {
         Config config = Config.defaults()
                 .with(ConfigKeys.SOCKET_ADDRESS, "127.0.0.1")
                 .with(ConfigKeys.SOCKET_PORT, 0)
+                .with(ConfigKeys.SOCKET_TCP_PORT, -1)
                 .with(ConfigKeys.DATA_DIR, dataDir.toString())
                 .with(ConfigKeys.PERSISTENCE_BCRYPT_COST, 4);
         return new TestServer(dataDir, customize.apply(config), registrations);
@@ -89,8 +97,10 @@ public final class TestServer implements AutoCloseable {
     /** Stops the server the clean way and starts it again on the same data directory and port. */
     public void restart() throws InterruptedException {
         int port = server.port();
+        int tcpPort = server.tcpPort();
         server.close();
-        server = GantryServer.start(config.with(ConfigKeys.SOCKET_PORT, port), registry(), clock);
+        server = GantryServer.start(config.with(ConfigKeys.SOCKET_PORT, port)
+                .with(ConfigKeys.SOCKET_TCP_PORT, tcpPort), registry(), clock);
     }
 
     public GantryServer server() {
@@ -104,6 +114,11 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The TCP transport's port (0 when a test turned it off). */
+    public int tcpPort() {
+        return server.tcpPort();
     }
 
     public Path dataDir() {
@@ -173,13 +188,26 @@ public final class TestServer implements AutoCloseable {
         return TestUser.fromSession(session.get("token").getAsString(), session.get("refresh_token").getAsString());
     }
 
-    /** Opens a JSON WebSocket for a user. */
-    public WsClient connect(TestUser user) {
-        return WsClient.connect(wsUri(user.token(), "json"));
+    /** Opens a socket for a user (status=false): a JSON WebSocket, or a TCP connection (see {@link #TCP}). */
+    public SocketClient connect(TestUser user) {
+        return connect(user, "json");
     }
 
-    public WsClient connect(TestUser user, String format) {
-        return WsClient.connect(wsUri(user.token(), format));
+    /** As {@link #connect(TestUser)}, in this format on a WebSocket (a TCP connection is always protobuf). */
+    public SocketClient connect(TestUser user, String format) {
+        return connect(user, format, false);
+    }
+
+    /**
+     * Opens a socket for a user, appearing online or not: a WebSocket in this format, or, when
+     * the tests run over TCP ({@link #TCP}), a TCP connection (protobuf whatever the format).
+     */
+    public SocketClient connect(TestUser user, String format, boolean status) {
+        if (TCP) {
+            return SocketClient.connectTcp(tcpPort(), user.token(), status, "en");
+        }
+        return SocketClient.connect(URI.create("ws://127.0.0.1:" + port() + "/ws?lang=en&status=" + status
+                + "&token=" + user.token() + (format == null ? "" : "&format=" + format)));
     }
 
     @Override

@@ -5,7 +5,13 @@ import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Ping;
+import com.heroiclabs.nakama.rtapi.Connect;
+import com.heroiclabs.nakama.rtapi.Disconnect;
+import io.gantry.client.TcpClient;
+import io.gantry.client.TcpSocket;
 import io.gantry.proto.EnvelopeCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,9 +32,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * The socket test client: a real WebSocket client (the JDK's) that sends text or binary frames
- * (envelopes as JSON or protobuf, or any raw frame for bad-input tests) and collects what the
- * server sends, as raw text/bytes and as decoded envelopes. Every wait has a timeout.
+ * The socket test client, over either transport: a real WebSocket client (the JDK's) that sends
+ * text or binary frames (envelopes as JSON or protobuf, or any raw frame for bad-input tests), or
+ * a TCP connection through Gantry's own client ({@link TcpClient}) that sends length-prefixed
+ * protobuf envelopes. It collects what the server sends, as raw text/bytes and as decoded
+ * envelopes. Every wait has a timeout.
+ *
+ * <p>Scenarios run unchanged over TCP: JSON that a test sends is translated into the same
+ * envelope in protobuf (JSON that does not translate, such as deliberately bad input, is a
+ * WebSocket-only test and fails loudly), and {@link Frame#json()} shows a received protobuf
+ * envelope in the JSON wire form the server would have sent on a JSON socket. The close code and
+ * reason of a TCP connection are those of the server's {@code disconnect} frame (1006 when the
+ * connection ended without one), as a WebSocket's are those of its close frame.
  *
  * <p>Waits that look for one frame ({@link #awaitFrame}, {@link #awaitEnvelope}) keep the frames
  * they pass over, in order, for later waits and reads, so no event is lost between assertions.
@@ -44,7 +59,7 @@ import java.util.function.Predicate;
  *
  * <p>Not thread-safe: one test thread reads it.
  */
-public final class WsClient implements AutoCloseable {
+public final class SocketClient implements AutoCloseable {
 
     /** One frame received. Exactly one of text and binary is set. */
     public record Frame(String text, byte[] binary) {
@@ -61,18 +76,34 @@ public final class WsClient implements AutoCloseable {
             }
         }
 
-        /** The text frame as JSON (the wire form: proto field names, wrappers as bare values). */
+        /**
+         * The frame as JSON (the wire form: proto field names, wrappers as bare values): a text
+         * frame as it is, a protobuf frame as the server encodes that envelope for JSON sockets.
+         */
         public JsonObject json() {
-            if (text == null) {
-                throw new AssertionError("expected a text frame, got a binary one: " + envelope());
-            }
-            return JsonParser.parseString(text).getAsJsonObject();
+            return JsonParser.parseString(text != null ? text : EnvelopeCodec.toJson(envelope())).getAsJsonObject();
         }
     }
 
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final WebSocket socket;
+    /** One shared event loop for every TCP connection the tests open. */
+    private static final TcpClient TCP = TcpClient.create();
+
+    /** The transport underneath: what it takes to send and to drop the connection. */
+    private interface Link {
+        void sendText(String text);
+
+        void sendBinary(byte[] bytes);
+
+        /** A normal close from the client's side. */
+        void close();
+
+        /** Drops the connection without closing it properly. */
+        void abort();
+    }
+
+    private Link link;
     /** The socket's format: envelopes sent by {@link #sendEnvelope} and the barrier use it. */
     private final boolean protobuf;
     /** Filled by the JDK's listener thread. */
@@ -86,13 +117,12 @@ public final class WsClient implements AutoCloseable {
     /** WebSocket pings from the server (the JDK answers each with a pong). */
     private final AtomicInteger pings = new AtomicInteger();
 
-    private WsClient(WebSocket socket, boolean protobuf) {
-        this.socket = socket;
+    private SocketClient(boolean protobuf) {
         this.protobuf = protobuf;
     }
 
-    /** Connects or throws {@link CompletionException} (e.g. a refused upgrade). */
-    public static WsClient connect(URI uri) {
+    /** Opens a WebSocket or throws {@link CompletionException} (e.g. a refused upgrade). */
+    public static SocketClient connect(URI uri) {
         Listener listener = new Listener();
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .connectTimeout(TIMEOUT)
@@ -100,7 +130,8 @@ public final class WsClient implements AutoCloseable {
                 .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .join();
         String query = uri.getRawQuery() == null ? "" : "&" + uri.getRawQuery();
-        WsClient client = new WsClient(socket, query.contains("&format=protobuf"));
+        SocketClient client = new SocketClient(query.contains("&format=protobuf"));
+        client.link = new WebSocketLink(socket);
         listener.client = client;
         synchronized (listener) {
             client.frames.addAll(listener.early);
@@ -109,20 +140,49 @@ public final class WsClient implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Opens a TCP connection on the server's TCP port and sends its {@code connect}; returns once
+     * it is answered with {@code connected}, or throws {@link CompletionException} (e.g. a refused
+     * token, with the {@link io.gantry.client.TcpConnectException} as its cause).
+     */
+    public static SocketClient connectTcp(int tcpPort, String token, boolean status, String lang) {
+        SocketClient client = new SocketClient(true);
+        TcpSocket socket = TCP.connectRaw("127.0.0.1", tcpPort,
+                Connect.newBuilder().setToken(token).setStatus(status).setLang(lang).build(),
+                new TcpSocket.FrameListener() {
+                    @Override
+                    public void onFrame(TcpSocket s, ByteBuf frame) {
+                        client.frames.add(new Frame(null, ByteBufUtil.getBytes(frame)));
+                    }
+
+                    @Override
+                    public void onDisconnect(TcpSocket s, Disconnect disconnect) {
+                        client.closeReason = disconnect.getReason();
+                        client.closeCode.complete(disconnect.getCode());
+                    }
+                })
+                .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
+        client.link = new TcpLink(socket);
+        return client;
+    }
+
     /** The next cid, as a string. */
     public String nextCid() {
         return Integer.toString(cid.incrementAndGet());
     }
 
+    /** A text frame on a WebSocket; on TCP, the same envelope as a protobuf frame (see the class comment). */
     public void sendText(String text) {
-        socket.sendText(text, true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        link.sendText(text);
     }
 
+    /** A binary frame on a WebSocket, a frame of these bytes (length-prefixed) on TCP. */
     public void sendBinary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        link.sendBinary(bytes);
     }
 
-    /** Sends an envelope as JSON (a text frame), whatever the socket's format. */
+    /** Sends an envelope as JSON (a text frame), whatever the socket's format; on TCP, as protobuf. */
     public void send(Envelope envelope) {
         sendText(new String(EnvelopeCodec.encodeJson(envelope), StandardCharsets.UTF_8));
     }
@@ -294,14 +354,17 @@ public final class WsClient implements AutoCloseable {
         return closeCode.isDone();
     }
 
-    /** How many WebSocket pings the server has sent so far (each answered by the JDK). Any thread. */
+    /**
+     * How many keep-alive pings the server has sent so far (WebSocket pings, answered by the JDK;
+     * on TCP {@code ping} envelopes, answered by {@link TcpSocket}). Any thread.
+     */
     public int pingsReceived() {
-        return pings.get();
+        return link instanceof TcpLink tcp ? tcp.socket.pingsReceived() : pings.get();
     }
 
-    /** Drops the TCP connection without a close frame: the server sees a disconnect. */
+    /** Drops the connection without a close frame: the server sees a disconnect. */
     public void abort() {
-        socket.abort();
+        link.abort();
     }
 
     private Frame poll(String failure) {
@@ -332,14 +395,65 @@ public final class WsClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        link.close();
+    }
+
+    private record WebSocketLink(WebSocket socket) implements Link {
+        @Override
+        public void sendText(String text) {
+            socket.sendText(text, true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
         }
-        socket.abort();
+
+        @Override
+        public void sendBinary(byte[] bytes) {
+            socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        }
+
+        @Override
+        public void close() {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+            }
+            socket.abort();
+        }
+
+        @Override
+        public void abort() {
+            socket.abort();
+        }
+    }
+
+    private record TcpLink(TcpSocket socket) implements Link {
+        @Override
+        public void sendText(String text) {
+            Envelope.Builder envelope = Envelope.newBuilder();
+            try {
+                com.google.protobuf.util.JsonFormat.parser().merge(text, envelope);
+            } catch (InvalidProtocolBufferException | RuntimeException e) {
+                throw new UnsupportedOperationException("a TCP connection carries protobuf envelopes only, and this "
+                        + "JSON is no envelope (a WebSocket-only test?): " + text, e);
+            }
+            sendBinary(envelope.build().toByteArray());
+        }
+
+        @Override
+        public void sendBinary(byte[] bytes) {
+            socket.sendFrame(bytes).awaitUninterruptibly(TIMEOUT.toMillis());
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+
+        @Override
+        public void abort() {
+            socket.abort();
+        }
     }
 
     private static final class Listener implements WebSocket.Listener {
-        volatile WsClient client;
+        volatile SocketClient client;
         final List<Frame> early = new ArrayList<>();
         private final StringBuilder text = new StringBuilder();
         private java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
