@@ -1,6 +1,7 @@
 package io.gantry.server;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Accounts are on disk: a restarted server knows them, and tokens it issued before still verify. */
+@SocketScenario
 class AccountsSurviveRestartTest {
 
     private static String uid(HttpResponse<String> response) {

@@ -1,6 +1,7 @@
 package io.gantry.server;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /v2/account. */
+@SocketScenario
 class GetAccountTest {
 
     static TestServer server;

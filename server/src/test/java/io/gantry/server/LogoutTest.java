@@ -2,6 +2,7 @@ package io.gantry.server;
 
 import com.google.gson.JsonObject;
 import io.gantry.server.testing.RawWebSocket;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** POST /v2/session/logout revokes the session and its refresh token, and nothing else. */
+@SocketScenario
 class LogoutTest {
 
     static TestServer server;

@@ -1,6 +1,7 @@
 package io.gantry.server;
 
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Fifty users connect at once; each gets its own pong for its own cid, and nothing else. */
+@SocketScenario
 class ManySessionsTest {
 
     private static final int USERS = 50;

@@ -2,6 +2,7 @@ package io.gantry.server;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.MatchmakerAdd;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /metrics exposes the server's gauges and counters in the Prometheus text format. */
+@SocketScenario
 class MetricsEndpointTest {
 
     private static double value(String scrape, String name) {

@@ -1,5 +1,6 @@
 package io.gantry.server;
 
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Stopping the server closes every socket with 1001 (going away). */
+@SocketScenario
 class ServerShutdownTest {
 
     @Test

@@ -1,6 +1,7 @@
 package io.gantry.server;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** POST /v2/account/session/refresh. */
+@SocketScenario
 class SessionRefreshTest {
 
     private static final String PATH = "/v2/account/session/refresh";

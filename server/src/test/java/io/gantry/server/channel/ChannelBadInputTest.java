@@ -2,6 +2,7 @@ package io.gantry.server.channel;
 
 import com.google.gson.JsonObject;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 4096-byte content limit reaches the channel service instead of being cut off by the frame
  * limit (which closes the socket, 1009).
  */
+@SocketScenario
 class ChannelBadInputTest {
 
     static final int CONTENT_LIMIT = 4096;

@@ -1,6 +1,7 @@
 package io.gantry.server.channel;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /v2/channel/{id}}: pages forward and backward, stable cursors, and its errors. */
+@SocketScenario
 class ChannelHistoryTest {
 
     static TestServer server;

@@ -1,6 +1,7 @@
 package io.gantry.server.channel;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who is in a channel, and who is told when that changes (hidden joiners are never announced). */
+@SocketScenario
 class ChannelPresenceTest {
 
     static TestServer server;

@@ -2,6 +2,7 @@ package io.gantry.server.channel;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * that was acknowledged must be in history, and a resend of an acknowledged message's
  * {@code client_message_id} must still be recognised.
  */
+@SocketScenario
 class ChannelRestartTest {
 
     /** Sends in flight at once. */
@@ -53,21 +55,29 @@ class ChannelRestartTest {
     static final class ServerProcess {
         final Process process;
         final int port;
+        /** The TCP transport's port: the sockets of a run over TCP connect there. */
+        final int tcpPort;
         final Path log;
 
-        private ServerProcess(Process process, int port, Path log) {
+        private ServerProcess(Process process, int port, int tcpPort, Path log) {
             this.process = process;
             this.port = port;
+            this.tcpPort = tcpPort;
             this.log = log;
         }
 
         static ServerProcess start(Path dataDir, Path log) throws IOException, InterruptedException {
             int port = freePort();
+            int tcpPort = freePort();
+            while (tcpPort == port) {
+                tcpPort = freePort();
+            }
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = List.of(java, "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"),
                     "io.gantry.server.Main",
                     "--socket.port", Integer.toString(port),
+                    "--socket.tcp_port", Integer.toString(tcpPort),
                     "--socket.address", "127.0.0.1",
                     "--data_dir", dataDir.toString(),
                     "--persistence.bcrypt_cost", "4",
@@ -76,7 +86,7 @@ class ChannelRestartTest {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            ServerProcess server = new ServerProcess(process, port, log);
+            ServerProcess server = new ServerProcess(process, port, tcpPort, log);
             server.awaitHealthy();
             return server;
         }
@@ -173,7 +183,7 @@ class ChannelRestartTest {
         TestUser bob = first.newUser();
         String channelId;
         Map<String, String> ackedByClientId = new LinkedHashMap<>();
-        try (Chat a = Chat.connect(first.port, alice)) {
+        try (Chat a = Chat.connect(first.port, first.tcpPort, alice)) {
             channelId = a.joinRoomAndOwnEvent(name).get("id").getAsString();
             // pipelined in windows of 10, so the group-commit writer batches them (a window is
             // kept small: see PipelinedSendsTest for what a larger burst does to the socket)
@@ -205,7 +215,7 @@ class ChannelRestartTest {
         assertEquals(acked, backward, "history after the kill, backward");
 
         // the dedup window survived too: resends are acked with the original ids, not delivered again
-        try (Chat a = Chat.connect(second.port, alice); Chat b = Chat.connect(second.port, bob)) {
+        try (Chat a = Chat.connect(second.port, second.tcpPort, alice); Chat b = Chat.connect(second.port, second.tcpPort, bob)) {
             a.joinRoomAndOwnEvent(name);
             b.joinRoomAndOwnEvent(name);
             a.awaitPresence(channelId, bob.userId(), true);
@@ -234,7 +244,7 @@ class ChannelRestartTest {
         TestUser alice = first.newUser();
         String channelId;
         List<String> acked = new ArrayList<>();
-        try (Chat a = Chat.connect(first.port, alice)) {
+        try (Chat a = Chat.connect(first.port, first.tcpPort, alice)) {
             channelId = a.joinRoomAndOwnEvent(name).get("id").getAsString();
             int i = 0;
             while (acked.size() < 50) {

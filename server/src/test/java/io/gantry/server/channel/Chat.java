@@ -6,9 +6,6 @@ import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -36,13 +33,12 @@ final class Chat implements AutoCloseable {
     }
 
     static Chat connect(TestServer server, TestUser user) {
-        return connect(server.port(), user);
+        return new Chat(user, server.connect(user, "json", false));
     }
 
-    static Chat connect(int port, TestUser user) {
-        URI uri = URI.create("ws://127.0.0.1:" + port + "/ws?lang=en&status=false&format=json&token="
-                + URLEncoder.encode(user.token(), StandardCharsets.UTF_8));
-        return new Chat(user, SocketClient.connect(uri));
+    /** To a server in a JVM of its own (see {@code ChannelRestartTest}): its WebSocket and TCP ports. */
+    static Chat connect(int port, int tcpPort, TestUser user) {
+        return new Chat(user, TestServer.connect(port, tcpPort, user.token(), "json", false));
     }
 
     /** The one socket client underneath. */

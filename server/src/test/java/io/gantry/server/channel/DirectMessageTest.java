@@ -2,6 +2,7 @@ package io.gantry.server.channel;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Direct messages (channel type 2) between two users, and group channels (type 3) not existing yet. */
+@SocketScenario
 class DirectMessageTest {
 
     static TestServer server;

@@ -1,6 +1,7 @@
 package io.gantry.server.channel;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One socket in several channels at once (a stream over several rooms, seed 003). */
+@SocketScenario
 class ManyChannelsOneSocketTest {
 
     static TestServer server;

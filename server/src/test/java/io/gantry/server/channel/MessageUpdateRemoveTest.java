@@ -1,6 +1,7 @@
 package io.gantry.server.channel;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Updating and removing a sent message: the sender only, everyone sees the change, history follows. */
+@SocketScenario
 class MessageUpdateRemoveTest {
 
     static TestServer server;

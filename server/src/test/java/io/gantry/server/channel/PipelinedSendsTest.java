@@ -2,6 +2,7 @@ package io.gantry.server.channel;
 
 import com.google.gson.JsonObject;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * queue of 256 to show the pipeline's length no longer depends on the queue's bound. Nothing here
  * waits for quiet: every wait is for a counted message or a ping's pong.
  */
+@SocketScenario
 class PipelinedSendsTest {
 
     static TestServer server;

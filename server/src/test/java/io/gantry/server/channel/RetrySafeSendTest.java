@@ -1,6 +1,7 @@
 package io.gantry.server.channel;
 
 import com.google.gson.JsonObject;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * A resend with the same sender and id is acknowledged with the original message and neither
  * stored nor delivered twice; without the field everything is as in Nakama.
  */
+@SocketScenario
 class RetrySafeSendTest {
 
     static TestServer server;

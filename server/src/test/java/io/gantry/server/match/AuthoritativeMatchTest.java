@@ -9,6 +9,7 @@ import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.Match;
 import com.heroiclabs.nakama.rtapi.MatchData;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Authoritative matches over real sockets: server code creates them, a Java handler decides
  * joins and runs the game, clients see what the handler sends.
  */
+@SocketScenario
 class AuthoritativeMatchTest {
 
     static final long LABEL_INTERVAL_MS = 200;

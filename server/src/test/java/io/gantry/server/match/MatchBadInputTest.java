@@ -4,6 +4,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every bad match request gets a clear error with its cid, and changes nothing for anyone. */
+@SocketScenario
 class MatchBadInputTest {
 
     static TestServer server;

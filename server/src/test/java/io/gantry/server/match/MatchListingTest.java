@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JSON labels and a relayed one. Every label carries this run's id, so the queries see only
  * this test's matches.
  */
+@SocketScenario
 class MatchListingTest {
 
     static TestServer server;

@@ -1,6 +1,7 @@
 package io.gantry.server.match;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Stopping the server terminates every match: handlers get terminate, players are told, then the sockets close. */
+@SocketScenario
 class MatchShutdownTest {
 
     @Test

@@ -3,6 +3,7 @@ package io.gantry.server.match;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.MatchData;
 import com.heroiclabs.nakama.rtapi.Ping;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * never cut off; the other player receives every message, in order, and stays connected (it is
  * protected by the queue's headroom, see {@code PipelinedPartyDataTest}).
  */
+@SocketScenario
 class PipelinedMatchDataTest {
 
     static TestServer server;

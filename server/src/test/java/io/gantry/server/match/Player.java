@@ -11,9 +11,6 @@ import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -38,9 +35,7 @@ final class Player implements AutoCloseable {
     }
 
     static Player connect(TestServer server, TestUser user) {
-        URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws?lang=en&status=false&format=json&token="
-                + URLEncoder.encode(user.token(), StandardCharsets.UTF_8));
-        return new Player(user, SocketClient.connect(uri));
+        return new Player(user, server.connect(user, "json", false));
     }
 
     String userId() {

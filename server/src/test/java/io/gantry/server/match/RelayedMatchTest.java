@@ -5,6 +5,7 @@ import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.Match;
 import com.heroiclabs.nakama.rtapi.MatchData;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Relayed matches: the server forwards data between the players and keeps no game state. */
+@SocketScenario
 class RelayedMatchTest {
 
     static TestServer server;

@@ -8,6 +8,7 @@ import com.heroiclabs.nakama.api.Rpc;
 import io.gantry.examples.tictactoe.TicTacToeMatch;
 import io.gantry.examples.tictactoe.TicTacToeModule;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The example module: whole games of tic-tac-toe over real sockets, as two nakama clients would play them. */
+@SocketScenario
 class TicTacToeGameTest {
 
     static TestServer server;

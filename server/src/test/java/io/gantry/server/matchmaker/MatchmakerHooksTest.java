@@ -9,6 +9,7 @@ import io.gantry.runtime.MatchInit;
 import io.gantry.runtime.MatchMessage;
 import io.gantry.runtime.Presence;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Server code shaping the matchmaker: the matched hook, a custom processor, adds on behalf of users. */
+@SocketScenario
 class MatchmakerHooksTest {
 
     /** A do-nothing authoritative match for the hook to create. */

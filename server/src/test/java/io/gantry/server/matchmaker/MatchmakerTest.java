@@ -11,6 +11,7 @@ import com.heroiclabs.nakama.rtapi.PartyJoin;
 import com.heroiclabs.nakama.rtapi.PartyMatchmakerAdd;
 import com.heroiclabs.nakama.rtapi.PartyMatchmakerRemove;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The matchmaker over real sockets, with a one-second interval. */
+@SocketScenario
 class MatchmakerTest {
 
     static TestServer server;

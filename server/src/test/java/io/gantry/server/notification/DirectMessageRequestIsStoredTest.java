@@ -8,6 +8,7 @@ import com.heroiclabs.nakama.api.Notification;
 import com.heroiclabs.nakama.rtapi.ChannelJoin;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.server.status.Peer;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Opening a direct message stores the "wants to chat" notification, as Nakama does. */
+@SocketScenario
 class DirectMessageRequestIsStoredTest {
 
     static TestServer server;

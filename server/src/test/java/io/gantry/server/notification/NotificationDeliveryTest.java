@@ -8,6 +8,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.core.notification.NotificationRequest;
 import io.gantry.core.notification.NotificationService;
 import io.gantry.server.status.Peer;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Server code sends notifications; online users get them at once on every socket. */
+@SocketScenario
 class NotificationDeliveryTest {
 
     static TestServer server;

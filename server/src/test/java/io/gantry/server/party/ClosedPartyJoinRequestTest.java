@@ -4,6 +4,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Party;
 import com.heroiclabs.nakama.rtapi.PartyJoinRequest;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Joining a closed party: the request waits for the leader, who lists, accepts or declines
  * requests in arrival order.
  */
+@SocketScenario
 class ClosedPartyJoinRequestTest {
 
     static TestServer server;

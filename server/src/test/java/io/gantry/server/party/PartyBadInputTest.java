@@ -6,6 +6,7 @@ import com.heroiclabs.nakama.rtapi.PartyCreate;
 import com.heroiclabs.nakama.rtapi.PartyMatchmakerAdd;
 import com.heroiclabs.nakama.rtapi.PartyMatchmakerRemove;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every malformed or refused party request is BAD_INPUT with the request's cid, leaves the
  * socket open and changes nothing for anyone.
  */
+@SocketScenario
 class PartyBadInputTest {
 
     static TestServer server;

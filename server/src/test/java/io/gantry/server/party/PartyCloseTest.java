@@ -1,6 +1,7 @@
 package io.gantry.server.party;
 
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The leader closes the party: every member, the leader included, is told, and the party is gone. */
+@SocketScenario
 class PartyCloseTest {
 
     static TestServer server;

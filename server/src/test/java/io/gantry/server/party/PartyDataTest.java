@@ -2,6 +2,7 @@ package io.gantry.server.party;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.PartyData;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Party data reaches every member but the sender, with the sender's presence and op code. */
+@SocketScenario
 class PartyDataTest {
 
     static TestServer server;

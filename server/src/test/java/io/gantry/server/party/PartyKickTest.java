@@ -2,6 +2,7 @@ package io.gantry.server.party;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Party;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The leader removes a member: the kicked member is told the party is closed for it, the others see a leave. */
+@SocketScenario
 class PartyKickTest {
 
     static TestServer server;

@@ -1,6 +1,7 @@
 package io.gantry.server.party;
 
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Who leads a party: promotion by the leader, and the hand-over to the longest-standing member
  * when the leader leaves or disconnects; the last one out ends the party.
  */
+@SocketScenario
 class PartyLeaderTest {
 
     static TestServer server;

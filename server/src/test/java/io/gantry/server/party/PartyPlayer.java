@@ -17,7 +17,6 @@ import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
 
-import java.net.URI;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,8 +47,7 @@ final class PartyPlayer implements AutoCloseable {
 
     static PartyPlayer connect(TestServer server, String format) {
         TestUser user = server.newUser();
-        SocketClient ws = SocketClient.connect(URI.create("ws://127.0.0.1:" + server.port()
-                + "/ws?lang=en&status=false&format=" + format + "&token=" + user.token()));
+        SocketClient ws = server.connect(user, format, false);
         return new PartyPlayer(user, ws, format.equals("protobuf"));
     }
 

@@ -2,6 +2,7 @@ package io.gantry.server.party;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.PartyData;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * sender's does not. With a queue of 256 this test closed a receiver on this machine, which is
  * why the bound is 4,096 and why it is not tested smaller here.
  */
+@SocketScenario
 class PipelinedPartyDataTest {
 
     static TestServer server;

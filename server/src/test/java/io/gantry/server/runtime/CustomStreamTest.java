@@ -3,6 +3,7 @@ package io.gantry.server.runtime;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.runtime.StreamId;
 import io.gantry.runtime.Streams;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Server code joins sockets to custom streams and sends to them, as Nakama's runtime does. */
+@SocketScenario
 class CustomStreamTest {
 
     static TestServer server;

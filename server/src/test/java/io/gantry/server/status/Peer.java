@@ -14,7 +14,6 @@ import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
 
-import java.net.URI;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -48,9 +47,7 @@ public final class Peer implements AutoCloseable {
     }
 
     public static Peer connect(TestServer server, TestUser user, boolean status) {
-        URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws?lang=en&status=" + status
-                + "&token=" + user.token() + "&format=json");
-        Peer peer = new Peer(SocketClient.connect(uri), user);
+        Peer peer = new Peer(server.connect(user, "json", status), user);
         // The server publishes the connect once the upgrade is written, so a client can be a hair
         // ahead of it: a ping through the router orders everything after the connect.
         peer.request(Envelope.newBuilder().setPing(Ping.getDefaultInstance()));

@@ -2,6 +2,7 @@ package io.gantry.server.status;
 
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad status requests: a BAD_INPUT error with the request's cid, nothing changed, the socket open. */
+@SocketScenario
 class StatusBadInputTest {
 
     static TestServer server;

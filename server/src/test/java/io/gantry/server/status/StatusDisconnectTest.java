@@ -5,6 +5,7 @@ import com.heroiclabs.nakama.rtapi.ChannelJoin;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.StatusPresenceEvent;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** Disconnects, and users with several sockets. */
+@SocketScenario
 class StatusDisconnectTest {
 
     static TestServer server;

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.StatusPresenceEvent;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Appearing online, following and unfollowing, over real sockets. */
+@SocketScenario
 class StatusFollowTest {
 
     static TestServer server;

@@ -3,6 +3,7 @@ package io.gantry.server.status;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.StatusPresenceEvent;
 import com.heroiclabs.nakama.rtapi.UserPresence;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +15,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code status_update}: new text, no text (offline), and updates from a hidden socket. */
+@SocketScenario
 class StatusUpdateTest {
 
     static TestServer server;

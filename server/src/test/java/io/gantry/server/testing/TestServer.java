@@ -203,11 +203,19 @@ public final class TestServer implements AutoCloseable {
      * the tests run over TCP ({@link #TCP}), a TCP connection (protobuf whatever the format).
      */
     public SocketClient connect(TestUser user, String format, boolean status) {
+        return connect(port(), tcpPort(), user.token(), format, status);
+    }
+
+    /**
+     * As {@link #connect(TestUser, String, boolean)}, to a server this fixture did not start (one
+     * in a JVM of its own, killed and started again): its WebSocket port and its TCP port.
+     */
+    public static SocketClient connect(int port, int tcpPort, String token, String format, boolean status) {
         if (TCP) {
-            return SocketClient.connectTcp(tcpPort(), user.token(), status, "en");
+            return SocketClient.connectTcp(tcpPort, token, status, "en");
         }
-        return SocketClient.connect(URI.create("ws://127.0.0.1:" + port() + "/ws?lang=en&status=" + status
-                + "&token=" + user.token() + (format == null ? "" : "&format=" + format)));
+        return SocketClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws?lang=en&status=" + status
+                + "&token=" + token + (format == null ? "" : "&format=" + format)));
     }
 
     @Override
