@@ -53,7 +53,7 @@ class AccountsSurviveRestartTest {
             assertOk(server.getWithToken("/v2/account", device.token()));
             try (SocketClient socket = server.connect(device)) {
                 socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
-                assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().text());
+                assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().json().toString());
             }
         }
     }

@@ -72,7 +72,7 @@ class LogoutTest {
         assertOk(refresh(otherSession.refreshToken()));
         try (SocketClient socket = server.connect(otherSession)) {
             socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
-            assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().text());
+            assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().json().toString());
         }
         // and the user can still log in again
         TestUser again = server.newUser(deviceId, null);

@@ -62,7 +62,7 @@ class ManySessionsTest {
                     future.get(10, TimeUnit.SECONDS);
                 }
                 for (int i = 0; i < USERS; i++) {
-                    assertEquals("{\"cid\":\"user-" + i + "\",\"pong\":{}}", sockets.get(i).next().text());
+                    assertEquals("{\"cid\":\"user-" + i + "\",\"pong\":{}}", sockets.get(i).next().json().toString());
                 }
                 for (SocketClient socket : sockets) {
                     socket.assertNothingElse();
@@ -84,8 +84,8 @@ class ManySessionsTest {
                 a.sendText("{\"cid\":\"a\",\"ping\":{}}");
                 c.sendProtobuf(com.heroiclabs.nakama.rtapi.Envelope.newBuilder().setCid("c")
                         .setPing(com.heroiclabs.nakama.rtapi.Ping.getDefaultInstance()).build());
-                assertEquals("{\"cid\":\"a\",\"pong\":{}}", a.next().text());
-                assertEquals("{\"cid\":\"b\",\"pong\":{}}", b.next().text());
+                assertEquals("{\"cid\":\"a\",\"pong\":{}}", a.next().json().toString());
+                assertEquals("{\"cid\":\"b\",\"pong\":{}}", b.next().json().toString());
                 assertEquals("c", c.nextEnvelope().getCid());
                 a.assertNothingElse();
                 b.assertNothingElse();

@@ -25,7 +25,7 @@ class ServerShutdownTest {
             }
             SocketClient first = sockets.get(0);
             first.sendText("{\"cid\":\"1\",\"ping\":{}}");
-            assertEquals("{\"cid\":\"1\",\"pong\":{}}", first.next().text());
+            assertEquals("{\"cid\":\"1\",\"pong\":{}}", first.next().json().toString());
         } finally {
             server.close();
         }

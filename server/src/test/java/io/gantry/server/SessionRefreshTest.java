@@ -65,7 +65,7 @@ class SessionRefreshTest {
 
         try (SocketClient socket = server.connect(refreshed)) {
             socket.sendText("{\"cid\":\"1\",\"ping\":{}}");
-            assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().text());
+            assertEquals("{\"cid\":\"1\",\"pong\":{}}", socket.next().json().toString());
         }
         // the new refresh token works too
         assertOk(refresh(refreshed.refreshToken()));

@@ -3,11 +3,14 @@ package io.gantry.server;
 import com.google.protobuf.BoolValue;
 import com.heroiclabs.nakama.rtapi.ChannelJoin;
 import com.heroiclabs.nakama.rtapi.ChannelMessageSend;
+import com.heroiclabs.nakama.rtapi.Connect;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Ping;
 import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.RawTcp;
 import io.gantry.server.testing.RawWebSocket;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
@@ -27,15 +30,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A socket that joins a busy room and then never reads (a plain TCP socket doing the upgrade by
- * hand, with a small receive buffer) is closed as a slow consumer, while the other members of the
+ * A socket that joins a busy room and then never reads (a plain TCP socket with a small receive
+ * buffer, doing the WebSocket upgrade by hand, or the TCP transport's connect in a run over TCP)
+ * is closed as a slow consumer, while the other members of the
  * room receive every message and stay connected. Two ways there: the socket stays unwritable for
  * {@code socket.slow_consumer_timeout_ms} (the rule), or, with a small queue and a long timeout,
  * its queue fills first (the memory bound). Either way the server ends the connection, with a reset
  * since the client is not reading: the client's reads end, or fail with the reset; a close frame,
- * if one got through, says 1008. (3 KB messages fill the server's autotuned send buffer, a few
+ * if one got through (a {@code disconnect} on TCP), says 1008. (3 KB messages fill the server's autotuned send buffer, a few
  * megabytes on loopback, in a few hundred sends.)
  */
+@SocketScenario
 class StalledReaderIsClosedTest {
 
     /** Messages per round: sent pipelined, then counted by every reader before the next round. */
@@ -135,11 +140,7 @@ class StalledReaderIsClosedTest {
                 joinOk(sender.ws, room, true);
 
                 TestUser stalledUser = server.newUser();
-                try (RawWebSocket stalled = RawWebSocket.open(server.port(),
-                        "/ws?format=json&status=false&token=" + stalledUser.token(), 4096)) {
-                    assertEquals(101, stalled.readHead().status());
-                    stalled.sendText("{\"cid\":\"1\",\"channel_join\":{\"target\":\"" + room
-                            + "\",\"type\":1,\"persistence\":false}}");
+                try (Stalled stalled = Stalled.open(server, stalledUser, room)) {
                     // from here on it never reads; its join is in when the others see it
                     for (Reader reader : readers) {
                         awaitJoinOf(reader.ws, stalledUser.userId());
@@ -169,7 +170,7 @@ class StalledReaderIsClosedTest {
                         Envelope next = reader.ws.awaitEnvelope(e -> !e.hasChannelMessageAck());
                         assertTrue(next.hasPong(), () -> "expected the pong, got " + next);
                     }
-                    assertDropped(stalled);
+                    stalled.assertDropped();
                 }
             } finally {
                 readers.forEach(reader -> reader.ws.close());
@@ -177,16 +178,67 @@ class StalledReaderIsClosedTest {
         }
     }
 
-    /** Reads what the stalled socket had buffered: it must end, and any close frame must say 1008. */
-    private static void assertDropped(RawWebSocket stalled) throws IOException {
-        try {
-            for (RawWebSocket.Frame frame = stalled.readFrame(); frame != null; frame = stalled.readFrame()) {
-                if (frame.opcode() == RawWebSocket.Frame.CLOSE) {
-                    assertEquals(1008, frame.closeCode());
-                }
+    /**
+     * The client that joins the room and never reads: a raw WebSocket, or a raw TCP connection in a
+     * run over TCP ({@link TestServer#TCP}), with a 4 KB receive buffer.
+     */
+    private interface Stalled extends AutoCloseable {
+
+        /** Connects, joins the room, and reads nothing from then on. */
+        static Stalled open(TestServer server, TestUser user, String room) throws IOException {
+            if (TestServer.TCP) {
+                RawTcp tcp = RawTcp.open(server.tcpPort(), 4096);
+                tcp.send(Envelope.newBuilder().setCid("0").setConnect(Connect.newBuilder().setToken(user.token())).build());
+                tcp.send(join("1", room, false)); // handled after the connect: frames are read in order
+                return new Stalled() {
+                    @Override
+                    public void assertDropped() {
+                        try {
+                            for (Envelope frame = tcp.nextOrEnd(); frame != null; frame = tcp.nextOrEnd()) {
+                                if (frame.hasDisconnect()) {
+                                    assertEquals(1008, frame.getDisconnect().getCode(), frame::toString);
+                                }
+                            }
+                        } catch (java.io.UncheckedIOException reset) {
+                            // dropped with data unread on our side: as good as the end of the stream
+                        }
+                    }
+
+                    @Override
+                    public void close() {
+                        tcp.close();
+                    }
+                };
             }
-        } catch (SocketException reset) {
-            // dropped with data unread on our side: as good as the end of the stream
+            RawWebSocket ws = RawWebSocket.open(server.port(), "/ws?format=json&status=false&token=" + user.token(), 4096);
+            assertEquals(101, ws.readHead().status());
+            ws.sendText("{\"cid\":\"1\",\"channel_join\":{\"target\":\"" + room
+                    + "\",\"type\":1,\"persistence\":false}}");
+            return new Stalled() {
+                @Override
+                public void assertDropped() throws IOException {
+                    try {
+                        for (RawWebSocket.Frame frame = ws.readFrame(); frame != null; frame = ws.readFrame()) {
+                            if (frame.opcode() == RawWebSocket.Frame.CLOSE) {
+                                assertEquals(1008, frame.closeCode());
+                            }
+                        }
+                    } catch (SocketException reset) {
+                        // dropped with data unread on our side: as good as the end of the stream
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    ws.close();
+                }
+            };
         }
+
+        /** Reads what the stalled client had buffered: it must end, and any close must say 1008. */
+        void assertDropped() throws IOException;
+
+        @Override
+        void close() throws IOException;
     }
 }

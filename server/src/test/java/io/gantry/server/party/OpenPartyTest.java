@@ -185,7 +185,7 @@ class OpenPartyTest {
             assertTrue(a.ws.next().json().has("party_presence_event"));
 
             b.ws.sendText("{\"cid\":\"j1\",\"party_join\":{\"party_id\":\"" + id + "\"}}");
-            assertEquals("{\"cid\":\"j1\"}", b.ws.next().text());
+            assertEquals("{\"cid\":\"j1\"}", b.ws.next().json().toString());
             var joined = b.ws.next().json();
             assertFalse(joined.has("cid"));
             assertEquals(2, joined.getAsJsonObject("party").getAsJsonArray("presences").size());

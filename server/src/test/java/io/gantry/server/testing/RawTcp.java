@@ -31,8 +31,19 @@ public final class RawTcp implements AutoCloseable {
     }
 
     public static RawTcp open(int port) {
+        return open(port, 0);
+    }
+
+    /**
+     * As {@link #open(int)}, with the kernel's receive buffer set to about {@code receiveBufferBytes}
+     * before connecting (0: the system default), so that a client that never reads fills it quickly.
+     */
+    public static RawTcp open(int port, int receiveBufferBytes) {
         try {
             Socket socket = new Socket();
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes); // before connect: sets the advertised window
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) SocketClient.TIMEOUT.toMillis());
             socket.setSoTimeout((int) SocketClient.TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
@@ -80,15 +91,33 @@ public final class RawTcp implements AutoCloseable {
 
     /** The next frame from the server, decoded; fails on a timeout or the end of the stream. */
     public Envelope next() {
+        Envelope envelope = nextOrEnd();
+        if (envelope == null) {
+            throw new AssertionError("the server closed the connection instead of sending a frame");
+        }
+        return envelope;
+    }
+
+    /**
+     * The next frame from the server, decoded, or null at the end of the stream, even within a
+     * frame (a server that drops a connection discards what it had not written yet); fails on a
+     * timeout, throws {@link UncheckedIOException} (a {@link java.net.SocketException}) on a reset.
+     */
+    public Envelope nextOrEnd() {
         try {
             int first = in.read();
             if (first < 0) {
-                throw new AssertionError("the server closed the connection instead of sending a frame");
+                return null;
             }
-            int length = CodedInputStream.readRawVarint32(first, in);
+            int length;
+            try {
+                length = CodedInputStream.readRawVarint32(first, in);
+            } catch (com.google.protobuf.InvalidProtocolBufferException truncated) {
+                return null; // the stream ended within the length prefix
+            }
             byte[] envelope = in.readNBytes(length);
             if (envelope.length < length) {
-                throw new AssertionError("the connection ended inside a frame");
+                return null;
             }
             return Envelope.parseFrom(envelope);
         } catch (SocketTimeoutException e) {
