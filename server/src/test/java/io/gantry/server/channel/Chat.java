@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One user's JSON socket (a {@link SocketClient}), seen as a chat client: sends requests with fresh
+ * One user's socket (a {@link SocketClient} from {@link TestServer#connect}: a JSON WebSocket, or a
+ * TCP connection in a run over TCP), seen as a chat client: sends requests with fresh
  * cids and reads what the server sends as JSON objects (the wire form: proto field names, wrappers
  * as bare values). Frames that a wait skips are kept, in order, for later reads, so no event is
  * lost between assertions. Connects with {@code status=false}, so the only traffic is what the

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * One user's JSON socket (a {@link SocketClient}), seen as a game client: match requests as
+ * One user's socket (a {@link SocketClient} from {@link TestServer#connect}: a JSON WebSocket, or a
+ * TCP connection in a run over TCP), seen as a game client: match requests as
  * envelopes, and waits that keep the frames they skip (in order) for later waits, so no event is
  * lost between assertions. Connects with {@code status=false}, so the only traffic is what the
  * test causes. "Nothing else arrived" is a barrier ({@link #expectSilence}), see {@link SocketClient}.
