@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sent with {@link #send}. The server's keep-alive {@code ping}s are answered with a {@code pong}
  * here and not delivered (see {@link #pingsReceived}). The server's last frame before it closes a
  * connection, {@code disconnect}, completes {@link #closed()} with its code and reason; a
- * connection lost without one completes it with code 1006.
+ * connection lost without one completes it with code 1006. A listener that throws closes the
+ * connection.
  */
 public final class TcpSocket {
 
