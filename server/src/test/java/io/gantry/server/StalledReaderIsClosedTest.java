@@ -3,16 +3,19 @@ package io.gantry.server;
 import com.google.protobuf.BoolValue;
 import com.heroiclabs.nakama.rtapi.ChannelJoin;
 import com.heroiclabs.nakama.rtapi.ChannelMessageSend;
+import com.heroiclabs.nakama.rtapi.Connect;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Ping;
 import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
+import io.gantry.server.testing.RawTcp;
 import io.gantry.server.testing.RawWebSocket;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,13 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A socket that joins a busy room and then never reads (a plain TCP socket doing the upgrade by
- * hand, with a small receive buffer) is closed as a slow consumer, while the other members of the
+ * A socket that joins a busy room and then never reads (a plain TCP socket doing the WebSocket
+ * upgrade by hand, or a TCP transport connection doing its handshake by hand, with a small
+ * receive buffer) is closed as a slow consumer, while the other members of the
  * room receive every message and stay connected. Two ways there: the socket stays unwritable for
  * {@code socket.slow_consumer_timeout_ms} (the rule), or, with a small queue and a long timeout,
  * its queue fills first (the memory bound). Either way the server ends the connection, with a reset
- * since the client is not reading: the client's reads end, or fail with the reset; a close frame,
- * if one got through, says 1008. (3 KB messages fill the server's autotuned send buffer, a few
+ * since the client is not reading: the client's reads end, or fail with the reset; a close frame
+ * (a {@code disconnect} on TCP), if one got through, says 1008. (3 KB messages fill the server's autotuned send buffer, a few
  * megabytes on loopback, in a few hundred sends.)
  */
 class StalledReaderIsClosedTest {
@@ -57,6 +62,69 @@ class StalledReaderIsClosedTest {
         Way(UnaryOperator<Config> config) {
             this.config = config;
         }
+    }
+
+    /** The client that stops reading: what it takes to join the room and, at the end, to drain it. */
+    interface StalledClient extends AutoCloseable {
+        /** Reads what the connection had buffered: it must end, and any closing frame must say 1008. */
+        void assertDropped() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    enum Transport {
+        WEBSOCKET {
+            @Override
+            StalledClient connectAndJoin(TestServer server, TestUser user, String room) throws IOException {
+                RawWebSocket stalled = RawWebSocket.open(server.port(),
+                        "/ws?format=json&status=false&token=" + user.token(), 4096);
+                assertEquals(101, stalled.readHead().status());
+                stalled.sendText("{\"cid\":\"1\",\"channel_join\":{\"target\":\"" + room
+                        + "\",\"type\":1,\"persistence\":false}}");
+                return new StalledClient() {
+                    @Override
+                    public void assertDropped() throws IOException {
+                        StalledReaderIsClosedTest.assertDropped(stalled);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        stalled.close();
+                    }
+                };
+            }
+        },
+        TCP {
+            @Override
+            StalledClient connectAndJoin(TestServer server, TestUser user, String room) {
+                RawTcp stalled = RawTcp.open(server.tcpPort(), 4096);
+                stalled.send(Envelope.newBuilder().setCid("c")
+                        .setConnect(Connect.newBuilder().setToken(user.token())).build());
+                stalled.send(StalledReaderIsClosedTest.join("1", room, false));
+                return new StalledClient() {
+                    @Override
+                    public void assertDropped() {
+                        Envelope last = stalled.readToEnd();
+                        if (last != null && last.hasDisconnect()) {
+                            assertEquals(1008, last.getDisconnect().getCode());
+                        }
+                    }
+
+                    @Override
+                    public void close() {
+                        stalled.close();
+                    }
+                };
+            }
+        };
+
+        /** Connects the user and sends its join (the reply is never read). */
+        abstract StalledClient connectAndJoin(TestServer server, TestUser user, String room) throws IOException;
+    }
+
+    static Stream<Arguments> waysAndTransports() {
+        return Stream.of(Way.values()).flatMap(way -> Stream.of(Transport.values()).map(t -> Arguments.of(way, t)));
     }
 
     /** A member of the room that reads promptly and counts what it gets. */
@@ -113,8 +181,8 @@ class StalledReaderIsClosedTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Way.class)
-    void aSocketThatNeverReadsIsClosedWhileTheOthersReceiveEverything(Way way) throws IOException, InterruptedException {
+    @MethodSource("waysAndTransports")
+    void aSocketThatNeverReadsIsClosedWhileTheOthersReceiveEverything(Way way, Transport transport) throws Exception {
         String room = "stall-" + UUID.randomUUID().toString().substring(0, 8);
         try (TestServer server = TestServer.start(way.config)) {
             List<Reader> readers = new ArrayList<>();
@@ -135,11 +203,7 @@ class StalledReaderIsClosedTest {
                 joinOk(sender.ws, room, true);
 
                 TestUser stalledUser = server.newUser();
-                try (RawWebSocket stalled = RawWebSocket.open(server.port(),
-                        "/ws?format=json&status=false&token=" + stalledUser.token(), 4096)) {
-                    assertEquals(101, stalled.readHead().status());
-                    stalled.sendText("{\"cid\":\"1\",\"channel_join\":{\"target\":\"" + room
-                            + "\",\"type\":1,\"persistence\":false}}");
+                try (StalledClient stalled = transport.connectAndJoin(server, stalledUser, room)) {
                     // from here on it never reads; its join is in when the others see it
                     for (Reader reader : readers) {
                         awaitJoinOf(reader.ws, stalledUser.userId());
@@ -169,7 +233,7 @@ class StalledReaderIsClosedTest {
                         Envelope next = reader.ws.awaitEnvelope(e -> !e.hasChannelMessageAck());
                         assertTrue(next.hasPong(), () -> "expected the pong, got " + next);
                     }
-                    assertDropped(stalled);
+                    stalled.assertDropped();
                 }
             } finally {
                 readers.forEach(reader -> reader.ws.close());

@@ -31,8 +31,16 @@ public final class RawTcp implements AutoCloseable {
     }
 
     public static RawTcp open(int port) {
+        return open(port, 0);
+    }
+
+    /** With a receive buffer of this many bytes (0: the system's), set before connecting. */
+    public static RawTcp open(int port, int receiveBufferBytes) {
         try {
             Socket socket = new Socket();
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) SocketClient.TIMEOUT.toMillis());
             socket.setSoTimeout((int) SocketClient.TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
@@ -93,6 +101,34 @@ public final class RawTcp implements AutoCloseable {
             return Envelope.parseFrom(envelope);
         } catch (SocketTimeoutException e) {
             throw new AssertionError("no frame from the server within " + SocketClient.TIMEOUT, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads and decodes frames until the server ends the stream (a FIN or a reset, which also
+     * ends it); returns the last frame read, or null when there was none.
+     */
+    public Envelope readToEnd() {
+        Envelope last = null;
+        try {
+            while (true) {
+                int first = in.read();
+                if (first < 0) {
+                    return last;
+                }
+                int length = CodedInputStream.readRawVarint32(first, in);
+                byte[] envelope = in.readNBytes(length);
+                if (envelope.length < length) {
+                    return last; // cut off by the close: the frame never completed
+                }
+                last = Envelope.parseFrom(envelope);
+            }
+        } catch (java.net.SocketException reset) {
+            return last;
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not end the connection within " + SocketClient.TIMEOUT, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
