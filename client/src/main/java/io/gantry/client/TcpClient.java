@@ -13,6 +13,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.protobuf.ProtobufVarint32FrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +45,8 @@ public final class TcpClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelType;
     private final boolean ownsGroup;
+    /** Extra channel options of every connection, set before connecting (see {@link #option}). */
+    private final Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
 
     private TcpClient(EventLoopGroup group, Class<? extends SocketChannel> channelType, boolean ownsGroup) {
         this.group = group;
@@ -62,6 +68,16 @@ public final class TcpClient implements AutoCloseable {
         return new TcpClient(Objects.requireNonNull(group), Objects.requireNonNull(channelType), false);
     }
 
+    /**
+     * Sets a channel option on every connection opened from now on (over the defaults
+     * {@code TCP_NODELAY} and a 10 s connect timeout), e.g. a pooled allocator or write-buffer
+     * water marks. Call before connecting, from the thread that connects; returns this client.
+     */
+    public <T> TcpClient option(ChannelOption<T> option, T value) {
+        options.put(Objects.requireNonNull(option), Objects.requireNonNull(value));
+        return this;
+    }
+
     /** Connects with a session token, appearing offline, in English. */
     public CompletableFuture<TcpSocket> connect(String host, int port, String token, TcpSocket.Listener listener) {
         return connect(host, port, Connect.newBuilder().setToken(token).build(), listener);
@@ -73,7 +89,7 @@ public final class TcpClient implements AutoCloseable {
      * a {@link TcpConnectException} carrying the server's error (a bad token, a busy server).
      */
     public CompletableFuture<TcpSocket> connect(String host, int port, Connect connect, TcpSocket.Listener listener) {
-        return open(host, port, connect, new TcpSocket(listener));
+        return open(InetSocketAddress.createUnresolved(host, port), null, connect, new TcpSocket(listener));
     }
 
     /**
@@ -83,11 +99,22 @@ public final class TcpClient implements AutoCloseable {
      */
     public CompletableFuture<TcpSocket> connectRaw(String host, int port, Connect connect,
                                                    TcpSocket.FrameListener listener) {
-        return open(host, port, connect, new TcpSocket(listener));
+        return open(InetSocketAddress.createUnresolved(host, port), null, connect, new TcpSocket(listener));
     }
 
-    private CompletableFuture<TcpSocket> open(String host, int port, Connect connect, TcpSocket socket) {
-        ChannelFuture connecting = new Bootstrap()
+    /**
+     * As {@link #connectRaw(String, int, Connect, TcpSocket.FrameListener)} to an address resolved
+     * once by the caller, from {@code local} when not null (a local address to bind, port 0 for
+     * any: many local addresses give a load generator more connections than one allows).
+     */
+    public CompletableFuture<TcpSocket> connectRaw(SocketAddress remote, SocketAddress local, Connect connect,
+                                                   TcpSocket.FrameListener listener) {
+        return open(Objects.requireNonNull(remote), local, connect, new TcpSocket(listener));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private CompletableFuture<TcpSocket> open(SocketAddress remote, SocketAddress local, Connect connect, TcpSocket socket) {
+        Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -99,8 +126,9 @@ public final class TcpClient implements AutoCloseable {
                                 .addLast("frames", new ProtobufVarint32FrameDecoder())
                                 .addLast("socket", socket.handler());
                     }
-                })
-                .connect(host, port);
+                });
+        options.forEach((option, value) -> bootstrap.option((ChannelOption) option, value));
+        ChannelFuture connecting = local == null ? bootstrap.connect(remote) : bootstrap.connect(remote, local);
         connecting.addListener(f -> {
             if (f.isSuccess()) {
                 socket.handshake(connecting.channel(), Envelope.newBuilder().setCid("connect").setConnect(connect).build());

@@ -7,12 +7,14 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Ping;
 import com.heroiclabs.nakama.rtapi.Pong;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
@@ -32,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sent with {@link #send}. The server's keep-alive {@code ping}s are answered with a {@code pong}
  * here and not delivered (see {@link #pingsReceived}). The server's last frame before it closes a
  * connection, {@code disconnect}, completes {@link #closed()} with its code and reason; a
- * connection lost without one completes it with code 1006.
+ * connection lost without one completes it with code 1006. A listener that throws closes the
+ * connection.
  */
 public final class TcpSocket {
 
@@ -58,6 +61,12 @@ public final class TcpSocket {
 
     /** The close code of a connection that ended without the server's {@code disconnect}. */
     public static final int CONNECTION_LOST = 1006;
+
+    /**
+     * Bytes to leave free before an envelope sent with {@link #sendFrameInPlace}: room for the
+     * longest varint32 length prefix.
+     */
+    public static final int PREFIX_HEADROOM = 5;
 
     private static final byte[] PING = Envelope.newBuilder().setPing(Ping.getDefaultInstance()).build().toByteArray();
     private static final byte[] PONG = Envelope.newBuilder().setPong(Pong.getDefaultInstance()).build().toByteArray();
@@ -117,6 +126,63 @@ public final class TcpSocket {
     public ChannelFuture sendFrame(ByteBuf envelope) {
         channel.write(Unpooled.wrappedBuffer(prefix(envelope.readableBytes())), channel.voidPromise());
         return channel.writeAndFlush(envelope);
+    }
+
+    /**
+     * Sends one frame with no allocation of its own: the hot path of a program that writes
+     * envelopes straight into pooled buffers (a load generator). {@code envelope}'s readable
+     * bytes are the encoded envelope, and at least {@link #PREFIX_HEADROOM} bytes before its
+     * reader index are free: the length prefix is written there, in place, and the whole goes out
+     * as one buffer, flushed, without a future (a failed write closes the connection). The buffer
+     * must be this caller's alone (not a duplicate or slice of a shared one); this call releases
+     * it. Any thread; on the connection's event loop it is written at once.
+     *
+     * <pre>{@code
+     * ByteBuf buf = socket.alloc().directBuffer(TcpSocket.PREFIX_HEADROOM + size);
+     * buf.writerIndex(TcpSocket.PREFIX_HEADROOM).readerIndex(TcpSocket.PREFIX_HEADROOM);
+     * envelope.writeTo(buf);   // or field by field
+     * socket.sendFrameInPlace(buf);
+     * }</pre>
+     */
+    public void sendFrameInPlace(ByteBuf envelope) {
+        int length = envelope.readableBytes();
+        int size = length < 128 ? 1 : length < 16384 ? 2 : length < 2097152 ? 3 : length < 268435456 ? 4 : 5;
+        int at = envelope.readerIndex() - size;
+        if (at < 0) {
+            envelope.release();
+            throw new IllegalArgumentException("no room for the length prefix: " + size + " bytes needed before the reader index, "
+                    + envelope.readerIndex() + " free");
+        }
+        int value = length;
+        for (int i = 0; i < size - 1; i++) {
+            envelope.setByte(at + i, (value & 0x7f) | 0x80);
+            value >>>= 7;
+        }
+        envelope.setByte(at + size - 1, value);
+        envelope.readerIndex(at);
+        Channel c = channel;
+        c.writeAndFlush(envelope, c.voidPromise());
+    }
+
+    /**
+     * Whether the connection's outbound buffer is under its high-water mark: a sender that must
+     * not queue without bound skips a send when this is false. Any thread.
+     */
+    public boolean isWritable() {
+        Channel c = channel;
+        return c != null && c.isWritable();
+    }
+
+    /** The event loop carrying this connection (the listener's thread); null before it is open. */
+    public EventLoop eventLoop() {
+        Channel c = channel;
+        return c == null ? null : c.eventLoop();
+    }
+
+    /** The connection's buffer allocator, for frames sent with {@link #sendFrameInPlace}. */
+    public ByteBufAllocator alloc() {
+        Channel c = channel;
+        return c == null ? ByteBufAllocator.DEFAULT : c.alloc();
     }
 
     /**

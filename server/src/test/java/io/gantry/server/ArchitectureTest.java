@@ -39,6 +39,7 @@ class ArchitectureTest {
             .layer("matchmaker").definedBy("io.gantry.matchmaker..")
             .layer("realtime-core").definedBy("io.gantry.core..")
             .layer("transport").definedBy("io.gantry.transport..")
+            .layer("client").definedBy("io.gantry.client..")
             .layer("server").definedBy("io.gantry", "io.gantry.server..")
             .layer("examples").definedBy("io.gantry.examples..")
             .whereLayer("runtime-api").mayNotAccessAnyLayer()
@@ -48,6 +49,7 @@ class ArchitectureTest {
             .whereLayer("matchmaker").mayOnlyAccessLayers("runtime-api", "query")
             .whereLayer("realtime-core").mayOnlyAccessLayers("runtime-api", "query", "proto", "persistence", "matchmaker")
             .whereLayer("transport").mayOnlyAccessLayers("runtime-api", "proto", "realtime-core")
+            .whereLayer("client").mayOnlyAccessLayers("proto")
             .whereLayer("server").mayOnlyAccessLayers("runtime-api", "query", "proto", "persistence", "matchmaker",
                     "realtime-core", "transport")
             .whereLayer("examples").mayOnlyAccessLayers("runtime-api")

@@ -10,12 +10,12 @@ import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
 import io.gantry.server.testing.RawTcp;
 import io.gantry.server.testing.RawWebSocket;
-import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import io.gantry.server.testing.SocketClient;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,17 +31,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A socket that joins a busy room and then never reads (a plain TCP socket with a small receive
- * buffer, doing the WebSocket upgrade by hand, or the TCP transport's connect in a run over TCP)
- * is closed as a slow consumer, while the other members of the
+ * A socket that joins a busy room and then never reads (a plain TCP socket doing the WebSocket
+ * upgrade by hand, or a TCP transport connection doing its handshake by hand, with a small
+ * receive buffer) is closed as a slow consumer, while the other members of the
  * room receive every message and stay connected. Two ways there: the socket stays unwritable for
  * {@code socket.slow_consumer_timeout_ms} (the rule), or, with a small queue and a long timeout,
  * its queue fills first (the memory bound). Either way the server ends the connection, with a reset
- * since the client is not reading: the client's reads end, or fail with the reset; a close frame,
- * if one got through (a {@code disconnect} on TCP), says 1008. (3 KB messages fill the server's autotuned send buffer, a few
+ * since the client is not reading: the client's reads end, or fail with the reset; a close frame
+ * (a {@code disconnect} on TCP), if one got through, says 1008. (3 KB messages fill the server's autotuned send buffer, a few
  * megabytes on loopback, in a few hundred sends.)
  */
-@SocketScenario
 class StalledReaderIsClosedTest {
 
     /** Messages per round: sent pipelined, then counted by every reader before the next round. */
@@ -62,6 +62,69 @@ class StalledReaderIsClosedTest {
         Way(UnaryOperator<Config> config) {
             this.config = config;
         }
+    }
+
+    /** The client that stops reading: what it takes to join the room and, at the end, to drain it. */
+    interface StalledClient extends AutoCloseable {
+        /** Reads what the connection had buffered: it must end, and any closing frame must say 1008. */
+        void assertDropped() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    enum Transport {
+        WEBSOCKET {
+            @Override
+            StalledClient connectAndJoin(TestServer server, TestUser user, String room) throws IOException {
+                RawWebSocket stalled = RawWebSocket.open(server.port(),
+                        "/ws?format=json&status=false&token=" + user.token(), 4096);
+                assertEquals(101, stalled.readHead().status());
+                stalled.sendText("{\"cid\":\"1\",\"channel_join\":{\"target\":\"" + room
+                        + "\",\"type\":1,\"persistence\":false}}");
+                return new StalledClient() {
+                    @Override
+                    public void assertDropped() throws IOException {
+                        StalledReaderIsClosedTest.assertDropped(stalled);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        stalled.close();
+                    }
+                };
+            }
+        },
+        TCP {
+            @Override
+            StalledClient connectAndJoin(TestServer server, TestUser user, String room) {
+                RawTcp stalled = RawTcp.open(server.tcpPort(), 4096);
+                stalled.send(Envelope.newBuilder().setCid("c")
+                        .setConnect(Connect.newBuilder().setToken(user.token())).build());
+                stalled.send(StalledReaderIsClosedTest.join("1", room, false));
+                return new StalledClient() {
+                    @Override
+                    public void assertDropped() {
+                        Envelope last = stalled.readToEnd();
+                        if (last != null && last.hasDisconnect()) {
+                            assertEquals(1008, last.getDisconnect().getCode());
+                        }
+                    }
+
+                    @Override
+                    public void close() {
+                        stalled.close();
+                    }
+                };
+            }
+        };
+
+        /** Connects the user and sends its join (the reply is never read). */
+        abstract StalledClient connectAndJoin(TestServer server, TestUser user, String room) throws IOException;
+    }
+
+    static Stream<Arguments> waysAndTransports() {
+        return Stream.of(Way.values()).flatMap(way -> Stream.of(Transport.values()).map(t -> Arguments.of(way, t)));
     }
 
     /** A member of the room that reads promptly and counts what it gets. */
@@ -118,8 +181,8 @@ class StalledReaderIsClosedTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Way.class)
-    void aSocketThatNeverReadsIsClosedWhileTheOthersReceiveEverything(Way way) throws IOException, InterruptedException {
+    @MethodSource("waysAndTransports")
+    void aSocketThatNeverReadsIsClosedWhileTheOthersReceiveEverything(Way way, Transport transport) throws Exception {
         String room = "stall-" + UUID.randomUUID().toString().substring(0, 8);
         try (TestServer server = TestServer.start(way.config)) {
             List<Reader> readers = new ArrayList<>();
@@ -140,7 +203,7 @@ class StalledReaderIsClosedTest {
                 joinOk(sender.ws, room, true);
 
                 TestUser stalledUser = server.newUser();
-                try (Stalled stalled = Stalled.open(server, stalledUser, room)) {
+                try (StalledClient stalled = transport.connectAndJoin(server, stalledUser, room)) {
                     // from here on it never reads; its join is in when the others see it
                     for (Reader reader : readers) {
                         awaitJoinOf(reader.ws, stalledUser.userId());
@@ -178,67 +241,16 @@ class StalledReaderIsClosedTest {
         }
     }
 
-    /**
-     * The client that joins the room and never reads: a raw WebSocket, or a raw TCP connection in a
-     * run over TCP ({@link TestServer#TCP}), with a 4 KB receive buffer.
-     */
-    private interface Stalled extends AutoCloseable {
-
-        /** Connects, joins the room, and reads nothing from then on. */
-        static Stalled open(TestServer server, TestUser user, String room) throws IOException {
-            if (TestServer.TCP) {
-                RawTcp tcp = RawTcp.open(server.tcpPort(), 4096);
-                tcp.send(Envelope.newBuilder().setCid("0").setConnect(Connect.newBuilder().setToken(user.token())).build());
-                tcp.send(join("1", room, false)); // handled after the connect: frames are read in order
-                return new Stalled() {
-                    @Override
-                    public void assertDropped() {
-                        try {
-                            for (Envelope frame = tcp.nextOrEnd(); frame != null; frame = tcp.nextOrEnd()) {
-                                if (frame.hasDisconnect()) {
-                                    assertEquals(1008, frame.getDisconnect().getCode(), frame::toString);
-                                }
-                            }
-                        } catch (java.io.UncheckedIOException reset) {
-                            // dropped with data unread on our side: as good as the end of the stream
-                        }
-                    }
-
-                    @Override
-                    public void close() {
-                        tcp.close();
-                    }
-                };
+    /** Reads what the stalled socket had buffered: it must end, and any close frame must say 1008. */
+    private static void assertDropped(RawWebSocket stalled) throws IOException {
+        try {
+            for (RawWebSocket.Frame frame = stalled.readFrame(); frame != null; frame = stalled.readFrame()) {
+                if (frame.opcode() == RawWebSocket.Frame.CLOSE) {
+                    assertEquals(1008, frame.closeCode());
+                }
             }
-            RawWebSocket ws = RawWebSocket.open(server.port(), "/ws?format=json&status=false&token=" + user.token(), 4096);
-            assertEquals(101, ws.readHead().status());
-            ws.sendText("{\"cid\":\"1\",\"channel_join\":{\"target\":\"" + room
-                    + "\",\"type\":1,\"persistence\":false}}");
-            return new Stalled() {
-                @Override
-                public void assertDropped() throws IOException {
-                    try {
-                        for (RawWebSocket.Frame frame = ws.readFrame(); frame != null; frame = ws.readFrame()) {
-                            if (frame.opcode() == RawWebSocket.Frame.CLOSE) {
-                                assertEquals(1008, frame.closeCode());
-                            }
-                        }
-                    } catch (SocketException reset) {
-                        // dropped with data unread on our side: as good as the end of the stream
-                    }
-                }
-
-                @Override
-                public void close() throws IOException {
-                    ws.close();
-                }
-            };
+        } catch (SocketException reset) {
+            // dropped with data unread on our side: as good as the end of the stream
         }
-
-        /** Reads what the stalled client had buffered: it must end, and any close must say 1008. */
-        void assertDropped() throws IOException;
-
-        @Override
-        void close() throws IOException;
     }
 }

@@ -1,5 +1,8 @@
 package io.gantry.bench.load;
 
+import com.heroiclabs.nakama.rtapi.Connect;
+import io.gantry.client.TcpClient;
+import io.gantry.client.TcpConnectException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -39,12 +42,17 @@ import java.util.function.IntConsumer;
 
 /**
  * The generator's sockets: a small Netty event loop group (epoll when available) carrying every
- * virtual user's WebSocket, many per loop. Opens sockets with a bound on handshakes in progress,
- * binding local addresses round-robin from {@code --source-addresses}.
+ * virtual user's socket, many per loop: a WebSocket, or with {@code --transport tcp} a connection
+ * of Gantry's TCP transport opened by gantry-client's {@link TcpClient} on this same group. Opens
+ * sockets with a bound on handshakes in progress, binding local addresses round-robin from
+ * {@code --source-addresses}.
  */
 final class BenchClient implements AutoCloseable {
     final EventLoopGroup group;
     final boolean epoll;
+    /** True for the TCP transport; {@link #tcpClient} is then the client on {@link #group}. */
+    final boolean tcp;
+    private final TcpClient tcpClient;
     final Stats stats;
     final Wire wire;
     final long[] loopThreadIds;
@@ -53,12 +61,19 @@ final class BenchClient implements AutoCloseable {
     private final InetAddress[] sources;
     private final String hostHeader;
     private final int maxFrame;
-    /** Time from connect() to the end of the WebSocket handshake, in microseconds. */
+    /**
+     * Time from connect() to the end of the handshake (the WebSocket upgrade, or TCP's
+     * {@code connected}), in microseconds.
+     */
     final Histogram connectLatency = Stats.newHistogram();
 
-    BenchClient(String host, int port, int threads, String transport, List<String> sourceAddresses, Wire wire)
+    /**
+     * {@code port} is the socket's: the HTTP port of {@code /ws}, or with {@code tcp} the TCP
+     * transport's. {@code io} is auto, epoll or nio.
+     */
+    BenchClient(String host, int port, boolean tcp, int threads, String io, List<String> sourceAddresses, Wire wire)
             throws UnknownHostException, InterruptedException {
-        boolean useEpoll = switch (transport) {
+        boolean useEpoll = switch (io) {
             case "epoll" -> {
                 Epoll.ensureAvailability();
                 yield true;
@@ -78,6 +93,19 @@ final class BenchClient implements AutoCloseable {
         this.hostHeader = Auth.hostForUri(host) + ":" + port;
         this.wire = wire;
         this.maxFrame = 4 << 20;
+        this.tcp = tcp;
+        if (tcp) {
+            TcpClient c = TcpClient.on(group, channelClass)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+            if (useEpoll && sources.length > 0) {
+                c.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+            }
+            this.tcpClient = c;
+        } else {
+            this.tcpClient = null;
+        }
         this.stats = new Stats(group);
         int n = 0;
         for (EventExecutor ignored : group) {
@@ -94,15 +122,27 @@ final class BenchClient implements AutoCloseable {
         }
     }
 
-    String transportName() {
+    /** The Netty I/O of the event loops: epoll or nio. */
+    String ioName() {
         return epoll ? "epoll" : "nio";
+    }
+
+    /** The socket transport: ws or tcp. */
+    String transportName() {
+        return tcp ? "tcp" : "ws";
+    }
+
+    /** The socket's address: host and port of {@code /ws}, or of the TCP transport. */
+    String remoteName() {
+        return remote.getHostString() + ":" + remote.getPort();
     }
 
     /**
      * Opens the sockets of the users that have a token, at most {@code concurrency} handshakes in
-     * progress; returns how many failed. Failures are recorded in the stats by kind.
+     * progress; returns how many failed. Failures are recorded in the stats by kind. With
+     * {@code status}, the users appear online to their followers.
      */
-    int connect(List<VirtualUser> users, String query, int concurrency, long timeoutMs, IntConsumer progress)
+    int connect(List<VirtualUser> users, boolean status, int concurrency, long timeoutMs, IntConsumer progress)
             throws InterruptedException {
         Semaphore permits = new Semaphore(concurrency);
         AtomicInteger done = new AtomicInteger();
@@ -111,7 +151,7 @@ final class BenchClient implements AutoCloseable {
         int next = 0;
         for (VirtualUser u : users) {
             u.bind(wire, stats);
-            if (u.token == null || u.channel != null) {
+            if (u.token == null || u.started()) {
                 continue;
             }
             long left = deadline - System.nanoTime();
@@ -120,11 +160,14 @@ final class BenchClient implements AutoCloseable {
                 break;
             }
             InetAddress src = sources.length == 0 ? null : sources[next++ % sources.length];
-            open(u, query, src).whenComplete((v, err) -> {
+            (tcp ? openTcp(u, status, src) : open(u, status ? "status=true" : null, src)).whenComplete((v, err) -> {
                 if (err != null) {
                     failed.incrementAndGet();
                     Throwable c = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
                     if (c instanceof VirtualUser.HandshakeFailure h) {
+                        stats.error(h.kind, h.getMessage());
+                    } else if (c instanceof TcpConnectException t) {
+                        VirtualUser.HandshakeFailure h = VirtualUser.tcpFailure(t);
                         stats.error(h.kind, h.getMessage());
                     } else {
                         Throwable r = Auth.rootCause(c);
@@ -156,6 +199,23 @@ final class BenchClient implements AutoCloseable {
             }
         }
         return notOpen;
+    }
+
+    /**
+     * Opens a TCP connection through the TCP client, on this group: the future completes when the
+     * server answered {@code connected}. The user is the connection's raw frame listener.
+     */
+    private java.util.concurrent.CompletableFuture<Void> openTcp(VirtualUser u, boolean status, InetAddress src) {
+        Connect connect = Connect.newBuilder().setToken(u.token).setStatus(status).setLang("en").build();
+        u.tcpConnecting = true;
+        u.connectStartNs = System.nanoTime();
+        return tcpClient.connectRaw(remote, src == null ? null : new InetSocketAddress(src, 0), connect, u)
+                .thenAccept(socket -> {
+                    // on the socket's event loop, before it delivers any frame after 'connected'
+                    u.loopStats = stats.of(socket.eventLoop());
+                    u.tcp = socket;
+                    u.handshake.complete(null);
+                });
     }
 
     private java.util.concurrent.CompletableFuture<Void> open(VirtualUser u, String query, InetAddress src) {
@@ -216,10 +276,9 @@ final class BenchClient implements AutoCloseable {
         }
         long deadline = System.currentTimeMillis() + waitMs;
         for (VirtualUser u : users) {
-            Channel c = u.channel;
             long left = deadline - System.currentTimeMillis();
-            if (c != null && left > 0) {
-                c.closeFuture().awaitUninterruptibly(left);
+            if (left > 0) {
+                u.awaitClosed(left);
             }
         }
     }

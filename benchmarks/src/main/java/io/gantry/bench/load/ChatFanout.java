@@ -1,5 +1,8 @@
 package io.gantry.bench.load;
 
+import com.google.protobuf.BoolValue;
+import com.heroiclabs.nakama.rtapi.ChannelJoin;
+import com.heroiclabs.nakama.rtapi.Envelope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code chat-fanout}: C users in one room, S of them sending at R Hz. Every member, the sender
  * included (Nakama echoes a message to its sender), receives every message. With
  * {@code --stalled-readers N}, N more members join from sockets that then never read: the server
- * must drop them as slow consumers without the C measured members noticing.
+ * must drop them as slow consumers without the C measured members noticing (over
+ * {@code --transport tcp}, stalled TCP connections).
  */
 @Command(name = "chat-fanout", mixinStandardHelpOptions = true,
         description = "C users in one chat room, S of them sending at R Hz each.")
@@ -56,7 +60,7 @@ final class ChatFanout implements GantryBench.Scenario {
         }
         double rate = o.rate(20);
         double duration = o.duration(10);
-        List<VirtualUser> open = run.open(run.users("chat", users), null, 0);
+        List<VirtualUser> open = run.open(run.users("chat", users), false, 0);
         Stats stats = run.stats;
         VirtualUser.Events events = new VirtualUser.Events() {
             @Override
@@ -104,7 +108,7 @@ final class ChatFanout implements GantryBench.Scenario {
         Wire wire = run.wire;
         Meter.Result r = run.measure(sending, rate, o.warmup(2), duration, (u, now) -> {
             long seq = ++u.seq;
-            if (u.sendRaw(wire.channelMessageSend(u.channel.alloc(), u.sendPrefix, now, seq))) {
+            if (u.sendRaw(wire.channelMessageSend(u.alloc(), u.sendPrefix, now, seq))) {
                 stats.sent(u.loopStats, now, u.fanout);
             }
         }, "chat-fanout", null);
@@ -144,8 +148,14 @@ final class ChatFanout implements GantryBench.Scenario {
         }
         for (VirtualUser u : run.authenticate(run.users("stalled", stalledReaders))) {
             try {
-                stalled.add(StalledReader.open(o.host, o.port, u.token, "{\"cid\":\"1\",\"channel_join\":{\"target\":"
-                        + JsonScan.quote(new StringBuilder(), room) + ",\"type\":1,\"persistence\":" + persistent + ",\"hidden\":false}}"));
+                if (o.tcp()) {
+                    stalled.add(StalledReader.openTcp(o.host, o.tcpPort, u.token, Envelope.newBuilder().setCid("1")
+                            .setChannelJoin(ChannelJoin.newBuilder().setTarget(room).setType(1)
+                                    .setPersistence(BoolValue.of(persistent)).setHidden(BoolValue.of(false))).build()));
+                } else {
+                    stalled.add(StalledReader.open(o.host, o.port, u.token, "{\"cid\":\"1\",\"channel_join\":{\"target\":"
+                            + JsonScan.quote(new StringBuilder(), room) + ",\"type\":1,\"persistence\":" + persistent + ",\"hidden\":false}}"));
+                }
             } catch (java.io.IOException e) {
                 run.stats.error("stalled reader: " + e.getClass().getSimpleName(), e.getMessage());
             }

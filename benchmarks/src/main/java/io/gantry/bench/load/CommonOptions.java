@@ -12,10 +12,17 @@ public final class CommonOptions {
     @Option(names = "--port", defaultValue = "7350", description = "Server port for REST and /ws (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--transport", defaultValue = "ws", description = "Socket transport: ws (WebSocket on --port) or tcp "
+            + "(Gantry's TCP transport on --tcp-port, protobuf envelopes; REST still on --port) (default: ${DEFAULT-VALUE}).")
+    String transport;
+
+    @Option(names = "--tcp-port", defaultValue = "7351", description = "Server port of the TCP transport (default: ${DEFAULT-VALUE}).")
+    int tcpPort;
+
     @Option(names = "--server-key", defaultValue = "defaultkey", description = "Server key, sent as basic auth (default: ${DEFAULT-VALUE}).")
     String serverKey;
 
-    @Option(names = "--format", defaultValue = "json", description = "Socket wire format: json or protobuf (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", description = "Socket wire format: json or protobuf (default: json; protobuf, the only one, with --transport tcp).")
     String format;
 
     @Option(names = "--duration", paramLabel = "T", description = "Seconds measured (scenario default when absent).")
@@ -45,8 +52,8 @@ public final class CommonOptions {
     @Option(names = "--threads", defaultValue = "1", description = "Generator event loops (default: ${DEFAULT-VALUE}; one core in the reference arrangement).")
     int threads;
 
-    @Option(names = "--transport", defaultValue = "auto", description = "auto, epoll or nio (default: ${DEFAULT-VALUE}).")
-    String transport;
+    @Option(names = "--io", defaultValue = "auto", description = "Netty I/O of the generator's event loops: auto, epoll or nio (default: ${DEFAULT-VALUE}).")
+    String io;
 
     @Option(names = "--device-prefix", defaultValue = "gbench", description = "Prefix of the virtual users' device ids (default: ${DEFAULT-VALUE}).")
     String devicePrefix;
@@ -54,7 +61,7 @@ public final class CommonOptions {
     @Option(names = "--auth-concurrency", defaultValue = "64", description = "REST authentications in flight (default: ${DEFAULT-VALUE}).")
     int authConcurrency;
 
-    @Option(names = "--connect-concurrency", defaultValue = "256", description = "WebSocket handshakes in progress (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connect-concurrency", defaultValue = "256", description = "Socket handshakes in progress (default: ${DEFAULT-VALUE}).")
     int connectConcurrency;
 
     @Option(names = "--setup-timeout", defaultValue = "120", paramLabel = "S", description = "Seconds allowed for authentication, connection and set-up (default: ${DEFAULT-VALUE}).")
@@ -65,6 +72,40 @@ public final class CommonOptions {
 
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
+
+    /** True with {@code --transport tcp} (after {@link #check()}). */
+    boolean tcp() {
+        return "tcp".equals(transport);
+    }
+
+    /**
+     * Checks the flags that depend on each other and settles the defaults that depend on others
+     * ({@code --format}); returns what is wrong, or null.
+     */
+    String check() {
+        if (!"ws".equals(transport) && !"tcp".equals(transport)) {
+            return "--transport must be ws or tcp, not '" + transport + "'";
+        }
+        if (!"auto".equals(io) && !"epoll".equals(io) && !"nio".equals(io)) {
+            return "--io must be auto, epoll or nio, not '" + io + "'";
+        }
+        if (format == null) {
+            format = tcp() ? "protobuf" : "json";
+        }
+        if (!"json".equals(format) && !"protobuf".equals(format)) {
+            return "--format must be json or protobuf, not '" + format + "'";
+        }
+        if (tcp() && !"protobuf".equals(format)) {
+            return "--transport tcp carries protobuf envelopes only: drop --format json (or use --transport ws)";
+        }
+        if (tcp() && (tcpPort < 1 || tcpPort > 65535)) {
+            return "--tcp-port must be a port number (1-65535)";
+        }
+        if (threads < 1) {
+            return "--threads must be at least 1";
+        }
+        return null;
+    }
 
     double duration(double dflt) {
         return duration == null ? dflt : duration;

@@ -46,7 +46,7 @@ final class ConnectStorm implements GantryBench.Scenario {
         double holdSec = hold != null ? hold : o.duration(10);
         List<VirtualUser> users = run.users("storm", sockets);
         long rssStart = o.serverPid == null ? -1 : ProcStats.rssBytes(o.serverPid);
-        List<VirtualUser> open = run.open(users, null, authChunk);
+        List<VirtualUser> open = run.open(users, false, authChunk);
         double connectSec = run.connectNanos / 1e9;
         Histogram connectLat;
         synchronized (run.client.connectLatency) {

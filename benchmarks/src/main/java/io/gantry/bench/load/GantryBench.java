@@ -39,6 +39,11 @@ public final class GantryBench implements Runnable {
 
     static int run(Scenario s) {
         String name = s.getClass().getAnnotation(Command.class).name();
+        String bad = s.options().check();
+        if (bad != null) {
+            System.err.println("gantry-bench " + name + ": " + bad);
+            return 2;
+        }
         Run run = null;
         try {
             run = new Run(name, s.options(), System.err);

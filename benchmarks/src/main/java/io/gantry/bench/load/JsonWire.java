@@ -2,8 +2,9 @@ package io.gantry.bench.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.buffer.Unpooled;
+
+import java.nio.charset.StandardCharsets;
 
 import java.util.List;
 
@@ -11,6 +12,10 @@ import static io.gantry.bench.load.JsonScan.ascii;
 
 /** {@code format=json}: protojson text frames. */
 final class JsonWire extends Wire {
+    JsonWire() {
+        super(false);
+    }
+
     private static final byte[] K_CID = ascii("cid");
     private static final byte[] K_MATCH_DATA = ascii("match_data");
     private static final byte[] K_CHANNEL_MESSAGE = ascii("channel_message");
@@ -43,8 +48,13 @@ final class JsonWire extends Wire {
         return "json";
     }
 
-    private static TextWebSocketFrame text(CharSequence s) {
-        return new TextWebSocketFrame(s.toString());
+    @Override
+    boolean binary() {
+        return false;
+    }
+
+    private static ByteBuf text(CharSequence s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
     }
 
     private static StringBuilder open(long cid) {
@@ -56,18 +66,18 @@ final class JsonWire extends Wire {
     }
 
     @Override
-    WebSocketFrame matchCreate(long cid) {
+    ByteBuf matchCreate(long cid) {
         return text(open(cid).append("\"match_create\":{}}"));
     }
 
     @Override
-    WebSocketFrame matchJoin(long cid, String matchId) {
+    ByteBuf matchJoin(long cid, String matchId) {
         StringBuilder sb = open(cid).append("\"match_join\":{\"match_id\":");
         return text(JsonScan.quote(sb, matchId).append("}}"));
     }
 
     @Override
-    WebSocketFrame channelJoin(long cid, String target, boolean persistence) {
+    ByteBuf channelJoin(long cid, String target, boolean persistence) {
         StringBuilder sb = open(cid).append("\"channel_join\":{\"target\":");
         JsonScan.quote(sb, target).append(",\"type\":1,\"persistence\":").append(persistence)
                 .append(",\"hidden\":false}}");
@@ -75,7 +85,7 @@ final class JsonWire extends Wire {
     }
 
     @Override
-    WebSocketFrame statusFollow(long cid, List<String> userIds) {
+    ByteBuf statusFollow(long cid, List<String> userIds) {
         StringBuilder sb = open(cid).append("\"status_follow\":{\"user_ids\":[");
         for (int i = 0; i < userIds.size(); i++) {
             if (i > 0) {
@@ -87,14 +97,14 @@ final class JsonWire extends Wire {
     }
 
     @Override
-    WebSocketFrame matchmakerAdd(long cid, int minCount, int maxCount, String query) {
+    ByteBuf matchmakerAdd(long cid, int minCount, int maxCount, String query) {
         StringBuilder sb = open(cid).append("\"matchmaker_add\":{\"min_count\":").append(minCount)
                 .append(",\"max_count\":").append(maxCount).append(",\"query\":");
         return text(JsonScan.quote(sb, query).append("}}"));
     }
 
     @Override
-    WebSocketFrame ping(long cid) {
+    ByteBuf ping(long cid) {
         return text(open(cid).append("\"ping\":{}}"));
     }
 

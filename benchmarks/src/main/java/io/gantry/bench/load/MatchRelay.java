@@ -73,7 +73,7 @@ final class MatchRelay implements GantryBench.Scenario {
     /** Opens the sockets, creates and joins the matches; returns the players that will send. */
     static List<VirtualUser> setUp(Run run, int matches, int players) throws Exception {
         List<VirtualUser> users = run.users("relay", matches * players);
-        run.open(users, null, 0);
+        run.open(users, false, 0);
         Events events = new Events(run.stats);
         for (VirtualUser u : users) {
             u.events(events);
@@ -162,7 +162,7 @@ final class MatchRelay implements GantryBench.Scenario {
         Stats stats = run.stats;
         return (u, now) -> {
             long seq = ++u.seq;
-            if (u.sendRaw(wire.matchDataSend(u.channel.alloc(), u.sendPrefix, now, seq))) {
+            if (u.sendRaw(wire.matchDataSend(u.alloc(), u.sendPrefix, now, seq))) {
                 stats.sent(u.loopStats, now, u.fanout);
             }
         };

@@ -41,7 +41,7 @@ final class Matchmaker implements GantryBench.Scenario {
             throw new Run.SetupException("--users must be >= 2");
         }
         double timeout = o.duration(60);
-        List<VirtualUser> open = run.open(run.users("mm", users), null, 0);
+        List<VirtualUser> open = run.open(run.users("mm", users), false, 0);
         AtomicInteger matched = new AtomicInteger();
         AtomicLong lastMatchedNs = new AtomicLong();
         Histogram lat = Stats.newHistogram();

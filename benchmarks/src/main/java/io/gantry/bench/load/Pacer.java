@@ -33,10 +33,10 @@ final class Pacer {
         Map<EventLoop, List<Integer>> byLoop = new IdentityHashMap<>();
         for (int k = 0; k < senders.size(); k++) {
             VirtualUser u = senders.get(k);
-            if (u.channel == null || u.loopStats == null) {
+            if (u.eventLoop() == null || u.loopStats == null) {
                 continue;
             }
-            byLoop.computeIfAbsent(u.channel.eventLoop(), l -> new ArrayList<>()).add(k);
+            byLoop.computeIfAbsent(u.eventLoop(), l -> new ArrayList<>()).add(k);
         }
         int n = senders.size();
         for (Map.Entry<EventLoop, List<Integer>> e : byLoop.entrySet()) {

@@ -14,17 +14,16 @@ import com.heroiclabs.nakama.rtapi.StatusFollow;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code format=protobuf}: binary frames of {@code nakama.realtime.Envelope}. Requests are built
- * with the generated builders; the rated messages are written field by field; received hot
- * messages (match data, chat, status events) are read field by field, the rest parsed whole.
+ * {@code format=protobuf}: {@code nakama.realtime.Envelope}s, in binary WebSocket frames or on
+ * Gantry's TCP transport (the same envelopes, length-prefixed). Requests are built with the
+ * generated builders; the rated messages are written field by field; received hot messages
+ * (match data, chat, status events) are read field by field, the rest parsed whole.
  */
 final class ProtoWire extends Wire {
     private static final int WT_VARINT = 0;
@@ -46,47 +45,56 @@ final class ProtoWire extends Wire {
     private static final byte[] CONTENT_OPEN = JsonScan.ascii("{\"t\":");
     private static final byte[] CONTENT_MID = JsonScan.ascii(",\"s\":");
 
+    ProtoWire(boolean tcp) {
+        super(tcp);
+    }
+
     @Override
     String format() {
         return "protobuf";
     }
 
-    private static WebSocketFrame frame(Envelope.Builder e, long cid) {
+    @Override
+    boolean binary() {
+        return true;
+    }
+
+    private static ByteBuf frame(Envelope.Builder e, long cid) {
         if (cid >= 0) {
             e.setCid(Long.toString(cid));
         }
-        return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(e.build().toByteArray()));
+        return Unpooled.wrappedBuffer(e.build().toByteArray());
     }
 
     @Override
-    WebSocketFrame matchCreate(long cid) {
+    ByteBuf matchCreate(long cid) {
         return frame(Envelope.newBuilder().setMatchCreate(MatchCreate.getDefaultInstance()), cid);
     }
 
     @Override
-    WebSocketFrame matchJoin(long cid, String matchId) {
+    ByteBuf matchJoin(long cid, String matchId) {
         return frame(Envelope.newBuilder().setMatchJoin(MatchJoin.newBuilder().setMatchId(matchId)), cid);
     }
 
     @Override
-    WebSocketFrame channelJoin(long cid, String target, boolean persistence) {
+    ByteBuf channelJoin(long cid, String target, boolean persistence) {
         return frame(Envelope.newBuilder().setChannelJoin(ChannelJoin.newBuilder().setTarget(target).setType(1)
                 .setPersistence(BoolValue.of(persistence)).setHidden(BoolValue.of(false))), cid);
     }
 
     @Override
-    WebSocketFrame statusFollow(long cid, List<String> userIds) {
+    ByteBuf statusFollow(long cid, List<String> userIds) {
         return frame(Envelope.newBuilder().setStatusFollow(StatusFollow.newBuilder().addAllUserIds(userIds)), cid);
     }
 
     @Override
-    WebSocketFrame matchmakerAdd(long cid, int minCount, int maxCount, String query) {
+    ByteBuf matchmakerAdd(long cid, int minCount, int maxCount, String query) {
         return frame(Envelope.newBuilder().setMatchmakerAdd(MatchmakerAdd.newBuilder()
                 .setMinCount(minCount).setMaxCount(maxCount).setQuery(query)), cid);
     }
 
     @Override
-    WebSocketFrame ping(long cid) {
+    ByteBuf ping(long cid) {
         return frame(Envelope.newBuilder().setPing(Ping.getDefaultInstance()), cid);
     }
 
@@ -107,10 +115,10 @@ final class ProtoWire extends Wire {
 
     @Override
     ByteBuf matchDataSend(ByteBufAllocator alloc, byte[] prefix, long t, long seq) {
-        ByteBuf buf = RawFrame.begin(alloc, prefix.length + LatencyCodec.PAYLOAD_BYTES);
+        ByteBuf buf = begin(alloc, prefix.length + LatencyCodec.PAYLOAD_BYTES);
         buf.writeBytes(prefix);
         LatencyCodec.writeRaw(buf, t, seq);
-        return RawFrame.finish(buf, RawFrame.OP_BINARY);
+        return finish(buf, RawFrame.OP_BINARY);
     }
 
     @Override
@@ -123,7 +131,7 @@ final class ProtoWire extends Wire {
         int contentLen = CONTENT_OPEN.length + LatencyCodec.decimalLength(t) + CONTENT_MID.length
                 + LatencyCodec.decimalLength(seq) + 1;
         int inner = 1 + varintSize(channelId.length) + channelId.length + 1 + varintSize(contentLen) + contentLen;
-        ByteBuf buf = RawFrame.begin(alloc, inner + 8);
+        ByteBuf buf = begin(alloc, inner + 8);
         writeVarint(buf, tag(F_CHANNEL_MESSAGE_SEND, WT_LEN));
         writeVarint(buf, inner);
         buf.writeByte(tag(1, WT_LEN));
@@ -136,7 +144,7 @@ final class ProtoWire extends Wire {
         buf.writeBytes(CONTENT_MID);
         LatencyCodec.writeDecimal(buf, seq);
         buf.writeByte('}');
-        return RawFrame.finish(buf, RawFrame.OP_BINARY);
+        return finish(buf, RawFrame.OP_BINARY);
     }
 
     @Override
@@ -144,7 +152,7 @@ final class ProtoWire extends Wire {
         int digits = LatencyCodec.decimalLength(t);
         int value = 1 + varintSize(digits) + digits;          // StringValue { value = 1 }
         int inner = 1 + varintSize(value) + value;             // StatusUpdate { status = 1 }
-        ByteBuf buf = RawFrame.begin(alloc, inner + 8);
+        ByteBuf buf = begin(alloc, inner + 8);
         writeVarint(buf, tag(F_STATUS_UPDATE, WT_LEN));
         writeVarint(buf, inner);
         buf.writeByte(tag(1, WT_LEN));
@@ -152,7 +160,7 @@ final class ProtoWire extends Wire {
         buf.writeByte(tag(1, WT_LEN));
         writeVarint(buf, digits);
         LatencyCodec.writeDecimal(buf, t);
-        return RawFrame.finish(buf, RawFrame.OP_BINARY);
+        return finish(buf, RawFrame.OP_BINARY);
     }
 
     static int tag(int field, int wireType) {

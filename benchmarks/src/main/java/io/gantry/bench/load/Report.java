@@ -22,14 +22,19 @@ final class Report {
         root.put("scenario", scenario);
         root.put("shape", shape);
         root.put("target", o.host + ":" + o.port);
+        root.put("transport", c.transportName());
+        root.put("socket", c.remoteName());
         root.put("format", o.format);
         root.put("parameters", params);
         Map<String, Object> gen = new LinkedHashMap<>();
         gen.put("event_loops", c.loopThreadIds.length);
-        gen.put("transport", c.transportName());
+        gen.put("io", c.ioName());
         gen.put("source_addresses", o.sourceAddresses == null ? List.of() : o.sourceAddresses);
         root.put("generator", gen);
         root.put("started_at", java.time.Instant.now().toString());
+        line("transport", c.tcp
+                ? String.format("tcp to %s (length-prefixed protobuf envelopes); REST on %s:%d", c.remoteName(), o.host, o.port)
+                : String.format("ws to %s/ws (%s); REST on the same port", c.remoteName(), o.format));
     }
 
     void line(String label, String value) {
@@ -110,7 +115,7 @@ final class Report {
 
     void generatorLine(double loopPct, double processPct, Map<String, Object> gen) {
         line("generator", String.format("%s event loop(s) on %s; busiest loop %.0f %% of a core, process %.0f %%",
-                gen.get("event_loops"), gen.get("transport"), loopPct, processPct));
+                gen.get("event_loops"), gen.get("io"), loopPct, processPct));
         if (loopPct >= 85) {
             note(String.format("the generator's busiest event loop used %.0f %% of a core: this result is probably "
                     + "the generator's limit, not the server's (compare with ./scripts/bench self-test; add --threads "
@@ -166,8 +171,8 @@ final class Report {
         }
         if (o.plot != null) {
             List<Meter.Point> pts = plotted == null ? List.of() : plotted.timeline();
-            Files.writeString(Path.of(o.plot), Plot.html(title, String.format("%s, %s, target %s:%d, %s",
-                    root.get("shape"), o.format, o.host, o.port, root.get("started_at")), pts));
+            Files.writeString(Path.of(o.plot), Plot.html(title, String.format("%s, %s over %s, target %s, %s",
+                    root.get("shape"), o.format, root.get("transport"), root.get("socket"), root.get("started_at")), pts));
             out.println("plot written to " + o.plot);
         }
     }

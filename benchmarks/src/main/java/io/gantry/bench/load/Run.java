@@ -38,9 +38,6 @@ final class Run implements AutoCloseable {
         this.o = o;
         this.scenario = scenario;
         this.log = log;
-        if (o.threads < 1) {
-            throw new SetupException("--threads must be at least 1");
-        }
         if (o.serverPid != null && !ProcStats.exists(o.serverPid)) {
             throw new SetupException("no process " + o.serverPid + " (--server-pid)");
         }
@@ -48,12 +45,10 @@ final class Run implements AutoCloseable {
                 && !o.plot.toLowerCase(java.util.Locale.ROOT).endsWith(".htm")) {
             throw new SetupException("--plot writes an HTML page (inline SVG): give a FILE.html");
         }
-        if (!o.format.equals("json") && !o.format.equals("protobuf")) {
-            throw new SetupException("--format must be json or protobuf");
-        }
-        this.wire = Wire.of(o.format);
+        this.wire = Wire.of(o.format, o.tcp());
         this.auth = new Auth(o.host, o.port, o.serverKey, o.authConcurrency);
-        this.client = new BenchClient(o.host, o.port, o.threads, o.transport, o.sourceAddresses, wire);
+        this.client = new BenchClient(o.host, o.tcp() ? o.tcpPort : o.port, o.tcp(), o.threads, o.io,
+                o.sourceAddresses, wire);
         this.stats = client.stats;
         this.watchdog = new Watchdog();
         watchdog.arm(o.setupTimeout + 60, "set-up took longer than --setup-timeout + 60 s");
@@ -90,10 +85,11 @@ final class Run implements AutoCloseable {
 
     /**
      * Authenticates (untimed) and connects the users, {@code chunk} at a time so tokens are fresh
-     * when their socket opens (0: all at once). {@code query} is added to the socket URL (e.g.
-     * {@code status=true}). Returns the users whose socket is open.
+     * when their socket opens (0: all at once). With {@code status} the users appear online
+     * ({@code status=true} on the socket URL, or in TCP's {@code connect}). Returns the users
+     * whose socket is open.
      */
-    List<VirtualUser> open(List<VirtualUser> users, String query, int chunk) throws InterruptedException, SetupException {
+    List<VirtualUser> open(List<VirtualUser> users, boolean status, int chunk) throws InterruptedException, SetupException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(setupDeadlineMs());
         int step = chunk <= 0 ? users.size() : chunk;
         for (int from = 0; from < users.size(); from += step) {
@@ -112,7 +108,7 @@ final class Run implements AutoCloseable {
             }
             left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             long t0 = System.nanoTime();
-            int notOpen = client.connect(part, query, o.connectConcurrency, Math.max(1, left),
+            int notOpen = client.connect(part, status, o.connectConcurrency, Math.max(1, left),
                     progress("connected", base, users.size()));
             connectNanos += System.nanoTime() - t0;
             if (chunk > 0 && chunk < users.size()) {

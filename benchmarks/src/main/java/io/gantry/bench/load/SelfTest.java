@@ -14,7 +14,8 @@ import java.util.Map;
  * generator's own limits on this machine. First the match-relay shape (default 1000 x 2 @ 10 Hz)
  * for its p99, then the rate raised step by step (x1.5) until a step loses messages, falls
  * short of its offered rate or its p99 passes {@code --max-p99-ms}: the best passing step is
- * the ceiling. A result against a real server near that ceiling is the generator's limit.
+ * the ceiling. A result against a real server near that ceiling is the generator's limit. With
+ * {@code --transport tcp} the same over the in-process server's TCP transport.
  */
 @Command(name = "self-test", mixinStandardHelpOptions = true,
         description = "Measure the generator itself against an in-process echo server: its p99 at a match-relay shape and its ceiling.")
@@ -64,7 +65,9 @@ final class SelfTest implements GantryBench.Scenario {
             this.server = server;
             o.host = "127.0.0.1";
             o.port = server.port();
-            System.err.printf("self-test server on 127.0.0.1:%d (%d event loop(s))%n", o.port, serverThreads);
+            o.tcpPort = server.tcpPort();
+            System.err.printf("self-test server on 127.0.0.1:%d, TCP transport on :%d (%d event loop(s))%n", o.port,
+                    o.tcpPort, serverThreads);
             return GantryBench.run(this);
         } finally {
             server.close();

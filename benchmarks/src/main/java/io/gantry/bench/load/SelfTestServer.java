@@ -1,10 +1,13 @@
 package io.gantry.bench.load;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.StringValue;
 import com.google.protobuf.util.JsonFormat;
 import com.heroiclabs.nakama.rtapi.Channel;
 import com.heroiclabs.nakama.rtapi.ChannelMessageAck;
+import com.heroiclabs.nakama.rtapi.Connected;
+import com.heroiclabs.nakama.rtapi.Disconnect;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.Match;
@@ -44,6 +47,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.protobuf.ProtobufVarint32FrameDecoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -68,7 +72,9 @@ import static io.gantry.bench.load.JsonScan.ascii;
 
 /**
  * A tiny in-process server that speaks just enough of the Nakama client protocol for the
- * generator's scenarios: device authentication (a fake token), the socket in both formats,
+ * generator's scenarios: device authentication (a fake token), the socket in both formats and,
+ * on a second port ({@link #tcpPort()}), Gantry's TCP transport (varint32-length-prefixed
+ * protobuf envelopes after a {@code connect}/{@code connected} handshake; it sends no pings),
  * relayed matches (create, join, data), a chat room (join, send, echo to everyone), status
  * (follow, update), a pairing matchmaker and ping/pong. It keeps no rules and no persistence; its
  * point is to cost as little as possible per message, so a run against it measures the
@@ -84,6 +90,7 @@ public final class SelfTestServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final io.netty.channel.Channel server;
+    private final io.netty.channel.Channel tcpServer;
     private final long[] threadIds;
 
     private final Map<String, List<Session>> matches = new ConcurrentHashMap<>();
@@ -92,13 +99,18 @@ public final class SelfTestServer implements AutoCloseable {
     private final Map<String, Session> online = new ConcurrentHashMap<>();
     private final List<Session> matchmaking = new ArrayList<>();
 
-    private SelfTestServer(EventLoopGroup group, io.netty.channel.Channel server, long[] threadIds) {
+    private SelfTestServer(EventLoopGroup group, io.netty.channel.Channel server, io.netty.channel.Channel tcpServer,
+                           long[] threadIds) {
         this.group = group;
         this.server = server;
+        this.tcpServer = tcpServer;
         this.threadIds = threadIds;
     }
 
-    /** Starts a server on {@code host}:{@code port} (0 picks a free port) with {@code threads} event loops. */
+    /**
+     * Starts a server on {@code host}:{@code port} (0 picks a free port) with {@code threads} event
+     * loops, and its TCP transport on a free port of the same host.
+     */
     public static SelfTestServer start(String host, int port, int threads) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         DefaultThreadFactory tf = new DefaultThreadFactory("selftest-server", true);
@@ -122,6 +134,26 @@ public final class SelfTestServer implements AutoCloseable {
                     }
                 });
         io.netty.channel.Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
+        ServerBootstrap tb = new ServerBootstrap()
+                .group(group)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ProtobufVarint32FrameDecoder());
+                        ch.pipeline().addLast(self[0].new TcpRealtime());
+                    }
+                });
+        io.netty.channel.Channel tcp;
+        try {
+            tcp = tb.bind(new InetSocketAddress(host, 0)).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            ch.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
         List<Long> ids = new ArrayList<>();
         for (EventExecutor e : group) {
             try {
@@ -130,12 +162,17 @@ public final class SelfTestServer implements AutoCloseable {
                 throw new IllegalStateException(ex);
             }
         }
-        self[0] = new SelfTestServer(group, ch, ids.stream().mapToLong(Long::longValue).toArray());
+        self[0] = new SelfTestServer(group, ch, tcp, ids.stream().mapToLong(Long::longValue).toArray());
         return self[0];
     }
 
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** The port of the TCP transport. */
+    public int tcpPort() {
+        return ((InetSocketAddress) tcpServer.localAddress()).getPort();
     }
 
     /** CPU time used so far by the server's event loops, in nanoseconds. */
@@ -146,6 +183,7 @@ public final class SelfTestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        tcpServer.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
@@ -166,6 +204,8 @@ public final class SelfTestServer implements AutoCloseable {
         final String sessionId = UUID.randomUUID().toString();
         final String username;
         final boolean json;
+        /** On the TCP transport: frames are length-prefixed envelopes (json is false). */
+        final boolean tcp;
         final boolean appearOnline;
         volatile String status = "";
         final byte[] presenceJson;
@@ -174,11 +214,12 @@ public final class SelfTestServer implements AutoCloseable {
         /** The user ids this session follows. */
         final Set<String> follows = ConcurrentHashMap.newKeySet();
 
-        Session(io.netty.channel.Channel ch, String userId, boolean json, boolean appearOnline) {
+        Session(io.netty.channel.Channel ch, String userId, boolean json, boolean tcp, boolean appearOnline) {
             this.ch = ch;
             this.userId = userId;
             this.username = "u" + userId.substring(0, 8);
-            this.json = json;
+            this.json = json && !tcp;
+            this.tcp = tcp;
             this.appearOnline = appearOnline;
             this.presenceJson = ascii("{\"user_id\":\"" + userId + "\",\"session_id\":\"" + sessionId
                     + "\",\"username\":\"" + username + "\"}");
@@ -208,7 +249,7 @@ public final class SelfTestServer implements AutoCloseable {
                     return;
                 }
                 String format = first(q, "format");
-                ctx.channel().attr(SESSION).set(new Session(ctx.channel(), uid, !"protobuf".equals(format),
+                ctx.channel().attr(SESSION).set(new Session(ctx.channel(), uid, !"protobuf".equals(format), false,
                         "true".equals(first(q, "status"))));
                 ctx.fireChannelRead(req); // to the WebSocket handshaker
                 return;
@@ -266,11 +307,7 @@ public final class SelfTestServer implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                Session s = ctx.channel().attr(SESSION).get();
-                if (s != null && s.appearOnline) {
-                    online.put(s.userId, s);
-                    followers.computeIfAbsent(s.userId, k -> ConcurrentHashMap.newKeySet()).add(s);
-                }
+                opened(ctx.channel().attr(SESSION).get());
             }
             super.userEventTriggered(ctx, evt);
         }
@@ -282,28 +319,7 @@ public final class SelfTestServer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            Session s = ctx.channel().attr(SESSION).get();
-            if (s != null) {
-                online.remove(s.userId, s);
-                for (List<Session> m : s.joined) {
-                    m.remove(s);
-                }
-                Set<Session> self = followers.get(s.userId);
-                if (self != null) {
-                    self.remove(s);
-                }
-                if (!s.follows.isEmpty()) {
-                    for (String uid : s.follows) {
-                        Set<Session> f = followers.get(uid);
-                        if (f != null) {
-                            f.remove(s);
-                        }
-                    }
-                }
-                synchronized (matchmaking) {
-                    matchmaking.remove(s);
-                }
-            }
+            closed(ctx.channel().attr(SESSION).get());
             super.channelInactive(ctx);
         }
 
@@ -364,6 +380,85 @@ public final class SelfTestServer implements AutoCloseable {
                 }
                 handle(s, e);
             }
+        }
+    }
+
+    // ---- sessions opening and closing (both transports) ----
+
+    /** A session's socket is open: an online user appears to its followers. */
+    private void opened(Session s) {
+        if (s != null && s.appearOnline) {
+            online.put(s.userId, s);
+            followers.computeIfAbsent(s.userId, k -> ConcurrentHashMap.newKeySet()).add(s);
+        }
+    }
+
+    /** A session's socket closed: it leaves everything it joined. */
+    private void closed(Session s) {
+        if (s == null) {
+            return;
+        }
+        online.remove(s.userId, s);
+        for (List<Session> m : s.joined) {
+            m.remove(s);
+        }
+        Set<Session> self = followers.get(s.userId);
+        if (self != null) {
+            self.remove(s);
+        }
+        for (String uid : s.follows) {
+            Set<Session> f = followers.get(uid);
+            if (f != null) {
+                f.remove(s);
+            }
+        }
+        synchronized (matchmaking) {
+            matchmaking.remove(s);
+        }
+    }
+
+    // ---- the TCP transport: the handshake, then envelopes as on a protobuf WebSocket ----
+
+    private final class TcpRealtime extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            Envelope e;
+            try {
+                e = Envelope.parseFrom(frame.nioBuffer());
+            } catch (InvalidProtocolBufferException ex) {
+                ctx.close();
+                return;
+            }
+            Session s = ctx.channel().attr(SESSION).get();
+            if (s != null) {
+                handle(s, e);
+                return;
+            }
+            String uid = e.hasConnect() ? Auth.userIdOf(e.getConnect().getToken()) : null;
+            if (uid == null) {
+                Session refused = new Session(ctx.channel(), "00000000-refused", false, true, false);
+                send(refused, error(e.getCid(), 3, "Missing or invalid token"));
+                send(refused, Envelope.newBuilder().setDisconnect(Disconnect.newBuilder().setCode(1008)
+                        .setReason("Missing or invalid token")).build());
+                ctx.close();
+                return;
+            }
+            s = new Session(ctx.channel(), uid, false, true, e.getConnect().getStatus());
+            ctx.channel().attr(SESSION).set(s);
+            send(s, reply(e.getCid()).setConnected(Connected.newBuilder().setSessionId(s.sessionId)
+                    .setUserId(s.userId).setUsername(s.username)).build());
+            opened(s);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            closed(ctx.channel().attr(SESSION).get());
+            super.channelInactive(ctx);
         }
     }
 
@@ -455,6 +550,9 @@ public final class SelfTestServer implements AutoCloseable {
         String cid = e.getCid().isEmpty() ? null : e.getCid();
         switch (e.getMessageCase()) {
             case PING -> send(s, reply(cid).setPong(Pong.getDefaultInstance()).build());
+            case PONG -> {
+                // a client's answer to a keep-alive ping (this server sends none)
+            }
             case MATCH_CREATE -> {
                 String id = UUID.randomUUID() + ".";
                 List<Session> members = new CopyOnWriteArrayList<>();
@@ -588,12 +686,18 @@ public final class SelfTestServer implements AutoCloseable {
     private static void broadcast(List<Session> members, Session sender, Envelope e, boolean echo) {
         ByteBuf json = null;
         ByteBuf bin = null;
+        ByteBuf framed = null;
         try {
             for (Session m : members) {
                 if ((m == sender && !echo) || !m.ch.isActive()) {
                     continue;
                 }
-                if (m.json) {
+                if (m.tcp) {
+                    if (framed == null) {
+                        framed = lengthPrefixed(e);
+                    }
+                    m.ch.writeAndFlush(framed.retainedDuplicate(), m.ch.voidPromise());
+                } else if (m.json) {
                     if (json == null) {
                         json = Unpooled.wrappedBuffer(toJson(e));
                     }
@@ -612,11 +716,32 @@ public final class SelfTestServer implements AutoCloseable {
             if (bin != null) {
                 bin.release();
             }
+            if (framed != null) {
+                framed.release();
+            }
         }
+    }
+
+    /** The envelope as a TCP frame: its length as a varint32, then its bytes. */
+    private static ByteBuf lengthPrefixed(Envelope e) {
+        int size = e.getSerializedSize();
+        byte[] out = new byte[CodedOutputStream.computeUInt32SizeNoTag(size) + size];
+        CodedOutputStream cos = CodedOutputStream.newInstance(out);
+        try {
+            cos.writeUInt32NoTag(size);
+            e.writeTo(cos);
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return Unpooled.wrappedBuffer(out);
     }
 
     private static void send(Session s, Envelope e) {
         if (s == null || !s.ch.isActive()) {
+            return;
+        }
+        if (s.tcp) {
+            s.ch.writeAndFlush(lengthPrefixed(e), s.ch.voidPromise());
             return;
         }
         WebSocketFrame f = s.json ? new TextWebSocketFrame(Unpooled.wrappedBuffer(toJson(e)))

@@ -1,5 +1,8 @@
 package io.gantry.bench.load;
 
+import com.heroiclabs.nakama.rtapi.Connect;
+import com.heroiclabs.nakama.rtapi.Envelope;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * A client that stops reading: a plain TCP socket that does the WebSocket upgrade by hand, sends
  * one text frame (a {@code channel_join}), and then never reads again, with a small receive
- * buffer so the server's writes back up quickly. The server should drop it as a slow consumer
+ * buffer so the server's writes back up quickly; or, on Gantry's TCP transport, sends its
+ * {@code connect}, reads the {@code connected} answer, sends the {@code channel_join} envelope and
+ * never reads again. The server should drop it as a slow consumer
  * without the other members noticing; {@link #droppedByServer} tells, after the run, whether it
  * did. Blocking I/O on the caller's thread, only during set-up and tear-down.
  */
@@ -44,6 +49,29 @@ final class StalledReader implements AutoCloseable {
             throw new IOException("upgrade refused: " + status);
         }
         out.write(maskedText(firstFrame));
+        out.flush();
+        return new StalledReader(socket);
+    }
+
+    /**
+     * Connects to Gantry's TCP transport with {@code token}, waits for {@code connected}, and sends
+     * {@code firstEnvelope}; never reads after that.
+     */
+    static StalledReader openTcp(String host, int port, String token, Envelope firstEnvelope) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(RECEIVE_BUFFER);
+        socket.connect(new InetSocketAddress(host, port), 10_000);
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        Envelope.newBuilder().setCid("connect").setConnect(Connect.newBuilder().setToken(token).setLang("en"))
+                .build().writeDelimitedTo(out);
+        out.flush();
+        Envelope answer = Envelope.parseDelimitedFrom(socket.getInputStream());
+        if (answer == null || !answer.hasConnected()) {
+            socket.close();
+            throw new IOException("connect refused: " + (answer == null ? "connection closed" : answer.toString().trim()));
+        }
+        firstEnvelope.writeDelimitedTo(out);
         out.flush();
         return new StalledReader(socket);
     }

@@ -42,8 +42,8 @@ final class StatusFanout implements GantryBench.Scenario {
         }
         double rate = o.rate(1);
         double duration = o.duration(10);
-        List<VirtualUser> online = run.open(run.users("status-user", users), "status=true", 0);
-        List<VirtualUser> fans = run.open(run.users("status-follower", followers), null, 0);
+        List<VirtualUser> online = run.open(run.users("status-user", users), true, 0);
+        List<VirtualUser> fans = run.open(run.users("status-follower", followers), false, 0);
         Stats stats = run.stats;
         VirtualUser.Events events = new VirtualUser.Events() {
             @Override
@@ -104,7 +104,7 @@ final class StatusFanout implements GantryBench.Scenario {
         Thread.sleep(300);
         Wire wire = run.wire;
         Meter.Result r = run.measure(online, rate, o.warmup(2), duration, (u, now) -> {
-            if (u.sendRaw(wire.statusUpdate(u.channel.alloc(), now))) {
+            if (u.sendRaw(wire.statusUpdate(u.alloc(), now))) {
                 stats.sent(u.loopStats, now, u.fanout);
             }
         }, "status-fanout", null);

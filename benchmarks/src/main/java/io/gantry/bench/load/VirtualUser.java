@@ -1,9 +1,15 @@
 package io.gantry.bench.load;
 
+import com.heroiclabs.nakama.rtapi.Disconnect;
+import io.gantry.client.TcpConnectException;
+import io.gantry.client.TcpSocket;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -17,12 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
- * One simulated client: its device id and session token, and once connected its socket. It is
- * also the socket's last pipeline handler: every frame it receives is decoded by the run's
- * {@link Wire} and handed to the scenario ({@link Events}). No thread of its own: it lives on
- * its socket's event loop, with many others.
+ * One simulated client: its device id and session token, and once connected its socket: a
+ * WebSocket, whose last pipeline handler this is, or a connection of Gantry's TCP transport
+ * ({@link TcpSocket}, whose raw frame listener this is). Every message it receives is decoded by
+ * the run's {@link Wire} and handed to the scenario ({@link Events}). No thread of its own: it
+ * lives on its socket's event loop, with many others.
  */
-final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> implements FrameSink {
+final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> implements FrameSink, TcpSocket.FrameListener {
 
     /** What a scenario does with the hot messages a user receives. */
     interface Events {
@@ -44,7 +51,12 @@ final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> impl
     volatile String token;
     volatile String userId;
 
+    /** The WebSocket's channel (null on TCP). */
     Channel channel;
+    /** The TCP connection, once its handshake is done (null on a WebSocket). */
+    volatile TcpSocket tcp;
+    /** Set when the user starts connecting over TCP (the handshake is under way). */
+    volatile boolean tcpConnecting;
     LoopStats loopStats;
     final CompletableFuture<Void> handshake = new CompletableFuture<>();
     private final ConcurrentHashMap<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
@@ -88,23 +100,55 @@ final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> impl
     }
 
     boolean connected() {
+        TcpSocket t = tcp;
+        if (t != null) {
+            return t.isOpen();
+        }
         Channel c = channel;
         return c != null && c.isActive() && handshake.isDone() && !handshake.isCompletedExceptionally();
     }
 
+    /** Whether connecting was started (or done): a user is connected once. */
+    boolean started() {
+        return channel != null || tcpConnecting;
+    }
+
+    /** The event loop carrying the socket, or null before it is open. */
+    EventLoop eventLoop() {
+        TcpSocket t = tcp;
+        if (t != null) {
+            return t.eventLoop();
+        }
+        Channel c = channel;
+        return c == null ? null : c.eventLoop();
+    }
+
+    /** The socket's allocator, for the rated messages. */
+    ByteBufAllocator alloc() {
+        TcpSocket t = tcp;
+        return t != null ? t.alloc() : channel.alloc();
+    }
+
     // ---- sending ----
 
-    /** Sends a request with a fresh cid; the future completes with the reply carrying that cid. */
-    CompletableFuture<Reply> request(LongFunction<WebSocketFrame> frame) {
+    /**
+     * Sends a request with a fresh cid; the future completes with the reply carrying that cid.
+     * {@code message} gives the message bytes (see {@link Wire}); the socket frames them.
+     */
+    CompletableFuture<Reply> request(LongFunction<ByteBuf> message) {
         CompletableFuture<Reply> f = new CompletableFuture<>();
+        TcpSocket t = tcp;
         Channel c = channel;
-        if (c == null || !c.isActive()) {
+        if (t == null ? c == null || !c.isActive() : !t.isOpen()) {
             f.completeExceptionally(new IllegalStateException("socket not open"));
             return f;
         }
         long cid = cids.incrementAndGet();
         pending.put(cid, f);
-        c.writeAndFlush(frame.apply(cid)).addListener((ChannelFutureListener) w -> {
+        ByteBuf bytes = message.apply(cid);
+        ChannelFuture written = t != null ? t.sendFrame(bytes)
+                : c.writeAndFlush(wire.binary() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
+        written.addListener((ChannelFutureListener) w -> {
             if (!w.isSuccess()) {
                 pending.remove(cid);
                 f.completeExceptionally(w.cause());
@@ -114,8 +158,26 @@ final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> impl
         return f;
     }
 
-    /** Writes a whole raw frame (see {@link RawFrame}); false when the socket cannot take it now. */
+    /**
+     * Writes a rated message built by the {@link Wire} (a whole raw WebSocket frame, or on TCP an
+     * envelope with room for its prefix); false when the socket cannot take it now.
+     */
     boolean sendRaw(ByteBuf frame) {
+        TcpSocket t = tcp;
+        if (t != null) {
+            if (!t.isOpen()) {
+                frame.release();
+                stats.error("send: socket closed", null);
+                return false;
+            }
+            if (!t.isWritable()) {
+                frame.release();
+                stats.error("send: skipped, socket not writable (server not reading)", null);
+                return false;
+            }
+            t.sendFrameInPlace(frame);
+            return true;
+        }
         Channel c = channel;
         if (c == null || !c.isActive()) {
             frame.release();
@@ -131,16 +193,70 @@ final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> impl
         return true;
     }
 
-    /** Closes the socket with a normal close frame. */
+    /** Closes the socket with a normal close frame (on TCP: closes the connection). */
     void close() {
         closing = true;
+        TcpSocket t = tcp;
+        if (t != null) {
+            t.close();
+            return;
+        }
         Channel c = channel;
         if (c != null && c.isActive()) {
             c.writeAndFlush(new CloseWebSocketFrame(1000, "bench done")).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
-    // ---- receiving ----
+    /** Waits (at most {@code ms}) for the socket to be closed. */
+    void awaitClosed(long ms) {
+        TcpSocket t = tcp;
+        if (t != null) {
+            try {
+                t.closed().get(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // still open: the run is over anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        Channel c = channel;
+        if (c != null) {
+            c.closeFuture().awaitUninterruptibly(ms);
+        }
+    }
+
+    // ---- receiving: TCP (the client answers pings and takes the server's disconnect) ----
+
+    /** The TCP client's event loop: one envelope, without its length prefix. */
+    @Override
+    public void onFrame(TcpSocket socket, ByteBuf frame) {
+        wire.decode(frame, this);
+    }
+
+    /** The TCP connection ended: the server's {@code disconnect}, or 1006 when it was lost. */
+    @Override
+    public void onDisconnect(TcpSocket socket, Disconnect disconnect) {
+        if (!closing) {
+            if (disconnect.getCode() == TcpSocket.CONNECTION_LOST) {
+                stats.error("socket: closed without disconnect", null);
+            } else {
+                stats.error("close " + disconnect.getCode(), disconnect.getReason());
+            }
+        }
+        closing = true;
+        for (CompletableFuture<Reply> f : pending.values()) {
+            f.completeExceptionally(new IllegalStateException("socket closed"));
+        }
+    }
+
+    /** Why a TCP handshake failed, as a failure kind of the summary. */
+    static HandshakeFailure tcpFailure(TcpConnectException e) {
+        return new HandshakeFailure(e.code() < 0 ? "handshake: connection closed" : "handshake: error " + e.code()
+                + " (disconnect " + e.closeCode() + ")", e.getMessage());
+    }
+
+    // ---- receiving: WebSocket ----
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {

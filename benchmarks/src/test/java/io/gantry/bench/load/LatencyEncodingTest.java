@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,8 @@ import java.util.Base64;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How send times travel in frames, and how received frames are read back. */
@@ -108,7 +112,7 @@ class LatencyEncodingTest {
 
     private static List<String> proto(Envelope e) {
         Sink s = new Sink();
-        new ProtoWire().decode(Unpooled.wrappedBuffer(e.toByteArray()), s);
+        new ProtoWire(false).decode(Unpooled.wrappedBuffer(e.toByteArray()), s);
         return s.events;
     }
 
@@ -149,7 +153,7 @@ class LatencyEncodingTest {
 
     @Test
     void protobufFramesParseWithTheGeneratedClasses() throws Exception {
-        ProtoWire w = new ProtoWire();
+        ProtoWire w = new ProtoWire(false);
         ByteBuf frame = w.matchDataSend(ByteBufAllocator.DEFAULT, w.matchDataPrefix("m1."), -5L, 9L);
         assertEquals(0x82, frame.getByte(frame.readerIndex()) & 0xFF, "FIN + binary");
         Envelope e = Envelope.parseFrom(payload(frame).nioBuffer());
@@ -167,6 +171,39 @@ class LatencyEncodingTest {
         ByteBuf status = w.statusUpdate(ByteBufAllocator.DEFAULT, 987654321L);
         assertEquals("987654321", Envelope.parseFrom(payload(status).nioBuffer()).getStatusUpdate().getStatus().getValue());
         status.release();
+    }
+
+    /** Over TCP the rated messages are bare envelopes with room for the length prefix before them. */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 200, 20_000})
+    void tcpRatedMessagesAreEnvelopesWithRoomForTheirPrefix(int idLength) throws Exception {
+        ProtoWire w = new ProtoWire(true);
+        String id = "m".repeat(idLength);
+        ByteBuf data = w.matchDataSend(ByteBufAllocator.DEFAULT, w.matchDataPrefix(id), 31L, 2L);
+        ByteBuf chat = w.channelMessageSend(ByteBufAllocator.DEFAULT, w.channelSendPrefix(id), 32L, 3L);
+        ByteBuf status = w.statusUpdate(ByteBufAllocator.DEFAULT, 33L);
+        for (ByteBuf b : List.of(data, chat, status)) {
+            assertEquals(io.gantry.client.TcpSocket.PREFIX_HEADROOM, b.readerIndex(), "headroom for the varint32 prefix");
+        }
+        Envelope d = Envelope.parseFrom(data.nioBuffer());
+        assertEquals(id, d.getMatchDataSend().getMatchId());
+        ByteBuffer payload = d.getMatchDataSend().getData().asReadOnlyByteBuffer();
+        assertEquals(31L, payload.getLong());
+        assertEquals(2L, payload.getLong());
+        Envelope c = Envelope.parseFrom(chat.nioBuffer());
+        assertEquals(id, c.getChannelMessageSend().getChannelId());
+        assertEquals("{\"t\":32,\"s\":3}", c.getChannelMessageSend().getContent());
+        assertEquals("33", Envelope.parseFrom(status.nioBuffer()).getStatusUpdate().getStatus().getValue());
+        data.release();
+        chat.release();
+        status.release();
+    }
+
+    @Test
+    void theTcpTransportRefusesJson() {
+        assertThrows(IllegalArgumentException.class, () -> Wire.of("json", true));
+        assertTrue(Wire.of("protobuf", true).tcp);
+        assertFalse(Wire.of("protobuf", false).tcp);
     }
 
     @Test
@@ -230,17 +267,15 @@ class LatencyEncodingTest {
     void requestsAreValidEnvelopes() throws Exception {
         JsonWire w = new JsonWire();
         Envelope.Builder e = Envelope.newBuilder();
-        com.google.protobuf.util.JsonFormat.parser().merge(
-                ((io.netty.handler.codec.http.websocketx.TextWebSocketFrame) w.statusFollow(12, List.of("a", "b"))).text(), e);
+        com.google.protobuf.util.JsonFormat.parser().merge(w.statusFollow(12, List.of("a", "b")).toString(StandardCharsets.UTF_8), e);
         assertEquals("12", e.getCid());
         assertEquals(List.of("a", "b"), e.getStatusFollow().getUserIdsList());
         Envelope.Builder j = Envelope.newBuilder();
-        com.google.protobuf.util.JsonFormat.parser().merge(
-                ((io.netty.handler.codec.http.websocketx.TextWebSocketFrame) w.channelJoin(1, "bench", true)).text(), j);
+        com.google.protobuf.util.JsonFormat.parser().merge(w.channelJoin(1, "bench", true).toString(StandardCharsets.UTF_8), j);
         assertEquals("bench", j.getChannelJoin().getTarget());
         assertEquals(1, j.getChannelJoin().getType());
         assertTrue(j.getChannelJoin().getPersistence().getValue());
-        byte[] mm = io.netty.buffer.ByteBufUtil.getBytes(new ProtoWire().matchmakerAdd(3, 2, 2, "*").content());
+        byte[] mm = io.netty.buffer.ByteBufUtil.getBytes(new ProtoWire(true).matchmakerAdd(3, 2, 2, "*"));
         Envelope m = Envelope.parseFrom(mm);
         assertEquals(2, m.getMatchmakerAdd().getMinCount());
         assertEquals("*", m.getMatchmakerAdd().getQuery());

@@ -47,6 +47,14 @@ class InvalidConfigIsRejectedTest {
     }
 
     @Test
+    void theTcpPortMustDifferFromTheHttpPortAndBeInRange() {
+        assertContains(failure("--socket.port", "7400", "--socket.tcp_port", "7400"),
+                "socket.tcp_port (7400) must differ from socket.port");
+        assertContains(failure("--socket.tcp_port", "-2"), "socket.tcp_port");
+        assertContains(failure("--socket.tcp_port", "65536"), "socket.tcp_port");
+    }
+
+    @Test
     void wrongTypeNamesKeyValueAndExpectedType() throws IOException {
         assertContains(failure("--socket.port", "abc"), "socket.port", "'abc'", "int");
         assertContains(failure("--matchmaker.rev_precision", "yes"), "matchmaker.rev_precision", "'yes'", "boolean");

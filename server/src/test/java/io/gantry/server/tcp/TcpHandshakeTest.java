@@ -167,6 +167,24 @@ class TcpHandshakeTest {
         }
     }
 
+    @Test
+    void tcpPortZeroTurnsTheTransportOff() throws InterruptedException {
+        try (TestServer off = TestServer.start(config -> config.with(ConfigKeys.SOCKET_TCP_PORT, 0))) {
+            assertEquals(0, off.tcpPort());
+            off.newUser(); // REST and the rest of the server work without it
+        }
+    }
+
+    @Test
+    void aServerShuttingDownSaysSoBeforeClosing() throws InterruptedException {
+        TestServer stopping = TestServer.start();
+        SocketClient socket = SocketClient.connectTcp(stopping.tcpPort(), stopping.newUser().token(), false, "en");
+        stopping.close();
+        assertEquals(1001, socket.awaitClose());
+        assertEquals("server shutting down", socket.closeReason());
+        socket.assertNothingUnread();
+    }
+
     private static void assertRefusedToken(String token) {
         assertRefused(server.tcpPort(), token);
     }

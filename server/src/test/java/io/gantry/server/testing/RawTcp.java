@@ -34,15 +34,12 @@ public final class RawTcp implements AutoCloseable {
         return open(port, 0);
     }
 
-    /**
-     * As {@link #open(int)}, with the kernel's receive buffer set to about {@code receiveBufferBytes}
-     * before connecting (0: the system default), so that a client that never reads fills it quickly.
-     */
+    /** With a receive buffer of this many bytes (0: the system's), set before connecting. */
     public static RawTcp open(int port, int receiveBufferBytes) {
         try {
             Socket socket = new Socket();
             if (receiveBufferBytes > 0) {
-                socket.setReceiveBufferSize(receiveBufferBytes); // before connect: sets the advertised window
+                socket.setReceiveBufferSize(receiveBufferBytes);
             }
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) SocketClient.TIMEOUT.toMillis());
             socket.setSoTimeout((int) SocketClient.TIMEOUT.toMillis());
@@ -91,37 +88,47 @@ public final class RawTcp implements AutoCloseable {
 
     /** The next frame from the server, decoded; fails on a timeout or the end of the stream. */
     public Envelope next() {
-        Envelope envelope = nextOrEnd();
-        if (envelope == null) {
-            throw new AssertionError("the server closed the connection instead of sending a frame");
-        }
-        return envelope;
-    }
-
-    /**
-     * The next frame from the server, decoded, or null at the end of the stream, even within a
-     * frame (a server that drops a connection discards what it had not written yet); fails on a
-     * timeout, throws {@link UncheckedIOException} (a {@link java.net.SocketException}) on a reset.
-     */
-    public Envelope nextOrEnd() {
         try {
             int first = in.read();
             if (first < 0) {
-                return null;
+                throw new AssertionError("the server closed the connection instead of sending a frame");
             }
-            int length;
-            try {
-                length = CodedInputStream.readRawVarint32(first, in);
-            } catch (com.google.protobuf.InvalidProtocolBufferException truncated) {
-                return null; // the stream ended within the length prefix
-            }
+            int length = CodedInputStream.readRawVarint32(first, in);
             byte[] envelope = in.readNBytes(length);
             if (envelope.length < length) {
-                return null;
+                throw new AssertionError("the connection ended inside a frame");
             }
             return Envelope.parseFrom(envelope);
         } catch (SocketTimeoutException e) {
             throw new AssertionError("no frame from the server within " + SocketClient.TIMEOUT, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads and decodes frames until the server ends the stream (a FIN or a reset, which also
+     * ends it); returns the last frame read, or null when there was none.
+     */
+    public Envelope readToEnd() {
+        Envelope last = null;
+        try {
+            while (true) {
+                int first = in.read();
+                if (first < 0) {
+                    return last;
+                }
+                int length = CodedInputStream.readRawVarint32(first, in);
+                byte[] envelope = in.readNBytes(length);
+                if (envelope.length < length) {
+                    return last; // cut off by the close: the frame never completed
+                }
+                last = Envelope.parseFrom(envelope);
+            }
+        } catch (java.net.SocketException reset) {
+            return last;
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not end the connection within " + SocketClient.TIMEOUT, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
