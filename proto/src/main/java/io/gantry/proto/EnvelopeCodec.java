@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -83,50 +82,24 @@ public final class EnvelopeCodec {
     public static Envelope parseBinary(ByteBuffer bytes) throws InvalidEnvelopeException {
         Envelope envelope;
         try {
-            envelope = Envelope.parseFrom(CodedInputStream.newInstance(bytes));
+            envelope = Envelope.parseFrom(CodedInputStream.newInstance(bytes.duplicate()));
         } catch (IOException | RuntimeException e) {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: " + describe(e), "");
         }
         // Strict at every depth, as the JSON decoder is: an unknown field inside a message would
         // otherwise pass through (and differ from the same envelope sent as JSON).
-        String unknown = firstUnknownField(envelope, "");
+        String unknown;
+        try {
+            unknown = UnknownFieldScan.firstUnknown(CodedInputStream.newInstance(bytes.duplicate()), Envelope.getDescriptor());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("bytes protobuf parsed did not scan", e);
+        }
         if (unknown != null) {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: unknown field " + unknown, envelope.getCid());
         }
         return envelope;
-    }
-
-    /**
-     * The path of the first unknown field in the message or a message within it, or null. Walks
-     * the descriptor's message fields with {@code hasField}: no map of set fields is built.
-     */
-    static String firstUnknownField(Message message, String path) {
-        if (!message.getUnknownFields().asMap().isEmpty()) {
-            return path + message.getUnknownFields().asMap().keySet();
-        }
-        for (Descriptors.FieldDescriptor field : message.getDescriptorForType().getFields()) {
-            if (field.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
-                continue;
-            }
-            if (field.isRepeated()) {
-                int n = message.getRepeatedFieldCount(field);
-                for (int i = 0; i < n; i++) {
-                    String found = firstUnknownField((Message) message.getRepeatedField(field, i),
-                            path + field.getName() + "[" + i + "].");
-                    if (found != null) {
-                        return found;
-                    }
-                }
-            } else if (message.hasField(field)) {
-                String found = firstUnknownField((Message) message.getField(field), path + field.getName() + ".");
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
     }
 
     public static Envelope decodeBinary(byte[] bytes) throws InvalidEnvelopeException {

@@ -5,15 +5,16 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.proto.WireFormat;
 import io.gantry.transport.ChannelConnection;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
 /**
- * A TCP session's outbound half: each message is its protobuf bytes (shared by every recipient)
- * behind a varint32 length written into a small buffer of its own, so nothing is copied; the last
- * frame before a close is a {@code disconnect} envelope with the code and reason a WebSocket
- * close frame would carry. Flow control and slow consumers are {@link ChannelConnection}'s.
+ * A TCP session's outbound half: each message is its protobuf bytes (encoded once, shared by
+ * every recipient) behind a varint32 length, copied together into one pooled direct buffer: the
+ * copy is the one the kernel write needs anyway (a heap buffer would be copied into a direct one
+ * by the transport), and one buffer per message is one outbound entry and one iovec. The last
+ * frame before a close is a {@code disconnect} envelope with the code and reason a WebSocket close
+ * frame would carry. Flow control and slow consumers are {@link ChannelConnection}'s.
  */
 final class TcpConnection extends ChannelConnection {
 
@@ -24,8 +25,7 @@ final class TcpConnection extends ChannelConnection {
     @Override
     protected void writeMessage(WireFormat format, byte[] bytes) {
         // a TCP session is always protobuf
-        channel.write(prefix(channel, bytes.length), channel.voidPromise());
-        channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+        channel.write(frame(channel, bytes), channel.voidPromise());
     }
 
     @Override
@@ -35,8 +35,7 @@ final class TcpConnection extends ChannelConnection {
 
     /** Event loop: writes and flushes one whole frame. */
     static ChannelFuture writeFrame(Channel channel, byte[] envelope) {
-        channel.write(prefix(channel, envelope.length), channel.voidPromise());
-        return channel.writeAndFlush(Unpooled.wrappedBuffer(envelope));
+        return channel.writeAndFlush(frame(channel, envelope));
     }
 
     static byte[] disconnect(int closeCode, String reason) {
@@ -46,15 +45,16 @@ final class TcpConnection extends ChannelConnection {
                 .toByteArray();
     }
 
-    /** The varint32 length prefix of a frame of {@code length} bytes. */
-    static ByteBuf prefix(Channel channel, int length) {
-        ByteBuf prefix = channel.alloc().buffer(5, 5);
-        int value = length;
+    /** A frame: the varint32 length of the envelope, then the envelope, in one pooled direct buffer. */
+    static ByteBuf frame(Channel channel, byte[] envelope) {
+        ByteBuf frame = channel.alloc().directBuffer(5 + envelope.length);
+        int value = envelope.length;
         while ((value & ~0x7f) != 0) {
-            prefix.writeByte((value & 0x7f) | 0x80);
+            frame.writeByte((value & 0x7f) | 0x80);
             value >>>= 7;
         }
-        prefix.writeByte(value);
-        return prefix;
+        frame.writeByte(value);
+        frame.writeBytes(envelope);
+        return frame;
     }
 }
