@@ -105,7 +105,7 @@ async function startGantry(opts) {
   const logFile = join(opts.out, 'logs', 'gantry-server.log');
   mkdirSync(dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile);
-  const child = spawn('java', ['-jar', jar, '--socket.address', '127.0.0.1', '--socket.port', String(port),
+  const child = spawn('java', ['-jar', jar, '--socket.address', '127.0.0.1', '--socket.port', String(port), '--socket.tcp_port', '0',
     '--data_dir', join(work, 'data'), '--matchmaker.interval_sec', '1', '--runtime.path', modules],
   { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(out);

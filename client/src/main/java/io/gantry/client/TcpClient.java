@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * try (TcpClient client = TcpClient.create()) {
- *     TcpSocket socket = client.connect("127.0.0.1", 7351, sessionToken, (s, envelope) ->
+ *     TcpSocket socket = client.connect("127.0.0.1", 7349, sessionToken, (s, envelope) ->
  *             System.out.println("received " + envelope)).get(5, TimeUnit.SECONDS);
  *     Envelope joined = socket.request(Envelope.newBuilder().setChannelJoin(
  *             ChannelJoin.newBuilder().setTarget("lobby").setType(1))).get(5, TimeUnit.SECONDS);

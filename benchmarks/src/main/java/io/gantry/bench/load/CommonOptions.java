@@ -16,7 +16,7 @@ public final class CommonOptions {
             + "(Gantry's TCP transport on --tcp-port, protobuf envelopes; REST still on --port) (default: ${DEFAULT-VALUE}).")
     String transport;
 
-    @Option(names = "--tcp-port", defaultValue = "7351", description = "Server port of the TCP transport (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tcp-port", defaultValue = "7349", description = "Server port of the TCP transport (default: ${DEFAULT-VALUE}).")
     int tcpPort;
 
     @Option(names = "--server-key", defaultValue = "defaultkey", description = "Server key, sent as basic auth (default: ${DEFAULT-VALUE}).")

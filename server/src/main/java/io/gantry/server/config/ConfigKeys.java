@@ -30,7 +30,7 @@ public final class ConfigKeys {
             "Address REST and the socket listen on; 0.0.0.0 is every interface.");
     public static final ConfigKey<Integer> SOCKET_PORT = ConfigKey.integer("socket.port", 7350, 0, 65535,
             "Port serving REST and the WebSocket (0 picks a free port).");
-    public static final ConfigKey<Integer> SOCKET_TCP_PORT = ConfigKey.integer("socket.tcp_port", 7351, -1, 65535,
+    public static final ConfigKey<Integer> SOCKET_TCP_PORT = ConfigKey.integer("socket.tcp_port", 7349, -1, 65535,
             "Port of the TCP transport (the realtime protocol in length-prefixed protobuf frames) on socket.address; "
                     + "0 turns it off, -1 picks a free port.");
     public static final ConfigKey<String> SOCKET_SERVER_KEY = ConfigKey.secret("socket.server_key", "defaultkey",

@@ -17,6 +17,7 @@ class ConfigDefaultsTest {
         EXPECTED.put("data_dir", "./data");
         EXPECTED.put("socket.address", "0.0.0.0");
         EXPECTED.put("socket.port", 7350);
+        EXPECTED.put("socket.tcp_port", 7349);
         EXPECTED.put("socket.server_key", "defaultkey");
         EXPECTED.put("socket.max_message_size_bytes", 4096);
         EXPECTED.put("socket.max_request_size_bytes", 262144);

@@ -142,8 +142,12 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter {
                         .setUsername(opened.username()))
                 .build()
                 .toByteArray());
-        pinger = ctx.executor().scheduleAtFixedRate(() -> TcpConnection.writeFrame(ctx.channel(), PING),
-                settings.pingPeriodMs(), settings.pingPeriodMs(), TimeUnit.MILLISECONDS);
+        // no ping once the session is closing: its disconnect must stay the last frame
+        pinger = ctx.executor().scheduleAtFixedRate(() -> {
+            if (!opened.isClosed()) {
+                TcpConnection.writeFrame(ctx.channel(), PING);
+            }
+        }, settings.pingPeriodMs(), settings.pingPeriodMs(), TimeUnit.MILLISECONDS);
     }
 
     private void onFrame(ByteBuf frame) {

@@ -75,8 +75,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         registered = true;
-        pinger = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new PingWebSocketFrame()),
-                pingPeriodMs, pingPeriodMs, TimeUnit.MILLISECONDS);
+        // no ping once the session is closing: nothing may follow its close frame
+        pinger = ctx.executor().scheduleAtFixedRate(() -> {
+            if (!session.isClosed()) {
+                ctx.writeAndFlush(new PingWebSocketFrame());
+            }
+        }, pingPeriodMs, pingPeriodMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
