@@ -15,22 +15,19 @@ import io.gantry.proto.EnvelopeCodec;
 import io.gantry.proto.InvalidEnvelopeException;
 import io.gantry.proto.WireFormat;
 import io.gantry.transport.EdgeSettings;
+import io.gantry.transport.SocketSessionHandler;
 import io.gantry.transport.http.Authenticator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP connection, from its handshake to its close. Behind the {@link FrameDecoder} (and a
@@ -50,31 +47,23 @@ import java.util.concurrent.TimeUnit;
  * connection that sends nothing (not even the {@code pong}) for the pong wait is closed, except
  * while its reads are paused by flow control.
  */
-final class TcpSessionHandler extends ChannelInboundHandlerAdapter {
+final class TcpSessionHandler extends SocketSessionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpSessionHandler.class);
-    static final String SERVER_BUSY = "server busy: try again later";
     static final String NOT_CONNECT = "The first frame of a TCP connection must be a 'connect' envelope with a session token.";
     static final String BAD_TOKEN = "Missing or invalid token";
     private static final byte[] PING = Envelope.newBuilder().setPing(Ping.getDefaultInstance()).build().toByteArray();
 
     private final EdgeSettings settings;
     private final Authenticator authenticator;
-    private final SessionRegistry registry;
-    private final Router router;
     private ChannelHandlerContext ctx;
-    private TcpConnection connection;
-    /** Set by a successful handshake; event loop only. */
-    private Session session;
-    private boolean registered;
+    /** Set when the connection was refused: nothing more is read. */
     private boolean refused;
-    private ScheduledFuture<?> pinger;
 
     TcpSessionHandler(EdgeSettings settings, Authenticator authenticator, SessionRegistry registry, Router router) {
+        super(router, registry);
         this.settings = settings;
         this.authenticator = authenticator;
-        this.registry = registry;
-        this.router = router;
     }
 
     @Override
@@ -119,19 +108,17 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String lang = connect.getLang().isEmpty() ? "en" : connect.getLang();
-        connection = new TcpConnection(ctx.channel(), settings.slowConsumerTimeoutMs());
+        TcpConnection tcp = new TcpConnection(ctx.channel(), settings.slowConsumerTimeoutMs());
         Session opened = new Session(UUID.randomUUID().toString(), claims.userId(), claims.username(), claims.vars(),
                 WireFormat.PROTOBUF, lang, connect.getStatus(), claims.expiresAt(), settings.outgoingQueueSize(),
-                settings.outgoingHighWater(), settings.outgoingLowWater(), connection);
-        connection.bind(opened);
-        registry.add(opened);
-        if (!router.publishConnect(opened)) {
-            registry.remove(opened);
+                settings.outgoingHighWater(), settings.outgoingLowWater(), tcp);
+        tcp.bind(opened);
+        bind(opened, tcp);
+        if (!register()) {
+            bind(null, null); // no session came of it
             refuse(envelope.getCid(), Error.Code.RUNTIME_EXCEPTION_VALUE, SERVER_BUSY, CloseCodes.TRY_AGAIN_LATER);
             return;
         }
-        session = opened;
-        registered = true;
         // On the event loop, before any drain of what the router sends the session: the answer
         // is the connection's first frame.
         TcpConnection.writeFrame(ctx.channel(), Envelope.newBuilder()
@@ -142,12 +129,7 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter {
                         .setUsername(opened.username()))
                 .build()
                 .toByteArray());
-        // no ping once the session is closing: its disconnect must stay the last frame
-        pinger = ctx.executor().scheduleAtFixedRate(() -> {
-            if (!opened.isClosed()) {
-                TcpConnection.writeFrame(ctx.channel(), PING);
-            }
-        }, settings.pingPeriodMs(), settings.pingPeriodMs(), TimeUnit.MILLISECONDS);
+        startPings(ctx, settings.pingPeriodMs(), () -> TcpConnection.writeFrame(ctx.channel(), PING));
     }
 
     private void onFrame(ByteBuf frame) {
@@ -155,21 +137,10 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            Envelope envelope = EnvelopeCodec.decodeBinary(frame.nioBuffer());
-            router.publishRequest(session, envelope);
-            connection.afterRequest(); // may stop reading: flow control
+            publish(EnvelopeCodec.decodeBinary(frame.nioBuffer()));
         } catch (InvalidEnvelopeException e) {
             reject(Replies.error(e.cid(), e.code(), e.getMessage()), CloseCodes.POLICY_VIOLATION);
         }
-    }
-
-    /** After the handshake: the error goes behind what is queued, then the session closes. */
-    private void reject(Envelope error, int closeCode) {
-        if (session.isClosed()) {
-            return;
-        }
-        session.send(error);
-        session.close(closeCode, error.getError().getMessage());
     }
 
     /** Before (or instead of) a session: error, disconnect, close; nothing more is read. */
@@ -182,51 +153,22 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            if (session == null) {
-                if (!refused) {
-                    refuse("", Error.Code.UNRECOGNIZED_PAYLOAD_VALUE, "no 'connect' within the pong wait",
-                            CloseCodes.GOING_AWAY);
-                }
-                return;
+    protected void onSilence() {
+        if (session == null) {
+            if (!refused) {
+                refuse("", Error.Code.UNRECOGNIZED_PAYLOAD_VALUE, "no 'connect' within the pong wait",
+                        CloseCodes.GOING_AWAY);
             }
-            if (session.readsPaused()) {
-                // We stopped reading, so the client's pongs wait unread: not its silence.
-                return;
-            }
-            session.close(CloseCodes.GOING_AWAY, "no pong or message within the pong wait");
             return;
         }
-        super.userEventTriggered(ctx, evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (connection != null) {
-            connection.writabilityChanged();
-        }
-        super.channelWritabilityChanged(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (pinger != null) {
-            pinger.cancel(false);
-        }
-        if (session != null) {
-            session.markClosed();
-        }
-        if (registered) {
-            registered = false;
-            registry.remove(session);
-            router.publishDisconnect(session);
-        }
-        super.channelInactive(ctx);
+        super.onSilence();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (refused) {
+            return; // already answered and closing
+        }
         String message;
         int closeCode;
         if (cause instanceof TooLongFrameException) {
@@ -247,9 +189,7 @@ final class TcpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (session == null) {
-            if (!refused) {
-                refuse("", Error.Code.UNRECOGNIZED_PAYLOAD_VALUE, message, closeCode);
-            }
+            refuse("", Error.Code.UNRECOGNIZED_PAYLOAD_VALUE, message, closeCode);
         } else {
             reject(Replies.error("", Error.Code.UNRECOGNIZED_PAYLOAD, message), closeCode);
         }
