@@ -1,6 +1,7 @@
 package io.gantry.client;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.heroiclabs.nakama.rtapi.Disconnect;
 import com.heroiclabs.nakama.rtapi.Envelope;
@@ -119,12 +120,12 @@ public final class TcpSocket {
 
     /** Sends one frame: encoded envelope bytes, prefixed here with their length. Any thread. */
     public ChannelFuture sendFrame(byte[] envelope) {
-        return channel.writeAndFlush(Unpooled.wrappedBuffer(prefix(envelope.length), envelope));
+        return channel.writeAndFlush(Unpooled.wrappedBuffer(prefix(envelope.length), Unpooled.wrappedBuffer(envelope)));
     }
 
     /** As {@link #sendFrame(byte[])} for bytes in a buffer, which this call releases. */
     public ChannelFuture sendFrame(ByteBuf envelope) {
-        channel.write(Unpooled.wrappedBuffer(prefix(envelope.readableBytes())), channel.voidPromise());
+        channel.write(prefix(envelope.readableBytes()), channel.voidPromise());
         return channel.writeAndFlush(envelope);
     }
 
@@ -146,19 +147,14 @@ public final class TcpSocket {
      */
     public void sendFrameInPlace(ByteBuf envelope) {
         int length = envelope.readableBytes();
-        int size = length < 128 ? 1 : length < 16384 ? 2 : length < 2097152 ? 3 : length < 268435456 ? 4 : 5;
+        int size = CodedOutputStream.computeUInt32SizeNoTag(length);
         int at = envelope.readerIndex() - size;
         if (at < 0) {
             envelope.release();
             throw new IllegalArgumentException("no room for the length prefix: " + size + " bytes needed before the reader index, "
                     + envelope.readerIndex() + " free");
         }
-        int value = length;
-        for (int i = 0; i < size - 1; i++) {
-            envelope.setByte(at + i, (value & 0x7f) | 0x80);
-            value >>>= 7;
-        }
-        envelope.setByte(at + size - 1, value);
+        setVarint32(envelope, at, length);
         envelope.readerIndex(at);
         Channel c = channel;
         c.writeAndFlush(envelope, c.voidPromise());
@@ -377,14 +373,20 @@ public final class TcpSocket {
         return true;
     }
 
-    private static byte[] prefix(int length) {
-        byte[] out = new byte[length < 128 ? 1 : length < 16384 ? 2 : length < 2097152 ? 3 : length < 268435456 ? 4 : 5];
-        int value = length;
-        for (int i = 0; i < out.length - 1; i++) {
-            out[i] = (byte) ((value & 0x7f) | 0x80);
+    /** The varint32 length prefix of a frame of {@code length} bytes, in a buffer of its own. */
+    private static ByteBuf prefix(int length) {
+        int size = CodedOutputStream.computeUInt32SizeNoTag(length);
+        ByteBuf prefix = Unpooled.buffer(size, size);
+        setVarint32(prefix, 0, length);
+        return prefix.writerIndex(size);
+    }
+
+    /** Writes {@code value} as a varint32 at {@code at}, without moving the buffer's indexes. */
+    private static void setVarint32(ByteBuf buf, int at, int value) {
+        while ((value & ~0x7f) != 0) {
+            buf.setByte(at++, (value & 0x7f) | 0x80);
             value >>>= 7;
         }
-        out[out.length - 1] = (byte) value;
-        return out;
+        buf.setByte(at, value);
     }
 }

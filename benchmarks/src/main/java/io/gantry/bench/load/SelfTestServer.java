@@ -116,11 +116,7 @@ public final class SelfTestServer implements AutoCloseable {
         DefaultThreadFactory tf = new DefaultThreadFactory("selftest-server", true);
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
         SelfTestServer[] self = new SelfTestServer[1];
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+        ServerBootstrap b = bootstrap(group, epoll)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -134,11 +130,7 @@ public final class SelfTestServer implements AutoCloseable {
                     }
                 });
         io.netty.channel.Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
-        ServerBootstrap tb = new ServerBootstrap()
-                .group(group)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+        ServerBootstrap tb = bootstrap(group, epoll)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -164,6 +156,15 @@ public final class SelfTestServer implements AutoCloseable {
         }
         self[0] = new SelfTestServer(group, ch, tcp, ids.stream().mapToLong(Long::longValue).toArray());
         return self[0];
+    }
+
+    /** A listening socket on the group's event loops, as both ports use it. */
+    private static ServerBootstrap bootstrap(EventLoopGroup group, boolean epoll) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true);
     }
 
     public int port() {
