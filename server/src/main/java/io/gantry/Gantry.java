@@ -86,6 +86,21 @@ public final class Gantry {
             return this;
         }
 
+        /**
+         * Runs before the server handles a client's call: may change the request, or refuse it
+         * with a {@link io.gantry.runtime.RefusedException} the client receives.
+         */
+        public <I, O> Builder before(io.gantry.runtime.ApiCall<I, O> call, io.gantry.runtime.BeforeHook<I> hook) {
+            registry.before(call, hook);
+            return this;
+        }
+
+        /** Runs after the server handled a client's call, with the request and the result. */
+        public <I, O> Builder after(io.gantry.runtime.ApiCall<I, O> call, io.gantry.runtime.AfterHook<I, O> hook) {
+            registry.after(call, hook);
+            return this;
+        }
+
         /** Server code packaged as a module. */
         public Builder module(GantryModule module) {
             registry.module(module);

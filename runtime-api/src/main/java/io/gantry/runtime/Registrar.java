@@ -16,4 +16,10 @@ public interface Registrar {
 
     /** Replaces the matchmaker's grouping logic (one processor per server). */
     Registrar matchmakerProcessor(MatchmakerProcessor processor);
+
+    /** Runs before the server handles a client's call (one before hook per call). */
+    <I, O> Registrar before(ApiCall<I, O> call, BeforeHook<I> hook);
+
+    /** Runs after the server handled a client's call successfully (one after hook per call). */
+    <I, O> Registrar after(ApiCall<I, O> call, AfterHook<I, O> hook);
 }

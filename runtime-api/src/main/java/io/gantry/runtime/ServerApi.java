@@ -11,6 +11,15 @@ public interface ServerApi {
 
     Matchmaker matchmaker();
 
+    /** Accounts and wallets. */
+    Accounts accounts();
+
+    /** Users' public profiles. */
+    Users users();
+
+    /** Storage objects, without permission checks. */
+    Storage storage();
+
     /** This node's name. */
     String node();
 }

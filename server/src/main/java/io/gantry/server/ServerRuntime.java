@@ -1,10 +1,13 @@
 package io.gantry.server;
 
+import io.gantry.runtime.Accounts;
 import io.gantry.runtime.Matches;
 import io.gantry.runtime.Matchmaker;
 import io.gantry.runtime.Notifications;
 import io.gantry.runtime.ServerApi;
+import io.gantry.runtime.Storage;
 import io.gantry.runtime.Streams;
+import io.gantry.runtime.Users;
 
 /**
  * The {@link ServerApi} server code receives. Its parts are plugged in while the server wires
@@ -17,6 +20,36 @@ final class ServerRuntime implements ServerApi {
     private volatile Notifications notifications;
     private volatile Streams streams;
     private volatile Matchmaker matchmaker;
+    private volatile Accounts accounts;
+    private volatile Users users;
+    private volatile Storage storage;
+
+    void accounts(Accounts value) {
+        this.accounts = value;
+    }
+
+    void users(Users value) {
+        this.users = value;
+    }
+
+    void storage(Storage value) {
+        this.storage = value;
+    }
+
+    @Override
+    public Accounts accounts() {
+        return require(accounts, "accounts");
+    }
+
+    @Override
+    public Users users() {
+        return require(users, "users");
+    }
+
+    @Override
+    public Storage storage() {
+        return require(storage, "storage");
+    }
 
     void matchmaker(Matchmaker value) {
         this.matchmaker = value;

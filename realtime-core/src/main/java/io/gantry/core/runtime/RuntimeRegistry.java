@@ -1,5 +1,8 @@
 package io.gantry.core.runtime;
 
+import io.gantry.runtime.AfterHook;
+import io.gantry.runtime.ApiCall;
+import io.gantry.runtime.BeforeHook;
 import io.gantry.runtime.GantryModule;
 import io.gantry.runtime.MatchHandler;
 import io.gantry.runtime.MatchmakerMatchedHook;
@@ -15,7 +18,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Everything server code registered: match handlers by name and RPC functions by id. Filled at
+ * Everything server code registered: match handlers by name, RPC functions by id, the matchmaker
+ * hooks, and before/after hooks of client API calls. Filled at
  * start-up (from the embedding builder and from modules), read-only once the server runs.
  */
 public final class RuntimeRegistry implements Registrar {
@@ -24,6 +28,8 @@ public final class RuntimeRegistry implements Registrar {
 
     private final Map<String, Supplier<? extends MatchHandler<?>>> matchHandlers = new LinkedHashMap<>();
     private final Map<String, RpcFunction> rpcFunctions = new LinkedHashMap<>();
+    private final Map<ApiCall<?, ?>, BeforeHook<?>> beforeHooks = new LinkedHashMap<>();
+    private final Map<ApiCall<?, ?>, AfterHook<?, ?>> afterHooks = new LinkedHashMap<>();
     private MatchmakerMatchedHook matchmakerMatched;
     private MatchmakerProcessor matchmakerProcessor;
     private boolean sealed;
@@ -46,6 +52,38 @@ public final class RuntimeRegistry implements Registrar {
         }
         matchmakerProcessor = Objects.requireNonNull(processor, "processor");
         return this;
+    }
+
+    @Override
+    public <I, O> RuntimeRegistry before(ApiCall<I, O> call, BeforeHook<I> hook) {
+        checkOpen();
+        Objects.requireNonNull(call, "call");
+        if (beforeHooks.putIfAbsent(call, Objects.requireNonNull(hook, "hook")) != null) {
+            throw new IllegalArgumentException("a before hook for " + call + " is already registered");
+        }
+        return this;
+    }
+
+    @Override
+    public <I, O> RuntimeRegistry after(ApiCall<I, O> call, AfterHook<I, O> hook) {
+        checkOpen();
+        Objects.requireNonNull(call, "call");
+        if (afterHooks.putIfAbsent(call, Objects.requireNonNull(hook, "hook")) != null) {
+            throw new IllegalArgumentException("an after hook for " + call + " is already registered");
+        }
+        return this;
+    }
+
+    /** The before hook registered for the call, or null. */
+    @SuppressWarnings("unchecked")
+    public <I, O> BeforeHook<I> beforeHook(ApiCall<I, O> call) {
+        return (BeforeHook<I>) beforeHooks.get(call);
+    }
+
+    /** The after hook registered for the call, or null. */
+    @SuppressWarnings("unchecked")
+    public <I, O> AfterHook<I, O> afterHook(ApiCall<I, O> call) {
+        return (AfterHook<I, O>) afterHooks.get(call);
     }
 
     /** The registered hook, or null. */

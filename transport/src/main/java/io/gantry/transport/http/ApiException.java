@@ -51,13 +51,7 @@ public final class ApiException extends Exception {
 
     /** A core service's refusal as Nakama's gateway answers it: the kind's HTTP status and gRPC code, the same message. */
     public static ApiException of(ServiceException e) {
-        return switch (e.kind()) {
-            case INVALID_ARGUMENT -> badInput(e.getMessage());
-            case NOT_FOUND -> notFound(e.getMessage());
-            case ALREADY_EXISTS -> alreadyExists(e.getMessage());
-            case PERMISSION_DENIED -> forbidden(e.getMessage());
-            case UNAUTHENTICATED -> unauthenticated(e.getMessage());
-        };
+        return new ApiException(HttpResponseStatus.valueOf(e.kind().httpStatus()), e.kind().grpcCode(), e.getMessage());
     }
 
     public HttpResponseStatus status() {

@@ -33,6 +33,9 @@ class ClientRpcModuleTest {
         @Override public Notifications notifications() { return this; }
         @Override public Streams streams() { throw new UnsupportedOperationException(); }
         @Override public Matchmaker matchmaker() { throw new UnsupportedOperationException(); }
+        @Override public io.gantry.runtime.Accounts accounts() { throw new UnsupportedOperationException(); }
+        @Override public io.gantry.runtime.Users users() { throw new UnsupportedOperationException(); }
+        @Override public io.gantry.runtime.Storage storage() { throw new UnsupportedOperationException(); }
         @Override public String node() { return "node1"; }
 
         @Override

@@ -1,0 +1,62 @@
+package io.gantry.runtime;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A client REST call that server code can hook: its request type {@code I} (what a before hook
+ * sees and may replace) and its result type {@code O} (what an after hook sees). Calls without a
+ * request body have {@code I = Void}; calls without a result have {@code O = Void}.
+ *
+ * <pre>{@code
+ * registrar.before(ApiCall.WRITE_STORAGE_OBJECTS, (ctx, writes) -> { validate(writes); return writes; });
+ * registrar.after(ApiCall.DELETE_ACCOUNT, (ctx, request, result) -> audit(ctx.userId()));
+ * }</pre>
+ *
+ * @param <I> the request
+ * @param <O> the result
+ */
+public final class ApiCall<I, O> {
+
+    public static final ApiCall<Void, Account> GET_ACCOUNT = new ApiCall<>("GetAccount");
+    public static final ApiCall<AccountUpdate, Void> UPDATE_ACCOUNT = new ApiCall<>("UpdateAccount");
+    public static final ApiCall<Void, Void> DELETE_ACCOUNT = new ApiCall<>("DeleteAccount");
+    public static final ApiCall<UsersRequest, List<User>> GET_USERS = new ApiCall<>("GetUsers");
+    /** The request is the device id. */
+    public static final ApiCall<String, Void> LINK_DEVICE = new ApiCall<>("LinkDevice");
+    public static final ApiCall<String, Void> UNLINK_DEVICE = new ApiCall<>("UnlinkDevice");
+    /** The request is the custom id. */
+    public static final ApiCall<String, Void> LINK_CUSTOM = new ApiCall<>("LinkCustom");
+    public static final ApiCall<String, Void> UNLINK_CUSTOM = new ApiCall<>("UnlinkCustom");
+    public static final ApiCall<EmailCredentials, Void> LINK_EMAIL = new ApiCall<>("LinkEmail");
+    public static final ApiCall<EmailCredentials, Void> UNLINK_EMAIL = new ApiCall<>("UnlinkEmail");
+    public static final ApiCall<List<StorageObjectId>, List<StorageObject>> READ_STORAGE_OBJECTS =
+            new ApiCall<>("ReadStorageObjects");
+    public static final ApiCall<List<StorageWrite>, List<StorageAck>> WRITE_STORAGE_OBJECTS =
+            new ApiCall<>("WriteStorageObjects");
+    public static final ApiCall<List<StorageDelete>, Void> DELETE_STORAGE_OBJECTS =
+            new ApiCall<>("DeleteStorageObjects");
+    public static final ApiCall<StorageListRequest, StoragePage> LIST_STORAGE_OBJECTS =
+            new ApiCall<>("ListStorageObjects");
+
+    /** Every call, in the order above. */
+    public static final List<ApiCall<?, ?>> ALL = List.of(GET_ACCOUNT, UPDATE_ACCOUNT, DELETE_ACCOUNT, GET_USERS,
+            LINK_DEVICE, UNLINK_DEVICE, LINK_CUSTOM, UNLINK_CUSTOM, LINK_EMAIL, UNLINK_EMAIL,
+            READ_STORAGE_OBJECTS, WRITE_STORAGE_OBJECTS, DELETE_STORAGE_OBJECTS, LIST_STORAGE_OBJECTS);
+
+    private final String name;
+
+    private ApiCall(String name) {
+        this.name = Objects.requireNonNull(name);
+    }
+
+    /** Nakama's name for the call (its gRPC method), e.g. "WriteStorageObjects". */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
