@@ -45,7 +45,15 @@ enum StoreColumnFamily {
      * contiguous range ordered by time, then id; and {@code 0x02 | user id (16) | notification id
      * (16)} → create time (8), which finds a notification to delete without a scan.
      */
-    NOTIFICATIONS("notifications");
+    NOTIFICATIONS("notifications"),
+    /** Storage objects by owner, collection and key (see {@code RocksStorageStore}). */
+    STORAGE_OBJECTS("storage_objects"),
+    /** Index of storage objects for one owner's listings: collection, owner, read permission, key. */
+    STORAGE_BY_USER("storage_by_user"),
+    /** Index of storage objects for a collection's listings: collection, read permission, key, owner. */
+    STORAGE_BY_COLLECTION("storage_by_collection"),
+    /** Wallet ledger entries: user, create time, id (see {@code RocksAccountStore}). */
+    WALLET_LEDGER("wallet_ledger");
 
     final String dbName;
 
