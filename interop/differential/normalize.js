@@ -15,7 +15,17 @@
 //     and normalised as {"$json": ...}; base64 match/party data that is UTF-8 text likewise as
 //     {"$base64": ...};
 //   * object keys are sorted (JSON key order is not significant; it still matters for the
-//     traversal order that numbers placeholders).
+//     traversal order that numbers placeholders);
+//   * storage objects: a `value` is JSON held in a string and compares parsed ({"$json": ...}) like
+//     the rest, so the reference's jsonb rendering ({"a": 2, "b": 1}) equals the text as written
+//     ({"b":1,"a":2}); a `version` (md5 hex of the value as the client wrote it, on both servers)
+//     is kept as it is when it is the md5 of a `value` this test sent or received before, and
+//     becomes <version#n> otherwise (equal versions keep equal placeholders), so a server hashing
+//     other bytes shows as a value difference; storage cursors are <cursor#n> like every cursor;
+//     write acks carry times with a fraction (<time.fraction>), reads and listings whole seconds
+//     (<time>), so a precision difference shows.
+
+import { createHash } from 'node:crypto';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const UUID_NODE_RE = new RegExp(`(${UUID})(?:\\.(?![0-9a-fA-F]{8}-)([A-Za-z][A-Za-z0-9_-]*))?`, 'g');
@@ -26,6 +36,7 @@ const TIME_RE = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:
 const HEX_RE = /(?<![0-9a-f])(?=[0-9a-f]*[a-f])[0-9a-f]{16}(?![0-9a-f])|(?<=-)[0-9a-f]{16}(?![0-9a-f])|(?<=-)[0-9a-f]{8}(?![0-9a-zA-Z])/g;
 const HTTP_DATE_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
+const MD5_RE = /^[0-9a-f]{32}$/;
 const CURSOR_KEYS = new Set(['cursor', 'next_cursor', 'prev_cursor', 'cacheable_cursor']);
 const TIME_KEYS = new Set(['exp', 'iat', 'expires_at', 'refresh_expires_at', 'create_time', 'update_time',
   'receive_time_ms', 'edit_time', 'nbf']);
@@ -41,6 +52,7 @@ export class Normalizer {
     this.map = new Map(); // raw -> placeholder
     this.counters = new Map(); // kind -> n
     this.literals = []; // [raw, placeholder] substituted inside free text (generated usernames)
+    this.valueDigests = new Set(); // md5 hex of every storage `value` string seen in this test
   }
 
   placeholder(raw, kind) {
@@ -91,6 +103,10 @@ export class Normalizer {
 
   string(s, key = '') {
     if (CURSOR_KEYS.has(key) && s !== '') return this.placeholder(s, 'cursor');
+    if (key === 'value') this.valueDigests.add(createHash('md5').update(s, 'utf8').digest('hex'));
+    if (key === 'version' && MD5_RE.test(s)) {
+      return this.valueDigests.has(s) ? s : this.placeholder(s, 'version');
+    }
     if (WHOLE_JWT_RE.test(s)) return { $jwt: this.jwt(s) };
     if ((key === 'data') && s.length > 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0) {
       const text = Buffer.from(s, 'base64').toString('utf8');
