@@ -61,6 +61,7 @@ public final class RocksStore implements Store {
     private final RocksAccountStore accounts;
     private final RocksHistoryStore history;
     private final RocksNotificationStore notifications;
+    private final RocksStorageStore storage;
     private final GroupCommitWriter writer;
     private volatile boolean closed;
 
@@ -86,6 +87,7 @@ public final class RocksStore implements Store {
         }
         this.history = new RocksHistoryStore(this, cursorKey);
         this.notifications = new RocksNotificationStore(this, cursorKey);
+        this.storage = new RocksStorageStore(this, cursorKey);
         this.writer = new GroupCommitWriter(this, history, notifications, options);
     }
 
@@ -193,6 +195,16 @@ public final class RocksStore implements Store {
     @Override
     public NotificationStore notifications() {
         return notifications;
+    }
+
+    @Override
+    public StorageStore storage() {
+        return storage;
+    }
+
+    /** What an account owns besides the account itself: deleting the account deletes these in its batch. */
+    List<RocksUserOwned> userOwned() {
+        return List.of(storage);
     }
 
     @Override

@@ -24,6 +24,9 @@ public interface Store extends AutoCloseable {
     /** Persistent notifications per user: saves, listings and deletes, from a blocking thread. */
     NotificationStore notifications();
 
+    /** Storage objects: reads, atomic writes and deletes with versions and permissions, listings. */
+    StorageStore storage();
+
     /**
      * The single writer of channel history and of the server's notifications: offer it
      * {@link WriteOp}s and {@link NotificationWrite}s, from any thread.

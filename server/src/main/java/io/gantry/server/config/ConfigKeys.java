@@ -109,6 +109,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> CHANNEL_HISTORY_DEDUP_WINDOW_SEC = ConfigKey.longInt(
             "channel.history_dedup_window_sec", 300, 0,
             "Seconds in which a resent channel message is a duplicate; 0 is off.");
+    public static final ConfigKey<Integer> STORAGE_MAX_VALUE_BYTES = ConfigKey.integer(
+            "storage.max_value_bytes", 262_144, 2, 64 << 20, "Largest storage object value, in UTF-8 bytes.");
+    public static final ConfigKey<Integer> STORAGE_MAX_OBJECTS_PER_CALL = ConfigKey.integer(
+            "storage.max_objects_per_call", 100, 1, 10_000, "Most storage objects one read, write or delete may name.");
 
     /** Every key, in the order {@code --help} and {@link Config#describe()} list them. */
     public static final List<ConfigKey<?>> ALL = List.of(
@@ -122,7 +126,8 @@ public final class ConfigKeys {
             RUNTIME_HTTP_KEY, RUNTIME_PATH,
             MATCHMAKER_INTERVAL_SEC, MATCHMAKER_MAX_INTERVALS, MATCHMAKER_MAX_TICKETS, MATCHMAKER_REV_PRECISION,
             MATCH_INPUT_QUEUE_SIZE, MATCH_LABEL_UPDATE_INTERVAL_MS, MATCH_MAX_EMPTY_SEC,
-            ROUTER_RING_SIZE, ROUTER_OVERFLOW_SIZE, PERSISTENCE_SYNC_WRITES, PERSISTENCE_BCRYPT_COST, CHANNEL_HISTORY_DEDUP_WINDOW_SEC);
+            ROUTER_RING_SIZE, ROUTER_OVERFLOW_SIZE, PERSISTENCE_SYNC_WRITES, PERSISTENCE_BCRYPT_COST, CHANNEL_HISTORY_DEDUP_WINDOW_SEC,
+            STORAGE_MAX_VALUE_BYTES, STORAGE_MAX_OBJECTS_PER_CALL);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = index();
 

@@ -46,6 +46,8 @@ class ConfigDefaultsTest {
         EXPECTED.put("persistence.sync_writes", true);
         EXPECTED.put("persistence.bcrypt_cost", 10);
         EXPECTED.put("channel.history_dedup_window_sec", 300L);
+        EXPECTED.put("storage.max_value_bytes", 262144);
+        EXPECTED.put("storage.max_objects_per_call", 100);
     }
 
     @Test
