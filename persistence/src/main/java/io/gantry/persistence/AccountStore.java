@@ -1,7 +1,10 @@
 package io.gantry.persistence;
 
 import io.gantry.proto.storage.StoredAccount;
+import io.gantry.proto.storage.StoredWalletLedger;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -95,4 +98,91 @@ public interface AccountStore {
      * few minutes, from the blocking executor) so the set does not grow without bound.
      */
     int purgeExpiredRevocations();
+
+    // ---- profile, credentials and wallet of an existing account ----
+
+    /**
+     * Changes to an account's profile: a null field stays as it is, "" clears it (the username
+     * cannot be cleared: null or a new name). {@code metadata} is a JSON object, checked by the caller.
+     */
+    record ProfileChanges(String username, String displayName, String avatarUrl, String langTag,
+                          String location, String timezone, String metadata) {
+    }
+
+    /**
+     * Applies {@code changes} in one write and returns the account as it is now; its update time
+     * moves only when a field actually changed (Nakama's {@code IS DISTINCT FROM}). Empty when
+     * there is no such account.
+     *
+     * @throws UsernameTakenException if another account has the new username; nothing is written
+     */
+    Optional<StoredAccount> updateProfile(String userId, ProfileChanges changes);
+
+    /** What a link did. */
+    enum LinkResult {
+        /** Linked now, or already linked to this account (the update time moves either way). */
+        LINKED,
+        /** Another account has this credential; nothing was written. */
+        IN_USE,
+        /** There is no such account. */
+        NO_ACCOUNT
+    }
+
+    /** Adds a device id to the account (devices accumulate). */
+    LinkResult linkDevice(String userId, String deviceId);
+
+    /** Sets the account's custom id, replacing the one it had. */
+    LinkResult linkCustom(String userId, String customId);
+
+    /**
+     * Sets the account's email (lower-cased) and password, replacing what it had; bcrypt runs before
+     * any lock is taken. A password longer than bcrypt's 72 bytes is cut there, as Nakama's bcrypt does.
+     */
+    LinkResult linkEmail(String userId, String email, String password);
+
+    /**
+     * Removes a device id from the account, unless it is not the account's or it is the account's
+     * last identifier (no other device, no email, no custom id). Returns whether it was removed.
+     */
+    boolean unlinkDevice(String userId, String deviceId);
+
+    /**
+     * Clears the account's custom id when it is {@code customIdOrEmpty} (or whatever it is, for "")
+     * and the account keeps an email or a device. Returns whether the account was updated (Nakama
+     * counts an update of an account with no custom id and "" as done).
+     */
+    boolean unlinkCustom(String userId, String customIdOrEmpty);
+
+    /** As {@link #unlinkCustom}, for the email (compared lower-cased) and password; keeps a custom id or device. */
+    boolean unlinkEmail(String userId, String emailOrEmpty);
+
+    /** What a wallet update did. */
+    enum WalletStatus { UPDATED, NO_ACCOUNT, NEGATIVE }
+
+    /**
+     * @param previous the wallet before (empty unless UPDATED)
+     * @param updated  the wallet after (empty unless UPDATED)
+     * @param currency for NEGATIVE, the first currency that would go below zero
+     */
+    record WalletChange(WalletStatus status, Map<String, Long> previous, Map<String, Long> updated, String currency) {
+    }
+
+    /**
+     * Adds each amount of {@code changeset} to the account's wallet (negative takes) in one write, with
+     * a ledger entry of {@code changeset} and {@code metadata} when {@code ledger} is set. A currency
+     * that would go below zero (or overflow) refuses the whole change and nothing is written.
+     */
+    WalletChange updateWallet(String userId, Map<String, Long> changeset, String metadata, boolean ledger);
+
+    /** A page of ledger entries, newest first, and the cursor of the next page ("" when none follows). */
+    record LedgerPage(List<StoredWalletLedger> entries, String cursor) {
+    }
+
+    /**
+     * The user's ledger, newest first.
+     *
+     * @param cursorOrEmpty "" or null for the first page, else a cursor of a previous page of this user's
+     * @throws InvalidCursorException for a cursor this store did not make for this user's ledger
+     */
+    LedgerPage listLedger(String userId, int limit, String cursorOrEmpty) throws InvalidCursorException;
 }

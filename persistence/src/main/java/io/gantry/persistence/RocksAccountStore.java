@@ -3,7 +3,11 @@ package io.gantry.persistence;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.gantry.proto.storage.StoredAccount;
+import io.gantry.proto.storage.StoredWalletLedger;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -14,10 +18,18 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,7 +43,12 @@ import java.util.function.Consumer;
  * so a reader or a crash sees all of them or none. Writers that create accounts take
  * {@link #writeLock} so that "is this credential / username free?" and "write it" are one step
  * (RocksDB has no unique constraints); readers never take it. The lock is held for a few
- * RocksDB point reads and one write, never for bcrypt.
+ * RocksDB point reads and one write, never for bcrypt. Every change to an existing account
+ * (profile, links, wallet, deletion) is a read-modify-write under the same lock.
+ *
+ * <p>Wallet ledger entries live in {@code wallet_ledger}, keyed {@code user id (16 raw UUID bytes) |
+ * create time µs (8, big-endian) | entry id (16)}: one user's entries are one key range in time
+ * order, read backwards for "newest first", and deleted with the account by one range deletion.
  */
 final class RocksAccountStore implements AccountStore {
 
@@ -79,8 +96,13 @@ final class RocksAccountStore implements AccountStore {
     /** Mirror of {@code revoked_tokens}: token id → expiry (epoch seconds). */
     private final Map<String, Long> revoked = new ConcurrentHashMap<>();
 
-    RocksAccountStore(RocksStore store, int bcryptCost) {
+    private final ColumnFamilyHandle ledgerCf;
+    private final HistoryCursorCodec ledgerCursors;
+
+    RocksAccountStore(RocksStore store, int bcryptCost, byte[] cursorKey) {
         this.store = store;
+        this.ledgerCf = store.handle(StoreColumnFamily.WALLET_LEDGER);
+        this.ledgerCursors = new HistoryCursorCodec(cursorKey);
         this.db = store.db();
         this.accountsCf = store.handle(StoreColumnFamily.ACCOUNTS);
         this.indexCf = store.handle(StoreColumnFamily.ACCOUNT_INDEX);
@@ -250,6 +272,427 @@ final class RocksAccountStore implements AccountStore {
         }
     }
 
+
+    // ---- changes to an existing account: serialized by writeLock ----
+
+    /** A change to one account: returns the result, and the new record to write (null: write nothing). */
+    private interface Change<R> {
+        R apply(StoredAccount current, WriteBatch batch, Holder<StoredAccount> next) throws RocksDBException;
+    }
+
+    private static final class Holder<T> {
+        T value;
+    }
+
+    /** Runs {@code change} on the account under the write lock; {@code absent} when there is none. */
+    private <R> R change(String userId, R absent, Change<R> change) {
+        requireNonEmpty(userId, "userId");
+        writeLock.lock();
+        try {
+            store.checkOpen();
+            byte[] id = userId.getBytes(StandardCharsets.UTF_8);
+            Optional<StoredAccount> current = account(id);
+            if (current.isEmpty()) {
+                return absent;
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                Holder<StoredAccount> next = new Holder<>();
+                R result = change.apply(current.get(), batch, next);
+                if (next.value != null) {
+                    batch.put(accountsCf, id, next.value.toByteArray());
+                }
+                if (batch.count() > 0) {
+                    db.write(store.writeOptions(), batch);
+                }
+                return result;
+            } catch (RocksDBException e) {
+                throw new StoreException("cannot update account " + userId, e);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<StoredAccount> updateProfile(String userId, ProfileChanges changes) {
+        Objects.requireNonNull(changes, "changes");
+        if (changes.username() != null && changes.username().isEmpty()) {
+            throw new IllegalArgumentException("username must not be empty");
+        }
+        return change(userId, Optional.empty(), (current, batch, next) -> {
+            StoredAccount.Builder b = current.toBuilder();
+            String username = changes.username();
+            if (username != null && !username.equals(current.getUsername())) {
+                byte[] taken = get(indexCf, IndexKind.USERNAME.key(username));
+                if (taken != null) {
+                    throw new UsernameTakenException(username);
+                }
+                batch.delete(indexCf, IndexKind.USERNAME.key(current.getUsername()));
+                batch.put(indexCf, IndexKind.USERNAME.key(username), current.getId().getBytes(StandardCharsets.UTF_8));
+                b.setUsername(username);
+            }
+            if (changes.displayName() != null) {
+                b.setDisplayName(changes.displayName());
+            }
+            if (changes.avatarUrl() != null) {
+                b.setAvatarUrl(changes.avatarUrl());
+            }
+            if (changes.langTag() != null) {
+                b.setLangTag(changes.langTag()).setLangTagSet(true);
+            }
+            if (changes.location() != null) {
+                b.setLocation(changes.location());
+            }
+            if (changes.timezone() != null) {
+                b.setTimezone(changes.timezone());
+            }
+            if (changes.metadata() != null) {
+                b.setMetadata(changes.metadata());
+            }
+            if (!sameProfile(b, current)) {
+                b.setUpdateTimeMs(store.clock().millis());
+                next.value = b.build();
+                return Optional.of(next.value);
+            }
+            return Optional.of(current);
+        });
+    }
+
+    /** Whether nothing a client sees changed (lang tag as shown: unset is "en"). */
+    private static boolean sameProfile(StoredAccount.Builder b, StoredAccount current) {
+        return b.getUsername().equals(current.getUsername())
+                && b.getDisplayName().equals(current.getDisplayName())
+                && b.getAvatarUrl().equals(current.getAvatarUrl())
+                && shownLangTag(b.getLangTagSet(), b.getLangTag()).equals(shownLangTag(current.getLangTagSet(), current.getLangTag()))
+                && b.getLocation().equals(current.getLocation())
+                && b.getTimezone().equals(current.getTimezone())
+                && b.getMetadata().equals(current.getMetadata());
+    }
+
+    private static String shownLangTag(boolean set, String tag) {
+        return set || !tag.isEmpty() ? tag : "en";
+    }
+
+    @Override
+    public LinkResult linkDevice(String userId, String deviceId) {
+        requireNonEmpty(deviceId, "deviceId");
+        return change(userId, LinkResult.NO_ACCOUNT, (current, batch, next) -> {
+            StoredAccount.Builder b = current.toBuilder();
+            if (!current.getDeviceIdsList().contains(deviceId)) {
+                if (get(indexCf, IndexKind.DEVICE.key(deviceId)) != null) {
+                    return LinkResult.IN_USE;
+                }
+                batch.put(indexCf, IndexKind.DEVICE.key(deviceId), current.getId().getBytes(StandardCharsets.UTF_8));
+                b.addDeviceIds(deviceId);
+            }
+            next.value = b.setUpdateTimeMs(store.clock().millis()).build();
+            return LinkResult.LINKED;
+        });
+    }
+
+    @Override
+    public LinkResult linkCustom(String userId, String customId) {
+        requireNonEmpty(customId, "customId");
+        return change(userId, LinkResult.NO_ACCOUNT, (current, batch, next) -> {
+            StoredAccount.Builder b = current.toBuilder();
+            if (!customId.equals(current.getCustomId())) {
+                if (get(indexCf, IndexKind.CUSTOM.key(customId)) != null) {
+                    return LinkResult.IN_USE;
+                }
+                if (!current.getCustomId().isEmpty()) {
+                    batch.delete(indexCf, IndexKind.CUSTOM.key(current.getCustomId()));
+                }
+                batch.put(indexCf, IndexKind.CUSTOM.key(customId), current.getId().getBytes(StandardCharsets.UTF_8));
+                b.setCustomId(customId);
+            }
+            next.value = b.setUpdateTimeMs(store.clock().millis()).build();
+            return LinkResult.LINKED;
+        });
+    }
+
+    @Override
+    public LinkResult linkEmail(String userId, String email, String password) {
+        String normalized = normalizeEmail(email);
+        requireNonEmpty(password, "password");
+        // Outside the lock: bcrypt takes tens of milliseconds by design.
+        byte[] hash = hashTruncated(password);
+        return change(userId, LinkResult.NO_ACCOUNT, (current, batch, next) -> {
+            StoredAccount.Builder b = current.toBuilder();
+            if (!normalized.equals(current.getEmail())) {
+                if (get(indexCf, IndexKind.EMAIL.key(normalized)) != null) {
+                    return LinkResult.IN_USE;
+                }
+                if (!current.getEmail().isEmpty()) {
+                    batch.delete(indexCf, IndexKind.EMAIL.key(current.getEmail()));
+                }
+                batch.put(indexCf, IndexKind.EMAIL.key(normalized), current.getId().getBytes(StandardCharsets.UTF_8));
+                b.setEmail(normalized);
+            }
+            next.value = b.setPasswordHash(ByteString.copyFrom(hash)).setUpdateTimeMs(store.clock().millis()).build();
+            return LinkResult.LINKED;
+        });
+    }
+
+    @Override
+    public boolean unlinkDevice(String userId, String deviceId) {
+        requireNonEmpty(deviceId, "deviceId");
+        return change(userId, false, (current, batch, next) -> {
+            if (!current.getDeviceIdsList().contains(deviceId)) {
+                return false;
+            }
+            boolean othersLeft = current.getDeviceIdsCount() > 1
+                    || !current.getEmail().isEmpty() || !current.getCustomId().isEmpty();
+            if (!othersLeft) {
+                return false;
+            }
+            List<String> devices = new ArrayList<>(current.getDeviceIdsList());
+            devices.remove(deviceId);
+            batch.delete(indexCf, IndexKind.DEVICE.key(deviceId));
+            next.value = current.toBuilder().clearDeviceIds().addAllDeviceIds(devices)
+                    .setUpdateTimeMs(store.clock().millis()).build();
+            return true;
+        });
+    }
+
+    @Override
+    public boolean unlinkCustom(String userId, String customIdOrEmpty) {
+        String wanted = customIdOrEmpty == null ? "" : customIdOrEmpty;
+        return change(userId, false, (current, batch, next) -> {
+            if (!wanted.isEmpty() && !wanted.equals(current.getCustomId())) {
+                return false;
+            }
+            if (current.getEmail().isEmpty() && current.getDeviceIdsCount() == 0) {
+                return false;
+            }
+            if (!current.getCustomId().isEmpty()) {
+                batch.delete(indexCf, IndexKind.CUSTOM.key(current.getCustomId()));
+            }
+            next.value = current.toBuilder().clearCustomId().setUpdateTimeMs(store.clock().millis()).build();
+            return true;
+        });
+    }
+
+    @Override
+    public boolean unlinkEmail(String userId, String emailOrEmpty) {
+        String wanted = emailOrEmpty == null ? "" : emailOrEmpty.toLowerCase(Locale.ROOT);
+        return change(userId, false, (current, batch, next) -> {
+            if (!wanted.isEmpty() && !wanted.equals(current.getEmail())) {
+                return false;
+            }
+            if (current.getCustomId().isEmpty() && current.getDeviceIdsCount() == 0) {
+                return false;
+            }
+            if (!current.getEmail().isEmpty()) {
+                batch.delete(indexCf, IndexKind.EMAIL.key(current.getEmail()));
+            }
+            next.value = current.toBuilder().clearEmail().clearPasswordHash()
+                    .setUpdateTimeMs(store.clock().millis()).build();
+            return true;
+        });
+    }
+
+    // ---- wallet ----
+
+    @Override
+    public WalletChange updateWallet(String userId, Map<String, Long> changeset, String metadata, boolean ledger) {
+        Objects.requireNonNull(changeset, "changeset");
+        String meta = metadata == null || metadata.isEmpty() ? "{}" : metadata;
+        WalletChange absent = new WalletChange(WalletStatus.NO_ACCOUNT, Map.of(), Map.of(), "");
+        return change(userId, absent, (current, batch, next) -> {
+            Map<String, Long> previous = parseWallet(current.getWallet());
+            Map<String, Long> updated = new TreeMap<>(previous);
+            for (Map.Entry<String, Long> delta : new TreeMap<>(changeset).entrySet()) {
+                long before = updated.getOrDefault(delta.getKey(), 0L);
+                long after;
+                try {
+                    after = Math.addExact(before, delta.getValue());
+                } catch (ArithmeticException e) {
+                    after = -1;
+                }
+                if (after < 0) {
+                    return new WalletChange(WalletStatus.NEGATIVE, Map.of(), Map.of(), delta.getKey());
+                }
+                updated.put(delta.getKey(), after);
+            }
+            next.value = current.toBuilder().setWallet(walletJson(updated))
+                    .setUpdateTimeMs(store.clock().millis()).build();
+            if (ledger) {
+                long nowUs = nowMicros();
+                UUID entryId = UUID.randomUUID();
+                StoredWalletLedger entry = StoredWalletLedger.newBuilder()
+                        .setId(entryId.toString())
+                        .setUserId(current.getId())
+                        .putAllChangeset(changeset)
+                        .setMetadata(meta)
+                        .setCreateTimeUs(nowUs)
+                        .setUpdateTimeUs(nowUs)
+                        .build();
+                batch.put(ledgerCf, ledgerKey(UUID.fromString(current.getId()), nowUs, entryId), entry.toByteArray());
+            }
+            return new WalletChange(WalletStatus.UPDATED, previous, updated, "");
+        });
+    }
+
+    /** The wallet JSON as a map; "" is the empty wallet. */
+    static Map<String, Long> parseWallet(String json) {
+        Map<String, Long> wallet = new TreeMap<>();
+        if (json == null || json.isEmpty()) {
+            return wallet;
+        }
+        JsonObject object = JsonParser.parseString(json).getAsJsonObject();
+        for (Map.Entry<String, JsonElement> e : object.entrySet()) {
+            wallet.put(e.getKey(), e.getValue().getAsLong());
+        }
+        return wallet;
+    }
+
+    private static String walletJson(Map<String, Long> wallet) {
+        JsonObject object = new JsonObject();
+        wallet.forEach(object::addProperty);
+        return object.toString();
+    }
+
+    private long nowMicros() {
+        Instant now = store.clock().instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    private static byte[] ledgerKey(UUID user, long createTimeUs, UUID id) {
+        return ByteBuffer.allocate(40)
+                .putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits())
+                .putLong(createTimeUs)
+                .putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+                .array();
+    }
+
+    private static byte[] ledgerPrefix(UUID user) {
+        return ByteBuffer.allocate(16).putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits()).array();
+    }
+
+    /** Greater than every 40-byte key of the user's range. */
+    private static byte[] ledgerRangeEnd(UUID user) {
+        byte[] end = Arrays.copyOf(ledgerPrefix(user), 41);
+        Arrays.fill(end, 16, 41, (byte) 0xFF);
+        return end;
+    }
+
+    @Override
+    public LedgerPage listLedger(String userId, int limit, String cursorOrEmpty) throws InvalidCursorException {
+        requireNonEmpty(userId, "userId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        store.checkOpen();
+        UUID user = UUID.fromString(userId);
+        String scope = "wallet_ledger/" + userId;
+        byte[] prefix = ledgerPrefix(user);
+        byte[] start;
+        if (cursorOrEmpty == null || cursorOrEmpty.isEmpty()) {
+            start = ledgerRangeEnd(user);
+        } else {
+            HistoryCursorCodec.Cursor c = ledgerCursors.decode(scope, cursorOrEmpty);
+            if (c.forward() || !c.next()) {
+                throw new InvalidCursorException();
+            }
+            start = ledgerKey(user, c.createTimeUs(), c.messageId());
+        }
+        List<StoredWalletLedger> entries = new ArrayList<>(Math.min(limit, 100));
+        boolean more = false;
+        try (RocksIterator it = db.newIterator(ledgerCf)) {
+            it.seekForPrev(start);
+            if (it.isValid() && Arrays.equals(it.key(), start)) {
+                it.prev();   // the cursor's own entry was on the previous page
+            }
+            for (; it.isValid(); it.prev()) {
+                byte[] key = it.key();
+                if (key.length < 16 || !Arrays.equals(key, 0, 16, prefix, 0, 16)) {
+                    break;
+                }
+                if (entries.size() == limit) {
+                    more = true;
+                    break;
+                }
+                entries.add(StoredWalletLedger.parseFrom(it.value()));
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read the wallet ledger of " + userId, e);
+        } catch (InvalidProtocolBufferException e) {
+            throw new StoreException("corrupt wallet ledger entry of " + userId, e);
+        }
+        String cursor = "";
+        if (more) {
+            StoredWalletLedger last = entries.get(entries.size() - 1);
+            cursor = ledgerCursors.encode(scope, new HistoryCursorCodec.Cursor(false, true,
+                    last.getCreateTimeUs(), UUID.fromString(last.getId())));
+        }
+        return new LedgerPage(entries, cursor);
+    }
+
+    // ---- deletion ----
+
+    /**
+     * Deletes the account, its index entries, its ledger and what each part owns, in one batch,
+     * holding this store's lock and then every part's. Returns whether the account existed.
+     */
+    boolean delete(String userId, List<RocksUserOwned> parts) {
+        requireNonEmpty(userId, "userId");
+        writeLock.lock();
+        List<Lock> held = new ArrayList<>(parts.size());
+        try {
+            for (RocksUserOwned part : parts) {
+                Lock lock = part.writeLock();
+                lock.lock();
+                held.add(lock);
+            }
+            store.checkOpen();
+            byte[] id = userId.getBytes(StandardCharsets.UTF_8);
+            Optional<StoredAccount> found = account(id);
+            if (found.isEmpty()) {
+                return false;
+            }
+            StoredAccount account = found.get();
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.delete(accountsCf, id);
+                batch.delete(indexCf, IndexKind.USERNAME.key(account.getUsername()));
+                for (String device : account.getDeviceIdsList()) {
+                    batch.delete(indexCf, IndexKind.DEVICE.key(device));
+                }
+                if (!account.getCustomId().isEmpty()) {
+                    batch.delete(indexCf, IndexKind.CUSTOM.key(account.getCustomId()));
+                }
+                if (!account.getEmail().isEmpty()) {
+                    batch.delete(indexCf, IndexKind.EMAIL.key(account.getEmail()));
+                }
+                UUID user = UUID.fromString(userId);
+                batch.deleteRange(ledgerCf, ledgerPrefix(user), ledgerRangeEnd(user));
+                for (RocksUserOwned part : parts) {
+                    part.deleteAllOf(userId, batch);
+                }
+                db.write(store.writeOptions(), batch);
+            } catch (RocksDBException e) {
+                throw new StoreException("cannot delete account " + userId, e);
+            }
+            return true;
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
+            }
+            writeLock.unlock();
+        }
+    }
+
+    /** The lock every writer of accounts holds (see the class comment). */
+    Lock writeLock() {
+        return writeLock;
+    }
+
+    /** bcrypt of the password's first 72 UTF-8 bytes, as Go's bcrypt of Nakama 3.18 hashes a longer one. */
+    private byte[] hashTruncated(String password) {
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        return BCrypt.withDefaults().hash(bcryptCost, bytes.length > 72 ? Arrays.copyOf(bytes, 72) : bytes);
+    }
+
     // ---- passwords ----
 
     private byte[] hashPassword(String password) {
@@ -264,8 +707,10 @@ final class RocksAccountStore implements AccountStore {
             return false;
         }
         try {
+            byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+            // A password linked longer than 72 bytes was hashed cut there (see hashTruncated).
             return BCrypt.verifyer()
-                    .verify(password.getBytes(StandardCharsets.UTF_8), account.getPasswordHash().toByteArray())
+                    .verify(bytes.length > 72 ? Arrays.copyOf(bytes, 72) : bytes, account.getPasswordHash().toByteArray())
                     .verified;
         } catch (IllegalArgumentException e) {
             // A password too long to have been hashed cannot match.

@@ -63,6 +63,8 @@ public final class RocksStore implements Store {
     private final RocksNotificationStore notifications;
     private final RocksStorageStore storage;
     private final GroupCommitWriter writer;
+    /** What else a user owns, deleted with the account (see {@link #deleteUser}); filled while the store is built. */
+    private final List<RocksUserOwned> userOwned = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private RocksStore(Path dbDir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
@@ -76,7 +78,6 @@ public final class RocksStore implements Store {
         this.handles = handles;
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
         this.clock = clock;
-        this.accounts = new RocksAccountStore(this, options.bcryptCost());
         byte[] cursorKey = options.cursorKey();
         if (cursorKey == null) {
             // Cursors stay tamper-safe; they just do not outlive this process.
@@ -85,6 +86,7 @@ public final class RocksStore implements Store {
             cursorKey = new byte[32];
             new SecureRandom().nextBytes(cursorKey);
         }
+        this.accounts = new RocksAccountStore(this, options.bcryptCost(), cursorKey);
         this.history = new RocksHistoryStore(this, cursorKey);
         this.notifications = new RocksNotificationStore(this, cursorKey);
         this.storage = new RocksStorageStore(this, cursorKey);
@@ -210,6 +212,20 @@ public final class RocksStore implements Store {
     @Override
     public GroupCommitWriter writer() {
         return writer;
+    }
+
+    @Override
+    public boolean deleteUser(String userId) {
+        return accounts.delete(userId, userOwned);
+    }
+
+    /**
+     * Adds a kind of record users own to what {@link #deleteUser} deletes. Called while the store
+     * is built, before it is shared. A part must never take the account store's lock while it
+     * holds its own: a deletion takes the account lock first, then each part's in this order.
+     */
+    void registerUserOwned(RocksUserOwned part) {
+        userOwned.add(Objects.requireNonNull(part, "part"));
     }
 
     /** The directory RocksDB lives in ({@code <dataDir>/rocksdb}). */

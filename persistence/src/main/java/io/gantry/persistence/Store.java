@@ -34,6 +34,12 @@ public interface Store extends AutoCloseable {
     GroupCommitWriter writer();
 
     /**
+     * Deletes the account, its credential indexes, its wallet ledger and everything else the user
+     * owns (storage objects, ...) in one write. Returns whether there was such an account. Blocking thread.
+     */
+    boolean deleteUser(String userId);
+
+    /**
      * Flushes and releases the store. Call it once, after every user of the store has stopped:
      * a call racing with it may fail with {@link IllegalStateException}.
      */

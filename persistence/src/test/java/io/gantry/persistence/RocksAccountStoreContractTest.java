@@ -18,6 +18,11 @@ class RocksAccountStoreContractTest extends AccountStoreContract {
     }
 
     @Override
+    protected boolean deleteUser(String userId) {
+        return store.deleteUser(userId);
+    }
+
+    @Override
     protected void close() {
         store.close();
     }

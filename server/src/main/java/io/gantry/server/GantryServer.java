@@ -1,6 +1,10 @@
 package io.gantry.server;
 
+import io.gantry.core.account.AccountDeletion;
 import io.gantry.core.account.AccountService;
+import io.gantry.core.account.RuntimeAccounts;
+import io.gantry.core.account.WalletService;
+import io.gantry.core.runtime.ApiHooks;
 import io.gantry.core.channel.ChannelHistory;
 import io.gantry.core.channel.ChannelService;
 import io.gantry.core.channel.ChannelSettings;
@@ -162,8 +166,14 @@ public final class GantryServer implements AutoCloseable {
             // The edge calls core services, which hold the rules and reach the store.
             AccountService accounts = new AccountService(store.accounts(), tokens, sessions,
                     config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock);
+            ApiHooks hooks = new ApiHooks(runtime, serverApi);
+            AccountDeletion deletion = new AccountDeletion(store, sessions,
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock);
+            RuntimeAccounts runtimeAccounts = new RuntimeAccounts(accounts, deletion, new WalletService(store.accounts()));
+            serverApi.accounts(runtimeAccounts);
+            serverApi.users(runtimeAccounts);
             ApiRoutes routes = new ApiRoutes();
-            new AccountApi(accounts).register(routes);
+            new AccountApi(accounts, deletion, hooks, rpcExecutor).register(routes);
             new ChannelApi(new ChannelHistory(store.history())).register(routes);
             new NotificationApi(new NotificationInbox(store.notifications())).register(routes);
             new RpcApi(rpc, rpcExecutor).register(routes);

@@ -1,9 +1,9 @@
 package io.gantry.core.account;
 
-import com.heroiclabs.nakama.api.Account;
-import com.heroiclabs.nakama.api.AccountDevice;
-import com.heroiclabs.nakama.api.User;
-import io.gantry.core.ApiTimes;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import io.gantry.core.ServiceException;
 import io.gantry.core.auth.TokenService;
 import io.gantry.core.session.SessionRegistry;
@@ -11,10 +11,22 @@ import io.gantry.persistence.AccountStore;
 import io.gantry.persistence.CreateResult;
 import io.gantry.persistence.UsernameTakenException;
 import io.gantry.proto.storage.StoredAccount;
+import io.gantry.runtime.Account;
+import io.gantry.runtime.AccountUpdate;
+import io.gantry.runtime.EmailCredentials;
+import io.gantry.runtime.User;
+import io.gantry.runtime.UsersRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -22,7 +34,8 @@ import java.util.regex.Pattern;
 
 /**
  * Accounts and their sessions: authenticate (device, custom id, email and password), refresh a
- * session, log out, read an account, and decide whether a session token is still good. Every rule
+ * session, log out, read and update an account, link and unlink its identifiers, read users'
+ * public profiles, and decide whether a session token is still good. Every rule
  * about accounts and tokens lives here, with Nakama's messages; the REST edge only parses the
  * request, calls one method and encodes the answer, and the socket upgrade calls
  * {@link #verifySession} as the REST edge does.
@@ -47,6 +60,11 @@ public final class AccountService {
     private static final Pattern INVALID_USERNAME_CHARS = Pattern.compile("[\\p{Cntrl}\\s]");
     private static final Pattern EMAIL = Pattern.compile("^.+@.+\\..+$");
     private static final String ACCOUNT_NOT_FOUND = "User account not found.";
+    /** Nakama's invalidUsernameRegex for updates: POSIX control characters (a space is allowed). */
+    private static final Pattern CONTROL_CHARS = Pattern.compile("\\p{Cntrl}");
+    /** A UUID in its 8-4-4-4-12 hex form, either case. */
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /**
      * What an authentication or a refresh answers: Nakama's {@code Session}.
@@ -280,32 +298,208 @@ public final class AccountService {
     /** The caller's own account, as {@code GET /v2/account} answers it. Blocking thread. */
     public Account account(String userId) throws ServiceException {
         StoredAccount stored = existing(userId);
-        Account.Builder account = Account.newBuilder()
-                .setUser(user(stored, sessions.isOnline(stored.getId())))
-                .setWallet("{}")
-                .setEmail(stored.getEmail())
-                .setCustomId(stored.getCustomId());
-        for (String deviceId : stored.getDeviceIdsList()) {
-            account.addDevices(AccountDevice.newBuilder().setId(deviceId));
-        }
-        return account.build();
+        List<String> devices = new ArrayList<>(stored.getDeviceIdsList());
+        devices.sort(null);   // Nakama lists them by id
+        return new Account(user(stored, sessions.isOnline(stored.getId())), wallet(stored.getWallet()),
+                stored.getEmail(), devices, stored.getCustomId());
     }
 
     /** The public view of an account. */
     public static User user(StoredAccount stored, boolean online) {
-        return User.newBuilder()
-                .setId(stored.getId())
-                .setUsername(stored.getUsername())
-                .setDisplayName(stored.getDisplayName())
-                .setAvatarUrl(stored.getAvatarUrl())
-                .setLangTag(stored.getLangTag().isEmpty() ? "en" : stored.getLangTag())
-                .setLocation(stored.getLocation())
-                .setTimezone(stored.getTimezone())
-                .setMetadata(stored.getMetadata().isEmpty() ? "{}" : stored.getMetadata())
-                .setOnline(online)
-                .setCreateTime(ApiTimes.ofMillis(stored.getCreateTimeMs()))
-                .setUpdateTime(ApiTimes.ofMillis(stored.getUpdateTimeMs()))
-                .build();
+        return new User(stored.getId(), stored.getUsername(), stored.getDisplayName(), stored.getAvatarUrl(),
+                stored.getLangTagSet() || !stored.getLangTag().isEmpty() ? stored.getLangTag() : "en",
+                stored.getLocation(), stored.getTimezone(),
+                stored.getMetadata().isEmpty() ? "{}" : stored.getMetadata(), online,
+                Instant.ofEpochMilli(stored.getCreateTimeMs()), Instant.ofEpochMilli(stored.getUpdateTimeMs()));
+    }
+
+    /** A stored wallet ("" is empty) as currency to amount. */
+    public static Map<String, Long> wallet(String json) {
+        Map<String, Long> wallet = new TreeMap<>();
+        if (json == null || json.isEmpty()) {
+            return wallet;
+        }
+        for (Map.Entry<String, JsonElement> e : JsonParser.parseString(json).getAsJsonObject().entrySet()) {
+            wallet.put(e.getKey(), e.getValue().getAsLong());
+        }
+        return wallet;
+    }
+
+    /**
+     * {@code GET /v2/user}: the users with these ids or usernames, each once, in the order they were
+     * created (Nakama answers in its table's order); unknown ones are skipped. {@code online} is set
+     * for users with a socket that asked to appear online. Blocking thread.
+     */
+    public List<User> users(UsersRequest request) throws ServiceException {
+        List<String> ids = new ArrayList<>(request.ids().size());
+        for (String id : request.ids()) {
+            if (id == null || !UUID_TEXT.matcher(id).matches()) {
+                throw ServiceException.invalidArgument("ID '" + (id == null ? "" : id) + "' is not a valid system ID.");
+            }
+            ids.add(id.toLowerCase(Locale.ROOT));
+        }
+        Map<String, StoredAccount> found = new LinkedHashMap<>();
+        for (String id : ids) {
+            if (!found.containsKey(id)) {
+                accounts.byId(id).ifPresent(a -> found.put(a.getId(), a));
+            }
+        }
+        for (String username : request.usernames()) {
+            if (username != null && !username.isEmpty()) {
+                accounts.byUsername(username).ifPresent(a -> found.putIfAbsent(a.getId(), a));
+            }
+        }
+        List<StoredAccount> ordered = new ArrayList<>(found.values());
+        ordered.sort(Comparator.comparingLong(StoredAccount::getCreateTimeMs).thenComparing(StoredAccount::getId));
+        List<User> users = new ArrayList<>(ordered.size());
+        for (StoredAccount a : ordered) {
+            users.add(user(a, sessions.appearsOnline(a.getId())));
+        }
+        return users;
+    }
+
+    // ---- update ----------------------------------------------------------------------------
+
+    /**
+     * {@code PUT /v2/account} (and server code's update, which may also set {@code metadata}): Nakama's
+     * rules and messages; a value too long for Nakama's columns, or an empty lang tag, is refused as
+     * Nakama's database refuses it (500 "Error while trying to update account."). Blocking thread.
+     */
+    public void updateAccount(String userId, AccountUpdate update) throws ServiceException {
+        String username = update.username();
+        if (username != null) {
+            int length = utf8Length(username);
+            if (length < 1 || length > 128) {
+                throw ServiceException.invalidArgument("Username invalid, must be 1-128 bytes.");
+            }
+            if (CONTROL_CHARS.matcher(username).find()) {
+                throw ServiceException.invalidArgument("Username invalid, no spaces or control characters allowed.");
+            }
+        }
+        if (username == null && update.displayName() == null && update.avatarUrl() == null && update.langTag() == null
+                && update.location() == null && update.timezone() == null && update.metadata() == null) {
+            throw ServiceException.invalidArgument("No fields to update.");
+        }
+        if (update.metadata() != null && !isJsonObject(update.metadata())) {
+            throw ServiceException.invalidArgument("Metadata must be a valid JSON object.");
+        }
+        if (tooLong(update.displayName(), 255) || tooLong(update.avatarUrl(), 512) || tooLong(update.langTag(), 18)
+                || tooLong(update.location(), 255) || tooLong(update.timezone(), 255)
+                || (update.langTag() != null && update.langTag().isEmpty())) {
+            throw new ServiceException(ServiceException.Kind.INTERNAL, "Error while trying to update account.");
+        }
+        try {
+            Optional<StoredAccount> updated = accounts.updateProfile(userId, new AccountStore.ProfileChanges(username,
+                    update.displayName(), update.avatarUrl(), update.langTag(), update.location(), update.timezone(),
+                    update.metadata()));
+            if (updated.isEmpty()) {
+                throw ServiceException.notFound(ACCOUNT_NOT_FOUND);
+            }
+        } catch (UsernameTakenException e) {
+            throw ServiceException.invalidArgument("Username is already in use.");
+        }
+    }
+
+    private static boolean tooLong(String value, int maxChars) {
+        return value != null && value.codePointCount(0, value.length()) > maxChars;
+    }
+
+    static boolean isJsonObject(String json) {
+        try {
+            return JsonParser.parseString(json).isJsonObject();
+        } catch (JsonParseException e) {
+            return false;
+        }
+    }
+
+    // ---- link and unlink ---------------------------------------------------------------------
+
+    /** {@code POST /v2/account/link/device}. Blocking thread. */
+    public void linkDevice(String userId, String deviceId) throws ServiceException {
+        String id = deviceId == null ? "" : deviceId;
+        if (id.isEmpty()) {
+            throw ServiceException.invalidArgument("Device ID is required.");
+        }
+        if (INVALID_ID_CHARS.matcher(id).find()) {
+            throw ServiceException.invalidArgument("Device ID invalid, no spaces or control characters allowed.");
+        }
+        int length = utf8Length(id);
+        if (length < 10 || length > 128) {
+            throw ServiceException.invalidArgument("Device ID invalid, must be 10-128 bytes.");
+        }
+        linked(accounts.linkDevice(userId, id), "Device ID already in use.");
+    }
+
+    /** {@code POST /v2/account/link/custom}. Blocking thread. */
+    public void linkCustom(String userId, String customId) throws ServiceException {
+        String id = customId == null ? "" : customId;
+        if (id.isEmpty()) {
+            throw ServiceException.invalidArgument("Custom ID is required.");
+        }
+        if (INVALID_ID_CHARS.matcher(id).find()) {
+            throw ServiceException.invalidArgument("Invalid custom ID, no spaces or control characters allowed.");
+        }
+        int length = utf8Length(id);
+        if (length < 6 || length > 128) {
+            throw ServiceException.invalidArgument("Invalid custom ID, must be 6-128 bytes.");
+        }
+        linked(accounts.linkCustom(userId, id), "Custom ID is already in use.");
+    }
+
+    /** {@code POST /v2/account/link/email}: Nakama's checks in Nakama's order. Blocking thread (bcrypt). */
+    public void linkEmail(String userId, EmailCredentials credentials) throws ServiceException {
+        String email = credentials == null || credentials.email() == null ? "" : credentials.email();
+        String password = credentials == null || credentials.password() == null ? "" : credentials.password();
+        if (email.isEmpty() || password.isEmpty()) {
+            throw ServiceException.invalidArgument("Email address and password is required.");
+        }
+        if (INVALID_ID_CHARS.matcher(email).find()) {
+            throw ServiceException.invalidArgument("Invalid email address, no spaces or control characters allowed.");
+        }
+        if (utf8Length(password) < 8) {
+            throw ServiceException.invalidArgument("Password must be at least 8 characters long.");
+        }
+        if (!EMAIL.matcher(email).matches()) {
+            throw ServiceException.invalidArgument("Invalid email address format.");
+        }
+        int length = utf8Length(email);
+        if (length < 10 || length > 255) {
+            throw ServiceException.invalidArgument("Invalid email address, must be 10-255 bytes.");
+        }
+        linked(accounts.linkEmail(userId, email, password), "Email is already in use.");
+    }
+
+    private static void linked(AccountStore.LinkResult result, String inUse) throws ServiceException {
+        switch (result) {
+            case LINKED -> { }
+            case IN_USE -> throw ServiceException.alreadyExists(inUse);
+            case NO_ACCOUNT -> throw ServiceException.notFound(ACCOUNT_NOT_FOUND);
+        }
+    }
+
+    /** {@code POST /v2/account/unlink/device}. Blocking thread. */
+    public void unlinkDevice(String userId, String deviceId) throws ServiceException {
+        if (deviceId == null || deviceId.isEmpty()) {
+            throw ServiceException.invalidArgument("A device ID must be supplied.");
+        }
+        unlinked(accounts.unlinkDevice(userId, deviceId));
+    }
+
+    /** {@code POST /v2/account/unlink/custom}: "" unlinks whatever custom id is linked, as Nakama. Blocking thread. */
+    public void unlinkCustom(String userId, String customId) throws ServiceException {
+        unlinked(accounts.unlinkCustom(userId, customId == null ? "" : customId));
+    }
+
+    /** {@code POST /v2/account/unlink/email}: the password is not checked, as Nakama. Blocking thread. */
+    public void unlinkEmail(String userId, EmailCredentials credentials) throws ServiceException {
+        unlinked(accounts.unlinkEmail(userId, credentials == null || credentials.email() == null ? "" : credentials.email()));
+    }
+
+    private static void unlinked(boolean done) throws ServiceException {
+        if (!done) {
+            throw ServiceException.permissionDenied(
+                    "Cannot unlink last account identifier. Check profile exists and is not last link.");
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------

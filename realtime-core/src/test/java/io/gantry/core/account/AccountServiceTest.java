@@ -1,6 +1,6 @@
 package io.gantry.core.account;
 
-import com.heroiclabs.nakama.api.Account;
+import io.gantry.runtime.Account;
 import io.gantry.core.MutableClock;
 import io.gantry.core.ServiceException;
 import io.gantry.core.ServiceException.Kind;
@@ -247,11 +247,11 @@ class AccountServiceTest {
         AccountService.SessionPair pair = service.authenticateDevice("device-0001", "alice", true, Map.of());
         String userId = service.verifySession(pair.token()).orElseThrow().userId();
         Account account = service.account(userId);
-        assertEquals("alice", account.getUser().getUsername());
-        assertEquals("device-0001", account.getDevices(0).getId());
-        assertEquals("{}", account.getWallet());
-        assertEquals("en", account.getUser().getLangTag());
-        assertFalse(account.getUser().getOnline());
+        assertEquals("alice", account.user().username());
+        assertEquals(List.of("device-0001"), account.deviceIds());
+        assertEquals(Map.of(), account.wallet());
+        assertEquals("en", account.user().langTag());
+        assertFalse(account.user().online());
         refused(Kind.NOT_FOUND, "User account not found.", () -> service.account("00000000-0000-4000-8000-000000000000"));
     }
 }

@@ -6,21 +6,50 @@ import com.heroiclabs.nakama.api.AccountEmail;
 import com.heroiclabs.nakama.api.Session;
 import com.heroiclabs.nakama.api.SessionLogoutRequest;
 import com.heroiclabs.nakama.api.SessionRefreshRequest;
+import com.google.gson.JsonObject;
+import com.google.protobuf.StringValue;
+import com.google.protobuf.Timestamp;
+import com.heroiclabs.nakama.api.Account;
+import com.heroiclabs.nakama.api.UpdateAccountRequest;
+import com.heroiclabs.nakama.api.User;
+import com.heroiclabs.nakama.api.Users;
 import io.gantry.core.ServiceException;
+import io.gantry.core.account.AccountDeletion;
 import io.gantry.core.account.AccountService;
+import io.gantry.core.runtime.ApiHooks;
+import io.gantry.runtime.AccountUpdate;
+import io.gantry.runtime.ApiCall;
+import io.gantry.runtime.EmailCredentials;
+import io.gantry.runtime.HookContext;
+import io.gantry.runtime.UsersRequest;
 import io.netty.handler.codec.http.HttpMethod;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * The account endpoints: authenticate by device, custom id or email and password, refresh a
- * session, log out, and read the account. Each parses the request, calls {@link AccountService}
- * (which holds the rules and Nakama's messages) and encodes the answer.
+ * session, log out, read, update and delete the account, link and unlink its identifiers, and read
+ * users. Each parses the request, calls {@link AccountService} (which holds the rules and Nakama's
+ * messages) through server code's hooks ({@link ApiHooks}) and encodes the answer. A call that server
+ * code hooked runs on the user-code executor, the others on the API executor.
  */
 public final class AccountApi {
 
     private final AccountService accounts;
+    private final AccountDeletion deletion;
+    private final ApiHooks hooks;
+    private final Executor userCode;
 
-    public AccountApi(AccountService accounts) {
+    /**
+     * @param userCode runs the calls server code hooked (the RPC executor): hooks are user code
+     */
+    public AccountApi(AccountService accounts, AccountDeletion deletion, ApiHooks hooks, Executor userCode) {
         this.accounts = accounts;
+        this.deletion = deletion;
+        this.hooks = hooks;
+        this.userCode = userCode;
     }
 
     public void register(ApiRoutes routes) {
@@ -29,8 +58,23 @@ public final class AccountApi {
                 .add(HttpMethod.POST, "/v2/account/authenticate/email", AuthMode.SERVER_KEY, ApiHandler.of(this::authenticateEmail))
                 .add(HttpMethod.POST, "/v2/account/session/refresh", AuthMode.SERVER_KEY, ApiHandler.of(this::refresh))
                 .add(HttpMethod.POST, "/v2/session/logout", AuthMode.SESSION, ApiHandler.of(this::logout))
-                .add(HttpMethod.GET, "/v2/account", AuthMode.SESSION, ApiHandler.of(this::getAccount))
                 .add(HttpMethod.GET, "/healthcheck", AuthMode.NONE, request -> ApiResponse.empty());
+        hooked(routes, HttpMethod.GET, "/v2/account", ApiCall.GET_ACCOUNT, this::getAccount);
+        hooked(routes, HttpMethod.PUT, "/v2/account", ApiCall.UPDATE_ACCOUNT, this::updateAccount);
+        hooked(routes, HttpMethod.DELETE, "/v2/account", ApiCall.DELETE_ACCOUNT, this::deleteAccount);
+        hooked(routes, HttpMethod.GET, "/v2/user", ApiCall.GET_USERS, this::getUsers);
+        hooked(routes, HttpMethod.POST, "/v2/account/link/device", ApiCall.LINK_DEVICE, this::linkDevice);
+        hooked(routes, HttpMethod.POST, "/v2/account/link/custom", ApiCall.LINK_CUSTOM, this::linkCustom);
+        hooked(routes, HttpMethod.POST, "/v2/account/link/email", ApiCall.LINK_EMAIL, this::linkEmail);
+        hooked(routes, HttpMethod.POST, "/v2/account/unlink/device", ApiCall.UNLINK_DEVICE, this::unlinkDevice);
+        hooked(routes, HttpMethod.POST, "/v2/account/unlink/custom", ApiCall.UNLINK_CUSTOM, this::unlinkCustom);
+        hooked(routes, HttpMethod.POST, "/v2/account/unlink/email", ApiCall.UNLINK_EMAIL, this::unlinkEmail);
+    }
+
+    /** A session route for a hookable call: on the user-code executor when server code hooked it. */
+    private void hooked(ApiRoutes routes, HttpMethod method, String path, ApiCall<?, ?> call, ApiHandler.ServiceCall handler) {
+        routes.add(method, path, AuthMode.SESSION, ApiHandler.of(handler), ApiRoutes.ErrorShape.GATEWAY,
+                hooks.hooked(call) ? userCode : null);
     }
 
     ApiResponse authenticateDevice(ApiRequest request) throws ApiException, ServiceException {
@@ -67,7 +111,156 @@ public final class AccountApi {
     }
 
     ApiResponse getAccount(ApiRequest request) throws ServiceException {
-        return ApiResponse.ok(accounts.account(request.caller().userId()));
+        String userId = request.caller().userId();
+        io.gantry.runtime.Account account = hooks.call(ApiCall.GET_ACCOUNT, context(request), null,
+                none -> accounts.account(userId));
+        return ApiResponse.ok(account(account));
+    }
+
+    ApiResponse updateAccount(ApiRequest request) throws ApiException, ServiceException {
+        UpdateAccountRequest body = request.bodyAs(UpdateAccountRequest.newBuilder()).build();
+        AccountUpdate update = new AccountUpdate(
+                body.hasUsername() ? body.getUsername().getValue() : null,
+                value(body.hasDisplayName(), body.getDisplayName()),
+                value(body.hasAvatarUrl(), body.getAvatarUrl()),
+                value(body.hasLangTag(), body.getLangTag()),
+                value(body.hasLocation(), body.getLocation()),
+                value(body.hasTimezone(), body.getTimezone()),
+                null);
+        String userId = request.caller().userId();
+        hooks.call(ApiCall.UPDATE_ACCOUNT, context(request), update, u -> {
+            // A client never sets metadata, whatever a hook returns.
+            accounts.updateAccount(userId, u.withMetadata(null));
+            return null;
+        });
+        return ApiResponse.empty();
+    }
+
+    private static String value(boolean present, StringValue value) {
+        return present ? value.getValue() : null;
+    }
+
+    ApiResponse deleteAccount(ApiRequest request) throws ServiceException {
+        String userId = request.caller().userId();
+        hooks.call(ApiCall.DELETE_ACCOUNT, context(request), null, none -> {
+            deletion.delete(userId);
+            return null;
+        });
+        return ApiResponse.empty();
+    }
+
+    ApiResponse getUsers(ApiRequest request) throws ServiceException {
+        UsersRequest users = new UsersRequest(request.queryParams("ids"), request.queryParams("usernames"));
+        List<io.gantry.runtime.User> found = hooks.call(ApiCall.GET_USERS, context(request), users, accounts::users);
+        Users.Builder answer = Users.newBuilder();
+        for (io.gantry.runtime.User user : found) {
+            answer.addUsers(user(user));
+        }
+        return ApiResponse.ok(answer.build());
+    }
+
+    ApiResponse linkDevice(ApiRequest request) throws ApiException, ServiceException {
+        String id = request.bodyAs(AccountDevice.newBuilder()).getId();
+        String userId = request.caller().userId();
+        hooks.call(ApiCall.LINK_DEVICE, context(request), id, d -> {
+            accounts.linkDevice(userId, d);
+            return null;
+        });
+        return ApiResponse.empty();
+    }
+
+    ApiResponse linkCustom(ApiRequest request) throws ApiException, ServiceException {
+        String id = request.bodyAs(AccountCustom.newBuilder()).getId();
+        String userId = request.caller().userId();
+        hooks.call(ApiCall.LINK_CUSTOM, context(request), id, c -> {
+            accounts.linkCustom(userId, c);
+            return null;
+        });
+        return ApiResponse.empty();
+    }
+
+    ApiResponse linkEmail(ApiRequest request) throws ApiException, ServiceException {
+        AccountEmail email = request.bodyAs(AccountEmail.newBuilder()).build();
+        String userId = request.caller().userId();
+        hooks.call(ApiCall.LINK_EMAIL, context(request), new EmailCredentials(email.getEmail(), email.getPassword()), e -> {
+            accounts.linkEmail(userId, e);
+            return null;
+        });
+        return ApiResponse.empty();
+    }
+
+    ApiResponse unlinkDevice(ApiRequest request) throws ApiException, ServiceException {
+        String id = request.bodyAs(AccountDevice.newBuilder()).getId();
+        String userId = request.caller().userId();
+        hooks.call(ApiCall.UNLINK_DEVICE, context(request), id, d -> {
+            accounts.unlinkDevice(userId, d);
+            return null;
+        });
+        return ApiResponse.empty();
+    }
+
+    ApiResponse unlinkCustom(ApiRequest request) throws ApiException, ServiceException {
+        String id = request.bodyAs(AccountCustom.newBuilder()).getId();
+        String userId = request.caller().userId();
+        hooks.call(ApiCall.UNLINK_CUSTOM, context(request), id, c -> {
+            accounts.unlinkCustom(userId, c);
+            return null;
+        });
+        return ApiResponse.empty();
+    }
+
+    ApiResponse unlinkEmail(ApiRequest request) throws ApiException, ServiceException {
+        AccountEmail email = request.bodyAs(AccountEmail.newBuilder()).build();
+        String userId = request.caller().userId();
+        hooks.call(ApiCall.UNLINK_EMAIL, context(request), new EmailCredentials(email.getEmail(), email.getPassword()), e -> {
+            accounts.unlinkEmail(userId, e);
+            return null;
+        });
+        return ApiResponse.empty();
+    }
+
+    private HookContext context(ApiRequest request) {
+        String forwarded = request.headers() == null ? null : request.headers().get("X-Forwarded-For");
+        String clientIp = forwarded == null ? "" : forwarded.split(",")[0].trim();
+        return hooks.context(request.caller().userId(), request.caller().username(), request.caller().vars(), clientIp);
+    }
+
+    // ---- runtime records to Nakama's messages ----
+
+    static Account account(io.gantry.runtime.Account account) {
+        JsonObject wallet = new JsonObject();
+        account.wallet().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> wallet.addProperty(e.getKey(), e.getValue()));
+        Account.Builder answer = Account.newBuilder()
+                .setUser(user(account.user()))
+                .setWallet(wallet.toString())
+                .setEmail(account.email())
+                .setCustomId(account.customId());
+        for (String deviceId : account.deviceIds()) {
+            answer.addDevices(AccountDevice.newBuilder().setId(deviceId));
+        }
+        return answer.build();
+    }
+
+    static User user(io.gantry.runtime.User user) {
+        return User.newBuilder()
+                .setId(user.id())
+                .setUsername(user.username())
+                .setDisplayName(user.displayName())
+                .setAvatarUrl(user.avatarUrl())
+                .setLangTag(user.langTag())
+                .setLocation(user.location())
+                .setTimezone(user.timezone())
+                .setMetadata(user.metadata())
+                .setOnline(user.online())
+                .setCreateTime(seconds(user.createTime()))
+                .setUpdateTime(seconds(user.updateTime()))
+                .build();
+    }
+
+    /** Whole seconds, as Nakama shows account and user times. */
+    private static Timestamp seconds(Instant time) {
+        return Timestamp.newBuilder().setSeconds(time.getEpochSecond()).build();
     }
 
     private static ApiResponse session(AccountService.SessionPair pair) {

@@ -32,6 +32,9 @@ final class WebSocketConnection extends ChannelConnection {
 
     @Override
     protected ChannelFuture writeClose(int closeCode, String reason) {
+        if (closeCode == io.gantry.core.session.CloseCodes.NO_STATUS) {
+            return channel.writeAndFlush(new CloseWebSocketFrame());   // an empty body: "no status code"
+        }
         return channel.writeAndFlush(new CloseWebSocketFrame(closeCode, truncate(reason)));
     }
 
