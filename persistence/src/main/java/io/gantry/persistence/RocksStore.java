@@ -63,8 +63,6 @@ public final class RocksStore implements Store {
     private final RocksNotificationStore notifications;
     private final RocksStorageStore storage;
     private final GroupCommitWriter writer;
-    /** What else a user owns, deleted with the account (see {@link #deleteUser}); filled while the store is built. */
-    private final List<RocksUserOwned> userOwned = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private RocksStore(Path dbDir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
@@ -204,7 +202,11 @@ public final class RocksStore implements Store {
         return storage;
     }
 
-    /** What an account owns besides the account itself: deleting the account deletes these in its batch. */
+    /**
+     * What an account owns besides the account itself and its ledger: deleting the account deletes
+     * these in its batch, taking the account store's lock first, then each part's in this order (a
+     * part must never take the account store's lock while it holds its own).
+     */
     List<RocksUserOwned> userOwned() {
         return List.of(storage);
     }
@@ -216,16 +218,7 @@ public final class RocksStore implements Store {
 
     @Override
     public boolean deleteUser(String userId) {
-        return accounts.delete(userId, userOwned);
-    }
-
-    /**
-     * Adds a kind of record users own to what {@link #deleteUser} deletes. Called while the store
-     * is built, before it is shared. A part must never take the account store's lock while it
-     * holds its own: a deletion takes the account lock first, then each part's in this order.
-     */
-    void registerUserOwned(RocksUserOwned part) {
-        userOwned.add(Objects.requireNonNull(part, "part"));
+        return accounts.delete(userId, userOwned());
     }
 
     /** The directory RocksDB lives in ({@code <dataDir>/rocksdb}). */

@@ -42,7 +42,6 @@ import io.gantry.transport.http.MatchApi;
 import io.gantry.transport.http.NotificationApi;
 import io.gantry.transport.http.RpcApi;
 import io.gantry.transport.http.StorageApi;
-import io.gantry.core.runtime.ApiHooks;
 import io.gantry.core.storage.RuntimeStorage;
 import io.gantry.core.storage.StorageService;
 import io.gantry.transport.http.ApiRoutes;
@@ -177,11 +176,10 @@ public final class GantryServer implements AutoCloseable {
             new ChannelApi(new ChannelHistory(store.history())).register(routes);
             new NotificationApi(new NotificationInbox(store.notifications())).register(routes);
             new RpcApi(rpc, rpcExecutor).register(routes);
-            ApiHooks storageHooks = new ApiHooks(runtime, serverApi);
             StorageService storage = new StorageService(store.storage(), new StorageService.Limits(
                     config.get(ConfigKeys.STORAGE_MAX_VALUE_BYTES), config.get(ConfigKeys.STORAGE_MAX_OBJECTS_PER_CALL)));
             serverApi.storage(new RuntimeStorage(storage));
-            new StorageApi(storage, storageHooks, rpcExecutor).register(routes);
+            new StorageApi(storage, hooks, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);
             this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
             metrics.register(routes);

@@ -220,9 +220,7 @@ public final class AccountApi {
     }
 
     private HookContext context(ApiRequest request) {
-        String forwarded = request.headers() == null ? null : request.headers().get("X-Forwarded-For");
-        String clientIp = forwarded == null ? "" : forwarded.split(",")[0].trim();
-        return hooks.context(request.caller().userId(), request.caller().username(), request.caller().vars(), clientIp);
+        return request.hookContext(hooks);
     }
 
     // ---- runtime records to Nakama's messages ----

@@ -1,5 +1,7 @@
 package io.gantry.transport.http;
 
+import io.gantry.core.runtime.ApiHooks;
+import io.gantry.runtime.HookContext;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.gantry.core.ListLimit;
@@ -16,7 +18,8 @@ import java.util.Map;
  * A REST request after routing and authentication. Immutable; handlers run it on an API
  * thread, never on an event loop.
  *
- * @param caller the verified session token's claims, or null for server-key and HTTP-key calls
+ * @param caller   the verified session token's claims, or null for server-key and HTTP-key calls
+ * @param remoteIp the address of the connection's peer (no port); "" when unknown
  */
 public record ApiRequest(
         HttpMethod method,
@@ -25,7 +28,28 @@ public record ApiRequest(
         Map<String, List<String>> query,
         HttpHeaders headers,
         String body,
-        TokenService.Claims caller) {
+        TokenService.Claims caller,
+        String remoteIp) {
+
+    /**
+     * The client's address as Nakama takes it: the first entry of {@code X-Forwarded-For} when a
+     * proxy sent one, else the connection's peer.
+     */
+    public String clientIp() {
+        String forwarded = headers == null ? null : headers.get("X-Forwarded-For");
+        if (forwarded != null) {
+            String first = forwarded.split(",", 2)[0].trim();
+            if (!first.isEmpty()) {
+                return first;
+            }
+        }
+        return remoteIp == null ? "" : remoteIp;
+    }
+
+    /** What server code's hooks see of this request: its caller (a session call) and client address. */
+    public HookContext hookContext(ApiHooks hooks) {
+        return hooks.context(caller.userId(), caller.username(), caller.vars(), clientIp());
+    }
 
     /** The first value of a query parameter, or null. */
     public String queryParam(String name) {

@@ -157,7 +157,7 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         }
         String body = request.content().toString(StandardCharsets.UTF_8);
         ApiRequest apiRequest = new ApiRequest(request.method(), path, match.pathParams(), uri.parameters(),
-                request.headers().copy(), body, caller);
+                request.headers().copy(), body, caller, remoteIp(ctx));
         Executor executor = route.executor() != null ? route.executor() : apiExecutor;
         order.busy = true;
         try {
@@ -282,5 +282,13 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("HTTP channel {} failed: {}", ctx.channel(), cause.toString());
         ctx.close();
+    }
+
+    private static String remoteIp(ChannelHandlerContext ctx) {
+        java.net.SocketAddress address = ctx.channel().remoteAddress();
+        if (address instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return "";
     }
 }

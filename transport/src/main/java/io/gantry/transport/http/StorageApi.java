@@ -166,10 +166,7 @@ public final class StorageApi {
     }
 
     private HookContext context(ApiRequest request) {
-        TokenService.Claims caller = request.caller();
-        String forwarded = request.headers().get("X-Forwarded-For");
-        String ip = forwarded == null ? "" : forwarded.split(",", 2)[0].trim();
-        return hooks.context(caller.userId(), caller.username(), caller.vars(), ip);
+        return request.hookContext(hooks);
     }
 
     private static com.heroiclabs.nakama.api.StorageObject object(StorageObject o) {
