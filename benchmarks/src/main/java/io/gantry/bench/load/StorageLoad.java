@@ -109,6 +109,9 @@ final class StorageLoad implements GantryBench.Scenario {
         if (op.equals("read") && perCall > fill) {
             return "--op read needs --objects-per-call <= --fill (it reads objects that exist)";
         }
+        if (o.rate != null) {
+            return "--rate does not apply: storage is a closed loop (--in-flight requests in flight)";
+        }
         if (serverThreads < 1) {
             return "--server-threads must be at least 1";
         }
