@@ -59,18 +59,18 @@ final class RestLoad {
     private final BenchClient client;
     private final Stats stats;
     private final InetSocketAddress remote;
-    private final String what;
+    /** Names the requests in error kinds ("storage write: HTTP 401"); set by {@link #start}. */
+    private volatile String what;
     private final Conn[] conns;
     /** Replies that counted (2xx with the expected objects) and those that did not, in any phase. */
     final LongAdder ok = new LongAdder();
     final LongAdder failed = new LongAdder();
 
-    /** {@code what} names the requests in error kinds ("storage write: HTTP 401"). */
-    RestLoad(BenchClient client, String host, int port, int connections, String what) {
+    RestLoad(BenchClient client, String host, int port, int connections) {
         this.client = client;
         this.stats = client.stats;
         this.remote = new InetSocketAddress(host, port);
-        this.what = what;
+        this.what = "rest";
         this.conns = new Conn[connections];
         int i = 0;
         for (var loop : client.group) {
@@ -107,9 +107,10 @@ final class RestLoad {
     /**
      * Every open connection sends from {@code source} until it runs dry or {@code stopNs} has
      * passed; the latch counts down once per connection as it goes idle (its last reply read, or
-     * the connection lost).
+     * the connection lost). {@code what} names these requests in error kinds.
      */
-    CountDownLatch start(Source source, long stopNs) {
+    CountDownLatch start(String what, Source source, long stopNs) {
+        this.what = what;
         CountDownLatch idle = new CountDownLatch(conns.length);
         for (Conn c : conns) {
             c.loop.execute(() -> c.begin(source, stopNs, idle));

@@ -139,7 +139,7 @@ final class StorageLoad implements GantryBench.Scenario {
             }
         }
         String hostHeader = Auth.hostForUri(o.host) + ":" + o.port;
-        RestLoad load = new RestLoad(run.client, o.host, o.port, inFlight, "storage " + op);
+        RestLoad load = new RestLoad(run.client, o.host, o.port, inFlight);
         try {
             int open = load.open(run.setupDeadlineMs());
             run.log.printf("%d of %d HTTP connections open%n", open, inFlight);
@@ -162,7 +162,7 @@ final class StorageLoad implements GantryBench.Scenario {
         AtomicInteger next = new AtomicInteger();
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(run.setupDeadlineMs());
-        CountDownLatch idle = load.start((conn, seq) -> {
+        CountDownLatch idle = load.start("storage fill", (conn, seq) -> {
             int i = next.getAndIncrement();
             return i < reqs.size() ? reqs.get(i) : null;
         }, deadline);
@@ -192,7 +192,7 @@ final class StorageLoad implements GantryBench.Scenario {
         int conns = load.connections();
         Run.sleepUntil(p.startNs());
         // connection c sends as users c, c + conns, c + 2 conns, … (mod n), each user's variants in turn
-        CountDownLatch idle = load.start((c, seq) -> {
+        CountDownLatch idle = load.start("storage " + op, (c, seq) -> {
             long g = c + seq * conns;
             RestLoad.Req[] mine = reqs[(int) (g % n)];
             return mine[(int) ((g / n) % mine.length)];
