@@ -50,6 +50,28 @@ final class ProcStats {
         }
     }
 
+    /**
+     * Busy time of one core (user, nice, system, irq, softirq, steal: everything but idle and
+     * iowait) from /proc/stat, in nanoseconds, or -1. For a server pinned to that core with its
+     * database (the reference Nakama and its PostgreSQL), this is their CPU together.
+     */
+    static long coreBusyNanos(int cpu) {
+        try {
+            String prefix = "cpu" + cpu + " ";
+            for (String l : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (l.startsWith(prefix)) {
+                    String[] f = l.substring(prefix.length()).trim().split("\\s+");
+                    long ticks = Long.parseLong(f[0]) + Long.parseLong(f[1]) + Long.parseLong(f[2])
+                            + Long.parseLong(f[5]) + Long.parseLong(f[6]) + (f.length > 7 ? Long.parseLong(f[7]) : 0);
+                    return ticks * 1_000_000_000L / clockTicks();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return -1;
+    }
+
     /** VmRSS of the process in bytes, or -1. */
     static long rssBytes(String pid) {
         try {

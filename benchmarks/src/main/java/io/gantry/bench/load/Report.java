@@ -18,13 +18,22 @@ final class Report {
     private Meter.Result plotted;
 
     Report(String scenario, String shape, CommonOptions o, BenchClient c, Map<String, Object> params) {
+        this(scenario, shape, o, c, params, false);
+    }
+
+    /** The report of a REST scenario: HTTP/1.1 keep-alive to {@code --port}, JSON bodies, no socket. */
+    static Report rest(String scenario, String shape, CommonOptions o, BenchClient c, Map<String, Object> params) {
+        return new Report(scenario, shape, o, c, params, true);
+    }
+
+    private Report(String scenario, String shape, CommonOptions o, BenchClient c, Map<String, Object> params, boolean rest) {
         this.title = "gantry-bench " + scenario + ": " + shape;
         root.put("scenario", scenario);
         root.put("shape", shape);
         root.put("target", o.host + ":" + o.port);
-        root.put("transport", c.transportName());
-        root.put("socket", c.remoteName());
-        root.put("format", o.format);
+        root.put("transport", rest ? "http" : c.transportName());
+        root.put("socket", rest ? null : c.remoteName());
+        root.put("format", rest ? "json" : o.format);
         root.put("parameters", params);
         Map<String, Object> gen = new LinkedHashMap<>();
         gen.put("event_loops", c.loopThreadIds.length);
@@ -32,7 +41,7 @@ final class Report {
         gen.put("source_addresses", o.sourceAddresses == null ? List.of() : o.sourceAddresses);
         root.put("generator", gen);
         root.put("started_at", java.time.Instant.now().toString());
-        line("transport", c.tcp
+        line("transport", rest ? String.format("HTTP/1.1 keep-alive to %s:%d (REST, JSON bodies)", o.host, o.port) : c.tcp
                 ? String.format("tcp to %s (length-prefixed protobuf envelopes); REST on %s:%d", c.remoteName(), o.host, o.port)
                 : String.format("ws to %s/ws (%s); REST on the same port", c.remoteName(), o.format));
     }
@@ -172,7 +181,8 @@ final class Report {
         if (o.plot != null) {
             List<Meter.Point> pts = plotted == null ? List.of() : plotted.timeline();
             Files.writeString(Path.of(o.plot), Plot.html(title, String.format("%s, %s over %s, target %s, %s",
-                    root.get("shape"), o.format, root.get("transport"), root.get("socket"), root.get("started_at")), pts));
+                    root.get("shape"), root.get("format"), root.get("transport"),
+                    root.get("socket") != null ? root.get("socket") : root.get("target"), root.get("started_at")), pts));
             out.println("plot written to " + o.plot);
         }
     }

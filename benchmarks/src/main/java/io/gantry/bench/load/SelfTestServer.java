@@ -76,7 +76,8 @@ import static io.gantry.bench.load.JsonScan.ascii;
  * on a second port ({@link #tcpPort()}), Gantry's TCP transport (varint32-length-prefixed
  * protobuf envelopes after a {@code connect}/{@code connected} handshake; it sends no pings),
  * relayed matches (create, join, data), a chat room (join, send, echo to everyone), status
- * (follow, update), a pairing matchmaker and ping/pong. It keeps no rules and no persistence; its
+ * (follow, update), a pairing matchmaker, ping/pong and, over REST, the storage calls with canned
+ * replies ({@link CannedStorage}). It keeps no rules and no persistence; its
  * point is to cost as little as possible per message, so a run against it measures the
  * generator ({@code self-test}) and the tests can drive every scenario without a real server.
  * The hot JSON paths (match data, chat, status) copy the received bytes into the outgoing frame,
@@ -265,6 +266,8 @@ public final class SelfTestServer implements AutoCloseable {
                     String token = fakeToken(id);
                     respond(ctx, req, HttpResponseStatus.OK, "{\"created\":false,\"token\":\"" + token
                             + "\",\"refresh_token\":\"" + token + "\"}");
+                } else if (q.path().equals("/v2/storage") || q.path().startsWith("/v2/storage/")) {
+                    storage(ctx, req, q);
                 } else if (q.path().equals("/healthcheck")) {
                     respond(ctx, req, HttpResponseStatus.OK, "{}");
                 } else {
@@ -275,14 +278,59 @@ public final class SelfTestServer implements AutoCloseable {
             }
         }
 
+        /**
+         * Nakama's storage calls with canned replies of the right size: a write is acknowledged
+         * per object, a read returns one object per id, a list {@code limit} objects. Nothing is
+         * stored; the bearer token is not checked beyond its presence.
+         */
+        private void storage(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
+            String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            if (auth == null || !auth.startsWith("Bearer ")) {
+                respond(ctx, req, HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"Auth token required\",\"code\":16,\"message\":\"Auth token required\"}");
+                return;
+            }
+            boolean list = q.path().length() > "/v2/storage/".length();
+            if (list && req.method() == HttpMethod.GET) {
+                int limit;
+                try {
+                    String l = first(q, "limit");
+                    limit = l == null ? 1 : Integer.parseInt(l);
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1 || limit > 100) {
+                    respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "{\"error\":\"Invalid limit - limit must be between 1 and 100.\",\"code\":3,\"message\":\"Invalid limit - limit must be between 1 and 100.\"}");
+                    return;
+                }
+                respond(ctx, req, CannedStorage.listed(limit));
+            } else if (!list && (req.method() == HttpMethod.PUT || req.method() == HttpMethod.POST)) {
+                int n = CannedStorage.keys(req.content());
+                if (n < 1 || n > CannedStorage.MAX) {
+                    respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "{\"error\":\"Invalid input, no objects\",\"code\":3,\"message\":\"Invalid input, no objects\"}");
+                    return;
+                }
+                respond(ctx, req, req.method() == HttpMethod.PUT ? CannedStorage.acks(n) : CannedStorage.read(n));
+            } else {
+                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "{\"error\":\"Not Found\",\"code\":5,\"message\":\"Not Found\"}");
+            }
+        }
+
         private static String first(QueryStringDecoder q, String name) {
             List<String> v = q.parameters().get(name);
             return v == null || v.isEmpty() ? null : v.get(0);
         }
 
         private void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String body) {
-            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            respond(ctx, req, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        }
+
+        /** A canned 200 body, not copied. */
+        private void respond(ChannelHandlerContext ctx, FullHttpRequest req, byte[] body) {
+            respond(ctx, req, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+        }
+
+        private void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, ByteBuf body) {
+            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
             HttpUtil.setContentLength(resp, resp.content().readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(req);

@@ -1,0 +1,356 @@
+package io.gantry.bench.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Closed-loop REST load: {@code n} keep-alive HTTP/1.1 connections on the generator's event loops
+ * (the {@link BenchClient}'s group, epoll or NIO), one request in flight on each. A connection
+ * sends its next request as soon as the previous reply has been read in full, so {@code n} is the
+ * number of requests in flight.
+ *
+ * <p>Requests are pre-encoded ({@link Req}: the request line and headers, and the body, as
+ * read-only buffers sent as retained duplicates): sending one allocates nothing but two
+ * duplicates. Replies go through Netty's {@link HttpResponseDecoder} without aggregation; a 2xx
+ * reply counts only if its body carries exactly {@link Req#expectKeys} {@code "key":} fields
+ * (objects written, read or listed), counted by a matcher over the content as it arrives. Any
+ * other reply is an error by status, with the start of its body as the example.
+ *
+ * <p>Threads: a connection's fields are touched only on its event loop; {@link #start} and
+ * {@link #open} hand work to the loops and wait on latches.
+ */
+final class RestLoad {
+    /**
+     * One pre-encoded request: {@code head} (request line and headers), {@code body} (or null)
+     * and how many {@code "key":} fields its 2xx reply must carry.
+     */
+    record Req(ByteBuf head, ByteBuf body, int expectKeys) {
+    }
+
+    /** What a connection sends next; on the connection's event loop. Null: nothing more. */
+    interface Source {
+        Req next(int connection, long seq);
+    }
+
+    private final BenchClient client;
+    private final Stats stats;
+    private final InetSocketAddress remote;
+    /** Names the requests in error kinds ("storage write: HTTP 401"); set by {@link #start}. */
+    private volatile String what;
+    private final Conn[] conns;
+    /** Replies that counted (2xx with the expected objects) and those that did not, in any phase. */
+    final LongAdder ok = new LongAdder();
+    final LongAdder failed = new LongAdder();
+
+    RestLoad(BenchClient client, String host, int port, int connections) {
+        this.client = client;
+        this.stats = client.stats;
+        this.remote = new InetSocketAddress(host, port);
+        this.what = "rest";
+        this.conns = new Conn[connections];
+        int i = 0;
+        for (var loop : client.group) {
+            // spread the connections over the loops, round-robin
+            for (int k = i; k < connections; k += Pacer.loopCount(client.group)) {
+                conns[k] = new Conn(k, (EventLoop) loop);
+            }
+            i++;
+        }
+    }
+
+    int connections() {
+        return conns.length;
+    }
+
+    /** Opens every connection; returns how many opened. Failures are recorded in the stats. */
+    int open(long timeoutMs) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(conns.length);
+        AtomicInteger opened = new AtomicInteger();
+        for (Conn c : conns) {
+            c.connect(ok -> {
+                if (ok) {
+                    opened.incrementAndGet();
+                }
+                done.countDown();
+            });
+        }
+        if (!done.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+            stats.error("connect: timeout", "HTTP connections not all open after " + timeoutMs + " ms");
+        }
+        return opened.get();
+    }
+
+    /**
+     * Every open connection sends from {@code source} until it runs dry or {@code stopNs} has
+     * passed; the latch counts down once per connection as it goes idle (its last reply read, or
+     * the connection lost). {@code what} names these requests in error kinds.
+     */
+    CountDownLatch start(String what, Source source, long stopNs) {
+        this.what = what;
+        CountDownLatch idle = new CountDownLatch(conns.length);
+        for (Conn c : conns) {
+            c.loop.execute(() -> c.begin(source, stopNs, idle));
+        }
+        return idle;
+    }
+
+    /** Waits for {@code idle} until {@code deadlineNs}; each request still unanswered is an error. */
+    void awaitIdle(CountDownLatch idle, long deadlineNs, String why) throws InterruptedException {
+        long left = deadlineNs - System.nanoTime();
+        if (!idle.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+            for (long k = idle.getCount(); k > 0; k--) {
+                stats.error(what + ": no reply " + why, "a request still had no reply " + why);
+            }
+        }
+    }
+
+    void close() {
+        for (Conn c : conns) {
+            Channel ch = c.ch;
+            if (ch != null) {
+                c.loop.execute(() -> {
+                    c.closing = true;
+                    ch.close();
+                });
+            }
+        }
+    }
+
+    /** {@code "key":}, counted in 2xx bodies: one per object written (acks), read or listed. */
+    private static final byte[] KEY = "\"key\":".getBytes(StandardCharsets.US_ASCII);
+
+    /** One keep-alive connection; every field is its event loop's. */
+    private final class Conn extends ChannelInboundHandlerAdapter implements ByteProcessor {
+        final int index;
+        final EventLoop loop;
+        final LoopStats loopStats;
+        Channel ch;
+        boolean closing;
+        int reconnects;
+        Source source;
+        long stopNs;
+        CountDownLatch idle;
+        long seq;
+        Req req;
+        long sentNs;
+        int status;
+        int keys;
+        int match;
+        StringBuilder errorBody;
+
+        Conn(int index, EventLoop loop) {
+            this.index = index;
+            this.loop = loop;
+            this.loopStats = stats.of(loop);
+        }
+
+        void connect(java.util.function.Consumer<Boolean> then) {
+            Bootstrap b = new Bootstrap()
+                    .group(loop)
+                    .channel(client.epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast("http", new HttpResponseDecoder());
+                            c.pipeline().addLast("rest", Conn.this);
+                        }
+                    });
+            b.connect(remote).addListener(f -> {
+                if (f.isSuccess()) {
+                    ch = ((io.netty.channel.ChannelFuture) f).channel();
+                    then.accept(true);
+                } else {
+                    Throwable r = Auth.rootCause(f.cause());
+                    stats.error("connect: " + r.getClass().getSimpleName(), r.getMessage());
+                    then.accept(false);
+                }
+            });
+        }
+
+        @Override
+        public boolean isSharable() {
+            return true; // one channel at a time: a reconnect replaces the closed one
+        }
+
+        void begin(Source source, long stopNs, CountDownLatch idle) {
+            this.source = source;
+            this.stopNs = stopNs;
+            this.idle = idle;
+            if (ch == null) {
+                connect(opened -> {
+                    if (opened) {
+                        fire();
+                    } else {
+                        goIdle();
+                    }
+                });
+                return;
+            }
+            fire();
+        }
+
+        private void goIdle() {
+            CountDownLatch l = idle;
+            idle = null;
+            source = null;
+            if (l != null) {
+                l.countDown();
+            }
+        }
+
+        /** Sends the next request, or goes idle. */
+        private void fire() {
+            long now = System.nanoTime();
+            Req r = now - stopNs >= 0 || source == null ? null : source.next(index, seq++);
+            if (r == null) {
+                goIdle();
+                return;
+            }
+            req = r;
+            sentNs = now;
+            status = 0;
+            keys = 0;
+            match = 0;
+            errorBody = null;
+            stats.sent(loopStats, now, 1);
+            ch.write(r.head().retainedDuplicate(), ch.voidPromise());
+            if (r.body() != null) {
+                ch.write(r.body().retainedDuplicate(), ch.voidPromise());
+            }
+            ch.flush();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (((HttpObject) msg).decoderResult().isFailure()) {
+                    stats.error(what + ": bad HTTP reply", String.valueOf(((HttpObject) msg).decoderResult().cause()));
+                    ctx.close();
+                    return;
+                }
+                if (msg instanceof HttpResponse r) {
+                    status = r.status().code();
+                    if (status / 100 != 2) {
+                        errorBody = new StringBuilder();
+                    }
+                }
+                if (msg instanceof HttpContent c) {
+                    ByteBuf b = c.content();
+                    if (errorBody == null) {
+                        b.forEachByte(this);
+                    } else if (errorBody.length() < 300) {
+                        errorBody.append(b.toString(b.readerIndex(), Math.min(b.readableBytes(), 300),
+                                StandardCharsets.UTF_8));
+                    }
+                    if (msg instanceof LastHttpContent) {
+                        replied();
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        /**
+         * Counts {@code "key":} in the body, a byte at a time across content chunks (a KMP matcher:
+         * the only border of a partial match is the quote of {@code "key"}).
+         */
+        @Override
+        public boolean process(byte b) {
+            if (b == KEY[match]) {
+                if (++match == KEY.length) {
+                    keys++;
+                    match = 0;
+                }
+            } else if (match == 5 && b == KEY[1]) {
+                match = 2; // "key"k: the closing quote opens a new match
+            } else {
+                match = b == KEY[0] ? 1 : 0;
+            }
+            return true;
+        }
+
+        private void replied() {
+            Req r = req;
+            if (r == null) {
+                stats.error(what + ": reply without a request", "HTTP " + status);
+                return;
+            }
+            req = null;
+            if (status / 100 == 2 && keys == r.expectKeys()) {
+                ok.increment();
+                stats.deliver(loopStats, sentNs);
+            } else {
+                failed.increment();
+                if (status / 100 == 2) {
+                    stats.error(what + ": HTTP " + status + " with " + keys + " objects, not " + r.expectKeys(), null);
+                } else {
+                    stats.error(what + ": HTTP " + status, errorBody == null ? null : errorBody.toString());
+                }
+            }
+            fire();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Throwable r = Auth.rootCause(cause);
+            stats.error(what + ": connection " + r.getClass().getSimpleName(), r.getMessage());
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() != ch || closing) {
+                return;
+            }
+            ch = null;
+            if (req != null) {
+                req = null;
+                failed.increment();
+                stats.error(what + ": connection closed with a request in flight", null);
+            }
+            if (idle == null) {
+                return; // between runs: the next begin() reconnects
+            }
+            if (System.nanoTime() - stopNs >= 0 || ++reconnects > 100) {
+                goIdle();
+                return;
+            }
+            stats.error(what + ": reconnect", "the server closed a keep-alive connection");
+            connect(opened -> {
+                if (opened) {
+                    fire();
+                } else {
+                    goIdle();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.gantry.bench.load;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code storage}: Nakama's REST storage calls, closed loop with {@code --in-flight} requests in
+ * flight (one per keep-alive connection), as {@code --users} users round-robin: {@code write}
+ * ({@code PUT /v2/storage}, N objects), {@code read} ({@code POST /v2/storage}, N object ids that
+ * exist) or {@code list} ({@code GET /v2/storage/{collection}?user_id=<self>&limit=N}). Set-up
+ * authenticates the users and, for read and list, writes {@code --fill} objects per user.
+ * Reports requests/s, p50/p99/max over the window and per second, and every failed request by
+ * status. {@code --target self} runs the same shape against the in-process
+ * {@link SelfTestServer}'s canned storage replies: the generator's own ceiling at that shape.
+ */
+@Command(name = "storage", mixinStandardHelpOptions = true,
+        description = "REST storage writes, reads or lists, closed loop with a fixed number of requests in flight.")
+final class StorageLoad implements GantryBench.Scenario {
+    @Mixin
+    CommonOptions o;
+
+    @Option(names = "--op", defaultValue = "write", description = "write, read or list (default: ${DEFAULT-VALUE}).")
+    String op;
+
+    @Option(names = "--objects-per-call", defaultValue = "10", paramLabel = "N",
+            description = "Objects written or read per call, or the list limit (default: ${DEFAULT-VALUE}).")
+    int perCall;
+
+    @Option(names = "--in-flight", defaultValue = "64", description = "Requests in flight: keep-alive connections, one request each (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(names = "--users", defaultValue = "256", paramLabel = "U", description = "Users the requests go as, round-robin (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--fill", defaultValue = "100", description = "Objects per user written in set-up for read and list (default: ${DEFAULT-VALUE}).")
+    int fill;
+
+    @Option(names = "--target", defaultValue = "server", description = "server (--host/--port) or self: the in-process "
+            + "self-test server's canned replies, the generator's own ceiling at this shape (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--server-threads", defaultValue = "1", description = "Event loops of the in-process server with --target self (default: ${DEFAULT-VALUE}).")
+    int serverThreads;
+
+    @Option(names = "--server-core", defaultValue = "-1", paramLabel = "CPU",
+            description = "Report how busy this core was in the window (the server and its database pinned there); -1: not measured.")
+    int serverCore;
+
+    private SelfTestServer self;
+
+    @Override
+    public CommonOptions options() {
+        return o;
+    }
+
+    @Override
+    public Integer call() {
+        String bad = check();
+        if (bad != null) {
+            System.err.println("gantry-bench storage: " + bad);
+            return 2;
+        }
+        if (!target.equals("self")) {
+            return GantryBench.run(this);
+        }
+        try {
+            self = SelfTestServer.start("127.0.0.1", 0, serverThreads);
+        } catch (Exception e) {
+            System.err.println("gantry-bench storage: cannot start the in-process server: " + e);
+            return 3;
+        }
+        try {
+            o.host = "127.0.0.1";
+            o.port = self.port();
+            System.err.printf("self-test server on 127.0.0.1:%d (%d event loop(s))%n", o.port, serverThreads);
+            return GantryBench.run(this);
+        } finally {
+            self.close();
+        }
+    }
+
+    private String check() {
+        if (!List.of("write", "read", "list").contains(op)) {
+            return "--op must be write, read or list, not '" + op + "'";
+        }
+        if (!target.equals("server") && !target.equals("self")) {
+            return "--target must be server or self, not '" + target + "'";
+        }
+        if (perCall < 1 || perCall > 100) {
+            return "--objects-per-call must be 1-100 (Nakama's list limit is 100)";
+        }
+        if (inFlight < 1 || inFlight > 10_000) {
+            return "--in-flight must be 1-10000";
+        }
+        if (users < 1 || users > 100_000) {
+            return "--users must be 1-100000";
+        }
+        if (fill < 1 || fill > 1000) {
+            return "--fill must be 1-1000";
+        }
+        if (op.equals("read") && perCall > fill) {
+            return "--op read needs --objects-per-call <= --fill (it reads objects that exist)";
+        }
+        if (o.rate != null) {
+            return "--rate does not apply: storage is a closed loop (--in-flight requests in flight)";
+        }
+        if (serverThreads < 1) {
+            return "--server-threads must be at least 1";
+        }
+        return null;
+    }
+
+    String shape() {
+        return switch (op) {
+            case "write" -> String.format("write %d object%s per call", perCall, perCall == 1 ? "" : "s");
+            case "read" -> String.format("read %d object%s per call", perCall, perCall == 1 ? "" : "s");
+            default -> String.format("list limit %d of %d per user", perCall, fill);
+        } + String.format(", %d in flight, %,d users", inFlight, users);
+    }
+
+    @Override
+    public Report execute(Run run) throws Exception {
+        List<VirtualUser> us = run.authenticate(run.users("storage", users));
+        run.log.printf("authenticated %,d/%,d%n", us.size(), users);
+        if (us.isEmpty()) {
+            throw new Run.SetupException("authentication failed for every user: " + run.firstError("auth"));
+        }
+        for (VirtualUser u : us) {
+            if (u.userId == null) {
+                throw new Run.SetupException("no user id (uid claim) in the session token of " + u.deviceId);
+            }
+        }
+        String hostHeader = Auth.hostForUri(o.host) + ":" + o.port;
+        RestLoad load = new RestLoad(run.client, o.host, o.port, inFlight);
+        try {
+            int open = load.open(run.setupDeadlineMs());
+            run.log.printf("%d of %d HTTP connections open%n", open, inFlight);
+            if (open == 0) {
+                throw new Run.SetupException("no HTTP connection could be opened: " + run.firstError("connect"));
+            }
+            if (!op.equals("write")) {
+                fill(run, load, hostHeader, us);
+            }
+            return measure(run, load, StorageRequests.measured(op, hostHeader, us, perCall, fill), open);
+        } finally {
+            load.close();
+        }
+    }
+
+    /** Writes every user's {@code --fill} objects; any failure stops the run before it starts. */
+    private void fill(Run run, RestLoad load, String hostHeader, List<VirtualUser> us)
+            throws InterruptedException, Run.SetupException {
+        List<RestLoad.Req> reqs = StorageRequests.fill(hostHeader, us, fill);
+        AtomicInteger next = new AtomicInteger();
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(run.setupDeadlineMs());
+        CountDownLatch idle = load.start("storage fill", (conn, seq) -> {
+            int i = next.getAndIncrement();
+            return i < reqs.size() ? reqs.get(i) : null;
+        }, deadline);
+        load.awaitIdle(idle, deadline + 5_000_000_000L, "within --setup-timeout (fill)");
+        long failed = load.failed.sum();
+        if (failed > 0 || idle.getCount() > 0 || next.get() < reqs.size()) {
+            throw new Run.SetupException(String.format("the fill failed: %,d of %,d writes failed: %s", failed, reqs.size(),
+                    run.firstError("storage")));
+        }
+        run.log.printf("filled %,d objects per user (%,d writes of up to %d objects) in %.1f s%n", fill, reqs.size(),
+                StorageRequests.FILL_PER_CALL, (System.nanoTime() - t0) / 1e9);
+        load.ok.reset();
+    }
+
+    private Report measure(Run run, RestLoad load, RestLoad.Req[][] reqs, int open) throws Exception {
+        double warmup = o.warmup(2);
+        double duration = o.duration(10);
+        Stats stats = run.stats;
+        Phase p = Phase.starting(System.nanoTime() + 50_000_000L, warmup, duration, o.drain, 0);
+        stats.startPhase(run.client.group, p);
+        run.watchdog.arm(warmup + duration + o.drain + 60, "measured run over by 60 s");
+        Meter meter = new Meter(run.client, p, o.serverPid, run.log, o.quiet, "storage " + op,
+                () -> String.format("in flight %d", inFlight));
+        meter.start();
+        long failedBefore = load.failed.sum();
+        int n = reqs.length;
+        int conns = load.connections();
+        Run.sleepUntil(p.startNs());
+        // connection c sends as users c, c + conns, c + 2 conns, … (mod n), each user's variants in turn
+        CountDownLatch idle = load.start("storage " + op, (c, seq) -> {
+            long g = c + seq * conns;
+            RestLoad.Req[] mine = reqs[(int) (g % n)];
+            return mine[(int) ((g / n) % mine.length)];
+        }, p.sendStopNs());
+        Run.sleepUntil(p.measureStartNs());
+        long core0 = serverCore < 0 ? -1 : ProcStats.coreBusyNanos(serverCore);
+        long selfCpu0 = self == null ? 0 : self.cpuNanos();
+        Run.sleepUntil(p.sendStopNs());
+        long core1 = serverCore < 0 ? -1 : ProcStats.coreBusyNanos(serverCore);
+        long selfCpu1 = self == null ? 0 : self.cpuNanos();
+        load.awaitIdle(idle, p.drainEndNs(), "by the drain deadline");
+        Run.sleepUntil(p.drainEndNs()); // the meter's last CPU snapshots are taken by then
+        Meter.Result r = meter.finish();
+        stats.phase = null;
+        long failed = load.failed.sum() - failedBefore;
+
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("op", op);
+        params.put("objects_per_call", perCall);
+        params.put("in_flight", inFlight);
+        params.put("connections_open", open);
+        params.put("users", users);
+        params.put("fill", op.equals("write") ? null : fill);
+        params.put("target", target);
+        params.put("duration_s", duration);
+        Report rep = Report.rest("storage", shape() + (self != null ? " against the in-process server" : ""), o,
+                run.client, params);
+        rep.inProcessServer = self != null;
+        rep.measured(r, o.serverPid, 0, "one counted reply per request: 2xx with the expected objects");
+        rep.put("requests_per_s", LatencySummary.round3(r.deliveredPerSec()));
+        rep.put("failed_requests", failed);
+        rep.line("requests", String.format("%,.1f/s answered 2xx with the expected objects; %,d failed (any phase, by "
+                + "kind under errors)", r.deliveredPerSec(), failed));
+        rep.line("objects", String.format("%,.1f/s", r.deliveredPerSec() * (op.equals("list") ? Math.min(perCall, fill) : perCall)));
+        if (core0 >= 0 && core1 >= 0) {
+            double pct = 100.0 * (core1 - core0) / (p.sendStopNs() - p.measureStartNs());
+            rep.put("server_core", Map.of("cpu", serverCore, "busy_percent", LatencySummary.round3(pct)));
+            rep.line("server core", String.format("cpu%d %.1f %% busy in the window (everything pinned there: server, database)",
+                    serverCore, pct));
+        } else if (serverCore >= 0) {
+            rep.line("server core", "could not read /proc/stat");
+        }
+        if (self != null) {
+            double pct = 100.0 * (selfCpu1 - selfCpu0) / (p.sendStopNs() - p.measureStartNs());
+            rep.line("self-test srv", String.format("%.0f %% of a core (its event loops)", pct));
+            rep.note("--target self: the in-process server answers canned bodies; this is the generator's own ceiling "
+                    + "at this shape (both share this machine's cores); a server measured near it is measured at the "
+                    + "generator's limit");
+        }
+        rep.note("closed loop: each of the " + inFlight + " connections sends its next request when the previous reply "
+                + "has arrived, so latency is per request with no coordinated-omission correction");
+        return rep;
+    }
+}
