@@ -362,8 +362,8 @@ public final class AccountService {
 
     /**
      * {@code PUT /v2/account} (and server code's update, which may also set {@code metadata}): Nakama's
-     * rules and messages; a value too long for Nakama's columns, or an empty lang tag, is refused as
-     * Nakama's database refuses it (500 "Error while trying to update account."). Blocking thread.
+     * rules and messages; a value too long for Nakama's columns, or an empty lang tag, is refused with
+     * 400 and the field's name (Nakama's database refuses them with a 500). Blocking thread.
      */
     public void updateAccount(String userId, AccountUpdate update) throws ServiceException {
         String username = update.username();
@@ -383,10 +383,15 @@ public final class AccountService {
         if (update.metadata() != null && !isJsonObject(update.metadata())) {
             throw ServiceException.invalidArgument("Metadata must be a valid JSON object.");
         }
-        if (tooLong(update.displayName(), 255) || tooLong(update.avatarUrl(), 512) || tooLong(update.langTag(), 18)
-                || tooLong(update.location(), 255) || tooLong(update.timezone(), 255)
-                || (update.langTag() != null && update.langTag().isEmpty())) {
-            throw new ServiceException(ServiceException.Kind.INTERNAL, "Error while trying to update account.");
+        // Nakama's columns hold these lengths and its lang_tag cannot be empty; its database's refusal
+        // reaches the client as 500 "Error while trying to update account.". Gantry says which field
+        // is wrong, with 400 (docs/COMPATIBILITY.md).
+        checkLength(update.displayName(), 255, "Display name invalid, must be at most 255 characters.");
+        checkLength(update.avatarUrl(), 512, "Avatar URL invalid, must be at most 512 characters.");
+        checkLength(update.location(), 255, "Location invalid, must be at most 255 characters.");
+        checkLength(update.timezone(), 255, "Timezone invalid, must be at most 255 characters.");
+        if (update.langTag() != null && (update.langTag().isEmpty() || tooLong(update.langTag(), 18))) {
+            throw ServiceException.invalidArgument("Lang tag invalid, must be 1-18 characters.");
         }
         try {
             Optional<StoredAccount> updated = accounts.updateProfile(userId, new AccountStore.ProfileChanges(username,
@@ -397,6 +402,12 @@ public final class AccountService {
             }
         } catch (UsernameTakenException e) {
             throw ServiceException.invalidArgument("Username is already in use.");
+        }
+    }
+
+    private static void checkLength(String value, int maxChars, String message) throws ServiceException {
+        if (tooLong(value, maxChars)) {
+            throw ServiceException.invalidArgument(message);
         }
     }
 
