@@ -24,9 +24,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EnvelopeCodec {
 
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
-            .preservingProtoFieldNames()
-            .omittingInsignificantWhitespace();
     private static final JsonFormat.Parser STRICT_PARSER = JsonFormat.parser();
     private static final JsonFormat.Parser LENIENT_PARSER = JsonFormat.parser().ignoringUnknownFields();
 
@@ -120,14 +117,13 @@ public final class EnvelopeCodec {
         return format == WireFormat.JSON ? encodeJson(envelope) : encodeBinary(envelope);
     }
 
-    /** Any message as compact protojson with proto field names (REST bodies use the same form). */
+    /**
+     * Any message as compact protojson with proto field names (REST bodies use the same form): the
+     * text JsonFormat's printer gives, by {@link JsonPrinter}, which walks the serialised bytes
+     * instead of reflecting over the fields.
+     */
     public static String toJson(Message message) {
-        try {
-            return PRINTER.print(message);
-        } catch (InvalidProtocolBufferException e) {
-            // Only Any fields with unknown types fail to print; Gantry's messages have none.
-            throw new IllegalStateException("cannot print " + message.getDescriptorForType().getFullName(), e);
-        }
+        return JsonPrinter.print(message);
     }
 
     /**
