@@ -44,6 +44,17 @@ public final class JsonPrinter {
     private static final String TIMESTAMP = "google.protobuf.Timestamp";
     private static final String EMPTY = "google.protobuf.Empty";
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** ASCII characters a JSON string escapes: control characters, the quote, the backslash, and Gson's HTML-safe five. */
+    private static final boolean[] ESCAPED = new boolean[128];
+
+    static {
+        for (char c = 0; c < 0x20; c++) {
+            ESCAPED[c] = true;
+        }
+        for (char c : "\"\\<>&='".toCharArray()) {
+            ESCAPED[c] = true;
+        }
+    }
 
     /** Per message type: its fields by number, and whether this printer handles the type at all. */
     private record Table(FieldDescriptor[] byNumber, Map<Integer, FieldDescriptor> sparse, boolean supported) {
@@ -403,8 +414,7 @@ public final class JsonPrinter {
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
             String escape = null;
-            if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '=' || c == '\''
-                    || c == '\u2028' || c == '\u2029') {
+            if (c < 128 ? ESCAPED[c] : (c == '\u2028' || c == '\u2029')) {
                 escape = switch (c) {
                     case '"' -> "\\\"";
                     case '\\' -> "\\\\";
