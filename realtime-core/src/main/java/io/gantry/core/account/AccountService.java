@@ -105,17 +105,9 @@ public final class AccountService {
      */
     public SessionPair authenticateDevice(String deviceId, String usernameOrNull, boolean create,
                                           Map<String, String> vars) throws ServiceException {
-        String id = deviceId == null ? "" : deviceId;
-        if (id.isEmpty()) {
-            throw ServiceException.invalidArgument("Device ID is required.");
-        }
-        if (INVALID_ID_CHARS.matcher(id).find()) {
-            throw ServiceException.invalidArgument("Device ID invalid, no spaces or control characters allowed.");
-        }
-        int length = utf8Length(id);
-        if (length < 10 || length > 128) {
-            throw ServiceException.invalidArgument("Device ID invalid, must be 10-128 bytes.");
-        }
+        String id = checkedId(deviceId, "Device ID is required.",
+                "Device ID invalid, no spaces or control characters allowed.", 10, 128,
+                "Device ID invalid, must be 10-128 bytes.");
         String username = username(usernameOrNull);
         Optional<StoredAccount> existing = accounts.byDeviceId(id);
         if (existing.isPresent()) {
@@ -131,17 +123,9 @@ public final class AccountService {
     /** As {@link #authenticateDevice}, with a custom id (6–128 bytes). Blocking thread. */
     public SessionPair authenticateCustom(String customId, String usernameOrNull, boolean create,
                                           Map<String, String> vars) throws ServiceException {
-        String id = customId == null ? "" : customId;
-        if (id.isEmpty()) {
-            throw ServiceException.invalidArgument("Custom ID is required.");
-        }
-        if (INVALID_ID_CHARS.matcher(id).find()) {
-            throw ServiceException.invalidArgument("Custom ID invalid, no spaces or control characters allowed.");
-        }
-        int length = utf8Length(id);
-        if (length < 6 || length > 128) {
-            throw ServiceException.invalidArgument("Custom ID invalid, must be 6-128 bytes.");
-        }
+        String id = checkedId(customId, "Custom ID is required.",
+                "Custom ID invalid, no spaces or control characters allowed.", 6, 128,
+                "Custom ID invalid, must be 6-128 bytes.");
         String username = username(usernameOrNull);
         Optional<StoredAccount> existing = accounts.byCustomId(id);
         if (existing.isPresent()) {
@@ -427,33 +411,18 @@ public final class AccountService {
 
     /** {@code POST /v2/account/link/device}. Blocking thread. */
     public void linkDevice(String userId, String deviceId) throws ServiceException {
-        String id = deviceId == null ? "" : deviceId;
-        if (id.isEmpty()) {
-            throw ServiceException.invalidArgument("Device ID is required.");
-        }
-        if (INVALID_ID_CHARS.matcher(id).find()) {
-            throw ServiceException.invalidArgument("Device ID invalid, no spaces or control characters allowed.");
-        }
-        int length = utf8Length(id);
-        if (length < 10 || length > 128) {
-            throw ServiceException.invalidArgument("Device ID invalid, must be 10-128 bytes.");
-        }
+        String id = checkedId(deviceId, "Device ID is required.",
+                "Device ID invalid, no spaces or control characters allowed.", 10, 128,
+                "Device ID invalid, must be 10-128 bytes.");
         linked(accounts.linkDevice(userId, id), "Device ID already in use.");
     }
 
     /** {@code POST /v2/account/link/custom}. Blocking thread. */
     public void linkCustom(String userId, String customId) throws ServiceException {
-        String id = customId == null ? "" : customId;
-        if (id.isEmpty()) {
-            throw ServiceException.invalidArgument("Custom ID is required.");
-        }
-        if (INVALID_ID_CHARS.matcher(id).find()) {
-            throw ServiceException.invalidArgument("Invalid custom ID, no spaces or control characters allowed.");
-        }
-        int length = utf8Length(id);
-        if (length < 6 || length > 128) {
-            throw ServiceException.invalidArgument("Invalid custom ID, must be 6-128 bytes.");
-        }
+        // Nakama words the link's refusals otherwise than the authentication's
+        String id = checkedId(customId, "Custom ID is required.",
+                "Invalid custom ID, no spaces or control characters allowed.", 6, 128,
+                "Invalid custom ID, must be 6-128 bytes.");
         linked(accounts.linkCustom(userId, id), "Custom ID is already in use.");
     }
 
@@ -548,6 +517,23 @@ public final class AccountService {
         } catch (UsernameTakenException e) {
             throw ServiceException.alreadyExists("Username is already in use.");
         }
+    }
+
+    /** A device or custom id that passes Nakama's checks, in Nakama's order, with the caller's messages. */
+    private static String checkedId(String value, String required, String badChars, int min, int max, String badLength)
+            throws ServiceException {
+        String id = value == null ? "" : value;
+        if (id.isEmpty()) {
+            throw ServiceException.invalidArgument(required);
+        }
+        if (INVALID_ID_CHARS.matcher(id).find()) {
+            throw ServiceException.invalidArgument(badChars);
+        }
+        int length = utf8Length(id);
+        if (length < min || length > max) {
+            throw ServiceException.invalidArgument(badLength);
+        }
+        return id;
     }
 
     private static int utf8Length(String value) {

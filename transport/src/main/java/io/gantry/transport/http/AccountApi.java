@@ -160,60 +160,46 @@ public final class AccountApi {
     }
 
     ApiResponse linkDevice(ApiRequest request) throws ApiException, ServiceException {
-        String id = request.bodyAs(AccountDevice.newBuilder()).getId();
-        String userId = request.caller().userId();
-        hooks.call(ApiCall.LINK_DEVICE, context(request), id, d -> {
-            accounts.linkDevice(userId, d);
-            return null;
-        });
-        return ApiResponse.empty();
+        return change(request, ApiCall.LINK_DEVICE, request.bodyAs(AccountDevice.newBuilder()).getId(), accounts::linkDevice);
     }
 
     ApiResponse linkCustom(ApiRequest request) throws ApiException, ServiceException {
-        String id = request.bodyAs(AccountCustom.newBuilder()).getId();
-        String userId = request.caller().userId();
-        hooks.call(ApiCall.LINK_CUSTOM, context(request), id, c -> {
-            accounts.linkCustom(userId, c);
-            return null;
-        });
-        return ApiResponse.empty();
+        return change(request, ApiCall.LINK_CUSTOM, request.bodyAs(AccountCustom.newBuilder()).getId(), accounts::linkCustom);
     }
 
     ApiResponse linkEmail(ApiRequest request) throws ApiException, ServiceException {
-        AccountEmail email = request.bodyAs(AccountEmail.newBuilder()).build();
-        String userId = request.caller().userId();
-        hooks.call(ApiCall.LINK_EMAIL, context(request), new EmailCredentials(email.getEmail(), email.getPassword()), e -> {
-            accounts.linkEmail(userId, e);
-            return null;
-        });
-        return ApiResponse.empty();
+        return change(request, ApiCall.LINK_EMAIL, credentials(request), accounts::linkEmail);
     }
 
     ApiResponse unlinkDevice(ApiRequest request) throws ApiException, ServiceException {
-        String id = request.bodyAs(AccountDevice.newBuilder()).getId();
-        String userId = request.caller().userId();
-        hooks.call(ApiCall.UNLINK_DEVICE, context(request), id, d -> {
-            accounts.unlinkDevice(userId, d);
-            return null;
-        });
-        return ApiResponse.empty();
+        return change(request, ApiCall.UNLINK_DEVICE, request.bodyAs(AccountDevice.newBuilder()).getId(), accounts::unlinkDevice);
     }
 
     ApiResponse unlinkCustom(ApiRequest request) throws ApiException, ServiceException {
-        String id = request.bodyAs(AccountCustom.newBuilder()).getId();
-        String userId = request.caller().userId();
-        hooks.call(ApiCall.UNLINK_CUSTOM, context(request), id, c -> {
-            accounts.unlinkCustom(userId, c);
-            return null;
-        });
-        return ApiResponse.empty();
+        return change(request, ApiCall.UNLINK_CUSTOM, request.bodyAs(AccountCustom.newBuilder()).getId(), accounts::unlinkCustom);
     }
 
     ApiResponse unlinkEmail(ApiRequest request) throws ApiException, ServiceException {
+        return change(request, ApiCall.UNLINK_EMAIL, credentials(request), accounts::unlinkEmail);
+    }
+
+    private static EmailCredentials credentials(ApiRequest request) throws ApiException {
         AccountEmail email = request.bodyAs(AccountEmail.newBuilder()).build();
+        return new EmailCredentials(email.getEmail(), email.getPassword());
+    }
+
+    /** A change to the caller's account that answers nothing. */
+    @FunctionalInterface
+    private interface AccountChange<I> {
+        void apply(String userId, I input) throws ServiceException;
+    }
+
+    /** Runs one change of the caller's account between server code's hooks; answers {@code {}}. */
+    private <I> ApiResponse change(ApiRequest request, ApiCall<I, Void> call, I input, AccountChange<I> change)
+            throws ServiceException {
         String userId = request.caller().userId();
-        hooks.call(ApiCall.UNLINK_EMAIL, context(request), new EmailCredentials(email.getEmail(), email.getPassword()), e -> {
-            accounts.unlinkEmail(userId, e);
+        hooks.call(call, context(request), input, in -> {
+            change.apply(userId, in);
             return null;
         });
         return ApiResponse.empty();
