@@ -51,8 +51,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * from the store's cursor key for this use only, so a cursor is refused by another listing
  * (another owner, collection or permission floor) and a forged one is refused before it is parsed.
  *
- * <p>Threads: any. Writes and deletes hold {@link #writeLock()} while they read, check and write;
- * reads and listings run on one RocksDB snapshot each and take no lock.
+ * <p>Threads: any. Writes and deletes hold {@link #writeLock()} while they read, check and write
+ * (so each call is checked against every call written before it, and two calls on one key are
+ * written in the order they were checked); reads and listings run on one RocksDB snapshot each and
+ * take no lock.
+ *
+ * <p>Group commit: the write under the lock is not synced. With {@link StoreOptions#syncWrites()}
+ * the call then waits, outside the lock, for a {@link WalSync} that covers its write, so one fsync
+ * of the write-ahead log serves every call written while the previous fsync ran, and a call returns
+ * only once its write is durable. A call that writes nothing (nothing to change, or a delete of
+ * nothing) waits for everything written before it, since it confirms a state those writes made.
+ * The log is one sequence, so a write synced implies every write before it is, and an account
+ * deletion (a synced write, made holding {@link #writeLock()}) covers the storage writes before
+ * it. The trade-off: between a write and its sync (well under a millisecond, plus one sync already
+ * running) another call can see it, a read, a listing, or a write rejected or checked against it,
+ * and a crash in that window loses the write; its own caller never saw it acknowledged.
  */
 final class RocksStorageStore implements StorageStore, RocksUserOwned {
 
@@ -68,6 +81,8 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
     private final ColumnFamilyHandle byCollection;
     private final ThreadLocal<Mac> macs;
     private final Lock lock = new ReentrantLock();
+    /** Syncs the log for acknowledged writes; null when writes need not be synced. */
+    private final WalSync walSync;
 
     RocksStorageStore(RocksStore store, byte[] cursorKey) {
         this.store = store;
@@ -75,6 +90,7 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
         this.objects = store.handle(StoreColumnFamily.STORAGE_OBJECTS);
         this.byUser = store.handle(StoreColumnFamily.STORAGE_BY_USER);
         this.byCollection = store.handle(StoreColumnFamily.STORAGE_BY_COLLECTION);
+        this.walSync = store.syncWrites() ? new WalSync(db::syncWal) : null;
         SecretKeySpec spec = new SecretKeySpec(derive(cursorKey, "gantry storage cursors"), "HmacSHA256");
         newMac(spec);
         this.macs = ThreadLocal.withInitial(() -> newMac(spec));
@@ -119,13 +135,15 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
             keys.add(objectKey(w.userId(), w.collection(), w.key()));
         }
         store.checkOpen();
+        List<StoredStorageObject> acks;
+        long ticket;
         lock.lock();
         try (WriteBatch batch = new WriteBatch()) {
             long now = nowMicros();
             // What this batch has written so far: the same key twice sees its first write.
             Map<ByteBuffer, StoredStorageObject> pending = new HashMap<>();
             List<StoredStorageObject> stored = fetch(keys);
-            List<StoredStorageObject> acks = new ArrayList<>(writes.size());
+            acks = new ArrayList<>(writes.size());
             for (int i = 0; i < writes.size(); i++) {
                 Write w = writes.get(i);
                 ByteBuffer id = ByteBuffer.wrap(keys.get(i));
@@ -141,13 +159,14 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
                 }
                 acks.add(result);
             }
-            db.write(store.writeOptions(), batch);
-            return acks;
+            ticket = commit(batch);
         } catch (RocksDBException e) {
             throw new StoreException("cannot write storage objects", e);
         } finally {
             lock.unlock();
         }
+        awaitDurable(ticket);
+        return acks;
     }
 
     /**
@@ -207,6 +226,7 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
             keys.add(objectKey(d.userId(), d.collection(), d.key()));
         }
         store.checkOpen();
+        long ticket;
         lock.lock();
         try (WriteBatch batch = new WriteBatch()) {
             Map<ByteBuffer, StoredStorageObject> pending = new HashMap<>();
@@ -229,11 +249,32 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
                 removeIndexes(batch, current);
                 pending.put(id, null);
             }
-            db.write(store.writeOptions(), batch);
+            ticket = commit(batch);
         } catch (RocksDBException e) {
             throw new StoreException("cannot delete storage objects", e);
         } finally {
             lock.unlock();
+        }
+        awaitDurable(ticket);
+    }
+
+    /**
+     * Writes {@code batch} unsynced (nothing when it is empty) and returns the {@link WalSync}
+     * ticket the call must await: its own write's, or the last write's if it wrote nothing.
+     * Caller holds {@link #lock}, so tickets follow the order of the writes.
+     */
+    private long commit(WriteBatch batch) throws RocksDBException {
+        if (batch.count() == 0) {
+            return walSync == null ? 0 : walSync.last();
+        }
+        db.write(store.unsyncedWriteOptions(), batch);
+        return walSync == null ? 0 : walSync.written();
+    }
+
+    /** Returns once the write of {@code ticket} is durable. Caller does not hold {@link #lock}. */
+    private void awaitDurable(long ticket) {
+        if (walSync != null) {
+            walSync.awaitSynced(ticket);
         }
     }
 

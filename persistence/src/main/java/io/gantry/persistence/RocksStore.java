@@ -57,6 +57,9 @@ public final class RocksStore implements Store {
     private final List<ColumnFamilyHandle> allHandles;
     private final Map<StoreColumnFamily, ColumnFamilyHandle> handles;
     private final WriteOptions writeOptions;
+    /** Never synced: for writers that sync the log themselves, in groups ({@link WalSync}). */
+    private final WriteOptions unsyncedWriteOptions;
+    private final boolean syncWrites;
     private final Clock clock;
     private final RocksAccountStore accounts;
     private final RocksHistoryStore history;
@@ -75,6 +78,8 @@ public final class RocksStore implements Store {
         this.allHandles = allHandles;
         this.handles = handles;
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
+        this.unsyncedWriteOptions = new WriteOptions().setSync(false);
+        this.syncWrites = options.syncWrites();
         this.clock = clock;
         byte[] cursorKey = options.cursorKey();
         if (cursorKey == null) {
@@ -249,6 +254,7 @@ public final class RocksStore implements Store {
             LOG.warn("Closing RocksDB failed", e);
         }
         writeOptions.close();
+        unsyncedWriteOptions.close();
         cfOptions.close();
         dbOptions.close();
         LOG.info("Store at {} closed", dbDir);
@@ -266,6 +272,19 @@ public final class RocksStore implements Store {
 
     WriteOptions writeOptions() {
         return writeOptions;
+    }
+
+    /**
+     * Options of a write that is not synced whatever {@link StoreOptions#syncWrites()} says: the
+     * writer makes it durable with a {@link WalSync} when {@link #syncWrites()}.
+     */
+    WriteOptions unsyncedWriteOptions() {
+        return unsyncedWriteOptions;
+    }
+
+    /** Whether a write must be durable (its WAL synced) before the call that made it returns. */
+    boolean syncWrites() {
+        return syncWrites;
     }
 
     Clock clock() {

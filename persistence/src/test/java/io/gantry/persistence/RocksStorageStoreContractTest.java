@@ -21,9 +21,14 @@ class RocksStorageStoreContractTest extends StorageStoreContract {
 
     @Override
     protected StorageStore open() {
-        store = RocksStore.open(dataDir, new StoreOptions(false, 4)
+        store = RocksStore.open(dataDir, new StoreOptions(syncWrites(), 4)
                 .withCursorKey("a cursor key of thirty-two bytes".getBytes(StandardCharsets.UTF_8)), clock);
         return store.storage();
+    }
+
+    /** Off here; {@link RocksStorageStoreSyncedContractTest} runs the contract with group-synced writes. */
+    protected boolean syncWrites() {
+        return false;
     }
 
     @Override
