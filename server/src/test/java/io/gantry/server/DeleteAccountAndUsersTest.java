@@ -3,6 +3,7 @@ package io.gantry.server;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.gantry.server.testing.SocketClient;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DELETE /v2/account and GET /v2/user. */
+@SocketScenario
 class DeleteAccountAndUsersTest {
 
     static TestServer server;

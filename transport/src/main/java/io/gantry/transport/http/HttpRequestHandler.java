@@ -245,7 +245,8 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
 
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json,
                               String contentType, String wwwAuthenticate) {
-        ByteBuf content = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+        // String.getBytes is an intrinsic copy for the ASCII bodies REST answers mostly are
+        ByteBuf content = Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         // As Nakama's gateway: no caching of API answers (HttpDate adds the Date).
         response.headers()
