@@ -1,10 +1,7 @@
 package io.gantry.persistence;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
@@ -40,28 +37,15 @@ final class HistoryCursorCodec {
     private static final int FORWARD = 1;
     private static final int NEXT = 2;
     private static final int HEADER_BYTES = 1 + 1 + 8 + 16;
-    private static final int MAC_BYTES = 16;
+    private static final int MAC_BYTES = CursorMac.BYTES;
     /** Longest string a cursor for a channel id of the maximum length can be; longer is garbage. */
     private static final int MAX_CURSOR_CHARS =
             (HEADER_BYTES + HistoryKeys.MAX_CHANNEL_ID_BYTES + MAC_BYTES + 2) / 3 * 4;
 
-    private final ThreadLocal<Mac> macs;
+    private final CursorMac mac;
 
     HistoryCursorCodec(byte[] key) {
-        SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
-        // Fail at open, not at the first listing, if the JVM cannot do HMAC-SHA256.
-        newMac(spec);
-        this.macs = ThreadLocal.withInitial(() -> newMac(spec));
-    }
-
-    private static Mac newMac(SecretKeySpec spec) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(spec);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        this.mac = new CursorMac(key);
     }
 
     String encode(String channelId, Cursor cursor) {
@@ -119,8 +103,6 @@ final class HistoryCursorCodec {
     }
 
     private byte[] mac(byte[] bytes, int length) {
-        Mac mac = macs.get();
-        mac.update(bytes, 0, length);
-        return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
+        return mac.of(bytes, length);
     }
 }

@@ -9,11 +9,8 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -60,7 +57,7 @@ final class RocksNotificationStore implements NotificationStore {
         this.store = store;
         this.db = store.db();
         this.cf = store.handle(StoreColumnFamily.NOTIFICATIONS);
-        this.cursors = new HistoryCursorCodec(derive(historyCursorKey, "gantry notification cursors"));
+        this.cursors = new HistoryCursorCodec(CursorMac.derive(historyCursorKey, "gantry notification cursors"));
     }
 
     // ---- writes ----
@@ -231,17 +228,6 @@ final class RocksNotificationStore implements NotificationStore {
             return StoredNotification.parseFrom(value);
         } catch (InvalidProtocolBufferException e) {
             throw new StoreException("corrupt notification record", e);
-        }
-    }
-
-    /** A key for one purpose from another key, so one secret never signs two kinds of cursor. */
-    private static byte[] derive(byte[] key, String purpose) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 }

@@ -10,8 +10,6 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +68,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class RocksStorageStore implements StorageStore, RocksUserOwned {
 
     private static final byte CURSOR_TAG = 'S';
-    private static final int MAC_BYTES = 16;
+    private static final int MAC_BYTES = CursorMac.BYTES;
     private static final int MAX_CURSOR_CHARS = 8192;
     private static final byte[] EMPTY = new byte[0];
 
@@ -79,7 +77,7 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
     private final ColumnFamilyHandle objects;
     private final ColumnFamilyHandle byUser;
     private final ColumnFamilyHandle byCollection;
-    private final ThreadLocal<Mac> macs;
+    private final CursorMac cursorMac;
     private final Lock lock = new ReentrantLock();
     /** Syncs the log for acknowledged writes; null when writes need not be synced. */
     private final WalSync walSync;
@@ -91,9 +89,7 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
         this.byUser = store.handle(StoreColumnFamily.STORAGE_BY_USER);
         this.byCollection = store.handle(StoreColumnFamily.STORAGE_BY_COLLECTION);
         this.walSync = store.syncWrites() ? new WalSync(db::syncWal) : null;
-        SecretKeySpec spec = new SecretKeySpec(derive(cursorKey, "gantry storage cursors"), "HmacSHA256");
-        newMac(spec);
-        this.macs = ThreadLocal.withInitial(() -> newMac(spec));
+        this.cursorMac = new CursorMac(CursorMac.derive(cursorKey, "gantry storage cursors"));
     }
 
     // ---- reads ----
@@ -554,26 +550,6 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
     }
 
     private byte[] mac(byte[] body) {
-        return Arrays.copyOf(macs.get().doFinal(body), MAC_BYTES);
-    }
-
-    private static Mac newMac(SecretKeySpec spec) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(spec);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    private static byte[] derive(byte[] key, String purpose) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return cursorMac.of(body, body.length);
     }
 }
