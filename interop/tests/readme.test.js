@@ -76,6 +76,25 @@ test('every ```js block of the README compiles against nakama-js 2.8.0', () => {
 // Spans of the README's Java runtime API whose names a nakama-js class also has.
 const JAVA_API_NAMES = new Set(['send']);
 
+// The arguments of a call as written, split at the commas outside any {…} or […]: an object
+// literal such as `{collection, key, value}` is one argument.
+function topLevelArguments(args) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(args.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(args.slice(start));
+  return parts;
+}
+
 test('every nakama-js call named in the README prose has the arguments the client takes', () => {
   const dist = path.dirname(nakamaTypes);
   const socketMethods = methodsOf('DefaultSocket', path.join(dist, 'socket.d.ts'));
@@ -89,7 +108,7 @@ test('every nakama-js call named in the README prose has the arguments the clien
   calls.forEach(([span, name, args], i) => {
     const receiver = socketMethods.has(name) ? 'socket' : 'client';
     // each argument becomes an `any` of its own; `x?` is an optional argument: the call is checked with it
-    const argList = args.split(',').map((a) => a.trim()).filter((a) => a && a !== '...');
+    const argList = topLevelArguments(args).map((a) => a.trim()).filter((a) => a && a !== '...');
     const names = argList.map((_, j) => `a${i}_${j}`);
     lines.push(`// ${span.replace(/\s+/g, " ")}`);
     names.forEach((n) => lines.push(`declare const ${n}: any;`));
