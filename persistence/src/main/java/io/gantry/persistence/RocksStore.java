@@ -65,6 +65,7 @@ public final class RocksStore implements Store {
     private final RocksHistoryStore history;
     private final RocksNotificationStore notifications;
     private final RocksStorageStore storage;
+    private final RocksFriendStore friends;
     private final GroupCommitWriter writer;
     private volatile boolean closed;
 
@@ -93,6 +94,7 @@ public final class RocksStore implements Store {
         this.history = new RocksHistoryStore(this, cursorKey);
         this.notifications = new RocksNotificationStore(this, cursorKey);
         this.storage = new RocksStorageStore(this, cursorKey);
+        this.friends = new RocksFriendStore(this, cursorKey);
         this.writer = new GroupCommitWriter(this, history, notifications, options);
     }
 
@@ -207,13 +209,18 @@ public final class RocksStore implements Store {
         return storage;
     }
 
+    @Override
+    public FriendStore friends() {
+        return friends;
+    }
+
     /**
      * What an account owns besides the account itself and its ledger: deleting the account deletes
      * these in its batch, taking the account store's lock first, then each part's in this order (a
      * part must never take the account store's lock while it holds its own).
      */
     List<RocksUserOwned> userOwned() {
-        return List.of(storage);
+        return List.of(storage, friends);
     }
 
     @Override

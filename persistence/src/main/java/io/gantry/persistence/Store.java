@@ -27,6 +27,9 @@ public interface Store extends AutoCloseable {
     /** Storage objects: reads, atomic writes and deletes with versions and permissions, listings. */
     StorageStore storage();
 
+    /** Friend edges: invites, friends, blocks, in both directions at once; lists by state. */
+    FriendStore friends();
+
     /**
      * The single writer of channel history and of the server's notifications: offer it
      * {@link WriteOp}s and {@link NotificationWrite}s, from any thread.

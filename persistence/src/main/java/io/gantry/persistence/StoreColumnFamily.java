@@ -53,7 +53,23 @@ enum StoreColumnFamily {
     /** Index of storage objects for a collection's listings: collection, read permission, key, owner. */
     STORAGE_BY_COLLECTION("storage_by_collection"),
     /** Wallet ledger entries: user, create time, id (see {@code RocksAccountStore}). */
-    WALLET_LEDGER("wallet_ledger");
+    WALLET_LEDGER("wallet_ledger"),
+    /**
+     * Friend edges (see {@code RocksFriendStore}): {@code user (16 raw UUID bytes) | other (16)} →
+     * state (1) | position (8 big-endian) | update time, epoch µs (8 big-endian); one user's edges
+     * are one range.
+     */
+    FRIEND_EDGES("friend_edges"),
+    /**
+     * A user's friend list in its order: {@code user (16) | state (1) | position (8) | other (16)} →
+     * empty.
+     */
+    FRIEND_ORDER("friend_order"),
+    /**
+     * Edges by their destination, so that deleting an account finds the edges pointing at it:
+     * {@code other (16) | user (16)} → empty.
+     */
+    FRIEND_INCOMING("friend_incoming");
 
     final String dbName;
 
