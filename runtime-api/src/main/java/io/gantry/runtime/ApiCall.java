@@ -38,11 +38,16 @@ public final class ApiCall<I, O> {
             new ApiCall<>("DeleteStorageObjects");
     public static final ApiCall<StorageListRequest, StoragePage> LIST_STORAGE_OBJECTS =
             new ApiCall<>("ListStorageObjects");
+    public static final ApiCall<FriendListRequest, FriendPage> LIST_FRIENDS = new ApiCall<>("ListFriends");
+    public static final ApiCall<FriendsRequest, Void> ADD_FRIENDS = new ApiCall<>("AddFriends");
+    public static final ApiCall<FriendsRequest, Void> DELETE_FRIENDS = new ApiCall<>("DeleteFriends");
+    public static final ApiCall<FriendsRequest, Void> BLOCK_FRIENDS = new ApiCall<>("BlockFriends");
 
     /** Every call, in the order above. */
     public static final List<ApiCall<?, ?>> ALL = List.of(GET_ACCOUNT, UPDATE_ACCOUNT, DELETE_ACCOUNT, GET_USERS,
             LINK_DEVICE, UNLINK_DEVICE, LINK_CUSTOM, UNLINK_CUSTOM, LINK_EMAIL, UNLINK_EMAIL,
-            READ_STORAGE_OBJECTS, WRITE_STORAGE_OBJECTS, DELETE_STORAGE_OBJECTS, LIST_STORAGE_OBJECTS);
+            READ_STORAGE_OBJECTS, WRITE_STORAGE_OBJECTS, DELETE_STORAGE_OBJECTS, LIST_STORAGE_OBJECTS,
+            LIST_FRIENDS, ADD_FRIENDS, DELETE_FRIENDS, BLOCK_FRIENDS);
 
     private final String name;
 

@@ -20,6 +20,9 @@ public interface ServerApi {
     /** Storage objects, without permission checks. */
     Storage storage();
 
+    /** Friends: invites, accepts, deletes, blocks, lists. */
+    Friends friends();
+
     /** This node's name. */
     String node();
 }

@@ -42,6 +42,9 @@ import io.gantry.transport.http.MatchApi;
 import io.gantry.transport.http.NotificationApi;
 import io.gantry.transport.http.RpcApi;
 import io.gantry.transport.http.StorageApi;
+import io.gantry.transport.http.FriendApi;
+import io.gantry.core.friend.FriendService;
+import io.gantry.core.friend.RuntimeFriends;
 import io.gantry.core.storage.RuntimeStorage;
 import io.gantry.core.storage.StorageService;
 import io.gantry.transport.http.ApiRoutes;
@@ -164,7 +167,7 @@ public final class GantryServer implements AutoCloseable {
 
             // The edge calls core services, which hold the rules and reach the store.
             AccountService accounts = new AccountService(store.accounts(), tokens, sessions,
-                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock);
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock, store.friends()::count);
             ApiHooks hooks = new ApiHooks(runtime, serverApi);
             AccountDeletion deletion = new AccountDeletion(store, sessions,
                     config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock);
@@ -180,6 +183,10 @@ public final class GantryServer implements AutoCloseable {
                     config.get(ConfigKeys.STORAGE_MAX_VALUE_BYTES), config.get(ConfigKeys.STORAGE_MAX_OBJECTS_PER_CALL)));
             serverApi.storage(new RuntimeStorage(storage));
             new StorageApi(storage, hooks, rpcExecutor).register(routes);
+            FriendService friends = new FriendService(store.friends(), store.accounts(), sessions,
+                    serverApi.notifications());
+            serverApi.friends(new RuntimeFriends(friends));
+            new FriendApi(friends, hooks, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);
             this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
             metrics.register(routes);

@@ -5,6 +5,7 @@ import io.gantry.runtime.Matches;
 import io.gantry.runtime.Matchmaker;
 import io.gantry.runtime.Notifications;
 import io.gantry.runtime.ServerApi;
+import io.gantry.runtime.Friends;
 import io.gantry.runtime.Storage;
 import io.gantry.runtime.Streams;
 import io.gantry.runtime.Users;
@@ -23,6 +24,16 @@ final class ServerRuntime implements ServerApi {
     private volatile Accounts accounts;
     private volatile Users users;
     private volatile Storage storage;
+    private volatile Friends friends;
+
+    void friends(Friends value) {
+        this.friends = value;
+    }
+
+    @Override
+    public Friends friends() {
+        return require(friends, "friends");
+    }
 
     void accounts(Accounts value) {
         this.accounts = value;

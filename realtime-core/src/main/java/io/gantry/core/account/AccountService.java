@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Objects;
+import java.util.function.ToIntFunction;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -79,6 +80,8 @@ public final class AccountService {
     private final SessionRegistry sessions;
     private final long refreshLifetimeSec;
     private final Clock clock;
+    /** How many friend edges go out of a user, for {@code edge_count}. */
+    private final ToIntFunction<String> edgeCounts;
 
     /**
      * @param sessions           who is online, for the account's {@code online} flag
@@ -87,6 +90,13 @@ public final class AccountService {
      */
     public AccountService(AccountStore accounts, TokenService tokens, SessionRegistry sessions,
                           long refreshLifetimeSec, Clock clock) {
+        this(accounts, tokens, sessions, refreshLifetimeSec, clock, userId -> 0);
+    }
+
+    /** As above, with the friend edge counts users and accounts show ({@code FriendStore::count}). */
+    public AccountService(AccountStore accounts, TokenService tokens, SessionRegistry sessions,
+                          long refreshLifetimeSec, Clock clock, ToIntFunction<String> edgeCounts) {
+        this.edgeCounts = Objects.requireNonNull(edgeCounts, "edgeCounts");
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -284,16 +294,21 @@ public final class AccountService {
         StoredAccount stored = existing(userId);
         List<String> devices = new ArrayList<>(stored.getDeviceIdsList());
         devices.sort(null);   // Nakama lists them by id
-        return new Account(user(stored, sessions.isOnline(stored.getId())), wallet(stored.getWallet()),
+        return new Account(user(stored, sessions.isOnline(stored.getId()), edgeCounts.applyAsInt(stored.getId())), wallet(stored.getWallet()),
                 stored.getEmail(), devices, stored.getCustomId());
     }
 
     /** The public view of an account. */
     public static User user(StoredAccount stored, boolean online) {
+        return user(stored, online, 0);
+    }
+
+    /** The public view of an account with its friend edge count. */
+    public static User user(StoredAccount stored, boolean online, int edgeCount) {
         return new User(stored.getId(), stored.getUsername(), stored.getDisplayName(), stored.getAvatarUrl(),
                 stored.getLangTagSet() || !stored.getLangTag().isEmpty() ? stored.getLangTag() : "en",
                 stored.getLocation(), stored.getTimezone(),
-                stored.getMetadata().isEmpty() ? "{}" : stored.getMetadata(), online,
+                stored.getMetadata().isEmpty() ? "{}" : stored.getMetadata(), online, edgeCount,
                 Instant.ofEpochMilli(stored.getCreateTimeMs()), Instant.ofEpochMilli(stored.getUpdateTimeMs()));
     }
 
@@ -337,7 +352,7 @@ public final class AccountService {
         ordered.sort(Comparator.comparingLong(StoredAccount::getCreateTimeMs).thenComparing(StoredAccount::getId));
         List<User> users = new ArrayList<>(ordered.size());
         for (StoredAccount a : ordered) {
-            users.add(user(a, sessions.appearsOnline(a.getId())));
+            users.add(user(a, sessions.appearsOnline(a.getId()), edgeCounts.applyAsInt(a.getId())));
         }
         return users;
     }

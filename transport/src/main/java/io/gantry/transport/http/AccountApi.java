@@ -237,6 +237,7 @@ public final class AccountApi {
                 .setTimezone(user.timezone())
                 .setMetadata(user.metadata())
                 .setOnline(user.online())
+                .setEdgeCount(user.edgeCount())
                 .setCreateTime(seconds(user.createTime()))
                 .setUpdateTime(seconds(user.updateTime()))
                 .build();
