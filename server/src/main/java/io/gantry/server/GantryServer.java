@@ -184,7 +184,7 @@ public final class GantryServer implements AutoCloseable {
             serverApi.storage(new RuntimeStorage(storage));
             new StorageApi(storage, hooks, rpcExecutor).register(routes);
             FriendService friends = new FriendService(store.friends(), store.accounts(), sessions,
-                    serverApi.notifications());
+                    serverApi.notifications(), AccountService::user);
             serverApi.friends(new RuntimeFriends(friends));
             new FriendApi(friends, hooks, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);

@@ -2,7 +2,6 @@ package io.gantry.core.friend;
 
 import com.google.gson.JsonObject;
 import io.gantry.core.ServiceException;
-import io.gantry.core.account.AccountService;
 import io.gantry.core.session.SessionRegistry;
 import io.gantry.persistence.AccountStore;
 import io.gantry.persistence.FriendStore;
@@ -13,6 +12,7 @@ import io.gantry.runtime.FriendListRequest;
 import io.gantry.runtime.FriendPage;
 import io.gantry.runtime.FriendsRequest;
 import io.gantry.runtime.Notifications;
+import io.gantry.runtime.User;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -53,9 +53,20 @@ public final class FriendService {
     private final AccountStore accounts;
     private final SessionRegistry sessions;
     private final Notifications notifications;
+    private final Profiles profiles;
+
+    /**
+     * The public view of an account, as {@code GET /v2/user} shows it ({@code AccountService::user}):
+     * a port, so that this service does not reach into the account service.
+     */
+    @FunctionalInterface
+    public interface Profiles {
+        User of(StoredAccount account, boolean online);
+    }
 
     public FriendService(FriendStore friends, AccountStore accounts, SessionRegistry sessions,
-                         Notifications notifications) {
+                         Notifications notifications, Profiles profiles) {
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.friends = Objects.requireNonNull(friends, "friends");
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -134,7 +145,7 @@ public final class FriendService {
             if (other.isEmpty()) {
                 continue;   // deleted while this page was read
             }
-            out.add(new Friend(AccountService.user(other.get(), sessions.appearsOnline(edge.otherId())),
+            out.add(new Friend(profiles.of(other.get(), sessions.appearsOnline(edge.otherId())),
                     edge.state(), edge.updateTime()));
         }
         return new FriendPage(out, page.cursor() == null ? "" : page.cursor());
