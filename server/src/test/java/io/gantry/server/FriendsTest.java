@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.server.testing.SocketClient;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * states on both sides, the invite and accept notifications live and stored, every refusal with
  * nothing changed, paging, blocks, edge_count and deletion with the account.
  */
+@SocketScenario
 class FriendsTest {
 
     static TestServer server;
