@@ -118,6 +118,12 @@ public interface AccountStore {
      */
     Optional<StoredAccount> updateProfile(String userId, ProfileChanges changes);
 
+    /**
+     * Moves the account's update time to now, as Nakama does when a user's friend edge count
+     * changes. Returns whether there is such an account.
+     */
+    boolean touch(String userId);
+
     /** What a link did. */
     enum LinkResult {
         /** Linked now, or already linked to this account (the update time moves either way). */

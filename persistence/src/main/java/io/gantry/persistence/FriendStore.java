@@ -34,9 +34,13 @@ public interface FriendStore {
     record Page(List<Edge> edges, String cursor) {
     }
 
+    /** Whose edge counts a {@link #delete} or {@link #block} changed: the caller's, the other's. */
+    record Counts(boolean user, boolean other) {
+    }
+
     /** What {@link #add} did. */
     enum AddResult {
-        /** New invite: user → other is 1, other → user is 2. */
+        /** New invite: user → other is 1, other → user is 2 (both edge counts grow). */
         INVITED,
         /** The other's invite accepted: both edges are 0. */
         ACCEPTED,
@@ -53,15 +57,16 @@ public interface FriendStore {
     /**
      * Removes {@code userId}'s edge to {@code otherId} (a friend, an invite either way, or the
      * user's block) and the other's edge to the user unless that edge is the other's block.
-     * Returns whether the user had an edge.
+     * Returns whose edges were removed.
      */
-    boolean delete(String userId, String otherId);
+    Counts delete(String userId, String otherId);
 
     /**
      * {@code userId} blocks {@code otherId}: the user's edge becomes 3 whatever it was (keeping its
-     * position when it existed) and the other's edge to the user is deleted.
+     * position when it existed) and the other's edge to the user is deleted. Returns whose edge
+     * counts changed.
      */
-    void block(String userId, String otherId);
+    Counts block(String userId, String otherId);
 
     /**
      * {@code userId}'s edges of {@code state} (or all when {@code state} is -1), by state then

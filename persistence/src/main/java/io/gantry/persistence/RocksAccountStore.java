@@ -358,6 +358,14 @@ final class RocksAccountStore implements AccountStore {
         });
     }
 
+    @Override
+    public boolean touch(String userId) {
+        return change(userId, false, (current, batch, next) -> {
+            next.value = current.toBuilder().setUpdateTimeMs(store.clock().millis()).build();
+            return true;
+        });
+    }
+
     /** Whether nothing a client sees changed (lang tag as shown: unset is "en"). */
     private static boolean sameProfile(StoredAccount.Builder b, StoredAccount current) {
         return b.getUsername().equals(current.getUsername())

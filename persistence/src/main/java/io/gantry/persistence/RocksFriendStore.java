@@ -99,7 +99,7 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
     }
 
     @Override
-    public boolean delete(String userId, String otherId) {
+    public Counts delete(String userId, String otherId) {
         byte[] user = uuidBytes(userId);
         byte[] other = uuidBytes(otherId);
         requireDistinct(user, other);
@@ -111,13 +111,14 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
             if (mine != null) {
                 remove(batch, user, other, mine);
             }
-            if (theirs != null && theirs.state() != BLOCKED) {
+            boolean theirsRemoved = theirs != null && theirs.state() != BLOCKED;
+            if (theirsRemoved) {
                 remove(batch, other, user, theirs);
             }
             if (batch.count() > 0) {
                 db.write(store.writeOptions(), batch);
             }
-            return mine != null;
+            return new Counts(mine != null, theirsRemoved);
         } catch (RocksDBException e) {
             throw new StoreException("cannot delete a friend", e);
         } finally {
@@ -126,7 +127,7 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
     }
 
     @Override
-    public void block(String userId, String otherId) {
+    public Counts block(String userId, String otherId) {
         byte[] user = uuidBytes(userId);
         byte[] other = uuidBytes(otherId);
         requireDistinct(user, other);
@@ -136,14 +137,16 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
             Stored mine = get(user, other);
             Stored theirs = get(other, user);
             if (mine != null && mine.state() == BLOCKED) {
-                return;
+                return new Counts(false, false);
             }
             long now = nowMicros();
             put(batch, user, other, mine, new Stored(BLOCKED, mine == null ? nextPosition(now) : mine.position(), now));
-            if (theirs != null && theirs.state() != BLOCKED) {
+            boolean theirsRemoved = theirs != null && theirs.state() != BLOCKED;
+            if (theirsRemoved) {
                 remove(batch, other, user, theirs);
             }
             db.write(store.writeOptions(), batch);
+            return new Counts(mine == null, theirsRemoved);
         } catch (RocksDBException e) {
             throw new StoreException("cannot block a user", e);
         } finally {

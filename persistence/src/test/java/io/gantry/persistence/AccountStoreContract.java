@@ -333,4 +333,15 @@ abstract class AccountStoreContract {
 
         assertTrue(accounts.createWithDevice("device-0001", "alice").created(), "the device makes a new account");
     }
+
+    @Test
+    void touchMovesOnlyTheUpdateTime() {
+        StoredAccount alice = accounts.createWithDevice("device-touch-01", "toucher").account();
+        clock.advance(java.time.Duration.ofSeconds(3));
+        assertTrue(accounts.touch(alice.getId()));
+        StoredAccount touched = accounts.byId(alice.getId()).orElseThrow();
+        assertEquals(clock.millis(), touched.getUpdateTimeMs());
+        assertEquals(alice.toBuilder().setUpdateTimeMs(clock.millis()).build(), touched);
+        assertFalse(accounts.touch("00000000-0000-4000-8000-000000000999"));
+    }
 }

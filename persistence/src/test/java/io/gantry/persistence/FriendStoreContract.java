@@ -122,7 +122,10 @@ abstract class FriendStoreContract {
     void blockingTurnsTheBlockersEdgeToBlockedAndDeletesTheOthersEdge() throws Exception {
         friends.add(A, B);
         friends.add(B, A);
-        friends.block(A, B);
+        assertEquals(new FriendStore.Counts(false, true), friends.block(A, B), "a friend blocked: only b's count drops");
+        assertEquals(new FriendStore.Counts(false, false), friends.block(A, B), "blocked again: nothing changes");
+        assertEquals(new FriendStore.Counts(true, false), friends.block(A, C), "no edge before");
+        friends.delete(A, C);
         assertEquals(List.of("0b:3"), states(A));
         assertEquals(List.of(), states(B));
         assertEquals(0, friends.count(B));
@@ -135,7 +138,7 @@ abstract class FriendStoreContract {
         friends.block(B, A);
         assertEquals(List.of("0a:3"), states(B));
         assertEquals(List.of("0b:3"), states(A), "mutual block");
-        assertTrue(friends.delete(B, A));
+        assertEquals(new FriendStore.Counts(true, false), friends.delete(B, A));
         assertEquals(List.of(), states(B));
         assertEquals(List.of("0b:3"), states(A), "unblocking removes only the caller's edge");
     }
@@ -143,10 +146,10 @@ abstract class FriendStoreContract {
     @Test
     void deleteRemovesBothDirectionsOfAFriendshipOrInvite() throws Exception {
         friends.add(A, B);
-        assertTrue(friends.delete(B, A), "rejecting an invite");
+        assertEquals(new FriendStore.Counts(true, true), friends.delete(B, A), "rejecting an invite");
         assertEquals(List.of(), states(A));
         assertEquals(List.of(), states(B));
-        assertFalse(friends.delete(A, B));
+        assertEquals(new FriendStore.Counts(false, false), friends.delete(A, B));
         assertThrows(IllegalArgumentException.class, () -> friends.delete(A, A));
     }
 

@@ -96,8 +96,10 @@ public final class FriendService {
                 continue;   // an unknown user is skipped, as Nakama's insert finds no row
             }
             switch (friends.add(caller.getId(), other)) {
-                case INVITED -> notify(other, caller, caller.getUsername() + " wants to add you as a friend",
-                        CODE_FRIEND_REQUEST);
+                case INVITED -> {
+                    touch(new FriendStore.Counts(true, true), caller.getId(), other);
+                    notify(other, caller, caller.getUsername() + " wants to add you as a friend", CODE_FRIEND_REQUEST);
+                }
                 case ACCEPTED -> notify(other, caller, caller.getUsername() + " accepted your friend request",
                         CODE_FRIEND_ACCEPT);
                 case UNCHANGED -> { }
@@ -109,7 +111,7 @@ public final class FriendService {
     public void delete(String userId, FriendsRequest request) throws ServiceException {
         StoredAccount caller = caller(userId);
         for (String other : targets(caller, request, Action.DELETE)) {
-            friends.delete(caller.getId(), other);
+            touch(friends.delete(caller.getId(), other), caller.getId(), other);
         }
     }
 
@@ -118,7 +120,7 @@ public final class FriendService {
         StoredAccount caller = caller(userId);
         for (String other : targets(caller, request, Action.BLOCK)) {
             if (accounts.byId(other).isPresent()) {
-                friends.block(caller.getId(), other);
+                touch(friends.block(caller.getId(), other), caller.getId(), other);
             }
         }
     }
@@ -203,6 +205,16 @@ public final class FriendService {
         }
         String canonical = UUID.fromString(id).toString().toLowerCase(Locale.ROOT);
         return SYSTEM_USER.equals(canonical) ? null : canonical;
+    }
+
+    /** As Nakama, a user whose edge count changed has its update time moved. */
+    private void touch(FriendStore.Counts changed, String userId, String otherId) {
+        if (changed.user()) {
+            accounts.touch(userId);
+        }
+        if (changed.other()) {
+            accounts.touch(otherId);
+        }
     }
 
     private void notify(String to, StoredAccount from, String subject, int code) {
