@@ -66,16 +66,38 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
     private record Stored(int state, long position, long updateMicros) {
     }
 
-    @Override
-    public AddResult add(String userId, String otherId) {
+    /** A change to one pair of users: both edges read, changed in {@code batch}, under the lock. */
+    @FunctionalInterface
+    private interface PairChange<T> {
+        T apply(WriteBatch batch, byte[] user, byte[] other, Stored mine, Stored theirs) throws RocksDBException;
+    }
+
+    /**
+     * Reads both edges of the pair and applies {@code change} under the lock, then writes what it put
+     * in the batch (if anything) in one write: both directions or neither.
+     */
+    private <T> T changePair(String userId, String otherId, String what, PairChange<T> change) {
         byte[] user = uuidBytes(userId);
         byte[] other = uuidBytes(otherId);
         requireDistinct(user, other);
         store.checkOpen();
         lock.lock();
         try (WriteBatch batch = new WriteBatch()) {
-            Stored mine = get(user, other);
-            Stored theirs = get(other, user);
+            T result = change.apply(batch, user, other, get(user, other), get(other, user));
+            if (batch.count() > 0) {
+                db.write(store.writeOptions(), batch);
+            }
+            return result;
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot " + what, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public AddResult add(String userId, String otherId) {
+        return changePair(userId, otherId, "add a friend", (batch, user, other, mine, theirs) -> {
             if (mine != null && mine.state() != INVITE_RECEIVED || theirs != null && theirs.state() == BLOCKED) {
                 return AddResult.UNCHANGED;
             }
@@ -84,30 +106,17 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
                 // Accept: both edges become friends and keep their positions.
                 put(batch, user, other, mine, new Stored(FRIEND, mine.position(), now));
                 put(batch, other, user, theirs, new Stored(FRIEND, theirs == null ? nextPosition(now) : theirs.position(), now));
-                db.write(store.writeOptions(), batch);
                 return AddResult.ACCEPTED;
             }
             put(batch, user, other, null, new Stored(INVITE_SENT, nextPosition(now), now));
             put(batch, other, user, theirs, new Stored(INVITE_RECEIVED, nextPosition(now), now));
-            db.write(store.writeOptions(), batch);
             return AddResult.INVITED;
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot add a friend", e);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Counts delete(String userId, String otherId) {
-        byte[] user = uuidBytes(userId);
-        byte[] other = uuidBytes(otherId);
-        requireDistinct(user, other);
-        store.checkOpen();
-        lock.lock();
-        try (WriteBatch batch = new WriteBatch()) {
-            Stored mine = get(user, other);
-            Stored theirs = get(other, user);
+        return changePair(userId, otherId, "delete a friend", (batch, user, other, mine, theirs) -> {
             if (mine != null) {
                 remove(batch, user, other, mine);
             }
@@ -115,27 +124,13 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
             if (theirsRemoved) {
                 remove(batch, other, user, theirs);
             }
-            if (batch.count() > 0) {
-                db.write(store.writeOptions(), batch);
-            }
             return new Counts(mine != null, theirsRemoved);
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot delete a friend", e);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Counts block(String userId, String otherId) {
-        byte[] user = uuidBytes(userId);
-        byte[] other = uuidBytes(otherId);
-        requireDistinct(user, other);
-        store.checkOpen();
-        lock.lock();
-        try (WriteBatch batch = new WriteBatch()) {
-            Stored mine = get(user, other);
-            Stored theirs = get(other, user);
+        return changePair(userId, otherId, "block a user", (batch, user, other, mine, theirs) -> {
             if (mine != null && mine.state() == BLOCKED) {
                 return new Counts(false, false);
             }
@@ -145,13 +140,8 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
             if (theirsRemoved) {
                 remove(batch, other, user, theirs);
             }
-            db.write(store.writeOptions(), batch);
             return new Counts(mine == null, theirsRemoved);
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot block a user", e);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
