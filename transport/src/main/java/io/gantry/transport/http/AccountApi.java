@@ -160,49 +160,32 @@ public final class AccountApi {
     }
 
     ApiResponse linkDevice(ApiRequest request) throws ApiException, ServiceException {
-        return change(request, ApiCall.LINK_DEVICE, request.bodyAs(AccountDevice.newBuilder()).getId(), accounts::linkDevice);
+        return request.change(hooks, ApiCall.LINK_DEVICE, request.bodyAs(AccountDevice.newBuilder()).getId(), accounts::linkDevice);
     }
 
     ApiResponse linkCustom(ApiRequest request) throws ApiException, ServiceException {
-        return change(request, ApiCall.LINK_CUSTOM, request.bodyAs(AccountCustom.newBuilder()).getId(), accounts::linkCustom);
+        return request.change(hooks, ApiCall.LINK_CUSTOM, request.bodyAs(AccountCustom.newBuilder()).getId(), accounts::linkCustom);
     }
 
     ApiResponse linkEmail(ApiRequest request) throws ApiException, ServiceException {
-        return change(request, ApiCall.LINK_EMAIL, credentials(request), accounts::linkEmail);
+        return request.change(hooks, ApiCall.LINK_EMAIL, credentials(request), accounts::linkEmail);
     }
 
     ApiResponse unlinkDevice(ApiRequest request) throws ApiException, ServiceException {
-        return change(request, ApiCall.UNLINK_DEVICE, request.bodyAs(AccountDevice.newBuilder()).getId(), accounts::unlinkDevice);
+        return request.change(hooks, ApiCall.UNLINK_DEVICE, request.bodyAs(AccountDevice.newBuilder()).getId(), accounts::unlinkDevice);
     }
 
     ApiResponse unlinkCustom(ApiRequest request) throws ApiException, ServiceException {
-        return change(request, ApiCall.UNLINK_CUSTOM, request.bodyAs(AccountCustom.newBuilder()).getId(), accounts::unlinkCustom);
+        return request.change(hooks, ApiCall.UNLINK_CUSTOM, request.bodyAs(AccountCustom.newBuilder()).getId(), accounts::unlinkCustom);
     }
 
     ApiResponse unlinkEmail(ApiRequest request) throws ApiException, ServiceException {
-        return change(request, ApiCall.UNLINK_EMAIL, credentials(request), accounts::unlinkEmail);
+        return request.change(hooks, ApiCall.UNLINK_EMAIL, credentials(request), accounts::unlinkEmail);
     }
 
     private static EmailCredentials credentials(ApiRequest request) throws ApiException {
         AccountEmail email = request.bodyAs(AccountEmail.newBuilder()).build();
         return new EmailCredentials(email.getEmail(), email.getPassword());
-    }
-
-    /** A change to the caller's account that answers nothing. */
-    @FunctionalInterface
-    private interface AccountChange<I> {
-        void apply(String userId, I input) throws ServiceException;
-    }
-
-    /** Runs one change of the caller's account between server code's hooks; answers {@code {}}. */
-    private <I> ApiResponse change(ApiRequest request, ApiCall<I, Void> call, I input, AccountChange<I> change)
-            throws ServiceException {
-        String userId = request.caller().userId();
-        hooks.call(call, context(request), input, in -> {
-            change.apply(userId, in);
-            return null;
-        });
-        return ApiResponse.empty();
     }
 
     private HookContext context(ApiRequest request) {

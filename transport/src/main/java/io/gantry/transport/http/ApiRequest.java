@@ -1,6 +1,8 @@
 package io.gantry.transport.http;
 
+import io.gantry.core.ServiceException;
 import io.gantry.core.runtime.ApiHooks;
+import io.gantry.runtime.ApiCall;
 import io.gantry.runtime.HookContext;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -44,6 +46,26 @@ public record ApiRequest(
             }
         }
         return remoteIp == null ? "" : remoteIp;
+    }
+
+    /** A change the caller makes that answers nothing (a link, a friend invite, ...). */
+    @FunctionalInterface
+    public interface CallerChange<I> {
+        void apply(String callerId, I input) throws ServiceException;
+    }
+
+    /**
+     * Runs {@code change} for this request's caller between server code's hooks of {@code call};
+     * answers {@code {}}, as Nakama does for calls without a result.
+     */
+    public <I> ApiResponse change(ApiHooks hooks, ApiCall<I, Void> call, I input, CallerChange<I> change)
+            throws ServiceException {
+        String callerId = caller.userId();
+        hooks.call(call, hookContext(hooks), input, in -> {
+            change.apply(callerId, in);
+            return null;
+        });
+        return ApiResponse.empty();
     }
 
     /** What server code's hooks see of this request: its caller (a session call) and client address. */

@@ -57,30 +57,15 @@ public final class FriendApi {
     }
 
     ApiResponse add(ApiRequest request) throws ApiException, ServiceException {
-        String caller = request.caller().userId();
-        hooks.call(ApiCall.ADD_FRIENDS, request.hookContext(hooks), users(request), r -> {
-            friends.add(caller, r);
-            return null;
-        });
-        return ApiResponse.empty();
+        return request.change(hooks, ApiCall.ADD_FRIENDS, users(request), friends::add);
     }
 
     ApiResponse delete(ApiRequest request) throws ApiException, ServiceException {
-        String caller = request.caller().userId();
-        hooks.call(ApiCall.DELETE_FRIENDS, request.hookContext(hooks), users(request), r -> {
-            friends.delete(caller, r);
-            return null;
-        });
-        return ApiResponse.empty();
+        return request.change(hooks, ApiCall.DELETE_FRIENDS, users(request), friends::delete);
     }
 
     ApiResponse block(ApiRequest request) throws ApiException, ServiceException {
-        String caller = request.caller().userId();
-        hooks.call(ApiCall.BLOCK_FRIENDS, request.hookContext(hooks), users(request), r -> {
-            friends.block(caller, r);
-            return null;
-        });
-        return ApiResponse.empty();
+        return request.change(hooks, ApiCall.BLOCK_FRIENDS, users(request), friends::block);
     }
 
     ApiResponse list(ApiRequest request) throws ApiException, ServiceException {
