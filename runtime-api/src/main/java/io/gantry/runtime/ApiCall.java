@@ -42,12 +42,33 @@ public final class ApiCall<I, O> {
     public static final ApiCall<FriendsRequest, Void> ADD_FRIENDS = new ApiCall<>("AddFriends");
     public static final ApiCall<FriendsRequest, Void> DELETE_FRIENDS = new ApiCall<>("DeleteFriends");
     public static final ApiCall<FriendsRequest, Void> BLOCK_FRIENDS = new ApiCall<>("BlockFriends");
+    public static final ApiCall<GroupCreate, Group> CREATE_GROUP = new ApiCall<>("CreateGroup");
+    public static final ApiCall<GroupUpdate, Void> UPDATE_GROUP = new ApiCall<>("UpdateGroup");
+    /** The request is the group id. */
+    public static final ApiCall<String, Void> DELETE_GROUP = new ApiCall<>("DeleteGroup");
+    public static final ApiCall<GroupListRequest, GroupPage> LIST_GROUPS = new ApiCall<>("ListGroups");
+    /** The request is the group id. */
+    public static final ApiCall<String, Void> JOIN_GROUP = new ApiCall<>("JoinGroup");
+    /** The request is the group id. */
+    public static final ApiCall<String, Void> LEAVE_GROUP = new ApiCall<>("LeaveGroup");
+    public static final ApiCall<GroupUsersRequest, Void> ADD_GROUP_USERS = new ApiCall<>("AddGroupUsers");
+    public static final ApiCall<GroupUsersRequest, Void> KICK_GROUP_USERS = new ApiCall<>("KickGroupUsers");
+    public static final ApiCall<GroupUsersRequest, Void> PROMOTE_GROUP_USERS = new ApiCall<>("PromoteGroupUsers");
+    public static final ApiCall<GroupUsersRequest, Void> DEMOTE_GROUP_USERS = new ApiCall<>("DemoteGroupUsers");
+    public static final ApiCall<GroupUsersRequest, Void> BAN_GROUP_USERS = new ApiCall<>("BanGroupUsers");
+    public static final ApiCall<GroupUserListRequest, GroupUserPage> LIST_GROUP_USERS =
+            new ApiCall<>("ListGroupUsers");
+    public static final ApiCall<UserGroupListRequest, UserGroupPage> LIST_USER_GROUPS =
+            new ApiCall<>("ListUserGroups");
 
     /** Every call, in the order above. */
     public static final List<ApiCall<?, ?>> ALL = List.of(GET_ACCOUNT, UPDATE_ACCOUNT, DELETE_ACCOUNT, GET_USERS,
             LINK_DEVICE, UNLINK_DEVICE, LINK_CUSTOM, UNLINK_CUSTOM, LINK_EMAIL, UNLINK_EMAIL,
             READ_STORAGE_OBJECTS, WRITE_STORAGE_OBJECTS, DELETE_STORAGE_OBJECTS, LIST_STORAGE_OBJECTS,
-            LIST_FRIENDS, ADD_FRIENDS, DELETE_FRIENDS, BLOCK_FRIENDS);
+            LIST_FRIENDS, ADD_FRIENDS, DELETE_FRIENDS, BLOCK_FRIENDS,
+            CREATE_GROUP, UPDATE_GROUP, DELETE_GROUP, LIST_GROUPS, JOIN_GROUP, LEAVE_GROUP, ADD_GROUP_USERS,
+            KICK_GROUP_USERS, PROMOTE_GROUP_USERS, DEMOTE_GROUP_USERS, BAN_GROUP_USERS, LIST_GROUP_USERS,
+            LIST_USER_GROUPS);
 
     private final String name;
 

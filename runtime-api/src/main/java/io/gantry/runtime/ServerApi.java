@@ -23,6 +23,9 @@ public interface ServerApi {
     /** Friends: invites, accepts, deletes, blocks, lists. */
     Friends friends();
 
+    /** Groups, acting with no caller (no role is checked). */
+    Groups groups();
+
     /** This node's name. */
     String node();
 }

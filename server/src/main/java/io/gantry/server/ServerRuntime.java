@@ -6,6 +6,7 @@ import io.gantry.runtime.Matchmaker;
 import io.gantry.runtime.Notifications;
 import io.gantry.runtime.ServerApi;
 import io.gantry.runtime.Friends;
+import io.gantry.runtime.Groups;
 import io.gantry.runtime.Storage;
 import io.gantry.runtime.Streams;
 import io.gantry.runtime.Users;
@@ -25,6 +26,7 @@ final class ServerRuntime implements ServerApi {
     private volatile Users users;
     private volatile Storage storage;
     private volatile Friends friends;
+    private volatile Groups groups;
 
     void friends(Friends value) {
         this.friends = value;
@@ -33,6 +35,15 @@ final class ServerRuntime implements ServerApi {
     @Override
     public Friends friends() {
         return require(friends, "friends");
+    }
+
+    void groups(Groups value) {
+        this.groups = value;
+    }
+
+    @Override
+    public Groups groups() {
+        return require(groups, "groups");
     }
 
     void accounts(Accounts value) {

@@ -37,6 +37,7 @@ class ClientRpcModuleTest {
         @Override public io.gantry.runtime.Users users() { throw new UnsupportedOperationException(); }
         @Override public io.gantry.runtime.Storage storage() { throw new UnsupportedOperationException(); }
         @Override public io.gantry.runtime.Friends friends() { throw new UnsupportedOperationException(); }
+        @Override public io.gantry.runtime.Groups groups() { throw new UnsupportedOperationException(); }
         @Override public String node() { return "node1"; }
 
         @Override
