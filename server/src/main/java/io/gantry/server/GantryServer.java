@@ -45,6 +45,11 @@ import io.gantry.transport.http.StorageApi;
 import io.gantry.transport.http.FriendApi;
 import io.gantry.core.friend.FriendService;
 import io.gantry.core.friend.RuntimeFriends;
+import io.gantry.core.group.GroupChat;
+import io.gantry.core.group.GroupService;
+import io.gantry.core.group.RuntimeGroups;
+import io.gantry.transport.http.GroupApi;
+import java.util.concurrent.CompletableFuture;
 import io.gantry.core.storage.RuntimeStorage;
 import io.gantry.core.storage.StorageService;
 import io.gantry.transport.http.ApiRoutes;
@@ -187,6 +192,12 @@ public final class GantryServer implements AutoCloseable {
                     serverApi.notifications(), AccountService::user);
             serverApi.friends(new RuntimeFriends(friends));
             new FriendApi(friends, hooks, rpcExecutor).register(routes);
+            // Until the channel service keeps group chat, membership messages go nowhere.
+            GroupChat groupChat = (groupId, userId, username, code) -> CompletableFuture.completedFuture(null);
+            GroupService groups = new GroupService(store.groups(), store.accounts(), sessions,
+                    serverApi.notifications(), groupChat, AccountService::user, Clock.systemUTC());
+            serverApi.groups(new RuntimeGroups(groups));
+            new GroupApi(groups, hooks, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);
             this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
             metrics.register(routes);

@@ -59,22 +59,16 @@ public final class AccountApi {
                 .add(HttpMethod.POST, "/v2/account/session/refresh", AuthMode.SERVER_KEY, ApiHandler.of(this::refresh))
                 .add(HttpMethod.POST, "/v2/session/logout", AuthMode.SESSION, ApiHandler.of(this::logout))
                 .add(HttpMethod.GET, "/healthcheck", AuthMode.NONE, request -> ApiResponse.empty());
-        hooked(routes, HttpMethod.GET, "/v2/account", ApiCall.GET_ACCOUNT, this::getAccount);
-        hooked(routes, HttpMethod.PUT, "/v2/account", ApiCall.UPDATE_ACCOUNT, this::updateAccount);
-        hooked(routes, HttpMethod.DELETE, "/v2/account", ApiCall.DELETE_ACCOUNT, this::deleteAccount);
-        hooked(routes, HttpMethod.GET, "/v2/user", ApiCall.GET_USERS, this::getUsers);
-        hooked(routes, HttpMethod.POST, "/v2/account/link/device", ApiCall.LINK_DEVICE, this::linkDevice);
-        hooked(routes, HttpMethod.POST, "/v2/account/link/custom", ApiCall.LINK_CUSTOM, this::linkCustom);
-        hooked(routes, HttpMethod.POST, "/v2/account/link/email", ApiCall.LINK_EMAIL, this::linkEmail);
-        hooked(routes, HttpMethod.POST, "/v2/account/unlink/device", ApiCall.UNLINK_DEVICE, this::unlinkDevice);
-        hooked(routes, HttpMethod.POST, "/v2/account/unlink/custom", ApiCall.UNLINK_CUSTOM, this::unlinkCustom);
-        hooked(routes, HttpMethod.POST, "/v2/account/unlink/email", ApiCall.UNLINK_EMAIL, this::unlinkEmail);
-    }
-
-    /** A session route for a hookable call: on the user-code executor when server code hooked it. */
-    private void hooked(ApiRoutes routes, HttpMethod method, String path, ApiCall<?, ?> call, ApiHandler.ServiceCall handler) {
-        routes.add(method, path, AuthMode.SESSION, ApiHandler.of(handler), ApiRoutes.ErrorShape.GATEWAY,
-                hooks.hooked(call) ? userCode : null);
+        routes.hookable(HttpMethod.GET, "/v2/account", ApiCall.GET_ACCOUNT, hooks, userCode, this::getAccount);
+        routes.hookable(HttpMethod.PUT, "/v2/account", ApiCall.UPDATE_ACCOUNT, hooks, userCode, this::updateAccount);
+        routes.hookable(HttpMethod.DELETE, "/v2/account", ApiCall.DELETE_ACCOUNT, hooks, userCode, this::deleteAccount);
+        routes.hookable(HttpMethod.GET, "/v2/user", ApiCall.GET_USERS, hooks, userCode, this::getUsers);
+        routes.hookable(HttpMethod.POST, "/v2/account/link/device", ApiCall.LINK_DEVICE, hooks, userCode, this::linkDevice);
+        routes.hookable(HttpMethod.POST, "/v2/account/link/custom", ApiCall.LINK_CUSTOM, hooks, userCode, this::linkCustom);
+        routes.hookable(HttpMethod.POST, "/v2/account/link/email", ApiCall.LINK_EMAIL, hooks, userCode, this::linkEmail);
+        routes.hookable(HttpMethod.POST, "/v2/account/unlink/device", ApiCall.UNLINK_DEVICE, hooks, userCode, this::unlinkDevice);
+        routes.hookable(HttpMethod.POST, "/v2/account/unlink/custom", ApiCall.UNLINK_CUSTOM, hooks, userCode, this::unlinkCustom);
+        routes.hookable(HttpMethod.POST, "/v2/account/unlink/email", ApiCall.UNLINK_EMAIL, hooks, userCode, this::unlinkEmail);
     }
 
     ApiResponse authenticateDevice(ApiRequest request) throws ApiException, ServiceException {

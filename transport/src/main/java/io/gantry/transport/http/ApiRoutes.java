@@ -1,5 +1,7 @@
 package io.gantry.transport.http;
 
+import io.gantry.core.runtime.ApiHooks;
+import io.gantry.runtime.ApiCall;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.ArrayList;
@@ -48,6 +50,17 @@ public final class ApiRoutes {
                          java.util.concurrent.Executor executor) {
         routes.add(new Route(method, pattern, auth, handler, split(pattern), errors, executor));
         return this;
+    }
+
+    /**
+     * A session route for a client call server code can hook ({@link ApiHooks}): its handler runs
+     * on {@code userCode} (the RPC executor) when server code registered a hook for {@code call},
+     * since hooks are user code, and on the API executor otherwise.
+     */
+    ApiRoutes hookable(HttpMethod method, String pattern, ApiCall<?, ?> call, ApiHooks hooks,
+                       java.util.concurrent.Executor userCode, ApiHandler.ServiceCall handler) {
+        return add(method, pattern, AuthMode.SESSION, ApiHandler.of(handler), ErrorShape.GATEWAY,
+                hooks.hooked(call) ? userCode : null);
     }
 
     /**

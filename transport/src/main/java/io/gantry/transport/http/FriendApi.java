@@ -45,15 +45,10 @@ public final class FriendApi {
     }
 
     public void register(ApiRoutes routes) {
-        add(routes, HttpMethod.GET, "/v2/friend", ApiCall.LIST_FRIENDS, this::list);
-        add(routes, HttpMethod.POST, "/v2/friend", ApiCall.ADD_FRIENDS, this::add);
-        add(routes, HttpMethod.DELETE, "/v2/friend", ApiCall.DELETE_FRIENDS, this::delete);
-        add(routes, HttpMethod.POST, "/v2/friend/block", ApiCall.BLOCK_FRIENDS, this::block);
-    }
-
-    private void add(ApiRoutes routes, HttpMethod method, String path, ApiCall<?, ?> call, ApiHandler.ServiceCall handler) {
-        routes.add(method, path, AuthMode.SESSION, ApiHandler.of(handler), ApiRoutes.ErrorShape.GATEWAY,
-                hooks.hooked(call) ? userCode : null);
+        routes.hookable(HttpMethod.GET, "/v2/friend", ApiCall.LIST_FRIENDS, hooks, userCode, this::list);
+        routes.hookable(HttpMethod.POST, "/v2/friend", ApiCall.ADD_FRIENDS, hooks, userCode, this::add);
+        routes.hookable(HttpMethod.DELETE, "/v2/friend", ApiCall.DELETE_FRIENDS, hooks, userCode, this::delete);
+        routes.hookable(HttpMethod.POST, "/v2/friend/block", ApiCall.BLOCK_FRIENDS, hooks, userCode, this::block);
     }
 
     ApiResponse add(ApiRequest request) throws ApiException, ServiceException {
@@ -88,7 +83,7 @@ public final class FriendApi {
     }
 
     /** An int32 query parameter: absent or "" is null; else grpc-gateway's words for a bad number. */
-    private static Integer number(ApiRequest request, String name) throws ApiException {
+    static Integer number(ApiRequest request, String name) throws ApiException {
         String text = single(request, name);
         if (text == null || text.isEmpty()) {
             return null;
@@ -102,7 +97,7 @@ public final class FriendApi {
     }
 
     /** A query parameter given at most once (grpc-gateway refuses repeats of a singular field). */
-    private static String single(ApiRequest request, String name) throws ApiException {
+    static String single(ApiRequest request, String name) throws ApiException {
         List<String> values = request.queryParams(name);
         if (values.size() > 1) {
             throw ApiException.badInput("too many values for field \"" + name + "\": " + String.join(", ", values));

@@ -66,16 +66,11 @@ public final class StorageApi {
     }
 
     public void register(ApiRoutes routes) {
-        add(routes, HttpMethod.PUT, "/v2/storage", ApiCall.WRITE_STORAGE_OBJECTS, this::write);
-        add(routes, HttpMethod.POST, "/v2/storage", ApiCall.READ_STORAGE_OBJECTS, this::read);
-        add(routes, HttpMethod.PUT, "/v2/storage/delete", ApiCall.DELETE_STORAGE_OBJECTS, this::delete);
-        add(routes, HttpMethod.GET, "/v2/storage/{collection}", ApiCall.LIST_STORAGE_OBJECTS, this::list);
-        add(routes, HttpMethod.GET, "/v2/storage/{collection}/{user_id}", ApiCall.LIST_STORAGE_OBJECTS, this::list);
-    }
-
-    private void add(ApiRoutes routes, HttpMethod method, String path, ApiCall<?, ?> call, ApiHandler.ServiceCall handler) {
-        routes.add(method, path, AuthMode.SESSION, ApiHandler.of(handler), ApiRoutes.ErrorShape.GATEWAY,
-                hooks.hooked(call) ? userCode : null);
+        routes.hookable(HttpMethod.PUT, "/v2/storage", ApiCall.WRITE_STORAGE_OBJECTS, hooks, userCode, this::write);
+        routes.hookable(HttpMethod.POST, "/v2/storage", ApiCall.READ_STORAGE_OBJECTS, hooks, userCode, this::read);
+        routes.hookable(HttpMethod.PUT, "/v2/storage/delete", ApiCall.DELETE_STORAGE_OBJECTS, hooks, userCode, this::delete);
+        routes.hookable(HttpMethod.GET, "/v2/storage/{collection}", ApiCall.LIST_STORAGE_OBJECTS, hooks, userCode, this::list);
+        routes.hookable(HttpMethod.GET, "/v2/storage/{collection}/{user_id}", ApiCall.LIST_STORAGE_OBJECTS, hooks, userCode, this::list);
     }
 
     ApiResponse write(ApiRequest request) throws ApiException, ServiceException {
