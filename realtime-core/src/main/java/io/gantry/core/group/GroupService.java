@@ -33,12 +33,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -327,12 +325,12 @@ public final class GroupService {
      */
     public void addUsers(String callerId, GroupUsersRequest request) throws ServiceException {
         String groupId = groupId(request.groupId());
-        Set<String> targets = userIds(request.userIds());
+        List<String> targets = userIds(request.userIds());
         if (targets.isEmpty()) {
             return;
         }
         String caller = caller(callerId);
-        targets.remove(caller);
+        targets.removeIf(t -> t.equals(caller));   // a caller never acts on itself
         record Added(String name, List<String> users) {
         }
         Added added = groups.change(groupId, m -> {
@@ -388,12 +386,12 @@ public final class GroupService {
 
     private void removeUsers(String callerId, GroupUsersRequest request, boolean ban) throws ServiceException {
         String groupId = groupId(request.groupId());
-        Set<String> targets = userIds(request.userIds());
+        List<String> targets = userIds(request.userIds());
         if (targets.isEmpty()) {
             return;
         }
         String caller = caller(callerId);
-        targets.remove(caller);
+        targets.removeIf(t -> t.equals(caller));   // a caller never acts on itself
         List<Change> changes = groups.change(groupId, m -> {
             int myState = callerState(m, caller);
             List<Change> out = new ArrayList<>();
@@ -428,12 +426,12 @@ public final class GroupService {
      */
     public void promoteUsers(String callerId, GroupUsersRequest request) throws ServiceException {
         String groupId = groupId(request.groupId());
-        Set<String> targets = userIds(request.userIds());
+        List<String> targets = userIds(request.userIds());
         if (targets.isEmpty()) {
             return;
         }
         String caller = caller(callerId);
-        targets.remove(caller);
+        targets.removeIf(t -> t.equals(caller));   // a caller never acts on itself
         List<Change> changes = groups.change(groupId, m -> {
             int myState = callerState(m, caller);
             List<Change> out = new ArrayList<>();
@@ -455,12 +453,12 @@ public final class GroupService {
      */
     public void demoteUsers(String callerId, GroupUsersRequest request) throws ServiceException {
         String groupId = groupId(request.groupId());
-        Set<String> targets = userIds(request.userIds());
+        List<String> targets = userIds(request.userIds());
         if (targets.isEmpty()) {
             return;
         }
         String caller = caller(callerId);
-        targets.remove(caller);
+        targets.removeIf(t -> t.equals(caller));   // a caller never acts on itself
         List<Change> changes = groups.change(groupId, m -> {
             int myState = callerState(m, caller);
             List<Change> out = new ArrayList<>();
@@ -617,9 +615,12 @@ public final class GroupService {
         return groupId;
     }
 
-    /** The distinct canonical user ids, in order; any malformed id refuses the call. */
-    private static Set<String> userIds(List<String> ids) throws ServiceException {
-        Set<String> out = new LinkedHashSet<>();
+    /**
+     * The canonical user ids, in order, repeats kept (as Nakama, a user named twice in a promote
+     * is promoted twice); any malformed id refuses the call.
+     */
+    private static List<String> userIds(List<String> ids) throws ServiceException {
+        List<String> out = new ArrayList<>(ids.size());
         for (String id : ids) {
             String canonical = canonicalId(id);
             if (canonical == null || canonical.equals(NIL)) {
