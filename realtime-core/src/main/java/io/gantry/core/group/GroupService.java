@@ -449,13 +449,14 @@ public final class GroupService {
 
     /**
      * {@code POST /v2/group/{id}/demote}: superadmin to admin (never the last one), admin to member;
-     * an admin demotes only admins. Members stay members (9).
+     * an admin demotes only admins. Members stay members (9). A user named twice is demoted twice.
      */
     public void demoteUsers(String callerId, GroupUsersRequest request) throws ServiceException {
         String groupId = groupId(request.groupId());
         List<String> targets = userIds(request.userIds());
         if (targets.isEmpty()) {
-            return;
+            // demote alone refuses an empty list (Nakama's api_group.go); the others answer {}
+            throw ServiceException.invalidArgument("User IDs must be set.");
         }
         String caller = caller(callerId);
         targets.removeIf(t -> t.equals(caller));   // a caller never acts on itself
@@ -537,9 +538,11 @@ public final class GroupService {
         if (!name.isEmpty() && (!lang.isEmpty() || request.open() != null || members > -1)) {
             throw ServiceException.invalidArgument("name filter cannot be combined with any other filter");
         }
-        GroupStore.Filter filter = name.isEmpty()
+        String pattern = stripLeading(name);
+        // a name of only '%' and ' ' is no filter at all (Nakama strips it to "" after the check)
+        GroupStore.Filter filter = pattern.isEmpty()
                 ? new GroupStore.Filter(null, lang.isEmpty() ? null : lang, request.open(), members > -1 ? members : null)
-                : new GroupStore.Filter(stripLeading(name), null, null, null);
+                : new GroupStore.Filter(pattern, null, null, null);
         GroupStore.GroupPage page;
         try {
             page = groups.list(filter, limit, orEmpty(request.cursor()));
