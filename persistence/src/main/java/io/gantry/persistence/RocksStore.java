@@ -66,6 +66,7 @@ public final class RocksStore implements Store {
     private final RocksNotificationStore notifications;
     private final RocksStorageStore storage;
     private final RocksFriendStore friends;
+    private final RocksGroupStore groups;
     private final GroupCommitWriter writer;
     private volatile boolean closed;
 
@@ -95,6 +96,7 @@ public final class RocksStore implements Store {
         this.notifications = new RocksNotificationStore(this, cursorKey);
         this.storage = new RocksStorageStore(this, cursorKey);
         this.friends = new RocksFriendStore(this, cursorKey);
+        this.groups = new RocksGroupStore(this, cursorKey);
         this.writer = new GroupCommitWriter(this, history, notifications, options);
     }
 
@@ -214,13 +216,18 @@ public final class RocksStore implements Store {
         return friends;
     }
 
+    @Override
+    public GroupStore groups() {
+        return groups;
+    }
+
     /**
      * What an account owns besides the account itself and its ledger: deleting the account deletes
      * these in its batch, taking the account store's lock first, then each part's in this order (a
      * part must never take the account store's lock while it holds its own).
      */
     List<RocksUserOwned> userOwned() {
-        return List.of(storage, friends);
+        return List.of(storage, friends, groups);
     }
 
     @Override

@@ -30,6 +30,9 @@ public interface Store extends AutoCloseable {
     /** Friend edges: invites, friends, blocks, in both directions at once; lists by state. */
     FriendStore friends();
 
+    /** Groups and their memberships: atomic changes under a group's lock, listings. */
+    GroupStore groups();
+
     /**
      * The single writer of channel history and of the server's notifications: offer it
      * {@link WriteOp}s and {@link NotificationWrite}s, from any thread.

@@ -69,7 +69,31 @@ enum StoreColumnFamily {
      * Edges by their destination, so that deleting an account finds the edges pointing at it:
      * {@code other (16) | user (16)} → empty.
      */
-    FRIEND_INCOMING("friend_incoming");
+    FRIEND_INCOMING("friend_incoming"),
+    /** Groups by id (see {@code RocksGroupStore}): {@code group (16 raw UUID bytes)} → {@code StoredGroup} bytes. */
+    GROUPS("groups"),
+    /** Group names, for uniqueness (case-sensitive, as Nakama's): {@code name (UTF-8)} → group (16). */
+    GROUP_NAMES("group_names"),
+    /**
+     * Groups in listing order: {@code lower-cased name (UTF-8, each code point lower-cased alone) |
+     * 0x00 | group (16)} → empty. A name pattern's literal prefix is a key prefix here.
+     */
+    GROUP_NAME_ORDER("group_name_order"),
+    /**
+     * Group edges by group and user, for a user's state: {@code group (16) | user (16)} →
+     * {@code StoredGroupEdge} bytes (state, position, update time; the ids are the key's).
+     */
+    GROUP_EDGES("group_edges"),
+    /**
+     * A group's user list in its order: {@code group (16) | state (1) | position (8 big-endian) |
+     * user (16)} → update time, epoch µs (8 big-endian).
+     */
+    GROUP_USERS("group_users"),
+    /**
+     * A user's group list in its order: {@code user (16) | state (1) | group (16)} → position (8) |
+     * update time, epoch µs (8), both big-endian.
+     */
+    USER_GROUPS("user_groups");
 
     final String dbName;
 
