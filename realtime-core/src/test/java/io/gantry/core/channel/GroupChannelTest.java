@@ -106,7 +106,7 @@ class GroupChannelTest {
     private void changed(String userId, String username, int code) {
         CompletionStage<Void> stage = channels.membershipChanged(groupId, userId, username, code);
         CompletableFuture<Void> done = stage.toCompletableFuture();
-        await().until(() -> {
+        await().pollInSameThread().until(() -> {
             harness.drain();
             return done.isDone();
         });
@@ -130,7 +130,7 @@ class GroupChannelTest {
         assertEquals(groupId, event.getChannelPresenceEvent().getGroupId());
 
         String cid = member.send(send(channelId, "{\"t\":\"hi\"}"));
-        await().until(() -> {
+        await().pollInSameThread().until(() -> {
             harness.drain();
             return member.unread().stream().anyMatch(e -> cid.equals(e.getCid()));
         });
@@ -215,7 +215,7 @@ class GroupChannelTest {
         changed(member.userId(), "member", GroupChat.PROMOTED);
         assertEquals(GroupChat.PROMOTED, member.takeOnly(e -> true).getChannelMessage().getCode().getValue());
         String cid = member.send(send(channelId, "{}"));
-        await().until(() -> {
+        await().pollInSameThread().until(() -> {
             harness.drain();
             return member.unread().stream().anyMatch(e -> cid.equals(e.getCid()));
         });
@@ -231,7 +231,7 @@ class GroupChannelTest {
                 "the same words as for an unknown user: the block is not revealed");
 
         String cid = owner.send(join(outsider.userId(), ChannelId.DIRECT_MESSAGE));
-        await().until(() -> {
+        await().pollInSameThread().until(() -> {
             harness.drain();
             return owner.unread().stream().anyMatch(e -> cid.equals(e.getCid()));
         });
