@@ -143,12 +143,12 @@ describe('groups', S, () => {
     // metadata (and unknown fields) in the body are ignored
     assert.deepEqual((await create(o, { name: `md-${tag}`, metadata: '{"a":1}', foo: 1 })).metadata, {});
     // spaces and % are kept as given
-    assert.equal((await create(o, { name: ` sp %${tag} ` })).name, ` sp %${tag} `);
+    assert.equal((await create(o, { name: ` sp %-${tag} ` })).name, ` sp %-${tag} `);
     // the name is unique case-sensitively: another case is another name
     const m = await player();
     const other = await create(m, { name: `g-${tag}` });
     assert.equal(other.creator_id, m.id);
-    const long = `R${tag}`.padEnd(255, 'n');
+    const long = `R-${tag}-`.padEnd(255, 'n');
     assert.equal((await create(o, { name: long })).name, long, 'a 255-character name');
 
     const mine = await step(o.client.listUserGroups(o.session, o.id), 'listUserGroups');
@@ -180,7 +180,7 @@ describe('groups', S, () => {
     await refused(o.client.createGroup(o.session, { name: `mcn-${tag}`, max_count: -1 }), 400, INVALID_ARGUMENT,
       'Group max count must be >= 1 when set.', 'max_count -1');
     // The reference's database column limits (name 255, lang_tag 18 characters) answer 500.
-    await refused(o.client.createGroup(o.session, { name: `R${tag}`.padEnd(256, 'n') }), 500, INTERNAL,
+    await refused(o.client.createGroup(o.session, { name: `R-${tag}-`.padEnd(256, 'n') }), 500, INTERNAL,
       'Error while trying to create group.', 'name 256 characters');
     await refused(o.client.createGroup(o.session, { name: `l19-${tag}`, lang_tag: 'x'.repeat(19) }), 500, INTERNAL,
       'Error while trying to create group.', 'lang_tag 19 characters');
@@ -554,7 +554,7 @@ describe('group listings', S, () => {
     assert.deepEqual(await set(name('pA')), ['pA']);
     assert.deepEqual(await set(`PA-${tag}`), ['pA'], 'ILIKE: case-insensitive');
     assert.deepEqual(await set(`p%-${tag}`), ['pA', 'pB', 'pC']);
-    assert.deepEqual(await set(`p%${tag}`), ['pA', 'pB', 'pC']);
+    assert.deepEqual(await set(`pA%-${tag}`), ['pA'], '% matches nothing too');
     assert.deepEqual(await set(`p_-${tag}`), ['pA', 'pB', 'pC']);
     assert.deepEqual(await set(`%A-${tag}`), [], 'a leading % is dropped: no "ends with" search');
     assert.deepEqual(await set('pA-'), [], 'no wildcard: an exact match');
@@ -584,8 +584,11 @@ describe('group listings', S, () => {
     const all = ['pA', 'pB', 'pC', 'qD', 'qE'];
     const list = async (q) => names((await listGroupsRaw(o, { limit: 10, ...q })).groups);
     assert.deepEqual(await list({ lang }), ordered(all), 'language only: (edge_count, id) ascending');
-    assert.deepEqual(await list({ lang, open: true }), ordered(['pA', 'pB', 'qE']));
-    assert.deepEqual(await list({ lang, open: false }), ordered(['pC', 'qD']));
+    // language + open: the reference's query for exactly this pair has no ORDER BY
+    // (core_group.go ListGroups), so only the set is asserted
+    const set = async (q) => (await list(q)).sort();
+    assert.deepEqual(await set({ lang, open: true }), ['pA', 'pB', 'qE']);
+    assert.deepEqual(await set({ lang, open: false }), ['pC', 'qD']);
     assert.deepEqual(await list({ lang, members: 1 }), ordered(['pC', 'qD', 'qE'], true), 'members: edge_count <= N, descending');
     assert.deepEqual(await list({ lang, members: 2 }), ordered(['pB', 'pC', 'qD', 'qE'], true));
     assert.deepEqual(await list({ lang, members: 3 }), ordered(all, true));
