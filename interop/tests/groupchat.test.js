@@ -48,11 +48,11 @@ const DEMOTED = 9;
 before(() => serverReady());
 after(() => closeAllSockets());
 
-/** A fresh user with a socket (status=true) and a queue per chat event. */
-async function chatter() {
+/** A fresh user with a socket (status=true; JSON or protobuf) and a queue per chat event. */
+async function chatter(format = 'json') {
   const client = newClient();
   const session = await step(client.authenticateDevice(uniqueId('gchat-device'), true), 'authenticateDevice');
-  const socket = await connect(client, session, { appearOnline: true });
+  const socket = await connect(client, session, { appearOnline: true, format });
   return {
     client,
     session,
@@ -220,6 +220,75 @@ describe('group chat', S, () => {
     assert.equal(limit.message, 'Invalid limit - limit must be between 1 and 100.');
     for (const p of [o, m]) await ping(p);
     assert.deepEqual(o.messages.items, [], 'refused sends delivered nothing');
+  });
+
+  test('updates and removals reach the channel with codes 1 and 2; only the sender may; a protobuf member chats too', T, async () => {
+    const o = await chatter();
+    const m = await chatter('protobuf');
+    const g = await newGroup(o);
+    await step(o.client.addGroupUsers(o.session, g.id, [m.id]), 'add m');
+    const channel = await joinGroupChat(o, g.id);
+    const mc = await joinGroupChat(m, g.id);
+    assert.equal(mc.id, channel.id, 'the protobuf socket gets the same channel');
+    assert.equal(mc.group_id, g.id);
+    await presenceOf(o, channel.id, m.id);
+
+    const ack = await step(m.socket.writeChatMessage(channel.id, { t: 'draft' }), 'write');
+    assert.equal(ack.group_id, g.id);
+    assert.equal((await step(o.messages.next(), 'o gets it')).message_id, ack.message_id);
+    assert.equal((await step(m.messages.next(), 'm gets it')).message_id, ack.message_id);
+
+    const updateAck = await step(m.socket.updateChatMessage(channel.id, ack.message_id, { t: 'final' }), 'update');
+    assert.equal(updateAck.message_id, ack.message_id);
+    assert.equal(updateAck.code, 1);
+    assert.equal(updateAck.group_id, g.id);
+    const updated = await step(o.messages.next(), 'o gets the update');
+    assert.equal(updated.message_id, ack.message_id);
+    assert.equal(updated.code, 1);
+    assert.equal(updated.sender_id, m.id);
+    assert.deepEqual(updated.content, { t: 'final' });
+    assert.equal((await step(m.messages.next(), 'm gets the update')).code, 1);
+
+    // the superadmin may not edit a member's message
+    await socketError(o.socket.updateChatMessage(channel.id, ack.message_id, { t: 'mine' }), BAD_INPUT, 'update by another');
+    await socketError(o.socket.removeChatMessage(channel.id, ack.message_id), BAD_INPUT, 'remove by another');
+
+    const removeAck = await step(m.socket.removeChatMessage(channel.id, ack.message_id), 'remove');
+    assert.equal(removeAck.message_id, ack.message_id);
+    assert.equal(removeAck.code, 2);
+    const removed = await step(o.messages.next(), 'o gets the removal');
+    assert.equal(removed.message_id, ack.message_id);
+    assert.equal(removed.code, 2);
+    assert.deepEqual(removed.content, {});
+    assert.equal((await step(m.messages.next(), 'm gets the removal')).code, 2);
+    // the history keeps the add message; the removed message is gone
+    const history = await step(o.client.listChannelMessages(o.session, channel.id, 10, true), 'history');
+    assert.deepEqual(history.messages.map((msg) => [msg.code, msg.sender_id]), [[ADDED, m.id]]);
+    for (const p of [o, m]) await ping(p);
+    assert.deepEqual(o.messages.items, []);
+    assert.deepEqual(m.messages.items, []);
+  });
+
+  test('history pages: the pages of a listing, in either direction, are the whole listing', T, async () => {
+    const o = await chatter();
+    const g = await newGroup(o);
+    const channel = await joinGroupChat(o, g.id);
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push((await step(o.socket.writeChatMessage(channel.id, { i }), `write ${i}`)).message_id);
+    for (const forward of [true, false]) {
+      const whole = await step(o.client.listChannelMessages(o.session, channel.id, 100, forward), 'whole');
+      assert.deepEqual([...whole.messages.map((msg) => msg.message_id)].sort(), [...sent].sort());
+      assert.equal(whole.next_cursor, undefined);
+      const paged = [];
+      let cursor;
+      for (let i = 0; i < 6; i++) {
+        const page = await step(o.client.listChannelMessages(o.session, channel.id, 2, forward, cursor), 'page');
+        paged.push(...page.messages.map((msg) => msg.message_id));
+        cursor = page.next_cursor;
+        if (!cursor) break;
+      }
+      assert.deepEqual(paged, whole.messages.map((msg) => msg.message_id), `forward=${forward}: the pages in order`);
+    }
   });
 
   test('membership changes are channel messages 3-9 from the affected user, live and in the history', T, async () => {
