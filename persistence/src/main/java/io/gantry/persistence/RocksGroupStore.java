@@ -54,7 +54,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * another group, user, state or filter is refused, and so is a forged one.
  *
  * <p>Threads: any blocking thread. Writes hold {@link #writeLock()}; reads and listings take no
- * lock (a RocksDB iterator reads one implicit snapshot).
+ * lock (a RocksDB iterator reads one implicit snapshot). A {@link Change} runs under that lock, so
+ * it must not wait for another thread nor call a write that takes the account store's lock (an
+ * account deletion takes that lock first, then this one): reads of any store are fine.
  */
 final class RocksGroupStore implements GroupStore, RocksUserOwned {
 
