@@ -497,6 +497,35 @@ abstract class GroupStoreContract {
         assertEquals(lowered.stream().sorted().toList(), lowered, "by lower-cased name");
     }
 
+    /** As the reference answered these patterns for these names (PostgreSQL's ILIKE, escape {@code \\}). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "Q\\%z|Q%z",
+        "Q%z|Q%z,Qaz",
+        "Q\\_b|Q_b",
+        "Q\\\\c|Q\\c",
+        "qċ|QĊ",
+        "Q_|QĊ",
+        "Q\\x%|Qxb",
+        "Q\\a%|Qaz",
+        "%\\%%|Q%z",
+    })
+    void aBackslashEscapesTheNextCharacterAndCaseFoldingIsUnicode(String pattern, String expected) throws Exception {
+        createNamed("Q%z", "Qaz", "Q_b", "Qxb", "Q\\c", "QĊ");
+        List<String> got = names(groups.list(new Filter(pattern, null, null, null), 100, null));
+        assertEquals(Arrays.stream(expected.split(",")).sorted().toList(), got.stream().sorted().toList());
+    }
+
+    @Test
+    void aTrailingLoneBackslashFailsOnlyWhenANameReachesIt() throws Exception {
+        createNamed("Qaz", "Rb");
+        assertThrows(IllegalArgumentException.class, () -> groups.list(new Filter("Q\\", null, null, null), 10, null));
+        assertThrows(IllegalArgumentException.class, () -> groups.list(new Filter("%\\", null, null, null), 10, null));
+        assertEquals(List.of(), names(groups.list(new Filter("Z\\", null, null, null), 10, null)), "no name gets that far");
+        assertEquals(List.of(), names(groups.list(new Filter("Qaz\\", null, null, null), 10, null)),
+                "the name ends where the escape begins");
+    }
+
     @Test
     void equalLowerCasedNamesAreOrderedById() throws Exception {
         groups.create(group(G2, A, "knights"));
