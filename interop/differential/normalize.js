@@ -3,7 +3,8 @@
 // Values that legitimately differ between two servers are replaced by placeholders that keep
 // their shape and their equalities, never dropped:
 //   * uuids -> <kind#n>, numbered per kind by first appearance within one test (the kind is the
-//     key where the id first appeared: user_id -> user, session_id -> session, ...), so equal ids
+//     key where the id first appeared: user_id -> user, session_id -> session, group_id and a
+//     group object's id -> group, the segment after /group/ or /user/ in a URL path ...), so equal ids
 //     stay equal and a reply naming the wrong user shows; "<uuid>.<node>" keeps a ".<node>" tail,
 //     "<uuid>." keeps its dot;
 //   * JWTs -> {"$jwt": {header, claims}} with the claims normalised (times -> <time>);
@@ -45,7 +46,12 @@ const KIND_OF_KEY = {
   user_id: 'user', sender_id: 'user', uid: 'user', user_id_one: 'user', user_id_two: 'user', user_ids: 'user',
   session_id: 'session', sid: 'session', message_id: 'message', match_id: 'match', mid: 'match',
   party_id: 'party', ticket: 'ticket', tid: 'token', rid: 'token', channel_id: 'uuid', id: 'id', ids: 'id',
+  group_id: 'group', creator_id: 'user',
 };
+// The kind of an id that is a path segment, by the segment before it (/v2/group/<id>/join, /v2/user/<id>/group).
+const KIND_OF_PATH = { group: 'group', user: 'user', friend: 'user' };
+// An object with these keys is a group (create, list): its `id` is a group id.
+const GROUP_KEYS = ['creator_id', 'max_count'];
 
 export class Normalizer {
   constructor() {
@@ -93,7 +99,8 @@ export class Normalizer {
           out.user_id_one = `${x}${note}`;
           out.user_id_two = `${y}${note}`;
         } else if (!(dm && k === 'user_id_two')) {
-          out[k] = this.value(v[k], k);
+          const asKey = k === 'id' && GROUP_KEYS.every((g) => g in v) ? 'group_id' : k;
+          out[k] = this.value(v[k], asKey);
         }
       }
       return out;
@@ -195,9 +202,11 @@ export class Normalizer {
   url(raw) {
     let u;
     try { u = new URL(raw); } catch { return this.text(raw); }
-    const path = u.pathname.split('/').map((seg) => {
+    const segments = u.pathname.split('/');
+    const path = segments.map((seg, i) => {
       const decoded = safeDecode(seg);
-      const n = this.string(decoded, 'path');
+      const kind = KIND_OF_PATH[segments[i - 1]];
+      const n = kind ? this.text(decoded, kind) : this.string(decoded, 'path');
       return typeof n === 'string' ? n : JSON.stringify(n);
     }).join('/');
     const params = [];

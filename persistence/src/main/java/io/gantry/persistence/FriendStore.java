@@ -76,6 +76,9 @@ public interface FriendStore {
      */
     Page list(String userId, int state, int limit, String cursor) throws InvalidCursorException;
 
+    /** {@code userId}'s edge to {@code otherId}: its state, or -1 when there is none. */
+    int state(String userId, String otherId);
+
     /** How many edges go out of {@code userId}, whatever their state. */
     int count(String userId);
 }

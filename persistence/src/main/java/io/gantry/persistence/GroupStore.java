@@ -59,7 +59,8 @@ public interface GroupStore {
      * What {@link #list} keeps; a null field does not filter.
      *
      * @param namePattern case-insensitive pattern as SQL {@code ILIKE} reads it: {@code %} any run
-     *                    of characters, {@code _} one character, everything else literal
+     *                    of characters, {@code _} one character, {@code \} makes the next character
+     *                    literal (PostgreSQL's default escape), everything else literal
      * @param langTag     exact, case-sensitive
      * @param open        open or closed groups only
      * @param maxMembers  groups whose edge count is at most this
@@ -151,6 +152,9 @@ public interface GroupStore {
      * A page of groups that pass {@code filter}, by lower-cased name then id.
      *
      * @throws InvalidCursorException if the cursor was not made by this store for this filter
+     * @throws IllegalArgumentException if a name is matched up to a trailing lone {@code \} of the
+     *                                  pattern (PostgreSQL fails such a query; Nakama answers 500
+     *                                  "Error while trying to list groups.")
      */
     GroupPage list(Filter filter, int limit, String cursor) throws InvalidCursorException;
 }

@@ -223,6 +223,17 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
     }
 
     @Override
+    public int state(String userId, String otherId) {
+        store.checkOpen();
+        try {
+            Stored edge = get(uuidBytes(userId), uuidBytes(otherId));
+            return edge == null ? -1 : edge.state();
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read a friend edge", e);
+        }
+    }
+
+    @Override
     public int count(String userId) {
         byte[] user = uuidBytes(userId);
         store.checkOpen();

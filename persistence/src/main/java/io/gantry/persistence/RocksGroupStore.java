@@ -54,7 +54,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * another group, user, state or filter is refused, and so is a forged one.
  *
  * <p>Threads: any blocking thread. Writes hold {@link #writeLock()}; reads and listings take no
- * lock (a RocksDB iterator reads one implicit snapshot).
+ * lock (a RocksDB iterator reads one implicit snapshot). A {@link Change} runs under that lock, so
+ * it must not wait for another thread nor call a write that takes the account store's lock (an
+ * account deletion takes that lock first, then this one): reads of any store are fine.
  */
 final class RocksGroupStore implements GroupStore, RocksUserOwned {
 
@@ -560,7 +562,7 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         requireLimit(limit);
         byte[] bound = digest(filter);
         byte[] after = cursor == null || cursor.isEmpty() ? null : decodeCursor(LIST_CURSOR, bound, -1, cursor);
-        int[] pattern = filter.namePattern() == null ? null : lower(filter.namePattern()).codePoints().toArray();
+        int[] pattern = filter.namePattern() == null ? null : compile(filter.namePattern());
         byte[] prefix = pattern == null ? EMPTY : utf8(literalPrefix(pattern));
         store.checkOpen();
         List<StoredGroup> page = new ArrayList<>(Math.min(limit, 64));
@@ -647,19 +649,50 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         return new String(cps, 0, cps.length);
     }
 
-    /** The characters of a (lower-cased) pattern before its first wildcard. */
+    /** A compiled pattern's token for {@code %}: any run of code points. */
+    private static final int ANY_RUN = -1;
+    /** A compiled pattern's token for {@code _}: one code point. */
+    private static final int ANY_ONE = -2;
+    /** A compiled pattern's token for a {@code \} that ends the pattern, escaping nothing. */
+    private static final int DANGLING_ESCAPE = -3;
+
+    /**
+     * The pattern, lower-cased, as tokens: a code point (an escaped one included) stands for itself,
+     * and {@link #ANY_RUN}, {@link #ANY_ONE}, {@link #DANGLING_ESCAPE} for the rest. {@code \} escapes
+     * the next character, as in PostgreSQL's {@code LIKE}, whose default escape it is.
+     */
+    static int[] compile(String pattern) {
+        int[] cps = lower(pattern).codePoints().toArray();
+        int[] tokens = new int[cps.length];
+        int n = 0;
+        for (int i = 0; i < cps.length; i++) {
+            int c = cps[i];
+            if (c == '\\') {
+                tokens[n++] = i + 1 < cps.length ? cps[++i] : DANGLING_ESCAPE;
+            } else {
+                tokens[n++] = c == '%' ? ANY_RUN : c == '_' ? ANY_ONE : c;
+            }
+        }
+        return Arrays.copyOf(tokens, n);
+    }
+
+    /** The literal code points of a compiled pattern before its first wildcard. */
     private static String literalPrefix(int[] pattern) {
         int n = 0;
-        while (n < pattern.length && pattern[n] != '%' && pattern[n] != '_') {
+        while (n < pattern.length && pattern[n] >= 0) {
             n++;
         }
         return new String(pattern, 0, n);
     }
 
     /**
-     * Whether {@code s} matches {@code pattern} as SQL {@code LIKE} reads it ({@code %} any run,
-     * {@code _} one code point, everything else literal); both already lower-cased. Greedy with
-     * one backtrack point: linear for patterns without {@code %}, at most quadratic otherwise.
+     * Whether {@code s} (lower-cased) matches a {@link #compile}d pattern as SQL {@code LIKE} reads
+     * it. Greedy with one backtrack point: linear for patterns without {@code %}, at most quadratic
+     * otherwise.
+     *
+     * @throws IllegalArgumentException when the match reaches a trailing lone {@code \} with
+     *                                  characters left, as PostgreSQL fails such a query (lazily: a
+     *                                  name that fails earlier raises nothing)
      */
     static boolean ilike(int[] pattern, int[] s) {
         int p = 0;
@@ -667,10 +700,12 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         int star = -1;
         int mark = 0;
         while (i < s.length) {
-            if (p < pattern.length && pattern[p] == '%') {
+            if (p < pattern.length && pattern[p] == ANY_RUN) {
                 star = p++;
                 mark = i;
-            } else if (p < pattern.length && (pattern[p] == '_' || pattern[p] == s[i])) {
+            } else if (p < pattern.length && pattern[p] == DANGLING_ESCAPE) {
+                throw new IllegalArgumentException("LIKE pattern must not end with escape character");
+            } else if (p < pattern.length && (pattern[p] == ANY_ONE || pattern[p] == s[i])) {
                 p++;
                 i++;
             } else if (star >= 0) {
@@ -680,7 +715,7 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
                 return false;
             }
         }
-        while (p < pattern.length && pattern[p] == '%') {
+        while (p < pattern.length && pattern[p] == ANY_RUN) {
             p++;
         }
         return p == pattern.length;

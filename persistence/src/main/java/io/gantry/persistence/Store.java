@@ -41,7 +41,8 @@ public interface Store extends AutoCloseable {
 
     /**
      * Deletes the account, its credential indexes, its wallet ledger and everything else the user
-     * owns (storage objects, ...) in one write. Returns whether there was such an account. Blocking thread.
+     * owns (storage objects, friend and group edges, the groups it was the last superadmin of) in
+     * one write. Returns whether there was such an account. Blocking thread.
      */
     boolean deleteUser(String userId);
 

@@ -72,7 +72,10 @@ abstract class FriendStoreContract {
         assertEquals(AddResult.UNCHANGED, friends.add(A, B), "a repeated invite");
         assertEquals(invited, friends.list(A, -1, 10, null).edges().get(0).updateTime());
 
+        assertEquals(FriendStore.INVITE_SENT, friends.state(A, B));
+        assertEquals(FriendStore.INVITE_RECEIVED, friends.state(B, A));
         assertEquals(AddResult.ACCEPTED, friends.add(B, A));
+        assertEquals(FriendStore.FRIEND, friends.state(A, B));
         assertEquals(List.of("0b:0"), states(A));
         assertEquals(List.of("0a:0"), states(B));
         assertEquals(T0.plusSeconds(1), friends.list(A, 0, 10, null).edges().get(0).updateTime());
@@ -129,6 +132,10 @@ abstract class FriendStoreContract {
         assertEquals(List.of("0b:3"), states(A));
         assertEquals(List.of(), states(B));
         assertEquals(0, friends.count(B));
+
+        assertEquals(FriendStore.BLOCKED, friends.state(A, B));
+        assertEquals(-1, friends.state(B, A));
+        assertEquals(-1, friends.state(A, D), "no edge");
 
         assertEquals(AddResult.UNCHANGED, friends.add(B, A), "the blocked user's invite does nothing");
         assertEquals(List.of(), states(B));

@@ -5,6 +5,7 @@ import io.gantry.core.account.AccountService;
 import io.gantry.core.account.RuntimeAccounts;
 import io.gantry.core.account.WalletService;
 import io.gantry.core.runtime.ApiHooks;
+import io.gantry.core.channel.ChannelAccess;
 import io.gantry.core.channel.ChannelHistory;
 import io.gantry.core.channel.ChannelService;
 import io.gantry.core.channel.ChannelSettings;
@@ -146,8 +147,9 @@ public final class GantryServer implements AutoCloseable {
             this.notificationService = new NotificationService(router, notifications, store.writer(), Clock.systemUTC());
             serverApi.notifications(notificationService::send);
             new StatusService(router, store.accounts(), readers);
+            ChannelAccess channelAccess = new ChannelAccess(store.accounts(), store.friends(), store.groups());
             // Nakama stores the "wants to chat" notification, so it can be listed later.
-            new ChannelService(router, store.history(), store.writer(), store.accounts(), readers,
+            ChannelService channels = new ChannelService(router, store.history(), store.writer(), channelAccess, readers,
                     (from, toUserId, subject, content) -> notificationService.sendAllAsync(List.of(new NotificationRequest(
                             toUserId, subject, content, NotificationService.CODE_DM_REQUEST, from.userId(), true))),
                     new ChannelSettings(ChannelSettings.MAX_CONTENT_BYTES,
@@ -181,7 +183,7 @@ public final class GantryServer implements AutoCloseable {
             serverApi.users(runtimeAccounts);
             ApiRoutes routes = new ApiRoutes();
             new AccountApi(accounts, deletion, hooks, rpcExecutor).register(routes);
-            new ChannelApi(new ChannelHistory(store.history())).register(routes);
+            new ChannelApi(new ChannelHistory(store.history(), channelAccess)).register(routes);
             new NotificationApi(new NotificationInbox(store.notifications())).register(routes);
             new RpcApi(rpc, rpcExecutor).register(routes);
             StorageService storage = new StorageService(store.storage(), new StorageService.Limits(

@@ -136,7 +136,8 @@ public class ChannelFanoutBenchmark {
         store = RocksStore.open(dataDir, new StoreOptions(false, 4));
         readers = Executors.newSingleThreadExecutor();
         router = new Router(65536);
-        new ChannelService(router, store.history(), store.writer(), store.accounts(), readers,
+        new ChannelService(router, store.history(), store.writer(),
+                new io.gantry.core.channel.ChannelAccess(store.accounts(), store.friends(), store.groups()), readers,
                 (from, to, subject, content) -> java.util.concurrent.CompletableFuture.completedFuture(null),
                 ChannelSettings.defaults(), Clock.systemUTC());
         router.register(Envelope.MessageCase.MATCH_DATA_SEND, (session, envelope) -> rawFanOut(envelope));

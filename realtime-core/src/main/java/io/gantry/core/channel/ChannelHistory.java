@@ -15,7 +15,7 @@ import java.util.Objects;
  * ({@link ChannelAccess}): what {@code GET /v2/channel/{channel_id}} answers.
  *
  * <pre>{@code
- * ChannelHistory channels = new ChannelHistory(store.history());
+ * ChannelHistory channels = new ChannelHistory(store.history(), access);
  * ChannelMessageList newest = channels.list(userId, "2...lobby", 20, false, null);
  * ChannelMessageList older = channels.list(userId, "2...lobby", 20, false, newest.getNextCursor());
  * }</pre>
@@ -29,9 +29,11 @@ public final class ChannelHistory {
     public static final String INVALID_CURSOR = "Cursor is invalid or expired.";
 
     private final HistoryStore history;
+    private final ChannelAccess access;
 
-    public ChannelHistory(HistoryStore history) {
+    public ChannelHistory(HistoryStore history, ChannelAccess access) {
         this.history = Objects.requireNonNull(history, "history");
+        this.access = Objects.requireNonNull(access, "access");
     }
 
     /**
@@ -51,7 +53,7 @@ public final class ChannelHistory {
         } catch (ChannelId.InvalidChannelException e) {
             throw ServiceException.invalidArgument(e.getMessage());
         }
-        ChannelAccess.checkReadable(channel, userId);
+        access.checkReadable(channel, userId);
         ListLimit.check(limit);
         HistoryPage page;
         try {

@@ -12,6 +12,7 @@ import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
 import com.heroiclabs.nakama.rtapi.UserPresence;
 import io.gantry.core.Uuids;
+import io.gantry.core.group.GroupChat;
 import io.gantry.core.router.BlockingCalls;
 import io.gantry.core.router.Replies;
 import io.gantry.core.router.Router;
@@ -20,7 +21,6 @@ import io.gantry.core.tracker.Presence;
 import io.gantry.core.tracker.PresenceTracker;
 import io.gantry.core.tracker.Stream;
 import io.gantry.core.tracker.StreamMembers;
-import io.gantry.persistence.AccountStore;
 import io.gantry.persistence.DedupEntry;
 import io.gantry.persistence.HistoryWriter;
 import io.gantry.persistence.HistoryStore;
@@ -43,11 +43,13 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 
 /**
- * Chat channels: rooms, direct messages (and, later, groups) as streams of the presence tracker.
+ * Chat channels: rooms, direct messages and group channels as streams of the presence tracker.
  * Runs on the router thread; store work happens elsewhere and comes back as router tasks:
  * persistent messages go through the {@link HistoryWriter}, whose callback (after the WAL is
- * synced) broadcasts the message and acknowledges it; lookups (does this DM user exist?) run on
- * a reader executor. A persistent send, update or removal stays in its sender's backlog until the
+ * synced) broadcasts the message and acknowledges it; lookups (may this user join this DM or this
+ * group's channel? {@link ChannelAccess}) run on a reader executor. As the {@link GroupChat}, it
+ * turns group membership changes into the group channel's membership messages and takes removed
+ * members out of the channel. A persistent send, update or removal stays in its sender's backlog until the
  * writer calls back ({@link Session#finishRequestLater}), so a client pipelining them is paused
  * by flow control instead of piling acks up behind one large batch.
  *
@@ -56,7 +58,7 @@ import java.util.concurrent.Executor;
  * same id is acknowledged again with the original message and neither stored nor broadcast twice.
  * The ids of persistent messages are stored with them, so the window survives a restart.
  */
-public final class ChannelService {
+public final class ChannelService implements GroupChat {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelService.class);
     private static final String NIL_UUID = "00000000-0000-0000-0000-000000000000";
@@ -76,7 +78,7 @@ public final class ChannelService {
     private final PresenceTracker tracker;
     private final HistoryStore history;
     private final HistoryWriter writer;
-    private final AccountStore accounts;
+    private final ChannelAccess access;
     private final BlockingCalls reads;
     private final DirectMessageNotifier notifier;
     private final ChannelSettings settings;
@@ -108,13 +110,13 @@ public final class ChannelService {
     private record Waiter(Session session, String cid) {
     }
 
-    public ChannelService(Router router, HistoryStore history, HistoryWriter writer, AccountStore accounts,
+    public ChannelService(Router router, HistoryStore history, HistoryWriter writer, ChannelAccess access,
                           Executor readers, DirectMessageNotifier notifier, ChannelSettings settings, Clock clock) {
         this.router = router;
         this.tracker = router.tracker();
         this.history = history;
         this.writer = writer;
-        this.accounts = accounts;
+        this.access = access;
         this.reads = new BlockingCalls(readers, router);
         this.notifier = notifier;
         this.settings = settings;
@@ -157,13 +159,14 @@ public final class ChannelService {
                     session.send(Replies.badInput(request, "Invalid user ID in direct message join: Invalid channel target"));
                     return;
                 }
-                // Whether the user exists is a store read: ask off the router, finish the join on it.
+                // Whether the user exists (and has not blocked the caller) is a store read: ask off
+                // the router, finish the join on it.
                 String cid = request.getCid();
                 reads.run(session, cid, "Store read failed.", () -> {
-                    boolean exists = accounts.byId(otherUserId).isPresent();
+                    String refusal = access.directMessageRefusal(session.userId(), otherUserId);
                     router.execute(() -> {
-                        if (!exists) {
-                            session.send(Replies.badInput(request, "User ID not found: Invalid channel target"));
+                        if (refusal != null) {
+                            session.send(Replies.badInput(request, refusal));
                         } else if (!session.isClosed()) {
                             joinDirectMessage(session, cid, ChannelId.directMessage(session.userId(), otherUserId),
                                     otherUserId, persistence, hidden);
@@ -171,7 +174,26 @@ public final class ChannelService {
                     });
                 });
             }
-            case ChannelId.GROUP -> session.send(Replies.badInput(request, ChannelAccess.GROUPS_UNAVAILABLE));
+            case ChannelId.GROUP -> {
+                // As Nakama: a group id in any form Go's parser reads, of a group the caller is a
+                // superadmin, admin or member of.
+                String groupId = Uuids.parseAsNakama(target);
+                if (groupId == null || groupId.equals(NIL_UUID)) {
+                    session.send(Replies.badInput(request, "Invalid group ID in group channel join: Invalid channel target"));
+                    return;
+                }
+                String cid = request.getCid();
+                reads.run(session, cid, "Store read failed.", () -> {
+                    boolean member = access.isGroupMember(groupId, session.userId());
+                    router.execute(() -> {
+                        if (!member) {
+                            session.send(Replies.badInput(request, ChannelAccess.GROUP_NOT_FOUND));
+                        } else if (!session.isClosed()) {
+                            completeJoin(session, cid, ChannelId.group(groupId), persistence, hidden);
+                        }
+                    });
+                });
+            }
             default -> session.send(Replies.badInput(request, "Invalid channel type"));
         }
     }
@@ -294,6 +316,78 @@ public final class ChannelService {
                         .setUserIdOne(channel.userIdOne())
                         .setUserIdTwo(channel.userIdTwo()))
                 .build();
+    }
+
+    // ---- group membership ----------------------------------------------------------------
+
+    /**
+     * Any thread: the group channel's membership message, stored and then sent to the sessions in
+     * the channel; after a leave, kick or ban the user's sessions leave the channel (the others see
+     * them go; they are told nothing more). The sessions are taken out even when the message could
+     * not be stored: access follows the membership, which has already changed.
+     */
+    @Override
+    public CompletionStage<Void> membershipChanged(String groupId, String userId, String username, int code) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        router.execute(() -> {
+            ChannelId channel = ChannelId.group(groupId);
+            long now = nowMicros();
+            StoredChannelMessage message = StoredChannelMessage.newBuilder()
+                    .setChannelId(channel.id())
+                    .setMessageId(UUID.randomUUID().toString())
+                    .setCode(code)
+                    .setSenderId(userId)
+                    .setUsername(username)
+                    .setContent("{}")
+                    .setCreateTimeUs(now)
+                    .setUpdateTimeUs(now)
+                    .setGroupId(groupId)
+                    .build();
+            boolean queued = writer.offer(new WriteOp.Append(message, result -> router.execute(() -> {
+                if (result instanceof WriteResult.Ok) {
+                    StreamMembers members = tracker.members(channel.stream());
+                    if (members != null) {
+                        members.broadcast(Envelope.newBuilder()
+                                .setChannelMessage(ChannelMessages.toApi(message, code, true)).build());
+                    }
+                    removeIfGone(channel, userId, code);
+                    done.complete(null);
+                } else {
+                    removeIfGone(channel, userId, code);
+                    done.completeExceptionally(new IllegalStateException(
+                            "The group membership message could not be stored: " + describe(result)));
+                }
+            })));
+            if (!queued) {
+                removeIfGone(channel, userId, code);
+                done.completeExceptionally(new IllegalStateException(
+                        "Server is busy storing messages; the group membership message was not stored."));
+            }
+        });
+        return done;
+    }
+
+    /** Router thread: after a leave, kick or ban, the user's sessions leave the group's channel. */
+    private void removeIfGone(ChannelId channel, String userId, int code) {
+        if (code != GroupChat.LEFT && code != GroupChat.KICKED && code != GroupChat.BANNED) {
+            return;
+        }
+        StreamMembers members = tracker.members(channel.stream());
+        if (members == null) {
+            return;
+        }
+        List<Session> sessions = new ArrayList<>(1);
+        for (Presence presence : members.presences()) {
+            if (presence.userId().equals(userId)) {
+                sessions.add(presence.session());
+            }
+        }
+        for (Session session : sessions) {
+            Presence left = tracker.untrack(session, channel.stream());
+            if (left != null) {
+                announceLeave(channel, tracker.members(channel.stream()), left);
+            }
+        }
     }
 
     // ---- messages ------------------------------------------------------------------------

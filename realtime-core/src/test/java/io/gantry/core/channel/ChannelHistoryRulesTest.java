@@ -47,7 +47,7 @@ class ChannelHistoryRulesTest {
     @BeforeEach
     void open() {
         store = RocksStore.open(dataDir, new StoreOptions(false, 4));
-        history = new ChannelHistory(store.history());
+        history = new ChannelHistory(store.history(), new ChannelAccess(store.accounts(), store.friends(), store.groups()));
     }
 
     @AfterEach
@@ -75,7 +75,7 @@ class ChannelHistoryRulesTest {
     @CsvSource(delimiter = '|', value = {
             // who       | channel                                   | limit | Nakama's answer (bad input)
             EVE + "      | " + DM + "                                | 10    | Channel not found.",
-            ALICE + "    | " + GROUP + "                             | 10    | Group channels are not available: this server has no groups yet.",
+            ALICE + "    | " + GROUP + "                             | 10    | Group not found.",
             ALICE + "    | ''                                        | 10    | Invalid channel identifier: it is empty.",
             ALICE + "    | lobby                                     | 10    | Invalid channel identifier 'lobby': expected mode.subject.subcontext.label.",
             ALICE + "    | 9...x                                     | 10    | Invalid channel identifier '9...x': unknown mode 9.",

@@ -43,7 +43,8 @@ class ChannelServiceTest {
     @BeforeEach
     void start() {
         store = RocksStore.open(dataDir, new StoreOptions(false, 4));
-        new ChannelService(harness.router, store.history(), store.writer(), store.accounts(), Runnable::run,
+        new ChannelService(harness.router, store.history(), store.writer(),
+                new ChannelAccess(store.accounts(), store.friends(), store.groups()), Runnable::run,
                 (from, to, subject, content) -> CompletableFuture.completedFuture(null),
                 ChannelSettings.defaults(), Clock.systemUTC());
         harness.start();
@@ -132,7 +133,9 @@ class ChannelServiceTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "empty target       | ''         | 1 | Invalid channel target",
-            "group channel      | some-group | 3 | Group channels are not available: this server has no groups yet.",
+            "group, not a uuid  | some-group | 3 | Invalid group ID in group channel join: Invalid channel target",
+            "group, nil uuid    | 00000000-0000-0000-0000-000000000000 | 3 | Invalid group ID in group channel join: Invalid channel target",
+            "unknown group      | 00000000-0000-4000-8000-0000000000aa | 3 | Group not found: Invalid channel target",
             "unknown type       | lobby      | 9 | Invalid channel type",
             "DM to a non-uuid   | not-a-uuid | 2 | Invalid user ID in direct message join: Invalid channel target",
             "DM to the nil uuid | 00000000-0000-0000-0000-000000000000 | 2 | Invalid user ID in direct message join: Invalid channel target",

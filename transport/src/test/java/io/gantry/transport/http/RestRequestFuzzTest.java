@@ -73,7 +73,8 @@ class RestRequestFuzzTest {
             }
             Runtime.getRuntime().addShutdownHook(new Thread(store::close));
             ApiRoutes routes = new ApiRoutes();
-            new ChannelApi(new ChannelHistory(store.history())).register(routes);
+            new ChannelApi(new ChannelHistory(store.history(),
+                    new io.gantry.core.channel.ChannelAccess(store.accounts(), store.friends(), store.groups()))).register(routes);
             new NotificationApi(new NotificationInbox(store.notifications())).register(routes);
             // The parsing AccountApi and RpcApi do before they reach their services.
             routes.add(HttpMethod.POST, "/v2/account/authenticate/device", AuthMode.SERVER_KEY, request -> {
