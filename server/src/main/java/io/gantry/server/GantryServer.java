@@ -46,11 +46,9 @@ import io.gantry.transport.http.StorageApi;
 import io.gantry.transport.http.FriendApi;
 import io.gantry.core.friend.FriendService;
 import io.gantry.core.friend.RuntimeFriends;
-import io.gantry.core.group.GroupChat;
 import io.gantry.core.group.GroupService;
 import io.gantry.core.group.RuntimeGroups;
 import io.gantry.transport.http.GroupApi;
-import java.util.concurrent.CompletableFuture;
 import io.gantry.core.storage.RuntimeStorage;
 import io.gantry.core.storage.StorageService;
 import io.gantry.transport.http.ApiRoutes;
@@ -194,10 +192,9 @@ public final class GantryServer implements AutoCloseable {
                     serverApi.notifications(), AccountService::user);
             serverApi.friends(new RuntimeFriends(friends));
             new FriendApi(friends, hooks, rpcExecutor).register(routes);
-            // Until the channel service keeps group chat, membership messages go nowhere.
-            GroupChat groupChat = (groupId, userId, username, code) -> CompletableFuture.completedFuture(null);
+            // Membership changes become messages in the group's channel, which the channel service keeps.
             GroupService groups = new GroupService(store.groups(), store.accounts(), sessions,
-                    serverApi.notifications(), groupChat, AccountService::user, Clock.systemUTC());
+                    serverApi.notifications(), channels, AccountService::user, Clock.systemUTC());
             serverApi.groups(new RuntimeGroups(groups));
             new GroupApi(groups, hooks, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);

@@ -4,6 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.protobuf.BoolValue;
+import com.heroiclabs.nakama.rtapi.ChannelJoin;
+import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.server.testing.SocketClient;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
@@ -389,6 +392,57 @@ class GroupsTest {
         assertEquals(0, array(get("/v2/user/" + ad.userId() + "/group", ad), "user_groups").size());
         assertEquals(null, byName(name, u1));
         assertError(call("POST", "/v2/group/" + g + "/join", z, null), 404, 5, "Group not found.");
+    }
+
+    /** The next channel message on the socket, as "code:sender username". */
+    static String membershipMessage(SocketClient socket, String groupId) {
+        Envelope e = socket.awaitEnvelope(Envelope.MessageCase.CHANNEL_MESSAGE);
+        var message = e.getChannelMessage();
+        assertEquals(groupId, message.getGroupId());
+        assertEquals("{}", message.getContent());
+        return message.getCode().getValue() + ":" + message.getSenderId() + " " + message.getUsername();
+    }
+
+    @Test
+    void eachMembershipChangeIsAMessageInTheGroupsChannelFromTheAffectedUser() {
+        TestUser o = server.newUser();
+        TestUser m = server.newUser();
+        TestUser x = server.newUser();
+        String g = group(o, "chat-" + tag(), true);
+        try (SocketClient os = server.connect(o, "json", false)) {
+            Envelope joined = os.request(Envelope.newBuilder().setChannelJoin(ChannelJoin.newBuilder().setTarget(g).setType(3)
+                    .setPersistence(BoolValue.of(true)).setHidden(BoolValue.of(false))));
+            assertTrue(joined.hasChannel(), joined::toString);
+            os.barrier();   // o's own presence event
+            ok("POST", "/v2/group/" + g + "/join", m);
+            assertEquals("3:" + m.userId() + " " + m.username(), membershipMessage(os, g));
+            ok("POST", "/v2/group/" + g + "/add?user_ids=" + x.userId(), o);
+            assertEquals("4:" + x.userId() + " " + x.username(), membershipMessage(os, g));
+            ok("POST", "/v2/group/" + g + "/promote?user_ids=" + x.userId(), o);
+            assertEquals("7:" + x.userId() + " " + x.username(), membershipMessage(os, g));
+            ok("POST", "/v2/group/" + g + "/demote?user_ids=" + x.userId(), o);
+            assertEquals("9:" + x.userId() + " " + x.username(), membershipMessage(os, g));
+            ok("POST", "/v2/group/" + g + "/kick?user_ids=" + x.userId(), o);
+            assertEquals("6:" + x.userId() + " " + x.username(), membershipMessage(os, g));
+            ok("POST", "/v2/group/" + g + "/ban?user_ids=" + m.userId(), o);
+            assertEquals("8:" + m.userId() + " " + m.username(), membershipMessage(os, g));
+            ok("POST", "/v2/group/" + g + "/join", x);
+            assertEquals("3:" + x.userId() + " " + x.username(), membershipMessage(os, g));
+            ok("POST", "/v2/group/" + g + "/leave", x);
+            assertEquals("5:" + x.userId() + " " + x.username(), membershipMessage(os, g));
+            ok("POST", "/v2/group/" + g + "/join", m);   // banned: nothing
+            ok("POST", "/v2/group/" + g + "/leave", m);   // banned: nothing
+            os.assertNothingElse();
+            // the messages are the channel's history too
+            JsonArray history = get("/v2/channel/3." + g + "..?limit=100", o).getAsJsonArray("messages");
+            List<Integer> codes = new ArrayList<>();
+            for (JsonElement e : history) {
+                codes.add(e.getAsJsonObject().get("code").getAsInt());
+            }
+            assertEquals(List.of(3, 4, 7, 9, 6, 8, 3, 5), codes);
+            ok("DELETE", "/v2/group/" + g, o);
+            os.assertNothingElse();
+        }
     }
 
     // ---- who may kick / promote / demote / ban whom ---------------------------------------------
