@@ -8,6 +8,7 @@ import com.google.protobuf.BoolValue;
 import com.heroiclabs.nakama.rtapi.ChannelJoin;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import io.gantry.server.testing.SocketClient;
+import io.gantry.server.testing.SocketScenario;
 import io.gantry.server.testing.TestServer;
 import io.gantry.server.testing.TestUser;
 import org.junit.jupiter.api.AfterAll;
@@ -49,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stored. Every refusal is checked to change nothing. A concurrency test checks that each group's
  * edge_count stays equal to its listed members whatever many clients do at once.
  */
+@SocketScenario
 class GroupsTest {
 
     static TestServer server;
