@@ -38,7 +38,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import static io.gantry.persistence.GroupStore.ADMIN;
@@ -582,20 +585,32 @@ public final class GroupService {
         return superadmins.size() - (superadmins.contains(userId) ? 1 : 0);
     }
 
-    /** Sends the membership messages, in order, and waits (bounded) until each is stored and sent. */
+    /**
+     * Sends the membership messages, in order, then waits (at most {@link #CHAT_WAIT} in all) until
+     * each is stored and sent; the change is written whatever happens to its messages.
+     */
     private void announce(String groupId, List<Change> changes) {
+        List<CompletableFuture<Void>> pending = new ArrayList<>(changes.size());
         for (Change change : changes) {
             String username = accounts.byId(change.userId()).map(StoredAccount::getUsername).orElse("");
-            try {
-                chat.membershipChanged(groupId, change.userId(), username, change.code()).toCompletableFuture()
-                        .get(CHAT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                // The membership is written; only its message in the channel is missing.
-                LOG.warn("group {}: membership message {} for {} failed", groupId, change.code(), change.userId(), e);
-            }
+            pending.add(chat.membershipChanged(groupId, change.userId(), username, change.code()).toCompletableFuture()
+                    .whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            LOG.warn("group {}: membership message {} for {} failed", groupId, change.code(),
+                                    change.userId(), failure);
+                        }
+                    }));
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(CHAT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // logged per message above (a timeout: the messages are still on their way)
         }
     }
 
