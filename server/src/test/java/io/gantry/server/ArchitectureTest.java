@@ -6,6 +6,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.Slice;
+import io.gantry.core.group.GroupChat;
 import io.gantry.core.party.PartyMatchmaking;
 
 import java.util.Set;
@@ -125,6 +126,8 @@ class ArchitectureTest {
             })
             .should().notDependOnEachOther()
             .ignoreDependency(resideInAPackage("io.gantry.core.matchmaker.."), equivalentTo(PartyMatchmaking.class))
+            .ignoreDependency(resideInAPackage("io.gantry.core.channel.."), equivalentTo(GroupChat.class))
             .because("each service owns its state on the router; one that needs another goes through an "
-                    + "interface it owns (the party service's PartyMatchmaking, implemented by the matchmaker)");
+                    + "interface it owns (the party service's PartyMatchmaking, implemented by the matchmaker; "
+                    + "the group service's GroupChat, implemented by the channel service)");
 }
