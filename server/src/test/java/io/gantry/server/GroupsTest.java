@@ -347,6 +347,9 @@ class GroupsTest {
         String fullBefore = snapshot(gf, fullName, o);
         assertError(call("POST", "/v2/group/" + gf + "/join", y, null), 400, 3, "Group is full.");
         assertError(call("POST", "/v2/group/" + gf + "/add?user_ids=" + y.userId(), o, null), 400, 3, "Group is full.");
+        // the full check comes first: a member joining again, or the superadmin, hear it too
+        assertError(call("POST", "/v2/group/" + gf + "/join", x, null), 400, 3, "Group is full.");
+        assertError(call("POST", "/v2/group/" + gf + "/join", o, null), 400, 3, "Group is full.");
         assertOk(call("PUT", "/v2/group/" + gf, o, "{\"open\":false}"));
         fullBefore = fullBefore.replace("\"open\":true", "\"open\":false").replaceAll("\"update_time\":\"[^\"]*\"", "");
         assertError(call("POST", "/v2/group/" + gf + "/join", y, null), 400, 3, "Group is full.");
