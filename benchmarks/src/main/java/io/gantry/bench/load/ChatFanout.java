@@ -19,6 +19,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code --stalled-readers N}, N more members join from sockets that then never read: the server
  * must drop them as slow consumers without the C measured members noticing (over
  * {@code --transport tcp}, stalled TCP connections).
+ *
+ * <p>With {@code --channel group} the room is a group's channel: the first user creates an open
+ * group over REST ({@code POST /v2/group}, max_count C + 1, named after {@code --room} and the
+ * run), the others join it ({@code POST /v2/group/{id}/join}), and all of them join the chat
+ * with {@code channel_join} type 3 and the group id; the rest of the run is the same.
  */
 @Command(name = "chat-fanout", mixinStandardHelpOptions = true,
         description = "C users in one chat room, S of them sending at R Hz each.")
@@ -34,6 +39,10 @@ final class ChatFanout implements GantryBench.Scenario {
 
     @Option(names = "--room", defaultValue = "bench", description = "Room name (default: ${DEFAULT-VALUE}).")
     String room;
+
+    @Option(names = "--channel", defaultValue = "room", description = "room (channel_join type 1, --room) or group: "
+            + "an open group created and joined over REST in set-up, joined as type 3 (default: ${DEFAULT-VALUE}).")
+    String channel;
 
     @Option(names = "--persistent", description = "Join with persistence=true (messages stored).")
     boolean persistent;
@@ -58,6 +67,12 @@ final class ChatFanout implements GantryBench.Scenario {
         if (stalledReaders < 0) {
             throw new Run.SetupException("--stalled-readers must be 0 or more");
         }
+        if (!channel.equals("room") && !channel.equals("group")) {
+            throw new Run.SetupException("--channel must be room or group, not '" + channel + "'");
+        }
+        if (channel.equals("group") && stalledReaders > 0) {
+            throw new Run.SetupException("--stalled-readers works with --channel room only");
+        }
         double rate = o.rate(20);
         double duration = o.duration(10);
         List<VirtualUser> open = run.open(run.users("chat", users), false, 0);
@@ -68,10 +83,12 @@ final class ChatFanout implements GantryBench.Scenario {
                 stats.deliver(u.loopStats, sentNs);
             }
         };
+        String target = channel.equals("group") ? groupOf(run, open) : room;
+        int type = channel.equals("group") ? 3 : 1;
         List<CompletableFuture<Reply>> fs = new ArrayList<>();
         for (VirtualUser u : open) {
             u.events(events);
-            fs.add(u.request(cid -> run.wire.channelJoin(cid, room, persistent)));
+            fs.add(u.request(cid -> run.wire.channelJoin(cid, target, type, persistent)));
         }
         List<Reply> replies = run.awaitAll(fs, "channel_join");
         List<VirtualUser> members = new ArrayList<>();
@@ -91,7 +108,7 @@ final class ChatFanout implements GantryBench.Scenario {
             members.add(open.get(i));
         }
         if (members.isEmpty()) {
-            throw new Run.SetupException("no user could join the room: "
+            throw new Run.SetupException("no user could join the " + channel + " channel: "
                     + (refusal == null ? run.firstError("") : "the server answered " + refusal));
         }
         int fanout = noEcho ? members.size() - 1 : members.size();
@@ -117,7 +134,8 @@ final class ChatFanout implements GantryBench.Scenario {
             dropped += s.droppedByServer(1000) ? 1 : 0;
             s.close();
         }
-        String shape = String.format("%d users, %d senders @ %s Hz%s%s", users, senders, MatchRelay.trim(rate),
+        String shape = String.format("%d users, %d senders @ %s Hz%s%s%s", users, senders, MatchRelay.trim(rate),
+                channel.equals("group") ? ", group channel" : "",
                 persistent ? ", persistent" : "", stalledReaders > 0 ? ", " + stalledReaders + " stalled readers" : "");
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("users", users);
@@ -126,6 +144,8 @@ final class ChatFanout implements GantryBench.Scenario {
         p.put("duration_s", duration);
         p.put("persistent", persistent);
         p.put("stalled_readers", stalledReaders);
+        p.put("channel", channel);
+        p.put("group_id", channel.equals("group") ? target : null);
         p.put("room", channelId);
         Report rep = new Report("chat-fanout", shape, o, run.client, p);
         rep.put("members", members.size());
@@ -138,6 +158,23 @@ final class ChatFanout implements GantryBench.Scenario {
         rep.measured(r, o.serverPid, Math.round(1e6 / rate),
                 String.format("sends x %d members%s", fanout, noEcho ? "" : ", sender included"));
         return rep;
+    }
+
+    /**
+     * {@code --channel group}'s set-up: the first user creates an open group, the others join it
+     * over REST; returns its id. A server without groups stops the run here (exit status 3).
+     */
+    private String groupOf(Run run, List<VirtualUser> open) throws InterruptedException, Run.SetupException {
+        GroupSetup rest = new GroupSetup(o.host, o.port, run.stats, run.setupDeadlineMs());
+        String name = room + "-" + o.devicePrefix + "-" + Long.toString(System.currentTimeMillis(), 36);
+        String id = rest.create(open.get(0).token, List.of(name), open.size() + 1).get(0);
+        List<String> tokens = new ArrayList<>();
+        for (VirtualUser u : open.subList(1, open.size())) {
+            tokens.add(u.token);
+        }
+        rest.join(tokens, java.util.Collections.nCopies(tokens.size(), id));
+        run.log.printf("group %s created by the first user, joined by %,d more%n", id, tokens.size());
+        return id;
     }
 
     /** Authenticates and opens the stalled readers; each joins the room and never reads again. */

@@ -271,7 +271,7 @@ class LatencyEncodingTest {
         assertEquals("12", e.getCid());
         assertEquals(List.of("a", "b"), e.getStatusFollow().getUserIdsList());
         Envelope.Builder j = Envelope.newBuilder();
-        com.google.protobuf.util.JsonFormat.parser().merge(w.channelJoin(1, "bench", true).toString(StandardCharsets.UTF_8), j);
+        com.google.protobuf.util.JsonFormat.parser().merge(w.channelJoin(1, "bench", 1, true).toString(StandardCharsets.UTF_8), j);
         assertEquals("bench", j.getChannelJoin().getTarget());
         assertEquals(1, j.getChannelJoin().getType());
         assertTrue(j.getChannelJoin().getPersistence().getValue());
