@@ -98,6 +98,19 @@ class SelfTestServerRunTest {
     }
 
     @Test
+    void chatFanoutInAGroupChannelCreatesAndJoinsTheGroupFirst() throws Exception {
+        JsonObject s = run("chat-fanout", "--channel", "group", "--users", "6", "--senders", "2", "--rate", "10",
+                "--duration", "1");
+        long sent = s.get("sent").getAsLong();
+        assertTrue(sent > 0);
+        assertEquals(sent * 6, s.get("delivered").getAsLong());
+        assertEquals(0, s.getAsJsonObject("errors").size(), s.getAsJsonObject("errors").toString());
+        assertEquals("group", s.getAsJsonObject("parameters").get("channel").getAsString());
+        String group = s.getAsJsonObject("parameters").get("group_id").getAsString();
+        assertTrue(s.getAsJsonObject("parameters").get("room").getAsString().endsWith(group), "the channel is the group's");
+    }
+
+    @Test
     void statusFanoutReachesEveryFollower() throws Exception {
         JsonObject s = run("status-fanout", "--followers", "5", "--users", "3", "--rate", "5", "--duration", "1");
         long sent = s.get("sent").getAsLong();
