@@ -44,6 +44,13 @@ final class ChatFanout implements GantryBench.Scenario {
             + "an open group created and joined over REST in set-up, joined as type 3 (default: ${DEFAULT-VALUE}).")
     String channel;
 
+    @Option(names = "--target", defaultValue = "server", description = "server (--host/--port) or self: the in-process "
+            + "self-test server (chat and groups without rules), the generator's own ceiling at this shape (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--server-threads", defaultValue = "1", description = "Event loops of the in-process server with --target self (default: ${DEFAULT-VALUE}).")
+    int serverThreads;
+
     @Option(names = "--persistent", description = "Join with persistence=true (messages stored).")
     boolean persistent;
 
@@ -57,6 +64,27 @@ final class ChatFanout implements GantryBench.Scenario {
     @Override
     public CommonOptions options() {
         return o;
+    }
+
+    @Override
+    public Integer call() {
+        if (!target.equals("server") && !target.equals("self")) {
+            System.err.println("gantry-bench chat-fanout: --target must be server or self, not '" + target + "'");
+            return 2;
+        }
+        if (target.equals("server")) {
+            return GantryBench.run(this);
+        }
+        try (SelfTestServer self = SelfTestServer.start("127.0.0.1", 0, serverThreads)) {
+            o.host = "127.0.0.1";
+            o.port = self.port();
+            o.tcpPort = self.tcpPort();
+            System.err.printf("self-test server on 127.0.0.1:%d (%d event loop(s))%n", o.port, serverThreads);
+            return GantryBench.run(this);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     @Override
@@ -83,12 +111,12 @@ final class ChatFanout implements GantryBench.Scenario {
                 stats.deliver(u.loopStats, sentNs);
             }
         };
-        String target = channel.equals("group") ? groupOf(run, open) : room;
+        String joinTarget = channel.equals("group") ? groupOf(run, open) : room;
         int type = channel.equals("group") ? 3 : 1;
         List<CompletableFuture<Reply>> fs = new ArrayList<>();
         for (VirtualUser u : open) {
             u.events(events);
-            fs.add(u.request(cid -> run.wire.channelJoin(cid, target, type, persistent)));
+            fs.add(u.request(cid -> run.wire.channelJoin(cid, joinTarget, type, persistent)));
         }
         List<Reply> replies = run.awaitAll(fs, "channel_join");
         List<VirtualUser> members = new ArrayList<>();
@@ -145,9 +173,16 @@ final class ChatFanout implements GantryBench.Scenario {
         p.put("persistent", persistent);
         p.put("stalled_readers", stalledReaders);
         p.put("channel", channel);
-        p.put("group_id", channel.equals("group") ? target : null);
+        p.put("group_id", channel.equals("group") ? joinTarget : null);
         p.put("room", channelId);
-        Report rep = new Report("chat-fanout", shape, o, run.client, p);
+        boolean self = target.equals("self");
+        p.put("target", target);
+        Report rep = new Report("chat-fanout", shape + (self ? " against the in-process server" : ""), o, run.client, p);
+        rep.inProcessServer = self;
+        if (self) {
+            rep.note("--target self: the in-process server fans out without rules or storage; this is the generator's own "
+                    + "ceiling at this shape (both share this machine's cores)");
+        }
         rep.put("members", members.size());
         if (stalledReaders > 0) {
             rep.put("stalled_readers_open", stalled.size());

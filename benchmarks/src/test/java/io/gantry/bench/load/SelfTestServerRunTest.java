@@ -111,6 +111,17 @@ class SelfTestServerRunTest {
     }
 
     @Test
+    void chatFanoutWithTheSelfTargetRunsAgainstItsOwnInProcessServer() throws Exception {
+        JsonObject s = run("chat-fanout", "--target", "self", "--channel", "group", "--users", "4", "--senders", "1",
+                "--rate", "10", "--duration", "1");
+        assertEquals(s.get("sent").getAsLong() * 4, s.get("delivered").getAsLong());
+        assertTrue(s.get("sent").getAsLong() > 0);
+        assertEquals("self", s.getAsJsonObject("parameters").get("target").getAsString());
+        assertTrue(s.get("shape").getAsString().endsWith("against the in-process server"), s.get("shape").getAsString());
+        assertTrue(!s.get("socket").getAsString().endsWith(":" + server.port()), "not the test's shared server");
+    }
+
+    @Test
     void statusFanoutReachesEveryFollower() throws Exception {
         JsonObject s = run("status-fanout", "--followers", "5", "--users", "3", "--rate", "5", "--duration", "1");
         long sent = s.get("sent").getAsLong();

@@ -49,7 +49,7 @@ class SocialLoadTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"friend-add,--users,200", "friend-list,--friends,10", "group-join,--groups,50", "group-users,--members,30"})
+    @CsvSource({"friend-add,--users,2000", "friend-list,--friends,10", "group-join,--groups,1000", "group-users,--members,30"})
     void theSelfTargetAnswersEveryRequestOfTheShape(String op, String flag, String value) throws Exception {
         JsonObject s = run("--target", "self", "--op", op, flag, value, "--in-flight", "4", "--duration", "1");
         long sent = s.get("sent").getAsLong();
