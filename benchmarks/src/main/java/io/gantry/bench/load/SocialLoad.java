@@ -184,7 +184,8 @@ final class SocialLoad implements GantryBench.Scenario {
         String nonce = Long.toString(System.currentTimeMillis(), 36);
         int extra = op.equals("group-join") ? 1 : 0; // group-join's groups belong to one more user
         List<VirtualUser> us = run.authenticate(run.users(op + "-" + nonce, u + extra));
-        run.log.printf("authenticated %,d/%,d%n", us.size(), u + extra);
+        run.log.printf("authenticated %,d/%,d (device ids %s…)%n", us.size(), u + extra,
+                us.isEmpty() ? "-" : us.get(0).deviceId);
         if (us.size() < u + extra) {
             throw new Run.SetupException("authentication failed for " + (u + extra - us.size()) + " users: " + run.firstError("auth"));
         }
