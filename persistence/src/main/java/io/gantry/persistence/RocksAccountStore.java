@@ -287,6 +287,8 @@ final class RocksAccountStore implements AccountStore {
     /** Runs {@code change} on the account under the write lock; {@code absent} when there is none. */
     private <R> R change(String userId, R absent, Change<R> change) {
         requireNonEmpty(userId, "userId");
+        R result;
+        long ticket;
         writeLock.lock();
         try {
             store.checkOpen();
@@ -297,20 +299,21 @@ final class RocksAccountStore implements AccountStore {
             }
             try (WriteBatch batch = new WriteBatch()) {
                 Holder<StoredAccount> next = new Holder<>();
-                R result = change.apply(current.get(), batch, next);
+                result = change.apply(current.get(), batch, next);
                 if (next.value != null) {
                     batch.put(accountsCf, id, next.value.toByteArray());
                 }
-                if (batch.count() > 0) {
-                    db.write(store.writeOptions(), batch);
-                }
-                return result;
+                ticket = store.commitUnsynced(batch);
             } catch (RocksDBException e) {
                 throw new StoreException("cannot update account " + userId, e);
             }
         } finally {
             writeLock.unlock();
         }
+        // Outside the lock: one sync of the log covers this change and those made meanwhile (a
+        // change that wrote nothing waits for the writes it saw).
+        store.awaitDurable(ticket);
+        return result;
     }
 
     @Override

@@ -81,18 +81,19 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
         byte[] other = uuidBytes(otherId);
         requireDistinct(user, other);
         store.checkOpen();
+        T result;
+        long ticket;
         lock.lock();
         try (WriteBatch batch = new WriteBatch()) {
-            T result = change.apply(batch, user, other, get(user, other), get(other, user));
-            if (batch.count() > 0) {
-                db.write(store.writeOptions(), batch);
-            }
-            return result;
+            result = change.apply(batch, user, other, get(user, other), get(other, user));
+            ticket = store.commitUnsynced(batch);
         } catch (RocksDBException e) {
             throw new StoreException("cannot " + what, e);
         } finally {
             lock.unlock();
         }
+        store.awaitDurable(ticket);
+        return result;
     }
 
     @Override

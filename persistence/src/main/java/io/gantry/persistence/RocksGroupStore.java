@@ -110,6 +110,8 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
             throw new IllegalArgumentException("a group needs a name");
         }
         store.checkOpen();
+        StoredGroup created;
+        long ticket;
         lock.lock();
         try (WriteBatch batch = new WriteBatch()) {
             if (db.get(groups, id) != null) {
@@ -126,13 +128,15 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
             batch.put(names, nameKey, id);
             batch.put(nameOrder, nameOrderKey(name, id), EMPTY);
             putEdge(batch, id, creator, null, new Edge(SUPERADMIN, nextPosition(now), now));
-            db.write(store.writeOptions(), batch);
-            return stored;
+            created = stored;
+            ticket = store.commitUnsynced(batch);
         } catch (RocksDBException e) {
             throw new StoreException("cannot create a group", e);
         } finally {
             lock.unlock();
         }
+        store.awaitDurable(ticket);
+        return created;
     }
 
     @Override
@@ -140,10 +144,11 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         Objects.requireNonNull(change, "change");
         byte[] group = uuidBytes(groupId);
         store.checkOpen();
+        T result;
+        long ticket;
         lock.lock();
         try {
             View view = new View(group, readGroup(null, group));
-            T result;
             try {
                 result = change.apply(view);
             } finally {
@@ -151,16 +156,16 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
             }
             try (WriteBatch batch = new WriteBatch()) {
                 view.writeInto(batch);
-                if (batch.count() > 0) {
-                    db.write(store.writeOptions(), batch);
-                }
+                ticket = store.commitUnsynced(batch);
             }
-            return result;
         } catch (RocksDBException e) {
             throw new StoreException("cannot change group " + groupId, e);
         } finally {
             lock.unlock();
         }
+        // outside the lock: one sync of the log covers this change and those made meanwhile
+        store.awaitDurable(ticket);
+        return result;
     }
 
     /**

@@ -80,7 +80,6 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
     private final CursorMac cursorMac;
     private final Lock lock = new ReentrantLock();
     /** Syncs the log for acknowledged writes; null when writes need not be synced. */
-    private final WalSync walSync;
 
     RocksStorageStore(RocksStore store, byte[] cursorKey) {
         this.store = store;
@@ -88,7 +87,6 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
         this.objects = store.handle(StoreColumnFamily.STORAGE_OBJECTS);
         this.byUser = store.handle(StoreColumnFamily.STORAGE_BY_USER);
         this.byCollection = store.handle(StoreColumnFamily.STORAGE_BY_COLLECTION);
-        this.walSync = store.syncWrites() ? new WalSync(db::syncWal) : null;
         this.cursorMac = new CursorMac(CursorMac.derive(cursorKey, "gantry storage cursors"));
     }
 
@@ -260,18 +258,12 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
      * Caller holds {@link #lock}, so tickets follow the order of the writes.
      */
     private long commit(WriteBatch batch) throws RocksDBException {
-        if (batch.count() == 0) {
-            return walSync == null ? 0 : walSync.last();
-        }
-        db.write(store.unsyncedWriteOptions(), batch);
-        return walSync == null ? 0 : walSync.written();
+        return store.commitUnsynced(batch);
     }
 
     /** Returns once the write of {@code ticket} is durable. Caller does not hold {@link #lock}. */
     private void awaitDurable(long ticket) {
-        if (walSync != null) {
-            walSync.awaitSynced(ticket);
-        }
+        store.awaitDurable(ticket);
     }
 
     @Override

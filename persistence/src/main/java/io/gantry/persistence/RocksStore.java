@@ -7,6 +7,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ public final class RocksStore implements Store {
     private final WriteOptions writeOptions;
     /** Never synced: for writers that sync the log themselves, in groups ({@link WalSync}). */
     private final WriteOptions unsyncedWriteOptions;
+    private final WalSync walSync;
     private final boolean syncWrites;
     private final Clock clock;
     private final RocksAccountStore accounts;
@@ -82,6 +84,7 @@ public final class RocksStore implements Store {
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
         this.unsyncedWriteOptions = new WriteOptions().setSync(false);
         this.syncWrites = options.syncWrites();
+        this.walSync = options.syncWrites() ? new WalSync(db::syncWal) : null;
         this.clock = clock;
         byte[] cursorKey = options.cursorKey();
         if (cursorKey == null) {
@@ -292,6 +295,36 @@ public final class RocksStore implements Store {
      * Options of a write that is not synced whatever {@link StoreOptions#syncWrites()} says: the
      * writer makes it durable with a {@link WalSync} when {@link #syncWrites()}.
      */
+    /**
+     * The one group sync of this store's write-ahead log, shared by every writer that writes
+     * unsynced and then waits for durability (storage objects, friend edges, groups), so that one
+     * fsync covers all their writes made before it; null when writes are not synced.
+     */
+    WalSync walSync() {
+        return walSync;
+    }
+
+    /**
+     * Writes {@code batch} unsynced (nothing when it is empty) and returns the {@link WalSync} ticket
+     * to pass to {@link #awaitDurable} once the caller has let go of its lock: its own write's, or
+     * the last write's if it wrote nothing (so a call that saw a write returns once that is durable).
+     * Call it under the writer's lock, so that tickets follow the order of that writer's writes.
+     */
+    long commitUnsynced(WriteBatch batch) throws RocksDBException {
+        if (batch.count() == 0) {
+            return walSync == null ? 0 : walSync.last();
+        }
+        db.write(unsyncedWriteOptions, batch);
+        return walSync == null ? 0 : walSync.written();
+    }
+
+    /** Returns once the write of {@code ticket} is durable; must not hold a lock a writer needs. */
+    void awaitDurable(long ticket) {
+        if (walSync != null) {
+            walSync.awaitSynced(ticket);
+        }
+    }
+
     WriteOptions unsyncedWriteOptions() {
         return unsyncedWriteOptions;
     }

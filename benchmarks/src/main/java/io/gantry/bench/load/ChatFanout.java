@@ -19,6 +19,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code --stalled-readers N}, N more members join from sockets that then never read: the server
  * must drop them as slow consumers without the C measured members noticing (over
  * {@code --transport tcp}, stalled TCP connections).
+ *
+ * <p>With {@code --channel group} the room is a group's channel: the first user creates an open
+ * group over REST ({@code POST /v2/group}, max_count C + 1, named after {@code --room} and the
+ * run), the others join it ({@code POST /v2/group/{id}/join}), and all of them join the chat
+ * with {@code channel_join} type 3 and the group id; the rest of the run is the same.
  */
 @Command(name = "chat-fanout", mixinStandardHelpOptions = true,
         description = "C users in one chat room, S of them sending at R Hz each.")
@@ -34,6 +39,17 @@ final class ChatFanout implements GantryBench.Scenario {
 
     @Option(names = "--room", defaultValue = "bench", description = "Room name (default: ${DEFAULT-VALUE}).")
     String room;
+
+    @Option(names = "--channel", defaultValue = "room", description = "room (channel_join type 1, --room) or group: "
+            + "an open group created and joined over REST in set-up, joined as type 3 (default: ${DEFAULT-VALUE}).")
+    String channel;
+
+    @Option(names = "--target", defaultValue = "server", description = "server (--host/--port) or self: the in-process "
+            + "self-test server (chat and groups without rules), the generator's own ceiling at this shape (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--server-threads", defaultValue = "1", description = "Event loops of the in-process server with --target self (default: ${DEFAULT-VALUE}).")
+    int serverThreads;
 
     @Option(names = "--persistent", description = "Join with persistence=true (messages stored).")
     boolean persistent;
@@ -51,12 +67,39 @@ final class ChatFanout implements GantryBench.Scenario {
     }
 
     @Override
+    public Integer call() {
+        if (!target.equals("server") && !target.equals("self")) {
+            System.err.println("gantry-bench chat-fanout: --target must be server or self, not '" + target + "'");
+            return 2;
+        }
+        if (target.equals("server")) {
+            return GantryBench.run(this);
+        }
+        try (SelfTestServer self = SelfTestServer.start("127.0.0.1", 0, serverThreads)) {
+            o.host = "127.0.0.1";
+            o.port = self.port();
+            o.tcpPort = self.tcpPort();
+            System.err.printf("self-test server on 127.0.0.1:%d (%d event loop(s))%n", o.port, serverThreads);
+            return GantryBench.run(this);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    @Override
     public Report execute(Run run) throws Exception {
         if (users < 1 || senders < 1 || senders > users) {
             throw new Run.SetupException("need 1 <= --senders <= --users");
         }
         if (stalledReaders < 0) {
             throw new Run.SetupException("--stalled-readers must be 0 or more");
+        }
+        if (!channel.equals("room") && !channel.equals("group")) {
+            throw new Run.SetupException("--channel must be room or group, not '" + channel + "'");
+        }
+        if (channel.equals("group") && stalledReaders > 0) {
+            throw new Run.SetupException("--stalled-readers works with --channel room only");
         }
         double rate = o.rate(20);
         double duration = o.duration(10);
@@ -68,10 +111,12 @@ final class ChatFanout implements GantryBench.Scenario {
                 stats.deliver(u.loopStats, sentNs);
             }
         };
+        String joinTarget = channel.equals("group") ? groupOf(run, open) : room;
+        int type = channel.equals("group") ? 3 : 1;
         List<CompletableFuture<Reply>> fs = new ArrayList<>();
         for (VirtualUser u : open) {
             u.events(events);
-            fs.add(u.request(cid -> run.wire.channelJoin(cid, room, persistent)));
+            fs.add(u.request(cid -> run.wire.channelJoin(cid, joinTarget, type, persistent)));
         }
         List<Reply> replies = run.awaitAll(fs, "channel_join");
         List<VirtualUser> members = new ArrayList<>();
@@ -91,7 +136,7 @@ final class ChatFanout implements GantryBench.Scenario {
             members.add(open.get(i));
         }
         if (members.isEmpty()) {
-            throw new Run.SetupException("no user could join the room: "
+            throw new Run.SetupException("no user could join the " + channel + " channel: "
                     + (refusal == null ? run.firstError("") : "the server answered " + refusal));
         }
         int fanout = noEcho ? members.size() - 1 : members.size();
@@ -117,7 +162,8 @@ final class ChatFanout implements GantryBench.Scenario {
             dropped += s.droppedByServer(1000) ? 1 : 0;
             s.close();
         }
-        String shape = String.format("%d users, %d senders @ %s Hz%s%s", users, senders, MatchRelay.trim(rate),
+        String shape = String.format("%d users, %d senders @ %s Hz%s%s%s", users, senders, MatchRelay.trim(rate),
+                channel.equals("group") ? ", group channel" : "",
                 persistent ? ", persistent" : "", stalledReaders > 0 ? ", " + stalledReaders + " stalled readers" : "");
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("users", users);
@@ -126,8 +172,17 @@ final class ChatFanout implements GantryBench.Scenario {
         p.put("duration_s", duration);
         p.put("persistent", persistent);
         p.put("stalled_readers", stalledReaders);
+        p.put("channel", channel);
+        p.put("group_id", channel.equals("group") ? joinTarget : null);
         p.put("room", channelId);
-        Report rep = new Report("chat-fanout", shape, o, run.client, p);
+        boolean self = target.equals("self");
+        p.put("target", target);
+        Report rep = new Report("chat-fanout", shape + (self ? " against the in-process server" : ""), o, run.client, p);
+        rep.inProcessServer = self;
+        if (self) {
+            rep.note("--target self: the in-process server fans out without rules or storage; this is the generator's own "
+                    + "ceiling at this shape (both share this machine's cores)");
+        }
         rep.put("members", members.size());
         if (stalledReaders > 0) {
             rep.put("stalled_readers_open", stalled.size());
@@ -138,6 +193,23 @@ final class ChatFanout implements GantryBench.Scenario {
         rep.measured(r, o.serverPid, Math.round(1e6 / rate),
                 String.format("sends x %d members%s", fanout, noEcho ? "" : ", sender included"));
         return rep;
+    }
+
+    /**
+     * {@code --channel group}'s set-up: the first user creates an open group, the others join it
+     * over REST; returns its id. A server without groups stops the run here (exit status 3).
+     */
+    private String groupOf(Run run, List<VirtualUser> open) throws InterruptedException, Run.SetupException {
+        GroupSetup rest = new GroupSetup(o.host, o.port, run.stats, run.setupDeadlineMs());
+        String name = room + "-" + o.devicePrefix + "-" + Long.toString(System.currentTimeMillis(), 36);
+        String id = rest.create(open.get(0).token, List.of(name), open.size() + 1).get(0);
+        List<String> tokens = new ArrayList<>();
+        for (VirtualUser u : open.subList(1, open.size())) {
+            tokens.add(u.token);
+        }
+        rest.join(tokens, java.util.Collections.nCopies(tokens.size(), id));
+        run.log.printf("group %s created by the first user, joined by %,d more%n", id, tokens.size());
+        return id;
     }
 
     /** Authenticates and opens the stalled readers; each joins the room and never reads again. */

@@ -77,9 +77,9 @@ final class JsonWire extends Wire {
     }
 
     @Override
-    ByteBuf channelJoin(long cid, String target, boolean persistence) {
+    ByteBuf channelJoin(long cid, String target, int type, boolean persistence) {
         StringBuilder sb = open(cid).append("\"channel_join\":{\"target\":");
-        JsonScan.quote(sb, target).append(",\"type\":1,\"persistence\":").append(persistence)
+        JsonScan.quote(sb, target).append(",\"type\":").append(type).append(",\"persistence\":").append(persistence)
                 .append(",\"hidden\":false}}");
         return text(sb);
     }

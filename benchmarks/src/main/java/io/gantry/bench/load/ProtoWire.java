@@ -77,8 +77,8 @@ final class ProtoWire extends Wire {
     }
 
     @Override
-    ByteBuf channelJoin(long cid, String target, boolean persistence) {
-        return frame(Envelope.newBuilder().setChannelJoin(ChannelJoin.newBuilder().setTarget(target).setType(1)
+    ByteBuf channelJoin(long cid, String target, int type, boolean persistence) {
+        return frame(Envelope.newBuilder().setChannelJoin(ChannelJoin.newBuilder().setTarget(target).setType(type)
                 .setPersistence(BoolValue.of(persistence)).setHidden(BoolValue.of(false))), cid);
     }
 

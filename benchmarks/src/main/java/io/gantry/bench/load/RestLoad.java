@@ -36,17 +36,20 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Requests are pre-encoded ({@link Req}: the request line and headers, and the body, as
  * read-only buffers sent as retained duplicates): sending one allocates nothing but two
  * duplicates. Replies go through Netty's {@link HttpResponseDecoder} without aggregation; a 2xx
- * reply counts only if its body carries exactly {@link Req#expectKeys} {@code "key":} fields
- * (objects written, read or listed), counted by a matcher over the content as it arrives. Any
- * other reply is an error by status, with the start of its body as the example.
+ * reply counts only if its body carries exactly {@link Req#expectKeys} fields named by the
+ * marker (by default {@code "key":}: objects written, read or listed; {@code "user":} for the
+ * social lists, one per friend or member), counted by a matcher over the content as it arrives.
+ * Any other reply is an error by status, with the start of its body as the example.
  *
  * <p>Threads: a connection's fields are touched only on its event loop; {@link #start} and
  * {@link #open} hand work to the loops and wait on latches.
  */
 final class RestLoad {
     /**
-     * One pre-encoded request: {@code head} (request line and headers), {@code body} (or null)
-     * and how many {@code "key":} fields its 2xx reply must carry.
+     * One pre-encoded request: {@code head} and {@code body} (or null), written in that order,
+     * and how many marker fields its 2xx reply must carry. {@code body} may also be the rest of
+     * the head: the social requests put the request line in {@code head} and the caller's
+     * headers in {@code body}, so that neither is built per request.
      */
     record Req(ByteBuf head, ByteBuf body, int expectKeys) {
     }
@@ -62,11 +65,19 @@ final class RestLoad {
     /** Names the requests in error kinds ("storage write: HTTP 401"); set by {@link #start}. */
     private volatile String what;
     private final Conn[] conns;
+    /** The field counted in 2xx bodies: {@code "name":}. */
+    private final byte[] marker;
     /** Replies that counted (2xx with the expected objects) and those that did not, in any phase. */
     final LongAdder ok = new LongAdder();
     final LongAdder failed = new LongAdder();
 
     RestLoad(BenchClient client, String host, int port, int connections) {
+        this(client, host, port, connections, KEY);
+    }
+
+    /** As above, counting {@code marker} (a {@code "name":} field, see {@link #marker}) in 2xx bodies. */
+    RestLoad(BenchClient client, String host, int port, int connections, byte[] marker) {
+        this.marker = marker;
         this.client = client;
         this.stats = client.stats;
         this.remote = new InetSocketAddress(host, port);
@@ -141,7 +152,19 @@ final class RestLoad {
     }
 
     /** {@code "key":}, counted in 2xx bodies: one per object written (acks), read or listed. */
-    private static final byte[] KEY = "\"key\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY = marker("key");
+
+    /**
+     * The marker of a JSON field name: {@code "name":}. The name has no quote and no escape, so
+     * a field of that name inside an escaped JSON string (metadata) never matches, and a longer
+     * name ending in it ({@code "group_users":} for {@code user}) does not either.
+     */
+    static byte[] marker(String name) {
+        if (name.isEmpty() || name.indexOf('"') >= 0 || name.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("a field name without quotes or escapes: " + name);
+        }
+        return ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);
+    }
 
     /** One keep-alive connection; every field is its event loop's. */
     private final class Conn extends ChannelInboundHandlerAdapter implements ByteProcessor {
@@ -203,6 +226,7 @@ final class RestLoad {
             this.source = source;
             this.stopNs = stopNs;
             this.idle = idle;
+            this.seq = 0; // each run's sources count their requests from 0 (the social ones pair them)
             if (ch == null) {
                 connect(opened -> {
                     if (opened) {
@@ -279,20 +303,22 @@ final class RestLoad {
         }
 
         /**
-         * Counts {@code "key":} in the body, a byte at a time across content chunks (a KMP matcher:
-         * the only border of a partial match is the quote of {@code "key"}).
+         * Counts the marker ({@code "name":}) in the body, a byte at a time across content chunks
+         * (a KMP matcher: the only border of a partial match is the closing quote of
+         * {@code "name"}, which may open the next match).
          */
         @Override
         public boolean process(byte b) {
-            if (b == KEY[match]) {
-                if (++match == KEY.length) {
+            byte[] m = marker;
+            if (b == m[match]) {
+                if (++match == m.length) {
                     keys++;
                     match = 0;
                 }
-            } else if (match == 5 && b == KEY[1]) {
-                match = 2; // "key"k: the closing quote opens a new match
+            } else if (match == m.length - 1 && b == m[1]) {
+                match = 2; // "name"n: the closing quote opens a new match
             } else {
-                match = b == KEY[0] ? 1 : 0;
+                match = b == m[0] ? 1 : 0;
             }
             return true;
         }

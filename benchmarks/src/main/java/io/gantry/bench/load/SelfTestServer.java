@@ -77,7 +77,9 @@ import static io.gantry.bench.load.JsonScan.ascii;
  * protobuf envelopes after a {@code connect}/{@code connected} handshake; it sends no pings),
  * relayed matches (create, join, data), a chat room (join, send, echo to everyone), status
  * (follow, update), a pairing matchmaker, ping/pong and, over REST, the storage calls with canned
- * replies ({@link CannedStorage}). It keeps no rules and no persistence; its
+ * replies ({@link CannedStorage}) and the friend and group calls of the {@code social} scenario
+ * ({@link CannedSocial}: adds and joins answer {@code {}}, the lists as many users as
+ * {@link #cannedSocial} says). It keeps no rules and no persistence; its
  * point is to cost as little as possible per message, so a run against it measures the
  * generator ({@code self-test}) and the tests can drive every scenario without a real server.
  * The hot JSON paths (match data, chat, status) copy the received bytes into the outgoing frame,
@@ -99,6 +101,9 @@ public final class SelfTestServer implements AutoCloseable {
     private final Map<String, Set<Session>> followers = new ConcurrentHashMap<>();
     private final Map<String, Session> online = new ConcurrentHashMap<>();
     private final List<Session> matchmaking = new ArrayList<>();
+    /** How many users {@code GET /v2/friend} and {@code GET /v2/group/{id}/user} list (before the limit). */
+    private volatile int cannedFriends;
+    private volatile int cannedGroupUsers;
 
     private SelfTestServer(EventLoopGroup group, io.netty.channel.Channel server, io.netty.channel.Channel tcpServer,
                            long[] threadIds) {
@@ -166,6 +171,19 @@ public final class SelfTestServer implements AutoCloseable {
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true);
+    }
+
+    /**
+     * Sets how many friends {@code GET /v2/friend} and how many members
+     * {@code GET /v2/group/{id}/user} answer with (each at most the request's limit): the social
+     * scenario's set-up sizes, since this server keeps no edges. Any thread, before the run.
+     */
+    public void cannedSocial(int friends, int groupUsers) {
+        if (friends < 0 || friends > CannedSocial.MAX || groupUsers < 0 || groupUsers > CannedSocial.MAX) {
+            throw new IllegalArgumentException("0-" + CannedSocial.MAX + " friends and group users");
+        }
+        this.cannedFriends = friends;
+        this.cannedGroupUsers = groupUsers;
     }
 
     public int port() {
@@ -268,6 +286,8 @@ public final class SelfTestServer implements AutoCloseable {
                             + "\",\"refresh_token\":\"" + token + "\"}");
                 } else if (q.path().equals("/v2/storage") || q.path().startsWith("/v2/storage/")) {
                     storage(ctx, req, q);
+                } else if (q.path().equals("/v2/friend") || q.path().startsWith("/v2/group")) {
+                    social(ctx, req, q);
                 } else if (q.path().equals("/healthcheck")) {
                     respond(ctx, req, HttpResponseStatus.OK, "{}");
                 } else {
@@ -313,6 +333,65 @@ public final class SelfTestServer implements AutoCloseable {
             } else {
                 respond(ctx, req, HttpResponseStatus.NOT_FOUND, "{\"error\":\"Not Found\",\"code\":5,\"message\":\"Not Found\"}");
             }
+        }
+
+        /**
+         * The social scenario's calls with canned replies: {@code POST /v2/friend} and
+         * {@code POST /v2/group/{id}/join} answer {@code {}}; {@code GET /v2/friend} and
+         * {@code GET /v2/group/{id}/user} list {@link #cannedSocial}'s counts (at most the limit);
+         * {@code POST /v2/group} answers a new group. Nothing is stored.
+         */
+        private void social(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
+            String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            if (auth == null || !auth.startsWith("Bearer ")) {
+                respond(ctx, req, HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"Auth token required\",\"code\":16,\"message\":\"Auth token required\"}");
+                return;
+            }
+            String path = q.path();
+            boolean get = req.method() == HttpMethod.GET;
+            boolean post = req.method() == HttpMethod.POST;
+            if (path.equals("/v2/friend") && (get || post)) {
+                if (post) {
+                    respond(ctx, req, CannedSocial.EMPTY);
+                    return;
+                }
+                int limit = limit(q);
+                if (limit < 0) {
+                    badLimit(ctx, req);
+                    return;
+                }
+                respond(ctx, req, CannedSocial.friends(Math.min(limit, cannedFriends)));
+            } else if (path.equals("/v2/group") && post) {
+                String body = req.content().toString(StandardCharsets.UTF_8);
+                String name = Auth.field(body, "name");
+                respond(ctx, req, HttpResponseStatus.OK, Unpooled.wrappedBuffer(CannedSocial.group(name == null ? "g" : name, 100)));
+            } else if (path.startsWith("/v2/group/") && path.endsWith("/join") && post) {
+                respond(ctx, req, CannedSocial.EMPTY);
+            } else if (path.startsWith("/v2/group/") && path.endsWith("/user") && get) {
+                int limit = limit(q);
+                if (limit < 0) {
+                    badLimit(ctx, req);
+                    return;
+                }
+                respond(ctx, req, CannedSocial.groupUsers(Math.min(limit, cannedGroupUsers)));
+            } else {
+                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "{\"error\":\"Not Found\",\"code\":5,\"message\":\"Not Found\"}");
+            }
+        }
+
+        /** The {@code limit} parameter, 100 when absent, -1 when not 1-100. */
+        private static int limit(QueryStringDecoder q) {
+            String l = first(q, "limit");
+            try {
+                int n = l == null ? 100 : Integer.parseInt(l);
+                return n < 1 || n > 100 ? -1 : n;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        private void badLimit(ChannelHandlerContext ctx, FullHttpRequest req) {
+            respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "{\"error\":\"Invalid limit - limit must be between 1 and 100.\",\"code\":3,\"message\":\"Invalid limit - limit must be between 1 and 100.\"}");
         }
 
         private static String first(QueryStringDecoder q, String name) {

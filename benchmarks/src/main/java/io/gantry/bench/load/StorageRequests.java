@@ -144,7 +144,7 @@ final class StorageRequests {
      * written to): a wrapped NIO buffer, which the garbage collector frees and Netty's leak
      * detector does not track.
      */
-    private static ByteBuf buf(String s) {
+    static ByteBuf buf(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(b.length).put(b).flip()));
     }

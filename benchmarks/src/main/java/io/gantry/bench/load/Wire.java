@@ -73,7 +73,8 @@ abstract class Wire {
 
     abstract ByteBuf matchJoin(long cid, String matchId);
 
-    abstract ByteBuf channelJoin(long cid, String target, boolean persistence);
+    /** A room ({@code type} 1) by name, or a group's channel ({@code type} 3) by group id. */
+    abstract ByteBuf channelJoin(long cid, String target, int type, boolean persistence);
 
     abstract ByteBuf statusFollow(long cid, List<String> userIds);
 

@@ -271,10 +271,16 @@ class LatencyEncodingTest {
         assertEquals("12", e.getCid());
         assertEquals(List.of("a", "b"), e.getStatusFollow().getUserIdsList());
         Envelope.Builder j = Envelope.newBuilder();
-        com.google.protobuf.util.JsonFormat.parser().merge(w.channelJoin(1, "bench", true).toString(StandardCharsets.UTF_8), j);
+        com.google.protobuf.util.JsonFormat.parser().merge(w.channelJoin(1, "bench", 1, true).toString(StandardCharsets.UTF_8), j);
         assertEquals("bench", j.getChannelJoin().getTarget());
         assertEquals(1, j.getChannelJoin().getType());
         assertTrue(j.getChannelJoin().getPersistence().getValue());
+        Envelope.Builder g = Envelope.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().merge(w.channelJoin(2, "gid", 3, false).toString(StandardCharsets.UTF_8), g);
+        assertEquals(3, g.getChannelJoin().getType(), "a group's channel");
+        assertEquals("gid", g.getChannelJoin().getTarget());
+        byte[] gp = io.netty.buffer.ByteBufUtil.getBytes(new ProtoWire(true).channelJoin(2, "gid", 3, false));
+        assertEquals(3, Envelope.parseFrom(gp).getChannelJoin().getType());
         byte[] mm = io.netty.buffer.ByteBufUtil.getBytes(new ProtoWire(true).matchmakerAdd(3, 2, 2, "*"));
         Envelope m = Envelope.parseFrom(mm);
         assertEquals(2, m.getMatchmakerAdd().getMinCount());

@@ -98,6 +98,30 @@ class SelfTestServerRunTest {
     }
 
     @Test
+    void chatFanoutInAGroupChannelCreatesAndJoinsTheGroupFirst() throws Exception {
+        JsonObject s = run("chat-fanout", "--channel", "group", "--users", "6", "--senders", "2", "--rate", "10",
+                "--duration", "1");
+        long sent = s.get("sent").getAsLong();
+        assertTrue(sent > 0);
+        assertEquals(sent * 6, s.get("delivered").getAsLong());
+        assertEquals(0, s.getAsJsonObject("errors").size(), s.getAsJsonObject("errors").toString());
+        assertEquals("group", s.getAsJsonObject("parameters").get("channel").getAsString());
+        String group = s.getAsJsonObject("parameters").get("group_id").getAsString();
+        assertTrue(s.getAsJsonObject("parameters").get("room").getAsString().endsWith(group), "the channel is the group's");
+    }
+
+    @Test
+    void chatFanoutWithTheSelfTargetRunsAgainstItsOwnInProcessServer() throws Exception {
+        JsonObject s = run("chat-fanout", "--target", "self", "--channel", "group", "--users", "4", "--senders", "1",
+                "--rate", "10", "--duration", "1");
+        assertEquals(s.get("sent").getAsLong() * 4, s.get("delivered").getAsLong());
+        assertTrue(s.get("sent").getAsLong() > 0);
+        assertEquals("self", s.getAsJsonObject("parameters").get("target").getAsString());
+        assertTrue(s.get("shape").getAsString().endsWith("against the in-process server"), s.get("shape").getAsString());
+        assertTrue(!s.get("socket").getAsString().endsWith(":" + server.port()), "not the test's shared server");
+    }
+
+    @Test
     void statusFanoutReachesEveryFollower() throws Exception {
         JsonObject s = run("status-fanout", "--followers", "5", "--users", "3", "--rate", "5", "--duration", "1");
         long sent = s.get("sent").getAsLong();
