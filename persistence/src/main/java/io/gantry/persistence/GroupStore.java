@@ -142,14 +142,17 @@ public interface GroupStore {
 
     /**
      * A page of the user's groups in {@code state} ({@link #ALL_BUT_BANNED}: states 0–3; banned
-     * groups are never listed), by state then group id.
+     * groups are never listed), by state then position (when the user got that state).
      *
      * @throws InvalidCursorException if the cursor was not made by this store for this listing
      */
     MemberPage listUserGroups(String userId, int state, int limit, String cursor) throws InvalidCursorException;
 
     /**
-     * A page of groups that pass {@code filter}, by lower-cased name then id.
+     * A page of groups that pass {@code filter}, in Nakama's orders where it has one: with a name
+     * pattern, by lower-cased name then id; otherwise with {@code maxMembers}, by edge count then id,
+     * both descending (the largest groups at most that size first); with a language alone, by edge
+     * count then id ascending; with neither, by lower-cased name then id.
      *
      * @throws InvalidCursorException if the cursor was not made by this store for this filter
      * @throws IllegalArgumentException if a name is matched up to a trailing lone {@code \} of the

@@ -75,6 +75,7 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
     private final ColumnFamilyHandle groups;
     private final ColumnFamilyHandle names;
     private final ColumnFamilyHandle nameOrder;
+    private final ColumnFamilyHandle countOrder;
     private final ColumnFamilyHandle edges;
     private final ColumnFamilyHandle users;
     private final ColumnFamilyHandle userGroups;
@@ -89,6 +90,7 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         this.groups = store.handle(StoreColumnFamily.GROUPS);
         this.names = store.handle(StoreColumnFamily.GROUP_NAMES);
         this.nameOrder = store.handle(StoreColumnFamily.GROUP_NAME_ORDER);
+        this.countOrder = store.handle(StoreColumnFamily.GROUP_COUNT_ORDER);
         this.edges = store.handle(StoreColumnFamily.GROUP_EDGES);
         this.users = store.handle(StoreColumnFamily.GROUP_USERS);
         this.userGroups = store.handle(StoreColumnFamily.USER_GROUPS);
@@ -127,6 +129,7 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
             batch.put(groups, id, stored.toByteArray());
             batch.put(names, nameKey, id);
             batch.put(nameOrder, nameOrderKey(name, id), EMPTY);
+            batch.put(countOrder, countOrderKey(1, id), EMPTY);
             putEdge(batch, id, creator, null, new Edge(SUPERADMIN, nextPosition(now), now));
             created = stored;
             ticket = store.commitUnsynced(batch);
@@ -364,6 +367,10 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
                 batch.put(names, utf8(next.getName()), group);
                 batch.put(nameOrder, nameOrderKey(next.getName(), group), EMPTY);
             }
+            if (countDelta != 0) {
+                batch.delete(countOrder, countOrderKey(original.getEdgeCount(), group));
+                batch.put(countOrder, countOrderKey(next.getEdgeCount(), group), EMPTY);
+            }
             batch.put(groups, group, next.toByteArray());
         }
     }
@@ -389,9 +396,9 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         try (RocksIterator it = db.newIterator(userGroups)) {
             for (it.seek(user); it.isValid() && startsWith(it.key(), user); it.next()) {
                 byte[] key = it.key();
-                ByteBuffer value = ByteBuffer.wrap(it.value());
-                held.add(new Held(Arrays.copyOfRange(key, ID + 1, ID + 1 + ID),
-                        new Edge(key[ID], value.getLong(), value.getLong())));
+                ByteBuffer position = ByteBuffer.wrap(key, ID + 1, 8);
+                held.add(new Held(Arrays.copyOfRange(key, ID + 9, ID + 9 + ID),
+                        new Edge(key[ID], position.getLong(), ByteBuffer.wrap(it.value()).getLong())));
             }
         }
         long now = nowMicros();
@@ -406,6 +413,8 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
                 if (counted(h.edge().state()) == 1) {
                     batch.put(groups, h.group(), group.toBuilder().setEdgeCount(group.getEdgeCount() - 1)
                             .setUpdateTimeUs(now).build().toByteArray());
+                    batch.delete(countOrder, countOrderKey(group.getEdgeCount(), h.group()));
+                    batch.put(countOrder, countOrderKey(group.getEdgeCount() - 1, h.group()), EMPTY);
                 }
             }
         }
@@ -428,13 +437,14 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         batch.delete(groups, group);
         batch.delete(names, utf8(record.getName()));
         batch.delete(nameOrder, nameOrderKey(record.getName(), group));
+        batch.delete(countOrder, countOrderKey(record.getEdgeCount(), group));
         try (RocksIterator it = db.newIterator(users)) {
             for (it.seek(group); it.isValid() && startsWith(it.key(), group); it.next()) {
                 byte[] key = it.key();
                 byte[] user = Arrays.copyOfRange(key, ID + 9, ID + 9 + ID);
                 batch.delete(users, key);
                 batch.delete(edges, concat(group, user));
-                batch.delete(userGroups, userGroupsKey(user, key[ID], group));
+                batch.delete(userGroups, userGroupsKey(user, key[ID], ByteBuffer.wrap(key, ID + 1, 8).getLong(), group));
             }
         }
     }
@@ -442,19 +452,19 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
     private void putEdge(WriteBatch batch, byte[] group, byte[] user, Edge old, Edge now) throws RocksDBException {
         if (old != null) {
             batch.delete(users, usersKey(group, old, user));
-            batch.delete(userGroups, userGroupsKey(user, (byte) old.state(), group));
+            batch.delete(userGroups, userGroupsKey(user, (byte) old.state(), old.position(), group));
         }
         batch.put(edges, concat(group, user), StoredGroupEdge.newBuilder().setState(now.state())
                 .setPosition(now.position()).setUpdateTimeUs(now.updateMicros()).build().toByteArray());
         batch.put(users, usersKey(group, now, user), ByteBuffer.allocate(8).putLong(now.updateMicros()).array());
-        batch.put(userGroups, userGroupsKey(user, (byte) now.state(), group),
-                ByteBuffer.allocate(16).putLong(now.position()).putLong(now.updateMicros()).array());
+        batch.put(userGroups, userGroupsKey(user, (byte) now.state(), now.position(), group),
+                ByteBuffer.allocate(8).putLong(now.updateMicros()).array());
     }
 
     private void removeEdge(WriteBatch batch, byte[] group, byte[] user, Edge old) throws RocksDBException {
         batch.delete(edges, concat(group, user));
         batch.delete(users, usersKey(group, old, user));
-        batch.delete(userGroups, userGroupsKey(user, (byte) old.state(), group));
+        batch.delete(userGroups, userGroupsKey(user, (byte) old.state(), old.position(), group));
     }
 
     // ---- reads ----
@@ -529,7 +539,7 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         String userText = uuidText(user);
         byte[] bound = concat(user, new byte[]{(byte) state});
         byte[] after = cursor == null || cursor.isEmpty() ? null
-                : decodeCursor(USER_GROUPS_CURSOR, bound, 1 + ID, cursor);
+                : decodeCursor(USER_GROUPS_CURSOR, bound, 1 + 8 + ID, cursor);
         if (state == BANNED) {
             return new MemberPage(List.of(), null);
         }
@@ -550,9 +560,8 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
                     more = true;
                     break;
                 }
-                ByteBuffer value = ByteBuffer.wrap(it.value());
-                page.add(new Member(uuidText(Arrays.copyOfRange(key, ID + 1, ID + 1 + ID)), userText, edgeState,
-                        value.getLong(), micros(value.getLong())));
+                page.add(new Member(uuidText(Arrays.copyOfRange(key, ID + 9, ID + 9 + ID)), userText, edgeState,
+                        ByteBuffer.wrap(key, ID + 1, 8).getLong(), micros(ByteBuffer.wrap(it.value()).getLong())));
                 last = key;
             }
         }
@@ -568,6 +577,9 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         byte[] bound = digest(filter);
         byte[] after = cursor == null || cursor.isEmpty() ? null : decodeCursor(LIST_CURSOR, bound, -1, cursor);
         int[] pattern = filter.namePattern() == null ? null : compile(filter.namePattern());
+        if (pattern == null && (filter.langTag() != null || filter.maxMembers() != null)) {
+            return listByCount(filter, limit, bound, after);
+        }
         byte[] prefix = pattern == null ? EMPTY : utf8(literalPrefix(pattern));
         store.checkOpen();
         List<StoredGroup> page = new ArrayList<>(Math.min(limit, 64));
@@ -601,6 +613,73 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
             throw new StoreException("cannot list groups", e);
         }
         return new GroupPage(page, more ? encodeCursor(LIST_CURSOR, bound, last) : null);
+    }
+
+    /**
+     * A listing by language or member count, in Nakama's order for it: with a member bound, by edge
+     * count then id, both descending, from the largest count at most the bound; by language alone,
+     * by edge count then id, ascending.
+     */
+    private GroupPage listByCount(Filter filter, int limit, byte[] bound, byte[] after) throws InvalidCursorException {
+        boolean descending = filter.maxMembers() != null;
+        if (after != null && after.length != 4 + ID) {
+            throw new InvalidCursorException();
+        }
+        if (descending && filter.maxMembers() < 0) {
+            return new GroupPage(List.of(), null);
+        }
+        store.checkOpen();
+        List<StoredGroup> page = new ArrayList<>(Math.min(limit, 64));
+        byte[] last = null;
+        boolean more = false;
+        try (ReadOptions options = new ReadOptions().setSnapshot(db.getSnapshot());
+             RocksIterator it = db.newIterator(countOrder, options)) {
+            try {
+                if (!descending) {
+                    seekAfter(it, EMPTY, after);
+                } else if (after != null) {
+                    it.seekForPrev(after);
+                    if (it.isValid() && Arrays.equals(it.key(), after)) {
+                        it.prev();
+                    }
+                } else {
+                    byte[] top = new byte[4 + ID];
+                    Arrays.fill(top, (byte) 0xFF);
+                    ByteBuffer.wrap(top).putInt(filter.maxMembers());
+                    it.seekForPrev(top);
+                }
+                for (; it.isValid(); step(it, descending)) {
+                    byte[] key = it.key();
+                    StoredGroup group = readGroup(options, Arrays.copyOfRange(key, 4, 4 + ID));
+                    if (group == null || !passes(filter, group)) {
+                        continue;
+                    }
+                    if (page.size() == limit) {
+                        more = true;
+                        break;
+                    }
+                    page.add(group);
+                    last = key;
+                }
+            } finally {
+                db.releaseSnapshot(options.snapshot());
+            }
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot list groups", e);
+        }
+        return new GroupPage(page, more ? encodeCursor(LIST_CURSOR, bound, last) : null);
+    }
+
+    private static void step(RocksIterator it, boolean descending) {
+        if (descending) {
+            it.prev();
+        } else {
+            it.next();
+        }
+    }
+
+    private static byte[] countOrderKey(int edgeCount, byte[] group) {
+        return ByteBuffer.allocate(4 + ID).putInt(edgeCount).put(group).array();
     }
 
     private static boolean passes(Filter filter, StoredGroup group) {
@@ -736,8 +815,8 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
                 .put(user).array();
     }
 
-    private static byte[] userGroupsKey(byte[] user, byte state, byte[] group) {
-        return ByteBuffer.allocate(ID + 1 + ID).put(user).put(state).put(group).array();
+    private static byte[] userGroupsKey(byte[] user, byte state, long position, byte[] group) {
+        return ByteBuffer.allocate(ID + 1 + 8 + ID).put(user).put(state).putLong(position).put(group).array();
     }
 
     private static int counted(int state) {

@@ -90,10 +90,16 @@ enum StoreColumnFamily {
      */
     GROUP_USERS("group_users"),
     /**
-     * A user's group list in its order: {@code user (16) | state (1) | group (16)} → position (8) |
-     * update time, epoch µs (8), both big-endian.
+     * A user's group list in its order (by state, then when the user got that state, as Nakama's):
+     * {@code user (16) | state (1) | position (8 big-endian) | group (16)} → update time, epoch µs
+     * (8 big-endian).
      */
-    USER_GROUPS("user_groups");
+    USER_GROUPS("user_groups"),
+    /**
+     * Groups by member count, for listings filtered by language or member count (Nakama orders those
+     * by edge count): {@code edge count (4 big-endian) | group (16)} → empty.
+     */
+    GROUP_COUNT_ORDER("group_count_order");
 
     final String dbName;
 

@@ -421,7 +421,7 @@ abstract class GroupStoreContract {
     // ---- listUserGroups ----
 
     @Test
-    void listUserGroupsIsByStateThenGroupIdAndNeverListsBans() throws Exception {
+    void listUserGroupsIsByStateThenWhenTheUserGotItAndNeverListsBans() throws Exception {
         for (String g : List.of(G5, G4, G3, G2, G1)) {
             groups.create(group(g, A, "name " + g));
         }
@@ -430,13 +430,13 @@ abstract class GroupStoreContract {
         set(G4, B, ADMIN);
         set(G1, B, JOIN_REQUEST);
         set(G3, B, BANNED);
-        assertEquals(List.of("g4:1", "g2:2", "g5:2", "g1:3"), userGroups(B, ALL_BUT_BANNED));
-        assertEquals(List.of("g2:2", "g5:2"), userGroups(B, MEMBER));
+        assertEquals(List.of("g4:1", "g5:2", "g2:2", "g1:3"), userGroups(B, ALL_BUT_BANNED), "members in the order they joined");
+        assertEquals(List.of("g5:2", "g2:2"), userGroups(B, MEMBER));
         assertEquals(List.of(), userGroups(B, BANNED));
-        assertEquals(List.of("g1:0", "g2:0", "g3:0", "g4:0", "g5:0"), userGroups(A, SUPERADMIN));
+        assertEquals(List.of("g5:0", "g4:0", "g3:0", "g2:0", "g1:0"), userGroups(A, SUPERADMIN), "in creation order");
 
         MemberPage first = groups.listUserGroups(B, ALL_BUT_BANNED, 3, null);
-        assertEquals(List.of(G4, G2, G5), first.members().stream().map(Member::groupId).toList());
+        assertEquals(List.of(G4, G5, G2), first.members().stream().map(Member::groupId).toList());
         MemberPage second = groups.listUserGroups(B, ALL_BUT_BANNED, 3, first.cursor());
         assertEquals(List.of(G1), second.members().stream().map(Member::groupId).toList());
         assertNull(second.cursor());
@@ -547,10 +547,51 @@ abstract class GroupStoreContract {
         assertEquals(List.of("one"), names(groups.list(new Filter(null, "fr", null, null), 10, null)));
         assertEquals(List.of("two"), names(groups.list(new Filter(null, null, false, null), 10, null)));
         assertEquals(List.of("four", "one", "three"), names(groups.list(new Filter(null, null, true, null), 10, null)));
-        assertEquals(List.of("one", "three", "two"), names(groups.list(new Filter(null, null, null, 1), 10, null)));
-        assertEquals(List.of("four", "one", "three", "two"), names(groups.list(new Filter(null, null, null, 3), 10, null)));
+        assertEquals(List.of("three", "two", "one"), names(groups.list(new Filter(null, null, null, 1), 10, null)),
+                "a member bound: by edge count then id, descending");
+        assertEquals(List.of("four", "three", "two", "one"), names(groups.list(new Filter(null, null, null, 3), 10, null)));
         assertEquals(List.of("three"), names(groups.list(new Filter("t%", null, true, 1), 10, null)));
         assertEquals(List.of(), names(groups.list(new Filter(null, "de", null, null), 10, null)));
+    }
+
+    @Test
+    void aLanguageOrMemberListingIsByEdgeCountAndPagesThroughItsIndexAsCountsChange() throws Exception {
+        for (String g : List.of(G1, G2, G3, G4)) {
+            groups.create(group(g, A, "n" + g).toBuilder().setLangTag("en").build());
+        }
+        set(G3, B, MEMBER);
+        set(G3, C, MEMBER);   // G3: 3
+        set(G1, B, MEMBER);   // G1: 2
+        Filter lang = new Filter(null, "en", null, null);
+        assertEquals(List.of(G2, G4, G1, G3), ids(groups.list(lang, 10, null)), "by edge count then id, ascending");
+        GroupPage first = groups.list(lang, 2, null);
+        assertEquals(List.of(G2, G4), ids(first));
+        assertEquals(List.of(G1, G3), ids(groups.list(lang, 2, first.cursor())));
+
+        Filter atMostTwo = new Filter(null, "en", null, 2);
+        assertEquals(List.of(G1, G4, G2), ids(groups.list(atMostTwo, 10, null)), "at most 2, the largest first");
+        GroupPage top = groups.list(atMostTwo, 1, null);
+        assertEquals(List.of(G1), ids(top));
+        assertEquals(List.of(G4, G2), ids(groups.list(atMostTwo, 5, top.cursor())));
+        assertEquals(List.of(), ids(groups.list(new Filter(null, null, null, 0), 10, null)));
+
+        groups.change(G3, m -> {
+            m.remove(B);
+            m.remove(C);
+            return null;
+        });
+        assertEquals(List.of(G1, G4, G3, G2), ids(groups.list(new Filter(null, null, null, 2), 10, null)),
+                "the index follows the count");
+        groups.change(G1, m -> {
+            m.delete();
+            return null;
+        });
+        assertEquals(List.of(G4, G3, G2), ids(groups.list(new Filter(null, null, null, 5), 10, null)));
+        assertThrows(InvalidCursorException.class, () -> groups.list(new Filter(null, "en", null, 3), 1, top.cursor()));
+    }
+
+    private static List<String> ids(GroupPage page) {
+        return page.groups().stream().map(StoredGroup::getId).toList();
     }
 
     @Test
