@@ -120,7 +120,9 @@ public interface AccountStore {
 
     /**
      * Moves the account's update time to now, as Nakama does when a user's friend edge count
-     * changes. Returns whether there is such an account.
+     * changes. Returns whether there is such an account. The update time is all that is at stake, so
+     * this does not wait for the write to be durable: the next durable write of the store covers it
+     * (a friend call's notification, or anyone's next write within milliseconds).
      */
     boolean touch(String userId);
 

@@ -129,7 +129,9 @@ public final class GroupCommitWriter implements Agent, HistoryWriter, Notificati
         this.defaultDedupWindowMs = options.dedupWindowMs();
         this.historyQueue = new ManyToOneConcurrentArrayQueue<>(options.historyQueueCapacity());
         this.notificationQueue = new ManyToOneConcurrentArrayQueue<>(options.notificationQueueCapacity());
-        this.committer = b -> db.write(store.writeOptions(), b);
+        // The store's one group sync of the log: a round's batch shares its fsync with the storage,
+        // friend, group and account writes made meanwhile.
+        this.committer = b -> store.awaitDurable(store.commitUnsynced(b));
         this.idle = new WakeableIdleStrategy(IDLE_PARK_NANOS, () -> !historyQueue.isEmpty() || !notificationQueue.isEmpty());
         this.runner = new AgentRunner(idle,
                 t -> LOG.error("The store writer failed; it carries on", t), null, this);

@@ -286,6 +286,11 @@ final class RocksAccountStore implements AccountStore {
 
     /** Runs {@code change} on the account under the write lock; {@code absent} when there is none. */
     private <R> R change(String userId, R absent, Change<R> change) {
+        return change(userId, absent, true, change);
+    }
+
+    /** As {@link #change(String, Object, Change)}; {@code durable} false: returns before the write is synced. */
+    private <R> R change(String userId, R absent, boolean durable, Change<R> change) {
         requireNonEmpty(userId, "userId");
         R result;
         long ticket;
@@ -312,7 +317,9 @@ final class RocksAccountStore implements AccountStore {
         }
         // Outside the lock: one sync of the log covers this change and those made meanwhile (a
         // change that wrote nothing waits for the writes it saw).
-        store.awaitDurable(ticket);
+        if (durable) {
+            store.awaitDurable(ticket);
+        }
         return result;
     }
 
@@ -363,7 +370,7 @@ final class RocksAccountStore implements AccountStore {
 
     @Override
     public boolean touch(String userId) {
-        return change(userId, false, (current, batch, next) -> {
+        return change(userId, false, false, (current, batch, next) -> {
             next.value = current.toBuilder().setUpdateTimeMs(store.clock().millis()).build();
             return true;
         });

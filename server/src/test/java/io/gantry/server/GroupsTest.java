@@ -596,6 +596,8 @@ class GroupsTest {
         assertEquals(Set.of("pA-" + r, "pB-" + r, "pC-" + r), Set.copyOf(names(get("/v2/group?name=p_-" + r + "&limit=10", o))));
         assertEquals(List.of(), names(get("/v2/group?name=%25A-" + r + "&limit=10", o)), "a leading % is stripped");
         assertEquals(List.of(), names(get("/v2/group?name=pA-&limit=10", o)));
+        assertEquals(List.of("pA-" + r), names(get("/v2/group?name=p%5CA-" + r + "&limit=10", o)), "'\\' escapes");
+        assertError(call("GET", "/v2/group?name=pA-%5C", o, null), 500, 13, "Error while trying to list groups.");
         assertEquals(List.of("pA-" + r), names(get("/v2/group?name=pA-" + r + "&members=-1", o)), "members=-1 filters nothing");
         assertEquals(3, array(get("/v2/group?name=%25%20&limit=3", o), "groups").size(), "'%' and ' ' alone: no name filter");
         for (String other : List.of("lang_tag=" + lt, "open=true", "members=3")) {

@@ -549,7 +549,9 @@ public final class GroupService {
         GroupStore.GroupPage page;
         try {
             page = groups.list(filter, limit, orEmpty(request.cursor()));
-        } catch (InvalidCursorException e) {
+        } catch (InvalidCursorException | IllegalArgumentException e) {
+            // a garbage cursor, or a name pattern ending in a lone backslash that a name reaches: the
+            // reference's database refuses both, and it answers 500
             throw new ServiceException(ServiceException.Kind.INTERNAL, "Error while trying to list groups.");
         }
         List<Group> out = new ArrayList<>(page.groups().size());
