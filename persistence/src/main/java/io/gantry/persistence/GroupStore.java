@@ -85,8 +85,9 @@ public interface GroupStore {
         List<String> usersIn(int state);
 
         /**
-         * Gives the user this state (a new edge, or a changed one with a new position). Setting the
-         * state it already has changes nothing.
+         * Gives the user this state: a new edge at the end of its state's list, or a changed one
+         * keeping its position (a ban excepted: it goes to the end of the banned list, as Nakama
+         * re-inserts a banned edge). Setting the state it already has changes nothing.
          */
         void setState(String userId, int state);
 

@@ -274,7 +274,10 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
                 return;
             }
             long now = nowMicros();
-            staged.put(user, new Edge(state, nextPosition(now), now));
+            // As Nakama: a new edge gets a position, a changed one keeps its own (promote, demote,
+            // accept), except a ban, which Nakama writes as a new edge at the end of the list.
+            long position = previous == ABSENT || state == BANNED ? nextPosition(now) : previous.position();
+            staged.put(user, new Edge(state, position, now));
             countDelta += counted(state) - counted(previous.state());
         }
 
