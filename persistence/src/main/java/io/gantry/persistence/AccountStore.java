@@ -31,6 +31,12 @@ public interface AccountStore {
     /** The account with this user id, if any. */
     Optional<StoredAccount> byId(String userId);
 
+    /**
+     * The accounts of {@code userIds} that exist, in the order asked (each once, unknown ones left
+     * out): one read of the store for a page of users.
+     */
+    List<StoredAccount> byIds(List<String> userIds);
+
     /** The account with exactly this username (case-sensitive, as in Nakama), if any. */
     Optional<StoredAccount> byUsername(String username);
 

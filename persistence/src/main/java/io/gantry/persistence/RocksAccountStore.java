@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,6 +118,40 @@ final class RocksAccountStore implements AccountStore {
         requireNonEmpty(userId, "userId");
         store.checkOpen();
         return account(userId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public List<StoredAccount> byIds(List<String> userIds) {
+        store.checkOpen();
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        List<String> unique = new ArrayList<>(new LinkedHashSet<>(userIds));
+        List<ColumnFamilyHandle> families = new ArrayList<>(unique.size());
+        List<byte[]> keys = new ArrayList<>(unique.size());
+        for (String id : unique) {
+            families.add(accountsCf);
+            keys.add(requireNonEmpty(id, "userId").getBytes(StandardCharsets.UTF_8));
+        }
+        List<byte[]> values;
+        try {
+            values = db.multiGetAsList(families, keys);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read accounts", e);
+        }
+        List<StoredAccount> out = new ArrayList<>(unique.size());
+        for (int i = 0; i < values.size(); i++) {
+            byte[] bytes = values.get(i);
+            if (bytes == null) {
+                continue;
+            }
+            try {
+                out.add(StoredAccount.parseFrom(bytes));
+            } catch (InvalidProtocolBufferException e) {
+                throw new StoreException("corrupt account record " + unique.get(i), e);
+            }
+        }
+        return out;
     }
 
     @Override

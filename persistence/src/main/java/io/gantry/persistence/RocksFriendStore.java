@@ -207,9 +207,16 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
                     }
                     byte[] key = it.key();
                     byte[] other = Arrays.copyOfRange(key, ID + 9, ID + 9 + ID);
-                    Stored edge = getFrom(options, user, other);
-                    if (edge == null) {
-                        continue;
+                    byte[] value = it.value();
+                    Stored edge;
+                    if (value.length == 8) {
+                        edge = new Stored(key[ID], ByteBuffer.wrap(key, ID + 1, 8).getLong(), ByteBuffer.wrap(value).getLong());
+                    } else {
+                        // an entry written before the order entry carried the update time
+                        edge = getFrom(options, user, other);
+                        if (edge == null) {
+                            continue;
+                        }
                     }
                     page.add(new Edge(userId, uuidText(other), edge.state(), edge.position(), micros(edge.updateMicros())));
                     last = key;
@@ -264,7 +271,8 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
             batch.delete(order, orderKey(user, old, other));
         }
         batch.put(edges, concat(user, other), encode(now));
-        batch.put(order, orderKey(user, now, other), EMPTY);
+        // the update time rides in the order entry, so a listing needs no read per edge
+        batch.put(order, orderKey(user, now, other), ByteBuffer.allocate(8).putLong(now.updateMicros()).array());
         batch.put(incoming, concat(other, user), EMPTY);
     }
 

@@ -62,7 +62,8 @@ enum StoreColumnFamily {
     FRIEND_EDGES("friend_edges"),
     /**
      * A user's friend list in its order: {@code user (16) | state (1) | position (8) | other (16)} →
-     * empty.
+     * update time, epoch µs (8 big-endian; empty in entries written before 2026-12-06's issue 14,
+     * which a listing reads from {@link #FRIEND_EDGES}).
      */
     FRIEND_ORDER("friend_order"),
     /**

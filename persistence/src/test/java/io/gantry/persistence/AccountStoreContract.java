@@ -61,6 +61,12 @@ abstract class AccountStoreContract {
         assertTrue(accounts.byCustomId("device-0001").isEmpty(), "credential kinds do not mix");
         assertTrue(accounts.byDeviceId("custom-42").isEmpty());
         assertTrue(accounts.byId(UUID.randomUUID().toString()).isEmpty());
+
+        String unknown = UUID.randomUUID().toString();
+        assertEquals(java.util.List.of(email, device, custom),
+                accounts.byIds(java.util.List.of(email.getId(), unknown, device.getId(), custom.getId(), email.getId())),
+                "in the order asked, each once, unknown ones left out");
+        assertEquals(java.util.List.of(), accounts.byIds(java.util.List.of()));
     }
 
     @Test

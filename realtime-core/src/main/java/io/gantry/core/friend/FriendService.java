@@ -15,9 +15,11 @@ import io.gantry.runtime.Notifications;
 import io.gantry.runtime.User;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -141,13 +143,21 @@ public final class FriendService {
         } catch (InvalidCursorException e) {
             throw ServiceException.invalidArgument("Cursor is invalid.");
         }
+        List<String> ids = new ArrayList<>(page.edges().size());
+        for (FriendStore.Edge edge : page.edges()) {
+            ids.add(edge.otherId());
+        }
+        Map<String, StoredAccount> others = new HashMap<>();
+        for (StoredAccount account : accounts.byIds(ids)) {
+            others.put(account.getId(), account);
+        }
         List<Friend> out = new ArrayList<>(page.edges().size());
         for (FriendStore.Edge edge : page.edges()) {
-            Optional<StoredAccount> other = accounts.byId(edge.otherId());
-            if (other.isEmpty()) {
+            StoredAccount other = others.get(edge.otherId());
+            if (other == null) {
                 continue;   // deleted while this page was read
             }
-            out.add(new Friend(profiles.of(other.get(), sessions.appearsOnline(edge.otherId())),
+            out.add(new Friend(profiles.of(other, sessions.appearsOnline(edge.otherId())),
                     edge.state(), edge.updateTime()));
         }
         return new FriendPage(out, page.cursor() == null ? "" : page.cursor());

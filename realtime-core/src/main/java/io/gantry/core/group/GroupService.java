@@ -33,8 +33,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -495,11 +497,19 @@ public final class GroupService {
         } catch (InvalidCursorException e) {
             throw ServiceException.invalidArgument(BAD_CURSOR);
         }
+        List<String> ids = new ArrayList<>(page.members().size());
+        for (GroupStore.Member member : page.members()) {
+            ids.add(member.userId());
+        }
+        Map<String, StoredAccount> users = new HashMap<>();
+        for (StoredAccount account : accounts.byIds(ids)) {
+            users.put(account.getId(), account);
+        }
         List<GroupUser> out = new ArrayList<>(page.members().size());
         for (GroupStore.Member member : page.members()) {
-            Optional<StoredAccount> user = accounts.byId(member.userId());
-            if (user.isPresent()) {   // else deleted while this page was read
-                out.add(new GroupUser(profiles.of(user.get(), sessions.appearsOnline(member.userId())), member.state()));
+            StoredAccount user = users.get(member.userId());
+            if (user != null) {   // else deleted while this page was read
+                out.add(new GroupUser(profiles.of(user, sessions.appearsOnline(member.userId())), member.state()));
             }
         }
         return new GroupUserPage(out, page.cursor() == null ? "" : page.cursor());
