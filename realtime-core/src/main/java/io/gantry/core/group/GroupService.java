@@ -390,39 +390,24 @@ public final class GroupService {
     }
 
     private void removeUsers(String callerId, GroupUsersRequest request, boolean ban) throws ServiceException {
-        String groupId = groupId(request.groupId());
-        List<String> targets = userIds(request.userIds());
-        if (targets.isEmpty()) {
-            return;
-        }
-        String caller = caller(callerId);
-        targets.removeIf(t -> t.equals(caller));   // a caller never acts on itself
-        List<Change> changes = groups.change(groupId, m -> {
-            int myState = callerState(m, caller);
-            List<Change> out = new ArrayList<>();
-            for (String target : targets) {
-                int state = m.state(target);
-                if (state == NONE || (ban && state == BANNED)) {
-                    continue;
-                }
-                boolean allowed = myState == SUPERADMIN
-                        ? !(state == SUPERADMIN && m.usersIn(SUPERADMIN).size() == 1)
-                        : state > ADMIN;
-                if (!allowed) {
-                    continue;
-                }
-                if (ban) {
-                    m.setState(target, BANNED);
-                } else {
-                    m.remove(target);
-                }
-                if (state < JOIN_REQUEST) {
-                    out.add(new Change(target, ban ? GroupChat.BANNED : GroupChat.KICKED));
-                }
+        actOnUsers(callerId, request, false, (m, myState, target) -> {
+            int state = m.state(target);
+            if (state == NONE || (ban && state == BANNED)) {
+                return NO_MESSAGE;
             }
-            return out;
+            boolean allowed = myState == SUPERADMIN
+                    ? !(state == SUPERADMIN && m.usersIn(SUPERADMIN).size() == 1)
+                    : state > ADMIN;
+            if (!allowed) {
+                return NO_MESSAGE;
+            }
+            if (ban) {
+                m.setState(target, BANNED);
+            } else {
+                m.remove(target);
+            }
+            return state < JOIN_REQUEST ? (ban ? GroupChat.BANNED : GroupChat.KICKED) : NO_MESSAGE;
         });
-        announce(groupId, changes);
     }
 
     /**
@@ -430,9 +415,60 @@ public final class GroupService {
      * only users below its own state (an admin: members). Join requests and bans stay (7).
      */
     public void promoteUsers(String callerId, GroupUsersRequest request) throws ServiceException {
+        actOnUsers(callerId, request, false, (m, myState, target) -> {
+            int state = m.state(target);
+            if (state > SUPERADMIN && state > myState && state <= MEMBER) {
+                m.setState(target, state - 1);
+                return GroupChat.PROMOTED;
+            }
+            return NO_MESSAGE;
+        });
+    }
+
+    /**
+     * {@code POST /v2/group/{id}/demote}: superadmin to admin (never the last one), admin to member;
+     * an admin demotes only admins. Members stay members (9). A user named twice is demoted twice.
+     */
+    public void demoteUsers(String callerId, GroupUsersRequest request) throws ServiceException {
+        // demote alone refuses an empty list (Nakama's api_group.go); the others answer {}
+        actOnUsers(callerId, request, true, (m, myState, target) -> {
+            int state = m.state(target);
+            if (state == NONE || state < myState || state >= MEMBER) {
+                return NO_MESSAGE;
+            }
+            if (myState == SUPERADMIN && otherSuperadmins(m, target) == 0) {
+                return NO_MESSAGE;
+            }
+            m.setState(target, state + 1);
+            return GroupChat.DEMOTED;
+        });
+    }
+
+    /** {@link TargetAction}'s answer when nothing was said in the group's channel. */
+    private static final int NO_MESSAGE = 0;
+
+    /**
+     * What a kick, ban, promotion or demotion does to one target, decided under the group's lock by
+     * a caller of {@code callerState}: the membership message's code, or {@link #NO_MESSAGE}.
+     */
+    @FunctionalInterface
+    private interface TargetAction {
+        int apply(GroupStore.Membership m, int callerState, String target);
+    }
+
+    /**
+     * The frame of kick, ban, promote and demote: the group and user ids checked, the caller never
+     * acting on itself, {@code action} applied to each target in one change by a superadmin or
+     * admin (server code: as a superadmin), then the membership messages sent.
+     */
+    private void actOnUsers(String callerId, GroupUsersRequest request, boolean refuseNone, TargetAction action)
+            throws ServiceException {
         String groupId = groupId(request.groupId());
         List<String> targets = userIds(request.userIds());
         if (targets.isEmpty()) {
+            if (refuseNone) {
+                throw ServiceException.invalidArgument("User IDs must be set.");
+            }
             return;
         }
         String caller = caller(callerId);
@@ -441,43 +477,10 @@ public final class GroupService {
             int myState = callerState(m, caller);
             List<Change> out = new ArrayList<>();
             for (String target : targets) {
-                int state = m.state(target);
-                if (state > SUPERADMIN && state > myState && state <= MEMBER) {
-                    m.setState(target, state - 1);
-                    out.add(new Change(target, GroupChat.PROMOTED));
+                int code = action.apply(m, myState, target);
+                if (code != NO_MESSAGE) {
+                    out.add(new Change(target, code));
                 }
-            }
-            return out;
-        });
-        announce(groupId, changes);
-    }
-
-    /**
-     * {@code POST /v2/group/{id}/demote}: superadmin to admin (never the last one), admin to member;
-     * an admin demotes only admins. Members stay members (9). A user named twice is demoted twice.
-     */
-    public void demoteUsers(String callerId, GroupUsersRequest request) throws ServiceException {
-        String groupId = groupId(request.groupId());
-        List<String> targets = userIds(request.userIds());
-        if (targets.isEmpty()) {
-            // demote alone refuses an empty list (Nakama's api_group.go); the others answer {}
-            throw ServiceException.invalidArgument("User IDs must be set.");
-        }
-        String caller = caller(callerId);
-        targets.removeIf(t -> t.equals(caller));   // a caller never acts on itself
-        List<Change> changes = groups.change(groupId, m -> {
-            int myState = callerState(m, caller);
-            List<Change> out = new ArrayList<>();
-            for (String target : targets) {
-                int state = m.state(target);
-                if (state == NONE || state < myState || state >= MEMBER) {
-                    continue;
-                }
-                if (myState == SUPERADMIN && otherSuperadmins(m, target) == 0) {
-                    continue;
-                }
-                m.setState(target, state + 1);
-                out.add(new Change(target, GroupChat.DEMOTED));
             }
             return out;
         });
