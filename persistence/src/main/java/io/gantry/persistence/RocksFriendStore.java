@@ -10,14 +10,19 @@ import org.rocksdb.WriteBatch;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+
+import static io.gantry.persistence.RocksKeys.ID;
+import static io.gantry.persistence.RocksKeys.concat;
+import static io.gantry.persistence.RocksKeys.micros;
+import static io.gantry.persistence.RocksKeys.startsWith;
+import static io.gantry.persistence.RocksKeys.uuidBytes;
+import static io.gantry.persistence.RocksKeys.uuidText;
 
 /**
  * {@link FriendStore} on three column families of a {@link RocksStore} (layouts in
@@ -39,7 +44,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class RocksFriendStore implements FriendStore, RocksUserOwned {
 
     private static final byte CURSOR_TAG = 'F';
-    private static final int ID = 16;
     private static final int TAIL = 1 + 8 + ID;
     private static final int CURSOR_BODY = 1 + ID + 1 + TAIL;
     private static final byte[] EMPTY = new byte[0];
@@ -306,12 +310,7 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
     }
 
     private long nowMicros() {
-        Instant now = store.clock().instant();
-        return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
-    }
-
-    private static Instant micros(long us) {
-        return Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
+        return RocksKeys.nowMicros(store.clock());
     }
 
     // ---- cursors ----
@@ -352,30 +351,4 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
         }
     }
 
-    private static byte[] uuidBytes(String id) {
-        if (id == null || id.length() != 36) {
-            throw new IllegalArgumentException("not a UUID: " + id);
-        }
-        UUID uuid = UUID.fromString(id);
-        if (!uuid.toString().equalsIgnoreCase(id)) {
-            throw new IllegalArgumentException("not a UUID: " + id);
-        }
-        return ByteBuffer.allocate(ID).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array();
-    }
-
-    private static String uuidText(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        return new UUID(b.getLong(), b.getLong()).toString();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-    }
 }

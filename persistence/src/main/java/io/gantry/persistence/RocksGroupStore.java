@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -25,9 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+
+import static io.gantry.persistence.RocksKeys.ID;
+import static io.gantry.persistence.RocksKeys.concat;
+import static io.gantry.persistence.RocksKeys.micros;
+import static io.gantry.persistence.RocksKeys.startsWith;
+import static io.gantry.persistence.RocksKeys.uuidBytes;
+import static io.gantry.persistence.RocksKeys.uuidText;
 
 /**
  * {@link GroupStore} on six column families of a {@link RocksStore} (layouts in
@@ -60,7 +65,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class RocksGroupStore implements GroupStore, RocksUserOwned {
 
-    private static final int ID = 16;
     private static final byte USERS_CURSOR = 'U';
     private static final byte USER_GROUPS_CURSOR = 'M';
     private static final byte LIST_CURSOR = 'L';
@@ -896,51 +900,15 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
     }
 
     private long nowMicros() {
-        Instant now = store.clock().instant();
-        return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
-    }
-
-    private static Instant micros(long us) {
-        return Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
+        return RocksKeys.nowMicros(store.clock());
     }
 
     private static String canonical(String id) {
         return uuidText(uuidBytes(id));
     }
 
-    private static byte[] uuidBytes(String id) {
-        if (id == null || id.length() != 36) {
-            throw new IllegalArgumentException("not a UUID: " + id);
-        }
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a UUID: " + id);
-        }
-        if (!uuid.toString().equalsIgnoreCase(id)) {
-            throw new IllegalArgumentException("not a UUID: " + id);
-        }
-        return ByteBuffer.allocate(ID).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array();
-    }
-
-    private static String uuidText(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        return new UUID(b.getLong(), b.getLong()).toString();
-    }
-
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-    }
 }
