@@ -60,6 +60,26 @@ public final class ApiCall<I, O> {
             new ApiCall<>("ListGroupUsers");
     public static final ApiCall<UserGroupListRequest, UserGroupPage> LIST_USER_GROUPS =
             new ApiCall<>("ListUserGroups");
+    public static final ApiCall<LeaderboardRecordWrite, LeaderboardRecord> WRITE_LEADERBOARD_RECORD =
+            new ApiCall<>("WriteLeaderboardRecord");
+    public static final ApiCall<LeaderboardRecordsRequest, LeaderboardRecordPage> LIST_LEADERBOARD_RECORDS =
+            new ApiCall<>("ListLeaderboardRecords");
+    public static final ApiCall<AroundOwnerRequest, LeaderboardRecordPage> LIST_LEADERBOARD_RECORDS_AROUND_OWNER =
+            new ApiCall<>("ListLeaderboardRecordsAroundOwner");
+    /** The input is the leaderboard's id. */
+    public static final ApiCall<String, Void> DELETE_LEADERBOARD_RECORD = new ApiCall<>("DeleteLeaderboardRecord");
+    public static final ApiCall<TournamentListRequest, TournamentPage> LIST_TOURNAMENTS =
+            new ApiCall<>("ListTournaments");
+    /** The input is the tournament's id. */
+    public static final ApiCall<String, Void> JOIN_TOURNAMENT = new ApiCall<>("JoinTournament");
+    public static final ApiCall<LeaderboardRecordWrite, LeaderboardRecord> WRITE_TOURNAMENT_RECORD =
+            new ApiCall<>("WriteTournamentRecord");
+    public static final ApiCall<LeaderboardRecordsRequest, LeaderboardRecordPage> LIST_TOURNAMENT_RECORDS =
+            new ApiCall<>("ListTournamentRecords");
+    public static final ApiCall<AroundOwnerRequest, LeaderboardRecordPage> LIST_TOURNAMENT_RECORDS_AROUND_OWNER =
+            new ApiCall<>("ListTournamentRecordsAroundOwner");
+    /** The input is the tournament's id. */
+    public static final ApiCall<String, Void> DELETE_TOURNAMENT_RECORD = new ApiCall<>("DeleteTournamentRecord");
 
     /** Every call, in the order above. */
     public static final List<ApiCall<?, ?>> ALL = List.of(GET_ACCOUNT, UPDATE_ACCOUNT, DELETE_ACCOUNT, GET_USERS,
@@ -68,7 +88,10 @@ public final class ApiCall<I, O> {
             LIST_FRIENDS, ADD_FRIENDS, DELETE_FRIENDS, BLOCK_FRIENDS,
             CREATE_GROUP, UPDATE_GROUP, DELETE_GROUP, LIST_GROUPS, JOIN_GROUP, LEAVE_GROUP, ADD_GROUP_USERS,
             KICK_GROUP_USERS, PROMOTE_GROUP_USERS, DEMOTE_GROUP_USERS, BAN_GROUP_USERS, LIST_GROUP_USERS,
-            LIST_USER_GROUPS);
+            LIST_USER_GROUPS, WRITE_LEADERBOARD_RECORD, LIST_LEADERBOARD_RECORDS,
+            LIST_LEADERBOARD_RECORDS_AROUND_OWNER, DELETE_LEADERBOARD_RECORD, LIST_TOURNAMENTS, JOIN_TOURNAMENT,
+            WRITE_TOURNAMENT_RECORD, LIST_TOURNAMENT_RECORDS, LIST_TOURNAMENT_RECORDS_AROUND_OWNER,
+            DELETE_TOURNAMENT_RECORD);
 
     private final String name;
 

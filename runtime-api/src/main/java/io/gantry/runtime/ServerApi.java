@@ -26,6 +26,12 @@ public interface ServerApi {
     /** Groups, acting with no caller (no role is checked). */
     Groups groups();
 
+    /** Leaderboards: create, delete, write and list records, as the server. */
+    Leaderboards leaderboards();
+
+    /** Tournaments: create, delete, join, write and list records, as the server. */
+    Tournaments tournaments();
+
     /** This node's name. */
     String node();
 }

@@ -7,6 +7,8 @@ import io.gantry.runtime.Notifications;
 import io.gantry.runtime.ServerApi;
 import io.gantry.runtime.Friends;
 import io.gantry.runtime.Groups;
+import io.gantry.runtime.Leaderboards;
+import io.gantry.runtime.Tournaments;
 import io.gantry.runtime.Storage;
 import io.gantry.runtime.Streams;
 import io.gantry.runtime.Users;
@@ -27,6 +29,26 @@ final class ServerRuntime implements ServerApi {
     private volatile Storage storage;
     private volatile Friends friends;
     private volatile Groups groups;
+    private volatile Leaderboards leaderboards;
+    private volatile Tournaments tournaments;
+
+    void leaderboards(Leaderboards value) {
+        this.leaderboards = value;
+    }
+
+    @Override
+    public Leaderboards leaderboards() {
+        return require(leaderboards, "leaderboards");
+    }
+
+    void tournaments(Tournaments value) {
+        this.tournaments = value;
+    }
+
+    @Override
+    public Tournaments tournaments() {
+        return require(tournaments, "tournaments");
+    }
 
     void friends(Friends value) {
         this.friends = value;

@@ -38,6 +38,8 @@ class ClientRpcModuleTest {
         @Override public io.gantry.runtime.Storage storage() { throw new UnsupportedOperationException(); }
         @Override public io.gantry.runtime.Friends friends() { throw new UnsupportedOperationException(); }
         @Override public io.gantry.runtime.Groups groups() { throw new UnsupportedOperationException(); }
+        @Override public io.gantry.runtime.Leaderboards leaderboards() { throw new UnsupportedOperationException(); }
+        @Override public io.gantry.runtime.Tournaments tournaments() { throw new UnsupportedOperationException(); }
         @Override public String node() { return "node1"; }
 
         @Override
