@@ -22,4 +22,12 @@ public interface Registrar {
 
     /** Runs after the server handled a client's call successfully (one after hook per call). */
     <I, O> Registrar after(ApiCall<I, O> call, AfterHook<I, O> hook);
+
+    /**
+     * Runs once at start-up, after every module registered and before the server accepts clients,
+     * with the server's API: where a module creates its leaderboards and tournaments (as a Nakama
+     * module does in its {@code InitModule}). Hooks run in registration order, on the starting
+     * thread; one that throws stops the start-up.
+     */
+    Registrar onStart(java.util.function.Consumer<ServerApi> hook);
 }

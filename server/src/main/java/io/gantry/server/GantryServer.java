@@ -48,7 +48,11 @@ import io.gantry.core.friend.FriendService;
 import io.gantry.core.friend.RuntimeFriends;
 import io.gantry.core.group.GroupService;
 import io.gantry.core.group.RuntimeGroups;
+import io.gantry.core.leaderboard.LeaderboardService;
+import io.gantry.core.leaderboard.RuntimeLeaderboards;
+import io.gantry.core.leaderboard.RuntimeTournaments;
 import io.gantry.transport.http.GroupApi;
+import io.gantry.transport.http.LeaderboardApi;
 import io.gantry.core.storage.RuntimeStorage;
 import io.gantry.core.storage.StorageService;
 import io.gantry.transport.http.ApiRoutes;
@@ -174,8 +178,15 @@ public final class GantryServer implements AutoCloseable {
             AccountService accounts = new AccountService(store.accounts(), tokens, sessions,
                     config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock, store.friends()::count);
             ApiHooks hooks = new ApiHooks(runtime, serverApi);
+            // Leaderboards first: start-up rebuilds each board's current ranks from the store.
+            LeaderboardService leaderboards = new LeaderboardService(store.leaderboards(), Clock.systemUTC());
+            long leaderboardStart = System.nanoTime();
+            long ranked = leaderboards.start();
+            LOG.info("leaderboards: {} records ranked in {} ms", ranked, (System.nanoTime() - leaderboardStart) / 1_000_000);
+            serverApi.leaderboards(new RuntimeLeaderboards(leaderboards));
+            serverApi.tournaments(new RuntimeTournaments(leaderboards));
             AccountDeletion deletion = new AccountDeletion(store, sessions,
-                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock);
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock, leaderboards::deleteAllOf);
             RuntimeAccounts runtimeAccounts = new RuntimeAccounts(accounts, deletion, new WalletService(store.accounts()));
             serverApi.accounts(runtimeAccounts);
             serverApi.users(runtimeAccounts);
@@ -197,11 +208,16 @@ public final class GantryServer implements AutoCloseable {
                     serverApi.notifications(), channels, AccountService::user, Clock.systemUTC());
             serverApi.groups(new RuntimeGroups(groups));
             new GroupApi(groups, hooks, rpcExecutor).register(routes);
+            new LeaderboardApi(leaderboards, hooks, rpcExecutor).register(routes);
             new MatchApi(matches).register(routes);
             this.metrics = new ServerMetrics(sessions, router, matchmaker, matchListing, store.writer());
             metrics.register(routes);
             Authenticator authenticator = new Authenticator(config.get(ConfigKeys.SOCKET_SERVER_KEY),
                     config.get(ConfigKeys.RUNTIME_HTTP_KEY), accounts);
+            // Modules' start-up work (creating their leaderboards and tournaments) before any client comes.
+            for (var hook : runtime.startHooks()) {
+                hook.accept(serverApi);
+            }
             this.edge = new NetworkEdge(edgeSettings(config), routes, authenticator, sessions, router);
             metrics.queue("api", "REST requests waiting for an API thread", edge::apiQueueDepth);
             metrics.queue("store_readers", "Store reads waiting for a reader thread", readers);

@@ -29,7 +29,19 @@ public final class AccountDeletion {
     private final long refreshLifetimeSec;
     private final Clock clock;
 
+    private final java.util.function.Consumer<String> ranked;
+
     public AccountDeletion(Store store, SessionRegistry sessions, long refreshLifetimeSec, Clock clock) {
+        this(store, sessions, refreshLifetimeSec, clock, userId -> { });
+    }
+
+    /**
+     * @param ranked deletes the user's leaderboard and tournament records, and takes them out of the
+     *               in-memory ranks (the leaderboard service); called after the account is gone
+     */
+    public AccountDeletion(Store store, SessionRegistry sessions, long refreshLifetimeSec, Clock clock,
+                           java.util.function.Consumer<String> ranked) {
+        this.ranked = Objects.requireNonNull(ranked, "ranked");
         this.store = Objects.requireNonNull(store, "store");
         this.accounts = store.accounts();
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -40,6 +52,7 @@ public final class AccountDeletion {
     /** Deletes the user; an unknown user is nothing to do. Returns whether there was an account. */
     public boolean delete(String userId) {
         boolean existed = store.deleteUser(userId);
+        ranked.accept(userId);
         long nowMs = clock.millis();
         accounts.revokeAllTokens(userId, nowMs, nowMs / 1000L + refreshLifetimeSec);
         sessions.closeAllOf(userId, CloseCodes.NO_STATUS, "");

@@ -12,6 +12,7 @@ import io.gantry.runtime.RpcFunction;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -30,6 +31,7 @@ public final class RuntimeRegistry implements Registrar {
     private final Map<String, RpcFunction> rpcFunctions = new LinkedHashMap<>();
     private final Map<ApiCall<?, ?>, BeforeHook<?>> beforeHooks = new LinkedHashMap<>();
     private final Map<ApiCall<?, ?>, AfterHook<?, ?>> afterHooks = new LinkedHashMap<>();
+    private final List<java.util.function.Consumer<io.gantry.runtime.ServerApi>> startHooks = new java.util.ArrayList<>();
     private MatchmakerMatchedHook matchmakerMatched;
     private MatchmakerProcessor matchmakerProcessor;
     private boolean sealed;
@@ -117,6 +119,18 @@ public final class RuntimeRegistry implements Registrar {
             throw new IllegalArgumentException("rpc function '" + id + "' is registered twice");
         }
         return this;
+    }
+
+    @Override
+    public RuntimeRegistry onStart(java.util.function.Consumer<io.gantry.runtime.ServerApi> hook) {
+        checkOpen();
+        startHooks.add(Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
+
+    /** The modules' start-up hooks, in registration order. */
+    public List<java.util.function.Consumer<io.gantry.runtime.ServerApi>> startHooks() {
+        return List.copyOf(startHooks);
     }
 
     /** Lets a module register its handlers. */

@@ -19,9 +19,8 @@ import java.util.Map;
  * {@code "match"}, see {@link TestMatch}) and the matchmaker hook of {@code match_init.lua}
  * (Apache-2.0, The Nakama Authors; the originals are in {@code interop/nakama-js-suite/reference-modules}).
  *
- * <p>Not ported: {@code clientrpc.print_env} (Gantry has no {@code runtime.env} settings to show)
- * and {@code clientrpc.create_leaderboard} (Gantry has no leaderboards yet). Calling either is
- * {@code RUNTIME_FUNCTION_NOT_FOUND}, so the tests that need them fail for that reason.
+ * <p>Not ported: {@code clientrpc.print_env} (Gantry has no {@code runtime.env} settings to show).
+ * Calling it is {@code RUNTIME_FUNCTION_NOT_FOUND}.
  */
 public final class ClientRpcModule implements GantryModule {
 
@@ -36,6 +35,7 @@ public final class ClientRpcModule implements GantryModule {
                 .rpc("clientrpc.send_notification", ClientRpcModule::sendNotification)
                 .rpc("clientrpc.send_stream_data", ClientRpcModule::sendStreamData)
                 .rpc("clientrpc.create_authoritative_match", ClientRpcModule::createAuthoritativeMatch)
+                .rpc("clientrpc.create_leaderboard", ClientRpcModule::createLeaderboard)
                 .match("match", TestMatch::new)
                 .matchmakerMatched(ClientRpcModule::matchmakerMatched);
     }
@@ -91,6 +91,31 @@ public final class ClientRpcModule implements GantryModule {
         }
         String matchId = ctx.server().matches().create("match", params);
         return Json.encode(Map.of("match_id", matchId));
+    }
+
+    /**
+     * {@code create_leaderboard}: a new descending, non-authoritative leaderboard with a random id
+     * and the payload's operator ({@code "best"}, {@code "set"}, {@code "incr"}, {@code "decr"});
+     * answers {@code {"leaderboard_id": …}}. As the Lua function logs a failed creation and answers
+     * the id anyway, so does this.
+     */
+    static String createLeaderboard(RpcContext ctx, String payload) {
+        Map<String, Object> decoded = Json.decodeObject(payload);
+        String id = java.util.UUID.randomUUID().toString();
+        io.gantry.runtime.Operator operator = switch (String.valueOf(decoded.get("operator"))) {
+            case "set" -> io.gantry.runtime.Operator.SET;
+            case "incr", "increment" -> io.gantry.runtime.Operator.INCREMENT;
+            case "decr", "decrement" -> io.gantry.runtime.Operator.DECREMENT;
+            default -> io.gantry.runtime.Operator.BEST;
+        };
+        try {
+            ctx.server().leaderboards().create(new io.gantry.runtime.LeaderboardCreate(id, false,
+                    io.gantry.runtime.SortOrder.DESCENDING, operator, "", null));
+        } catch (io.gantry.runtime.RefusedException e) {
+            System.getLogger(ClientRpcModule.class.getName()).log(System.Logger.Level.ERROR,
+                    "create_leaderboard: " + e.getMessage());
+        }
+        return Json.encode(Map.of("leaderboard_id", id));
     }
 
     /**
