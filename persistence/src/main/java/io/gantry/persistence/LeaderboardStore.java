@@ -61,7 +61,10 @@ public interface LeaderboardStore {
         /** The owner's record in the change's period, or null if there is none. */
         StoredLeaderboardRecord record();
 
-        /** Stores this record (the key is the change's board, period and owner). */
+        /**
+         * Stores this record (the key is the change's board, period and owner: the record's
+         * leaderboard id, owner id and expiry time are set to those).
+         */
         void put(StoredLeaderboardRecord record);
 
         /** Deletes the owner's record, if any. */
@@ -81,7 +84,8 @@ public interface LeaderboardStore {
 
         /**
          * Called after the batch is committed (before it is durable) and still under the board's
-         * lock, with the record as stored (null if it was deleted), only if something was written.
+         * lock, with the owner's record as stored (null if it was deleted or there is none, when
+         * only the size grew), only if something was written.
          */
         default void written(StoredLeaderboardRecord stored) {
         }

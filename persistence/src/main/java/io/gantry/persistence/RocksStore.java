@@ -69,6 +69,7 @@ public final class RocksStore implements Store {
     private final RocksStorageStore storage;
     private final RocksFriendStore friends;
     private final RocksGroupStore groups;
+    private final RocksLeaderboardStore leaderboards;
     private final GroupCommitWriter writer;
     private volatile boolean closed;
 
@@ -100,6 +101,7 @@ public final class RocksStore implements Store {
         this.storage = new RocksStorageStore(this, cursorKey);
         this.friends = new RocksFriendStore(this, cursorKey);
         this.groups = new RocksGroupStore(this, cursorKey);
+        this.leaderboards = new RocksLeaderboardStore(this);
         this.writer = new GroupCommitWriter(this, history, notifications, options);
     }
 
@@ -224,6 +226,11 @@ public final class RocksStore implements Store {
         return groups;
     }
 
+    @Override
+    public LeaderboardStore leaderboards() {
+        return leaderboards;
+    }
+
     /**
      * What an account owns besides the account itself and its ledger: deleting the account deletes
      * these in its batch, taking the account store's lock first, then each part's in this order (a
@@ -297,7 +304,7 @@ public final class RocksStore implements Store {
      */
     /**
      * The one group sync of this store's write-ahead log, shared by every writer that writes
-     * unsynced and then waits for durability (storage objects, friend edges, groups), so that one
+     * unsynced and then waits for durability (storage objects, friend edges, groups, leaderboards), so that one
      * fsync covers all their writes made before it; null when writes are not synced.
      */
     WalSync walSync() {

@@ -34,6 +34,12 @@ public interface Store extends AutoCloseable {
     GroupStore groups();
 
     /**
+     * Leaderboards, tournaments and their records: atomic record changes under a board's lock, reads
+     * by key, and the start-up scan that rebuilds ranks.
+     */
+    LeaderboardStore leaderboards();
+
+    /**
      * The single writer of channel history and of the server's notifications: offer it
      * {@link WriteOp}s and {@link NotificationWrite}s, from any thread.
      */

@@ -100,7 +100,25 @@ enum StoreColumnFamily {
      * Groups by member count, for listings filtered by language or member count (Nakama orders those
      * by edge count): {@code edge count (4 big-endian) | group (16)} → empty.
      */
-    GROUP_COUNT_ORDER("group_count_order");
+    GROUP_COUNT_ORDER("group_count_order"),
+    /**
+     * Leaderboards and tournaments (see {@code RocksLeaderboardStore}): {@code board id (UTF-8)} →
+     * {@code StoredLeaderboard} bytes, the board's size included.
+     */
+    LEADERBOARDS("leaderboards"),
+    /**
+     * Leaderboard records: {@code board id length (2 bytes big-endian) | board id (UTF-8) | expiry,
+     * epoch seconds (8 big-endian; 0: never resets) | owner (16 raw UUID bytes)} →
+     * {@code StoredLeaderboardRecord} bytes. One board is one contiguous range, one period of it a
+     * contiguous sub-range; the length prefix keeps "a" and "ab" apart.
+     */
+    LEADERBOARD_RECORDS("leaderboard_records"),
+    /**
+     * Leaderboard records by owner, so that an account deletion finds them without a scan:
+     * {@code owner (16) | board id length (2) | board id (UTF-8) | expiry (8)} → empty. An entry
+     * whose record is gone (a board deletion interrupted by a crash) is ignored and removed.
+     */
+    LEADERBOARD_OWNER_RECORDS("leaderboard_owner_records");
 
     final String dbName;
 
