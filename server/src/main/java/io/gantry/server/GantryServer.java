@@ -179,7 +179,7 @@ public final class GantryServer implements AutoCloseable {
                     config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock, store.friends()::count);
             ApiHooks hooks = new ApiHooks(runtime, serverApi);
             // Leaderboards first: start-up rebuilds each board's current ranks from the store.
-            LeaderboardService leaderboards = new LeaderboardService(store.leaderboards(), Clock.systemUTC());
+            LeaderboardService leaderboards = new LeaderboardService(store.leaderboards(), clock);
             long leaderboardStart = System.nanoTime();
             long ranked = leaderboards.start();
             LOG.info("leaderboards: {} records ranked in {} ms", ranked, (System.nanoTime() - leaderboardStart) / 1_000_000);
