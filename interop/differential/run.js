@@ -86,21 +86,25 @@ function freePort() {
   });
 }
 
-/** Starts Gantry from its jar with the tic-tac-toe module; resolves with {port, stop()}. */
+/** Starts Gantry from its jar with the tic-tac-toe and leaderboards example modules; resolves with {port, stop()}. */
 async function startGantry(opts) {
   const jar = opts.gantryJar || join(repo, 'server/target/gantry.jar');
   if (!existsSync(jar)) {
-    throw new Error(`${jar} not found: build it with  mvn -q -B -ntp -pl server,examples/tictactoe -am package -DskipTests`);
+    throw new Error(`${jar} not found: build it with  mvn -q -B -ntp -pl server,examples/tictactoe,examples/leaderboards -am package -DskipTests`);
   }
   const work = mkdtempSync(join(tmpdir(), 'gantry-differential-'));
   const modules = join(work, 'modules');
   mkdirSync(modules);
-  const exampleDir = join(repo, 'examples/tictactoe/target');
-  const example = existsSync(exampleDir)
-    ? readdirSync(exampleDir).find((f) => /^gantry-example-tictactoe-.*\.jar$/.test(f) && !/-(tests|sources|javadoc)\.jar$/.test(f))
-    : undefined;
-  if (example) copyFileSync(join(exampleDir, example), join(modules, example));
-  else log(`warning: no tic-tac-toe example jar in ${exampleDir}; match.test.js will fail on Gantry`);
+  // the example modules: tic-tac-toe (match.test.js) and leaderboards (leaderboards.test.js, tournaments.test.js)
+  for (const name of ['tictactoe', 'leaderboards']) {
+    const exampleDir = join(repo, `examples/${name}/target`);
+    const pattern = new RegExp(`^gantry-example-${name}-.*\\.jar$`);
+    const example = existsSync(exampleDir)
+      ? readdirSync(exampleDir).find((f) => pattern.test(f) && !/-(tests|sources|javadoc)\.jar$/.test(f))
+      : undefined;
+    if (example) copyFileSync(join(exampleDir, example), join(modules, example));
+    else log(`warning: no ${name} example jar in ${exampleDir}; the tests that use it will fail on Gantry`);
+  }
   const port = await freePort();
   const logFile = join(opts.out, 'logs', 'gantry-server.log');
   mkdirSync(dirname(logFile), { recursive: true });

@@ -28,9 +28,11 @@ class NakamaJsInteropTest {
     @BeforeAll
     static void start() throws InterruptedException {
         // a one-second matchmaker interval keeps the matchmaker interop test short
-        // the tic-tac-toe example module gives match.test.js an authoritative match and an RPC creating one
+        // the tic-tac-toe example module gives match.test.js an authoritative match and an RPC creating one;
+        // the leaderboards example gives leaderboards.test.js and tournaments.test.js their boards and RPCs
         server = TestServer.start(config -> config.with(io.gantry.server.config.ConfigKeys.MATCHMAKER_INTERVAL_SEC, 1L),
-                runtime -> runtime.module(new io.gantry.examples.tictactoe.TicTacToeModule()));
+                runtime -> runtime.module(new io.gantry.examples.tictactoe.TicTacToeModule())
+                        .module(new io.gantry.examples.leaderboards.LeaderboardsModule()));
     }
 
     @AfterAll

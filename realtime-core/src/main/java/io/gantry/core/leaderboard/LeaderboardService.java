@@ -774,6 +774,10 @@ public final class LeaderboardService {
                 return new LeaderboardRecordPage(List.of(), List.of(), null, null, 0);
             }
         }
+        if (expiry < 0) {
+            // a period before 1970: no record has it (Nakama finds none)
+            return new LeaderboardRecordPage(List.of(), List.of(), null, null, 0);
+        }
         RankIndex index = index(board, expiry);
         List<LeaderboardRecord> records = List.of();
         String next = null;
@@ -834,6 +838,9 @@ public final class LeaderboardService {
             LeaderboardRecordPage page = list(board, limit, cursor, List.of(), expiry);
             return new LeaderboardRecordPage(page.records(), List.of(), page.nextCursor(), page.prevCursor(),
                     page.rankCount());
+        }
+        if (expiry < 0) {
+            return new LeaderboardRecordPage(List.of(), List.of(), null, null, 0);
         }
         RankIndex index = index(board, expiry);
         long position = index.rank(owner);

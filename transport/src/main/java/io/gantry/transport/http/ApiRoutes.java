@@ -69,10 +69,24 @@ public final class ApiRoutes {
      */
     public Match find(HttpMethod method, String path) {
         String[] segments = split(path);
+        if (path.length() > 1 && path.endsWith("/")) {
+            // grpc-gateway reads "/v2/leaderboard/" as "/v2/leaderboard/{leaderboard_id}" with an empty
+            // id (the service then refuses the id); without such a route the slash is ignored
+            String[] withEmpty = java.util.Arrays.copyOf(segments, segments.length + 1);
+            withEmpty[segments.length] = "";
+            Match match = find(method, withEmpty, true);
+            if (match != null && match.route() != null) {
+                return match;
+            }
+        }
+        return find(method, segments, false);
+    }
+
+    private Match find(HttpMethod method, String[] segments, boolean emptyLast) {
         Match pathOnly = null;
         for (Route route : routes) {
             Map<String, String> params = matchPath(route.segments(), segments);
-            if (params == null) {
+            if (params == null || emptyLast && !route.segments()[segments.length - 1].startsWith("{")) {
                 continue;
             }
             if (route.method().equals(method)) {
