@@ -67,6 +67,8 @@ public final class LeaderboardService {
     static final int OP_DECREMENT = 3;
     /** Nakama stores "no max size" as the largest int. */
     static final int NO_MAX_SIZE = Integer.MAX_VALUE;
+    /** Nakama's column default for "no limit of writes" ({@code max_num_score}). */
+    static final int DEFAULT_MAX_NUM_SCORE = 1_000_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderboardService.class);
     private static final Pattern UUID_TEXT = Pattern.compile(
@@ -338,7 +340,7 @@ public final class LeaderboardService {
                 .setStartTime(create.startTime() > 0 ? create.startTime() : now)
                 .setEndTime(Math.max(0, create.endTime()))
                 .setMaxSize(create.maxSize() == 0 ? NO_MAX_SIZE : create.maxSize())
-                .setMaxNumScore(create.maxNumScore())
+                .setMaxNumScore(create.maxNumScore() == 0 ? DEFAULT_MAX_NUM_SCORE : create.maxNumScore())
                 .setJoinRequired(create.joinRequired())
                 .build();
         Board board = boards.computeIfAbsent(create.id(), id -> new Board(store.create(stored).board()));
@@ -637,7 +639,8 @@ public final class LeaderboardService {
                 }
                 StoredLeaderboardRecord.Builder r = StoredLeaderboardRecord.newBuilder()
                         .setLeaderboardId(board.id()).setOwnerId(owner).setScore(first).setSubscore(firstSub)
-                        .setNumScore(1).setMaxNumScore(tournament ? board.stored.getMaxNumScore() : 0)
+                        .setNumScore(1)
+                        .setMaxNumScore(tournament ? board.stored.getMaxNumScore() : DEFAULT_MAX_NUM_SCORE)
                         .setMetadata(metadata == null ? "{}" : metadata)
                         .setCreateTimeUs(micros).setUpdateTimeUs(micros).setExpiryTime(expiry);
                 if (username != null) {

@@ -1,5 +1,7 @@
 package io.gantry.core.rpc;
 
+import io.gantry.core.ServiceException;
+
 import com.heroiclabs.nakama.api.Rpc;
 import com.heroiclabs.nakama.rtapi.Envelope;
 import com.heroiclabs.nakama.rtapi.Error;
@@ -27,13 +29,18 @@ public final class RpcService {
     private static final Logger LOG = LoggerFactory.getLogger(RpcService.class);
 
     /** The outcome of a call. Exactly one of payload and error is set. */
-    public record Result(String payload, int errorCode, String error) {
+    /**
+     * @param errorCode the realtime protocol's error code of a failure (a socket's {@code Error})
+     * @param refusal   the status server code refused the call with ({@link io.gantry.runtime.RefusedException}),
+     *                  which a REST call answers with; null for any other failure (500 / 13)
+     */
+    public record Result(String payload, int errorCode, String error, ServiceException.Kind refusal) {
         static Result ok(String payload) {
-            return new Result(payload == null ? "" : payload, -1, null);
+            return new Result(payload == null ? "" : payload, -1, null, null);
         }
 
         static Result failed(int code, String message) {
-            return new Result(null, code, message);
+            return new Result(null, code, message, null);
         }
 
         public boolean isOk() {
@@ -96,6 +103,10 @@ public final class RpcService {
     private static Result invoke(String id, RpcFunction function, RpcContext context, String payload) {
         try {
             return Result.ok(function.call(context, payload));
+        } catch (io.gantry.runtime.RefusedException e) {
+            // a deliberate refusal, with its status: as a Nakama module's error with a code
+            return new Result(null, Error.Code.RUNTIME_FUNCTION_EXCEPTION_VALUE, e.getMessage(),
+                    ServiceException.Kind.of(e.code()));
         } catch (Exception | StackOverflowError e) {
             // The client gets the message, never the stack trace; the log gets both.
             LOG.warn("RPC function '{}' failed", id, e);

@@ -33,6 +33,9 @@ class RpcTest {
                         + "\",\"session\":\"" + ctx.sessionId() + "\",\"vars\":" + ctx.vars().size() + "}")
                 .rpc("explode", (ctx, payload) -> {
                     throw new IllegalStateException("the dice are loaded");
+                })
+                .rpc("refuse", (ctx, payload) -> {
+                    throw new io.gantry.runtime.RefusedException(io.gantry.runtime.ErrorCode.PERMISSION_DENIED, "not you");
                 }));
     }
 
@@ -90,6 +93,10 @@ class RpcTest {
             assertEquals(Error.Code.RUNTIME_FUNCTION_EXCEPTION_VALUE, reply.getError().getCode());
             assertEquals("the dice are loaded", reply.getError().getMessage());
             assertFalse(reply.getError().getMessage().contains("at io.gantry"));
+            // over the socket a refusal is RUNTIME_FUNCTION_EXCEPTION too: Nakama's socket RPC drops the code
+            Envelope refused = call(socket, "7", "refuse", "");
+            assertEquals(Error.Code.RUNTIME_FUNCTION_EXCEPTION_VALUE, refused.getError().getCode());
+            assertEquals("not you", refused.getError().getMessage());
         }
     }
 
@@ -171,6 +178,8 @@ class RpcTest {
         String token = server.newUser().token();
         assertRpcError(post("/v2/rpc/nope", token, "\"\""), 404, 5, null);
         assertRpcError(post("/v2/rpc/explode", token, "\"\""), 500, 13, "the dice are loaded");
+        // a refusal keeps its status, as a Nakama module's error({message, code}) does
+        assertRpcError(post("/v2/rpc/refuse", token, "\"\""), 403, 7, "not you");
         HttpResponse<String> notAString = post("/v2/rpc/echo", token, "{\"not\":\"a string\"}");
         assertEquals(400, notAString.statusCode());
         assertTrue(notAString.body().contains("JSON string"), notAString.body());

@@ -63,6 +63,10 @@ public final class RpcApi {
             if (result.errorCode() == Error.Code.RUNTIME_FUNCTION_NOT_FOUND_VALUE) {
                 throw ApiException.notFound("RPC function not found");
             }
+            if (result.refusal() != null) {
+                throw new ApiException(HttpResponseStatus.valueOf(result.refusal().httpStatus()),
+                        result.refusal().grpcCode(), result.error());
+            }
             throw new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, ApiException.INTERNAL, result.error());
         }
         if (unwrap) {

@@ -133,7 +133,9 @@ public final class LeaderboardsModule implements GantryModule {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("leaderboard_id", r.leaderboardId());
         out.put("owner_id", r.ownerId());
-        out.put("username", r.username() == null ? "" : r.username());
+        if (r.username() != null) {
+            out.put("username", r.username());
+        }
         out.put("score", r.score());
         out.put("subscore", r.subscore());
         out.put("num_score", r.numScore());
@@ -141,7 +143,9 @@ public final class LeaderboardsModule implements GantryModule {
         out.put("metadata", JsonParser.parseString(r.metadata()));
         out.put("create_time", r.createTime().getEpochSecond());
         out.put("update_time", r.updateTime().getEpochSecond());
-        out.put("expiry_time", r.expiryTime() == null ? 0 : r.expiryTime().getEpochSecond());
+        if (r.expiryTime() != null) {
+            out.put("expiry_time", r.expiryTime().getEpochSecond());
+        }
         out.put("rank", r.rank());
         return GSON.toJson(out);
     }
