@@ -40,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class JsonPrinterTest {
 
     private static final JsonFormat.Printer REFERENCE = JsonFormat.printer()
+            .printingEnumsAsInts()
             .preservingProtoFieldNames()
             .omittingInsignificantWhitespace();
     private static final String TRICKY = "\"\\/<>&='\u2028\u2029\u0000\u0001\u001f\u007f\u0080\u00e9\u4e2d\ud83d\ude00 \t\n\r\b\f";

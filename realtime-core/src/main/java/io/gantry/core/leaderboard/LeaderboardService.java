@@ -75,6 +75,8 @@ public final class LeaderboardService {
             "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
     /** How many past periods of a board keep their index once read (the current one always does). */
     private static final int KEPT_PERIODS = 2;
+    /** What a tournament listing's cursor starts with, before the last listed id. */
+    private static final String TOURNAMENT_CURSOR = "gantry-tournament-cursor:";
 
     /** One board as the cache keeps it. */
     static final class Board {
@@ -373,11 +375,17 @@ public final class LeaderboardService {
     public TournamentPage listTournaments(TournamentListRequest request) throws ServiceException {
         String afterId = null;
         if (request.cursor() != null && !request.cursor().isEmpty()) {
+            String decoded = null;
             try {
-                afterId = new String(Base64.getDecoder().decode(request.cursor()), StandardCharsets.UTF_8);
+                decoded = new String(Base64.getDecoder().decode(request.cursor()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
+                // not base64: refused below
+            }
+            if (decoded == null || !decoded.startsWith(TOURNAMENT_CURSOR)) {
+                // Nakama answers its cursor decoding error as is: gRPC Unknown
                 throw new ServiceException(ServiceException.Kind.UNKNOWN, "leaderboard cursor invalid");
             }
+            afterId = decoded.substring(TOURNAMENT_CURSOR.length());
         }
         int categoryStart = request.categoryStart() == null ? 0 : request.categoryStart();
         int categoryEnd = 127;
@@ -426,7 +434,8 @@ public final class LeaderboardService {
                 continue;
             }
             if (page.size() >= limit) {
-                nextCursor = Base64.getEncoder().encodeToString(page.get(page.size() - 1).id().getBytes(StandardCharsets.UTF_8));
+                nextCursor = Base64.getEncoder().encodeToString(
+                        (TOURNAMENT_CURSOR + page.get(page.size() - 1).id()).getBytes(StandardCharsets.UTF_8));
                 break;
             }
             page.add(board);
@@ -535,16 +544,18 @@ public final class LeaderboardService {
         }
         String owner = ownerId(ownerId);
         Board board = boards.get(tournamentId);
+        // Nakama's API compares its core's tournament errors with the leaderboard ones, so an unknown
+        // tournament, an authoritative one and a missing record all get its default answer
+        ServiceException failed = new ServiceException(ServiceException.Kind.INTERNAL, "Error deleting score from tournament.");
         if (board == null || !board.tournament()) {
-            throw ServiceException.notFound("Tournament not found.");
+            throw failed;
         }
         if (board.stored.getAuthoritative() && callerId != null) {
-            throw ServiceException.permissionDenied("Tournament only allows authoritative score deletions.");
+            throw failed;
         }
         long expiry = board.window(now()).expiry();
         if (!deleteRecord(board, expiry, owner)) {
-            // Nakama's DELETE ... RETURNING finds no row: an error its API answers with its default
-            throw new ServiceException(ServiceException.Kind.INTERNAL, "Error deleting score from tournament.");
+            throw failed; // Nakama's DELETE ... RETURNING finds no row
         }
     }
 
@@ -619,6 +630,11 @@ public final class LeaderboardService {
         long subscore = write.subscore();
         String metadata = write.metadata() == null || write.metadata().isEmpty() ? null : write.metadata();
         String username = write.username() == null || write.username().isEmpty() ? null : write.username();
+        if (operator != OP_DECREMENT && (score < 0 || subscore < 0)) {
+            // Nakama's insert row carries the write's values, which its columns refuse when negative,
+            // even when the record exists and the result would not be
+            throw new ServiceException(ServiceException.Kind.INTERNAL, failure);
+        }
         long micros = nowMicros();
         long[] rank = new long[1];
         StoredLeaderboardRecord stored = change(board, expiry, owner, v -> {
@@ -838,7 +854,13 @@ public final class LeaderboardService {
     private LeaderboardRecordPage around(Board board, long expiry, UUID owner, int limit, String cursor)
             throws ServiceException {
         if (!cursor.isEmpty()) {
-            LeaderboardRecordPage page = list(board, limit, cursor, List.of(), expiry);
+            LeaderboardRecordPage page;
+            try {
+                page = list(board, limit, cursor, List.of(), expiry);
+            } catch (ServiceException e) {
+                // Nakama's around-owner call answers any failure of its list, a bad cursor too, so
+                throw new ServiceException(ServiceException.Kind.INTERNAL, "Error querying records from leaderboard.");
+            }
             return new LeaderboardRecordPage(page.records(), List.of(), page.nextCursor(), page.prevCursor(),
                     page.rankCount());
         }

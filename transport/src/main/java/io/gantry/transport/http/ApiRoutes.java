@@ -124,7 +124,9 @@ public final class ApiRoutes {
         if (trimmed.isEmpty()) {
             return new String[0];
         }
-        String[] segments = trimmed.split("/", -1);
+        // empty segments ("//") are dropped, as grpc-gateway cleans the path before matching it
+        String[] segments = java.util.Arrays.stream(trimmed.split("/", -1)).filter(seg -> !seg.isEmpty())
+                .toArray(String[]::new);
         for (int i = 0; i < segments.length; i++) {
             if (segments[i].indexOf('%') >= 0 || segments[i].indexOf('+') >= 0) {
                 segments[i] = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(segments[i].replace("+", "%2B"));

@@ -95,12 +95,13 @@ public final class LeaderboardApi {
     private ApiResponse write(ApiRequest request, String idParam, ApiCall<LeaderboardRecordWrite, LeaderboardRecord> call,
                               boolean tournament) throws ApiException, ServiceException {
         // the body is the record alone (grpc-gateway's body: "record")
+        checkOperatorName(request.body());
         WriteLeaderboardRecordRequest.LeaderboardRecordWrite body =
                 request.bodyAs(WriteLeaderboardRecordRequest.LeaderboardRecordWrite.newBuilder()).build();
         var ctx = request.hookContext(hooks);
         String caller = ctx.userId();
         LeaderboardRecordWrite write = new LeaderboardRecordWrite(request.pathParam(idParam), caller, ctx.username(),
-                body.getScore(), body.getSubscore(), body.getMetadata(), operator(body.getOperator()));
+                body.getScore(), body.getSubscore(), body.getMetadata(), operator(body.getOperator(), tournament));
         LeaderboardRecord record = hooks.call(call, ctx, write, w -> tournament
                 ? service.writeTournamentRecord(caller, w)
                 : service.writeLeaderboardRecord(caller, w));
@@ -235,16 +236,42 @@ public final class LeaderboardApi {
         };
     }
 
-    /** A write's operator override; NO_OVERRIDE is null. */
-    private static Operator operator(com.heroiclabs.nakama.api.Operator operator) throws ServiceException {
+    /** A write's operator override; NO_OVERRIDE is null; a number Nakama does not know fails as its write does. */
+    private static Operator operator(com.heroiclabs.nakama.api.Operator operator, boolean tournament)
+            throws ServiceException {
         return switch (operator) {
             case NO_OVERRIDE -> null;
             case BEST -> Operator.BEST;
             case SET -> Operator.SET;
             case INCREMENT -> Operator.INCREMENT;
             case DECREMENT -> Operator.DECREMENT;
-            default -> throw new ServiceException(ServiceException.Kind.INTERNAL, "Error writing score to leaderboard.");
+            default -> throw new ServiceException(ServiceException.Kind.INTERNAL,
+                    tournament ? "Error writing score to tournament." : "Error writing score to leaderboard.");
         };
+    }
+
+    /**
+     * An operator given by a name protojson does not know is a 400, as Nakama's gateway refuses it
+     * (the lenient body parser would read it as the default).
+     */
+    private static void checkOperatorName(String body) throws ApiException {
+        if (body == null || body.isBlank() || !body.contains("operator")) {
+            return;
+        }
+        com.google.gson.JsonElement parsed;
+        try {
+            parsed = com.google.gson.JsonParser.parseString(body);
+        } catch (RuntimeException e) {
+            return; // the parser answers malformed bodies
+        }
+        if (!parsed.isJsonObject()) {
+            return;
+        }
+        com.google.gson.JsonElement op = parsed.getAsJsonObject().get("operator");
+        if (op != null && op.isJsonPrimitive() && op.getAsJsonPrimitive().isString()
+                && com.heroiclabs.nakama.api.Operator.getDescriptor().findValueByName(op.getAsString()) == null) {
+            throw ApiException.badInput("proto: invalid value for enum type: \"" + op.getAsString() + "\"");
+        }
     }
 
     private static Timestamp seconds(Instant time) {

@@ -60,15 +60,15 @@ public final class LeaderboardsModule implements GantryModule {
                         recordJson(server.tournaments().writeRecord(write(p)))))
                 .rpc("leaderboard_delete", (ctx, payload) -> admin(ctx, payload, (server, p) -> {
                     server.leaderboards().delete(string(p, "id"));
-                    return "{}";
+                    return GSON.toJson(Map.of("id", string(p, "id")));
                 }))
                 .rpc("tournament_delete", (ctx, payload) -> admin(ctx, payload, (server, p) -> {
                     server.tournaments().delete(string(p, "id"));
-                    return "{}";
+                    return GSON.toJson(Map.of("id", string(p, "id")));
                 }))
                 .rpc("tournament_add_attempt", (ctx, payload) -> admin(ctx, payload, (server, p) -> {
                     server.tournaments().addAttempt(string(p, "id"), string(p, "owner_id"), (int) number(p, "count"));
-                    return "{}";
+                    return GSON.toJson(Map.of("id", string(p, "id")));
                 }));
     }
 
@@ -89,7 +89,7 @@ public final class LeaderboardsModule implements GantryModule {
     /** Runs an operator's call: only a server-to-server call (HTTP key, no user) may. */
     static String admin(RpcContext ctx, String payload, AdminCall call) {
         if (ctx.userId() != null && !ctx.userId().isEmpty()) {
-            throw new RefusedException(ErrorCode.PERMISSION_DENIED, "Only server-to-server calls may do this.");
+            throw new RefusedException(ErrorCode.PERMISSION_DENIED, "leaderboard RPCs need the http key");
         }
         JsonObject body;
         try {
