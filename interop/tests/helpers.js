@@ -75,6 +75,8 @@ export const HOST = process.env.GANTRY_HOST || '127.0.0.1';
 export const PORT = process.env.GANTRY_PORT || '7350';
 export const SERVER_KEY = process.env.GANTRY_SERVER_KEY || 'defaultkey';
 export const BASE_URL = `http://${HOST}:${PORT}`;
+/** The runtime HTTP key: server-to-server RPC calls (`?http_key=`) authenticate with it. */
+export const HTTP_KEY = process.env.GANTRY_HTTP_KEY || 'defaulthttpkey';
 
 /** Upper bound for any single await in the suite. */
 export const STEP_TIMEOUT_MS = 10_000;
@@ -312,4 +314,36 @@ export function rawSocket(query) {
     },
     close() { ws.terminate(); },
   }), (err) => { ws.terminate(); throw err; });
+}
+
+/**
+ * A raw REST call for what the client cannot send. `body`, when given, is sent as it is if it is a
+ * string and JSON-encoded otherwise; `token` adds `Authorization: Bearer`. Resolves with
+ * {status, body}: the body parsed as JSON when it is JSON, its text otherwise.
+ */
+export async function rest(method, path, { token, body } = {}) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const init = { method, headers, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) };
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await fetch(`${BASE_URL}${path}`, init);
+  const text = await res.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, body: parsed };
+}
+
+/**
+ * A server-to-server RPC: POST /v2/rpc/{id}?http_key=HTTP_KEY with the payload JSON stringified
+ * twice (the body is a JSON string, as every client sends it). Resolves with the function's
+ * answer parsed from JSON; rejects with an Error carrying {status, body} when it is refused.
+ * (nakama-js's rpcHttpKey sends GET with ?payload=, which the reference Nakama 3.18.0 ignores:
+ * the function receives an empty payload. So the tests POST.)
+ */
+export async function serverRpc(id, payload) {
+  const res = await rest('POST', `/v2/rpc/${encodeURIComponent(id)}?http_key=${encodeURIComponent(HTTP_KEY)}`,
+    { body: JSON.stringify(JSON.stringify(payload)) });
+  if (res.status !== 200) {
+    throw Object.assign(new Error(`rpc ${id}: HTTP ${res.status} ${JSON.stringify(res.body)}`), res);
+  }
+  return res.body.payload ? JSON.parse(res.body.payload) : undefined;
 }
