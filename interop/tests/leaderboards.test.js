@@ -568,6 +568,10 @@ describe('leaderboards', S, () => {
     rawRefused(emptyList, 400, INVALID_ARGUMENT, BAD_ID, 'list with an empty id');
     const emptyWrite = await rest('POST', '/v2/leaderboard/', { token: p.token, body: { score: '1' } });
     rawRefused(emptyWrite, 400, INVALID_ARGUMENT, BAD_ID, 'write with an empty id');
+    rawRefused(await rest('DELETE', '/v2/leaderboard/', { token: p.token }), 400, INVALID_ARGUMENT, BAD_ID, 'delete with an empty id');
+    rawRefused(await rest('GET', `/v2/leaderboard//owner/${p.id}`, { token: p.token }), 404, NOT_FOUND, 'Not Found', 'around with an empty id: no route');
+    rawRefused(await rest('GET', `/v2/leaderboard/${id}/owner/`, { token: p.token }), 400, INVALID_ARGUMENT,
+      'Owner ID must be provided for a haystack query.', 'around with an empty owner');
     // Metadata must be a JSON object (the client sends it as a string).
     for (const md of ['[1]', '"x"', '1', 'nope', '{"a":']) {
       await refused(p.client.apiClient.writeLeaderboardRecord(p.token, id, { score: '2', metadata: md }), 400, INVALID_ARGUMENT, BAD_METADATA, `metadata ${md}`);
