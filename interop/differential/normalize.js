@@ -8,12 +8,16 @@
 //     stay equal and a reply naming the wrong user shows; "<uuid>.<node>" keeps a ".<node>" tail,
 //     "<uuid>." keeps its dot;
 //   * JWTs -> {"$jwt": {header, claims}} with the claims normalised (times -> <time>);
-//   * RFC 3339 timestamps and epoch seconds in time fields -> <time>;
+//   * RFC 3339 timestamps and epoch seconds in time fields -> <time> (also leaderboard and tournament
+//     times: expiry_time, start_time, end_time, start_active, end_active, next_reset, prev_reset, and
+//     such a field as a string of 10 digits, as in the query's start_time=, end_time=, expiry=);
+//     owner_id / owner_ids and the id after /owner/ in a path are users;
 //   * cursors -> <cursor#n>; the 16-hex-digit (and 8-digit tail) random parts of the tests'
 //     unique names -> <hex#n>; server-generated usernames -> <genname#n [shape]> (the shape is
 //     kept: which characters and how many);
 //   * strings holding a JSON object or array (message content, RPC payloads, labels) are parsed
-//     and normalised as {"$json": ...}; base64 match/party data that is UTF-8 text likewise as
+//     and normalised as {"$json": ...}, and a JSON string holding one (an RPC request body, the payload
+//     stringified twice) as {"$jsonString": {"$json": ...}}; base64 match/party data that is UTF-8 text likewise as
 //     {"$base64": ...};
 //   * object keys are sorted (JSON key order is not significant; it still matters for the
 //     traversal order that numbers placeholders);
@@ -40,16 +44,20 @@ const HTTP_DATE_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May
 const MD5_RE = /^[0-9a-f]{32}$/;
 const CURSOR_KEYS = new Set(['cursor', 'next_cursor', 'prev_cursor', 'cacheable_cursor']);
 const TIME_KEYS = new Set(['exp', 'iat', 'expires_at', 'refresh_expires_at', 'create_time', 'update_time',
-  'receive_time_ms', 'edit_time', 'nbf']);
+  'receive_time_ms', 'edit_time', 'nbf',
+  // leaderboards and tournaments: epoch seconds in records (the runtime's), tournaments and queries
+  'expiry_time', 'start_time', 'end_time', 'start_active', 'end_active', 'next_reset', 'prev_reset', 'expiry']);
+// Epoch seconds written as a string of digits (query parameters: start_time=, end_time=, expiry=).
+const EPOCH_STRING_RE = /^\d{10}$/;
 const USERNAME_KEYS = new Set(['username', 'usn', 'usernames']);
 const KIND_OF_KEY = {
   user_id: 'user', sender_id: 'user', uid: 'user', user_id_one: 'user', user_id_two: 'user', user_ids: 'user',
   session_id: 'session', sid: 'session', message_id: 'message', match_id: 'match', mid: 'match',
   party_id: 'party', ticket: 'ticket', tid: 'token', rid: 'token', channel_id: 'uuid', id: 'id', ids: 'id',
-  group_id: 'group', creator_id: 'user',
+  group_id: 'group', creator_id: 'user', owner_id: 'user', owner_ids: 'user',
 };
 // The kind of an id that is a path segment, by the segment before it (/v2/group/<id>/join, /v2/user/<id>/group).
-const KIND_OF_PATH = { group: 'group', user: 'user', friend: 'user' };
+const KIND_OF_PATH = { group: 'group', user: 'user', friend: 'user', owner: 'user' };
 // An object with these keys is a group (create, list): its `id` is a group id.
 const GROUP_KEYS = ['creator_id', 'max_count'];
 
@@ -110,6 +118,7 @@ export class Normalizer {
 
   string(s, key = '') {
     if (CURSOR_KEYS.has(key) && s !== '') return this.placeholder(s, 'cursor');
+    if (TIME_KEYS.has(key) && EPOCH_STRING_RE.test(s)) return '<time>';
     if (key === 'value') this.valueDigests.add(createHash('md5').update(s, 'utf8').digest('hex'));
     if (key === 'version' && MD5_RE.test(s)) {
       return this.valueDigests.has(s) ? s : this.placeholder(s, 'version');
@@ -122,6 +131,17 @@ export class Normalizer {
       }
     }
     const trimmed = s.trim();
+    if (trimmed.startsWith('"') && trimmed.endsWith('"') && trimmed.length > 2) {
+      // A JSON string holding JSON (an RPC body: the payload stringified twice).
+      try {
+        const inner = JSON.parse(trimmed);
+        const t = typeof inner === 'string' ? inner.trim() : '';
+        if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
+          const n = this.string(inner, key);
+          if (n && typeof n === 'object') return { $jsonString: n };
+        }
+      } catch { /* not JSON: plain text */ }
+    }
     if ((trimmed.startsWith('{') && trimmed.endsWith('}')) || (trimmed.startsWith('[') && trimmed.endsWith(']'))) {
       try {
         const parsed = JSON.parse(trimmed);

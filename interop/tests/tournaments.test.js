@@ -69,11 +69,34 @@ async function player() {
   return { client, session, id: session.user_id, username: session.username, token: session.token };
 }
 
-/** n fresh users, sorted by user id (the last tie-breaker of every order). */
+/**
+ * The users of the tests that need several: made once before the tests (12) and sorted by user id (the
+ * last tie-breaker of every order). players(n) signs the first n in again, in that order, so a test's
+ * first use of each follows the id order and the differential normalizer numbers them alike on both
+ * servers (users made inside a test are numbered in creation order, which the random ids do not follow).
+ */
+const pool = [];
+before(async () => {
+  await serverReady();
+  const made = [];
+  for (let i = 0; i < 12; i++) {
+    const deviceId = uniqueId('t-device');
+    const session = await step(newClient().authenticateDevice(deviceId, true), 'authenticateDevice (pool)');
+    made.push({ deviceId, id: session.user_id });
+  }
+  pool.push(...made.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+});
+
+/** The first n users of the pool, signed in again in id order. */
 async function players(n) {
-  const all = [];
-  for (let i = 0; i < n; i++) all.push(await player());
-  return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  assert.ok(n <= pool.length, `the pool has ${pool.length} users`);
+  const out = [];
+  for (const { deviceId } of pool.slice(0, n)) {
+    const client = newClient();
+    const session = await step(client.authenticateDevice(deviceId, false), 'authenticateDevice (pool user)');
+    out.push({ client, session, id: session.user_id, username: session.username, token: session.token });
+  }
+  return out;
 }
 
 /** A fresh tournament through the tournament_create RPC (deleted after the file); answers its id. */
@@ -96,6 +119,12 @@ async function tournament(fields = {}) {
 const futureWindow = () => 3_000_000_000 + randomInt(0, 900_000) * 1000;
 /** The same in the past (2017..2018), for tournaments that have ended. */
 const pastWindow = () => 1_500_000_000 + randomInt(0, 30_000) * 1000;
+/**
+ * A start for tournaments running now: 2020..2021 on a whole 1000 seconds, ending ACTIVE_SPAN later (2061,
+ * before any futureWindow): a listing filtered by [start, start + ACTIVE_SPAN] sees only the test's own.
+ */
+const ACTIVE_SPAN = 1_300_000_000;
+const activeWindow = () => 1_600_000_000 + randomInt(0, 30_000) * 1000;
 
 /** The generated client's listTournaments: the JSON answer as it came. */
 function listT(p, { catStart, catEnd, start, end, limit, cursor } = {}, label = 'listTournaments') {
@@ -225,25 +254,26 @@ describe('tournaments', S, () => {
   test('listTournaments: category and time filters, the default, cursor, limit', LONG, async () => {
     const p = await player();
     const start = futureWindow();
-    const t1 = await tournament({ category: 1, start_time: start, end_time: start + 100 });
-    const t2 = await tournament({ category: 2, start_time: start + 10, end_time: start + 100 });
-    const t3 = await tournament({ category: 3, start_time: start + 10, end_time: start + 200 });
-    const t4 = await tournament({ category: 3, start_time: start + 20, end_time: start + 50 });
-    const open = await tournament({ category: 4, start_time: start + 30 }); // never ends
+    // Categories 101..104 are this test's only: the listings without an end filter are kept to them.
+    const t1 = await tournament({ category: 101, start_time: start, end_time: start + 100 });
+    const t2 = await tournament({ category: 102, start_time: start + 10, end_time: start + 100 });
+    const t3 = await tournament({ category: 103, start_time: start + 10, end_time: start + 200 });
+    const t4 = await tournament({ category: 103, start_time: start + 20, end_time: start + 50 });
+    const open = await tournament({ category: 104, start_time: start + 30 }); // never ends
     const ids = async (q) => ((await listT(p, q)).tournaments ?? []).map((t) => t.id);
     // Order: start time, then the LATER end first, then category, then id.
     assert.deepEqual(await ids({ start, end: start + 999 }), [t1, t3, t2, t4]);
     assert.deepEqual(await ids({ start: start + 10, end: start + 999 }), [t3, t2, t4], 'start_time: tournaments starting at or after it');
     assert.deepEqual(await ids({ start, end: start + 100 }), [t1, t2, t4], 'end_time: tournaments ending at or before it');
     assert.deepEqual(await ids({ start, end: start + 99 }), [t4]);
-    assert.deepEqual(await ids({ start, end: 0 }).then((l) => l.filter((id) => [t1, t2, t3, t4, open].includes(id))), [open],
-      'end_time 0: only tournaments that never end');
-    assert.deepEqual((await ids({ start })).filter((id) => [t1, t2, t3, t4, open].includes(id)), [t1, t3, t2, t4, open],
+    assert.deepEqual(await ids({ catStart: 101, catEnd: 104, start, end: 0 }), [open], 'end_time 0: only tournaments that never end');
+    assert.deepEqual(await ids({ catStart: 101, catEnd: 104, start }), [t1, t3, t2, t4, open],
       'no end_time: every tournament that has not ended, those without end too');
-    assert.deepEqual(await ids({ catStart: 2, catEnd: 3, start, end: start + 999 }), [t3, t2, t4]);
-    assert.deepEqual(await ids({ catStart: 3, catEnd: 3, start, end: start + 999 }), [t3, t4]);
-    assert.deepEqual(await ids({ catStart: 2, start, end: start + 999 }), [t3, t2, t4], 'category_start alone');
-    assert.deepEqual(await ids({ catEnd: 1, start, end: start + 999 }), [t1], 'category_end alone');
+    assert.deepEqual(await ids({ catStart: 101, catEnd: 104 }), [t1, t3, t2, t4, open], 'no time filter: the same');
+    assert.deepEqual(await ids({ catStart: 102, catEnd: 103, start, end: start + 999 }), [t3, t2, t4]);
+    assert.deepEqual(await ids({ catStart: 103, catEnd: 103, start, end: start + 999 }), [t3, t4]);
+    assert.deepEqual(await ids({ catStart: 102, start, end: start + 999 }), [t3, t2, t4], 'category_start alone');
+    assert.deepEqual(await ids({ catEnd: 101, start, end: start + 999 }), [t1], 'category_end alone');
     // Cursor: pages of 2.
     const p1 = await listT(p, { start, end: start + 999, limit: 2 });
     assert.deepEqual(p1.tournaments.map((t) => t.id), [t1, t3]);
@@ -282,9 +312,13 @@ describe('tournaments', S, () => {
 
   test('join required: write before join refused; join, size, can_enter; joining again', T, async () => {
     const [a, b] = await players(2);
-    const start = Math.floor(Date.now() / 1000) - 10;
-    const id = await tournament({ join_required: true, max_size: 5, start_time: start, end_time: start + 1_000_000 });
-    const listed = async () => (await listT(a, { start, end: start + 1_000_000, limit: 100 })).tournaments.find((t) => t.id === id);
+    const start = activeWindow();
+    const id = await tournament({ join_required: true, max_size: 5, start_time: start, end_time: start + ACTIVE_SPAN, duration: ACTIVE_SPAN });
+    const listed = async () => {
+      const page = await listT(a, { start, end: start + ACTIVE_SPAN });
+      assert.deepEqual(page.tournaments.map((t) => t.id), [id]);
+      return page.tournaments[0];
+    };
     assert.equal((await listed()).size, undefined, 'size 0 before any join');
     assert.equal((await listed()).can_enter, true);
     await refused(a.client.apiClient.writeTournamentRecord(a.token, id, { score: '1' }), 400, FAILED_PRECONDITION, JOIN_FIRST, 'write before join');
@@ -298,7 +332,7 @@ describe('tournaments', S, () => {
     assert.equal(await join(a, id), true, 'joining again is a success');
     const r = await write(a, id, { score: '10', subscore: '1', metadata: '{"a":1}' });
     assert.deepEqual([r.score, r.subscore, r.num_score, r.rank, r.metadata], ['10', '1', 1, '1', '{"a": 1}']);
-    assert.equal(seconds(r.expiry_time), start + 1_000_000, 'no reset: the record expires at the end time');
+    assert.equal(seconds(r.expiry_time), start + ACTIVE_SPAN, 'no reset: the record expires at the end time');
     assert.equal((await listed()).size, 1, 'a join counts; joining again and writing do not');
     await join(b, id);
     assert.equal((await listed()).size, 2);
@@ -323,36 +357,35 @@ describe('tournaments', S, () => {
 
   test('max_size: joins and writes past it are refused; size and can_enter in the listing', T, async () => {
     const [a, b, c] = await players(3);
-    const start = Math.floor(Date.now() / 1000) - 10;
-    const joined = await tournament({ join_required: true, max_size: 2, start_time: start, end_time: start + 1_000_000 });
+    const start = activeWindow();
+    const end = start + ACTIVE_SPAN;
+    const joined = await tournament({ join_required: true, max_size: 2, start_time: start, end_time: end, duration: ACTIVE_SPAN });
     await join(a, joined);
     await join(b, joined);
     await refused(c.client.apiClient.joinTournament(c.token, joined), 400, INVALID_ARGUMENT, FULL_JOIN, 'third join');
     await join(a, joined); // already in: still a success
-    const listed = (await listT(a, { start, end: start + 1_000_000, limit: 100 })).tournaments.find((t) => t.id === joined);
-    assert.equal(listed.size, 2);
-    assert.equal(listed.max_size, 2);
-    assert.equal(listed.can_enter, undefined, 'full: can_enter false');
 
-    const open = await tournament({ join_required: false, max_size: 2, start_time: start, end_time: start + 1_000_000 });
+    const open = await tournament({ join_required: false, max_size: 2, start_time: start + 1, end_time: end, duration: ACTIVE_SPAN });
     await write(a, open, { score: '1' });
     await write(b, open, { score: '2' });
     await write(a, open, { score: '3' });
     await refused(c.client.apiClient.writeTournamentRecord(c.token, open, { score: '4' }), 400, FAILED_PRECONDITION, FULL_WRITE, 'third writer');
     const l = await records(a, open);
     assert.deepEqual(rows(l.records), [[a.id, '3', '0', '1'], [b.id, '2', '0', '2']], 'the refused write left nothing');
-    const listedOpen = (await listT(a, { start, end: start + 1_000_000, limit: 100 })).tournaments.find((t) => t.id === open);
-    assert.equal(listedOpen.size, 2);
     // Without a max size, size is not counted.
-    const free = await tournament({ start_time: start, end_time: start + 1_000_000 });
+    const free = await tournament({ start_time: start + 2, end_time: end, duration: ACTIVE_SPAN });
     await write(a, free, { score: '1' });
-    const listedFree = (await listT(a, { start, end: start + 1_000_000, limit: 100 })).tournaments.find((t) => t.id === free);
-    assert.equal(listedFree.size, undefined, 'no max size: size stays 0');
-    assert.equal(listedFree.can_enter, true);
+
+    const listed = await listT(a, { start, end });
+    assert.deepEqual(listed.tournaments.map((t) => [t.id, t.size, t.max_size, t.can_enter]), [
+      [joined, 2, 2, undefined],
+      [open, 2, 2, undefined],
+      [free, undefined, MAX_INT32, true],
+    ], 'full: can_enter false (left out); no max size: size stays 0 (left out)');
   });
 
   test('max_num_score: attempts past it refused; tournament_add_attempt raises it', T, async () => {
-    const [a] = await players(1);
+    const [a, b] = await players(2);
     const id = await tournament({ max_num_score: 2, operator: 'incr' });
     let r = await write(a, id, { score: '1' });
     assert.deepEqual([r.score, r.num_score, r.max_num_score], ['1', 1, 2]);
@@ -369,7 +402,6 @@ describe('tournaments', S, () => {
     await step(serverRpc('tournament_add_attempt', { id, owner_id: a.id, count: -1 }), 'add_attempt -1');
     await refused(a.client.apiClient.writeTournamentRecord(a.token, id, { score: '1' }), 400, FAILED_PRECONDITION, MAX_ATTEMPTS, 'after -1');
     // For an owner without a record: a success that changes nothing.
-    const [b] = await players(1);
     await step(serverRpc('tournament_add_attempt', { id, owner_id: b.id, count: 5 }), 'add_attempt without record');
     r = await write(b, id, { score: '1' });
     assert.equal(r.max_num_score, 2);
@@ -386,19 +418,25 @@ describe('tournaments', S, () => {
   test('a tournament that has not started: join allowed, write refused', T, async () => {
     const [a] = await players(1);
     const start = futureWindow();
-    const id = await tournament({ start_time: start, join_required: true });
+    const id = await tournament({ start_time: start, end_time: start + 7200, join_required: true });
     assert.equal(await join(a, id), true, 'joining before the start is allowed');
     await refused(a.client.apiClient.writeTournamentRecord(a.token, id, { score: '1' }), 400, FAILED_PRECONDITION, NOT_ACTIVE_WRITE, 'write before start');
     const l = await records(a, id);
     assert.deepEqual(rows(l.records), [[a.id, '0', '0', '1']]);
-    const t = (await listT(a, { start, limit: 100 })).tournaments.find((x) => x.id === id);
+    const listed = await listT(a, { start, end: start + 7200 });
+    assert.deepEqual(listed.tournaments.map((x) => x.id), [id]);
+    const t = listed.tournaments[0];
     assert.equal(t.can_enter, undefined);
     assert.equal(t.start_active, start);
     assert.equal(t.end_active, start + 3600);
-    assert.equal(t.next_reset, undefined, 'no reset and no end: next_reset 0, left out');
+    assert.equal(t.next_reset, start + 7200, 'no reset: next_reset is the end time');
     // A reset schedule with a short duration: outside the active period now.
     const closed = await tournament({ reset_schedule: '0 0 1 1 *', duration: 1 });
     await refused(a.client.apiClient.writeTournamentRecord(a.token, closed, { score: '1' }), 400, FAILED_PRECONDITION, NOT_ACTIVE_WRITE, 'outside the active period');
+    // Started in the past without reset or end: active only for its duration after the start.
+    const past = await tournament({ start_time: pastWindow(), duration: 100, join_required: true });
+    await refused(a.client.apiClient.joinTournament(a.token, past), 400, INVALID_ARGUMENT, NOT_ACTIVE_JOIN, 'join after the only period');
+    await refused(a.client.apiClient.writeTournamentRecord(a.token, past, { score: '1' }), 400, FAILED_PRECONDITION, NOT_ACTIVE_WRITE, 'write after the only period');
     // A join only checks that the current period's end has not passed, and the reference places the
     // period of a tournament created after this year's only active second on next year's: joining works.
     assert.equal(await join(a, closed), true, 'join outside the active period');
@@ -407,7 +445,9 @@ describe('tournaments', S, () => {
   test('an ended tournament (start and end in the past): created, listed only when asked, closed', T, async () => {
     const [a] = await players(1);
     const start = pastWindow();
-    const id = await tournament({ start_time: start, end_time: start + 100, join_required: true });
+    // Category 127 is this test's only, so the listings without an end filter are kept to its two.
+    const id = await tournament({ category: 127, start_time: start, end_time: start + 100, join_required: true });
+    const running = await tournament({ category: 127, start_time: start + 1 });
     const asked = await listT(a, { start, end: start + 999 });
     assert.deepEqual(asked.tournaments.map((t) => t.id), [id], 'an end_time filter lists ended tournaments');
     const t = asked.tournaments[0];
@@ -415,8 +455,10 @@ describe('tournaments', S, () => {
     assert.equal(t.start_active, start);
     assert.equal(t.end_active, start + 100);
     assert.equal(t.next_reset, start + 100);
-    const byStart = await listT(a, { start, limit: 100 });
-    assert.ok(!(byStart.tournaments ?? []).some((x) => x.id === id), 'without end_time: ended tournaments are left out');
+    const byStart = await listT(a, { catStart: 127, catEnd: 127, start });
+    assert.deepEqual(byStart.tournaments.map((x) => x.id), [running], 'without end_time: ended tournaments are left out');
+    const byCategory = await listT(a, { catStart: 127, catEnd: 127 });
+    assert.deepEqual(byCategory.tournaments.map((x) => x.id), [running], 'the default: the same');
     await refused(a.client.apiClient.joinTournament(a.token, id), 400, INVALID_ARGUMENT, NOT_ACTIVE_JOIN, 'join');
     await refused(a.client.apiClient.writeTournamentRecord(a.token, id, { score: '1' }), 404, NOT_FOUND, ENDED_WRITE, 'write');
     await refused(a.client.apiClient.listTournamentRecords(a.token, id), 404, NOT_FOUND, ENDED_LIST, 'list records');
