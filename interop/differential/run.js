@@ -96,13 +96,17 @@ async function startGantry(opts) {
   const modules = join(work, 'modules');
   mkdirSync(modules);
   // the example modules: tic-tac-toe (match.test.js) and leaderboards (leaderboards.test.js, tournaments.test.js)
+  const copied = [];
   for (const name of ['tictactoe', 'leaderboards']) {
     const exampleDir = join(repo, `examples/${name}/target`);
     const pattern = new RegExp(`^gantry-example-${name}-.*\\.jar$`);
     const example = existsSync(exampleDir)
       ? readdirSync(exampleDir).find((f) => pattern.test(f) && !/-(tests|sources|javadoc)\.jar$/.test(f))
       : undefined;
-    if (example) copyFileSync(join(exampleDir, example), join(modules, example));
+    if (example) {
+      copyFileSync(join(exampleDir, example), join(modules, example));
+      copied.push(example);
+    }
     else log(`warning: no ${name} example jar in ${exampleDir}; the tests that use it will fail on Gantry`);
   }
   const port = await freePort();
@@ -123,7 +127,7 @@ async function startGantry(opts) {
     if (Date.now() > deadline) { child.kill('SIGTERM'); throw new Error(`Gantry did not answer on ${url}; see ${logFile}`); }
     await new Promise((r) => setTimeout(r, 300));
   }
-  log(`started Gantry (${basename(jar)}${example ? ` + ${example}` : ''}) on port ${port}, pid ${child.pid}`);
+  log(`started Gantry (${[basename(jar), ...copied].join(' + ')}) on port ${port}, pid ${child.pid}`);
   return {
     port,
     async stop() {
