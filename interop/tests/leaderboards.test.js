@@ -152,7 +152,7 @@ describe('leaderboards', S, () => {
     });
     assert.equal(withSession.status, 403);
     assert.equal(withSession.body.code, PERMISSION_DENIED);
-    assert.equal(withSession.body.message, 'Only server-to-server calls may do this.');
+    assert.equal(withSession.body.message, 'leaderboard RPCs need the http key');
     // "global" and "weekly" exist. They are shared by every run, so the test writes the highest
     // score there is (rank 1 whatever else is on the board) and deletes its record again.
     const weekly = await write(p, 'weekly', { score: MAX_INT64 });

@@ -393,7 +393,7 @@ describe('tournaments', S, () => {
     assert.deepEqual([r.score, r.num_score], ['2', 2]);
     await refused(a.client.apiClient.writeTournamentRecord(a.token, id, { score: '1' }), 400, FAILED_PRECONDITION, MAX_ATTEMPTS, 'third attempt');
     assert.deepEqual(rows((await records(a, id)).records), [[a.id, '2', '0', '1']], 'the refused attempt changed nothing');
-    assert.deepEqual(await step(serverRpc('tournament_add_attempt', { id, owner_id: a.id, count: 2 }), 'add_attempt'), {});
+    assert.deepEqual(await step(serverRpc('tournament_add_attempt', { id, owner_id: a.id, count: 2 }), 'add_attempt'), { id });
     const listed = (await records(a, id)).records[0];
     assert.equal(listed.max_num_score, 4);
     assert.equal(listed.num_score, 2);

@@ -10,8 +10,8 @@
      end_time 0, duration 604800, max_size 0, max_num_score 0, join_required true
 
  RPCs, for server-to-server calls only (the HTTP key: context.user_id is nil or ""). A call with a
- session is refused with error({"Only server-to-server calls may do this.", 7}): gRPC code 7
- PERMISSION_DENIED, HTTP 403 {"code":7,"error":{},"message":"Only server-to-server calls may do this."}.
+ session is refused with error({"leaderboard RPCs need the http key", 7}): gRPC code 7
+ PERMISSION_DENIED, HTTP 403 {"code":7,"error":{},"message":"leaderboard RPCs need the http key"}.
  Every payload is a JSON object; absent optional fields are nil (the runtime's default).
  An error of the runtime call itself propagates as the RPC's error (HTTP 500, code 13, the
  runtime's message); the tests never rely on those.
@@ -31,9 +31,9 @@
         metadata (object), create_time, update_time, expiry_time (absent when none; times are
         epoch seconds), rank
    tournament_record_write: the same fields, nk.tournament_record_write, same answer
-   leaderboard_delete {id}  -> {}   (= nk.leaderboard_delete(id))
-   tournament_delete {id}   -> {}   (= nk.tournament_delete(id))
-   tournament_add_attempt {id, owner_id, count}  -> {}
+   leaderboard_delete {id}  -> {"id": id}   (= nk.leaderboard_delete(id))
+   tournament_delete {id}   -> {"id": id}   (= nk.tournament_delete(id))
+   tournament_add_attempt {id, owner_id, count}  -> {"id": id}
      (= nk.tournament_add_attempt(id, owner_id, count))
  Gantry's twin is examples/leaderboards (LeaderboardsModule). Where the payload leaves a field out,
  each side uses its own default (the Lua runtime: tournament authoritative TRUE; the Java twin:
@@ -49,7 +49,7 @@ nk.tournament_create("weekly-cup", false, "desc", "best", 604800, "0 0 * * 1", {
 
 local function server_only(context)
   if context.user_id ~= nil and context.user_id ~= "" then
-    error({ "Only server-to-server calls may do this.", 7 })
+    error({ "leaderboard RPCs need the http key", 7 })
   end
 end
 
@@ -57,11 +57,7 @@ local function rpc(name, fn)
   nk.register_rpc(function(context, payload)
     server_only(context)
     local input = nk.json_decode(payload)
-    local answer = fn(input)
-    if answer == nil then
-      return "{}"
-    end
-    return nk.json_encode(answer)
+    return nk.json_encode(fn(input))
   end, name)
 end
 
@@ -87,12 +83,15 @@ end)
 
 rpc("leaderboard_delete", function(p)
   nk.leaderboard_delete(p.id)
+  return { id = p.id }
 end)
 
 rpc("tournament_delete", function(p)
   nk.tournament_delete(p.id)
+  return { id = p.id }
 end)
 
 rpc("tournament_add_attempt", function(p)
   nk.tournament_add_attempt(p.id, p.owner_id, p.count)
+  return { id = p.id }
 end)
