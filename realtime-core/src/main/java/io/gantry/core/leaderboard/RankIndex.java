@@ -302,7 +302,7 @@ public final class RankIndex {
     static final class Node {
         final boolean leaf;
         /** The first long of each key (the score), on its own: most comparisons end there, so a
-         *  binary search reads 8 cache lines of a node instead of 32. */
+         *  search reads 8 cache lines of a node instead of 32. */
         final long[] primary;
         /** The other three longs of each key (subscore, owner high, owner low), interleaved. */
         final long[] rest;
@@ -407,36 +407,39 @@ public final class RankIndex {
         return 0;
     }
 
+    /*
+     * Both searches below scan the node's scores instead of bisecting them: the keys before the
+     * given one are the prefix whose score is lower (counted without branches over independent
+     * loads, which the CPU overlaps, where a binary search waits on one cache miss after another),
+     * then the few keys sharing its score are compared in full.
+     */
+
     /** In a leaf: the first index whose key is at or above the given one (size if none). */
     private static int lowerBound(Node leaf, long k0, long k1, long k2, long k3) {
-        int lo = 0;
-        int hi = leaf.size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (leaf.compareAt(mid, k0, k1, k2, k3) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        final long[] primary = leaf.primary;
+        final int size = leaf.size;
+        int at = 0;
+        for (int i = 0; i < size; i++) {
+            at += primary[i] < k0 ? 1 : 0;
         }
-        return lo;
+        while (at < size && primary[at] == k0 && leaf.compareAt(at, k0, k1, k2, k3) < 0) {
+            at++;
+        }
+        return at;
     }
 
     /** In an inner node: the last child whose lower bound is at or below the key (0 if none). */
     private static int childIndex(Node inner, long k0, long k1, long k2, long k3) {
-        int lo = 1;
-        int hi = inner.size - 1;
-        int found = 0;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (inner.compareAt(mid, k0, k1, k2, k3) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
+        final long[] primary = inner.primary;
+        final int size = inner.size;
+        int at = 1;
+        for (int i = 1; i < size; i++) {
+            at += primary[i] < k0 ? 1 : 0;
         }
-        return found;
+        while (at < size && primary[at] == k0 && inner.compareAt(at, k0, k1, k2, k3) <= 0) {
+            at++;
+        }
+        return at - 1;
     }
 
     private long countBeforeLocked(long k0, long k1, long k2, long k3) {
