@@ -22,11 +22,16 @@ import java.util.concurrent.locks.StampedLock;
  * values are complemented ({@code ~x} reverses the order of longs without overflow).
  *
  * <p>Costs: {@link #rank}, {@link #entry} and {@link #countBefore} are one table probe plus one
- * root-to-leaf descent (binary search per node, summing the counts left of the chosen child),
- * O(log n) with no allocation; {@link #put} of an existing owner is a probe, a removal descent and
- * an insertion descent (a split or merge now and then); {@link #range} descends by position and
- * then walks the leaf chain. Removing leaves nodes at least a quarter full where a merge with a
- * neighbour fits; the tree never needs rebalancing for correctness.
+ * root-to-leaf descent (per node a scan of at most 64 scores and a sum of the counts left of the
+ * chosen child), O(log n) with no allocation; {@link #put} of an existing owner is a probe, a
+ * removal descent and an insertion descent (a split or merge now and then, about 3 bytes
+ * allocated per write on average); {@link #range} descends by position and then walks the leaf
+ * chain. Removing merges a node that falls under a quarter full into a neighbour where both fit;
+ * the tree never needs rebalancing for correctness. Memory: about 110 bytes per record at a
+ * million (32-byte keys at 3/4 fill in the tree, and an owner table of 2^21 32-byte slots).
+ *
+ * <p>JMH ({@code RankIndexBenchmark}, 1,000,000 records, shared 2-core machine): rank 1.2–1.5 µs,
+ * moves 460,000/s, the page of 100 around an owner 3–4 µs, the bulk load 0.3–0.5 s.
  *
  * <p>Threads: any thread. A {@link StampedLock} serialises writers and lets readers share; a
  * reader never sees a half-moved entry. The leaderboard service writes under its board's lock, so
