@@ -67,6 +67,25 @@ class RankIndexTest {
         assertEquals(5, desc.rank(NIL));
     }
 
+    @Test
+    void theNilOwnerIsAnOwnerLikeAnyOther() {
+        RankIndex index = new RankIndex(false);
+        assertEquals(0, index.rank(NIL));
+        assertFalse(index.remove(NIL));
+        index.put(id(1), 5, 0);
+        assertEquals(1, index.put(NIL, 1, 0));
+        assertEquals(2, index.put(NIL, 9, 0));
+        assertEquals(new RankIndex.Entry(NIL, 9, 0, 2), index.entry(NIL));
+        assertEquals(2, index.size());
+        assertTrue(index.remove(NIL));
+        assertEquals(0, index.rank(NIL));
+        assertEquals(1, index.size());
+        RankIndex built = RankIndex.builder(true).add(NIL, 3, 0).add(id(1), 5, 0).add(NIL, 7, 0).build();
+        assertEquals(List.of(new RankIndex.Entry(NIL, 7, 0, 1), new RankIndex.Entry(id(1), 5, 0, 2)),
+                built.range(1, 5));
+        built.verify();
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void scoreThenSubscoreThenOwner(boolean descending) {
