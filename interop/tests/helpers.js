@@ -59,6 +59,7 @@
 //   rejection that kills the test process), so we alias globalThis.window = globalThis as a
 //   browser would have it.
 
+import { before } from 'node:test';
 import { Client, Session } from '@heroiclabs/nakama-js';
 import { WebSocketAdapterPb } from '@heroiclabs/nakama-js-protobuf';
 import WebSocket from 'ws';
@@ -346,4 +347,42 @@ export async function serverRpc(id, payload) {
     throw Object.assign(new Error(`rpc ${id}: HTTP ${res.status} ${JSON.stringify(res.body)}`), res);
   }
   return res.body.payload ? JSON.parse(res.body.payload) : undefined;
+}
+
+/** A fresh device user, signed in: {client, session, id, username, token}. */
+export async function devicePlayer(prefix = 'device') {
+  const client = newClient();
+  const session = await withTimeout(client.authenticateDevice(uniqueId(prefix), true), STEP_TIMEOUT_MS, 'authenticateDevice');
+  return { client, session, id: session.user_id, username: session.username, token: session.token };
+}
+
+/**
+ * Users made once before a file's tests (register it at the file's top level: it adds a `before`
+ * hook) and sorted by user id, the last tie-breaker of every leaderboard order. The answered
+ * players(n) signs the first n in again, in that order, so a test's first use of each follows the id
+ * order and the differential normalizer numbers them alike on both servers (users made inside a
+ * test are numbered in creation order, which their random ids do not follow).
+ */
+export function sortedPlayerPool(size, prefix = 'device') {
+  const pool = [];
+  before(async () => {
+    await serverReady();
+    const made = [];
+    for (let i = 0; i < size; i++) {
+      const deviceId = uniqueId(prefix);
+      const session = await withTimeout(newClient().authenticateDevice(deviceId, true), STEP_TIMEOUT_MS, 'authenticateDevice (pool)');
+      made.push({ deviceId, id: session.user_id });
+    }
+    pool.push(...made.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  });
+  return async function players(n) {
+    if (n > pool.length) throw new Error(`the pool has ${pool.length} users`);
+    const out = [];
+    for (const { deviceId } of pool.slice(0, n)) {
+      const client = newClient();
+      const session = await withTimeout(client.authenticateDevice(deviceId, false), STEP_TIMEOUT_MS, 'authenticateDevice (pool user)');
+      out.push({ client, session, id: session.user_id, username: session.username, token: session.token });
+    }
+    return out;
+  };
 }

@@ -21,7 +21,7 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   TEST_TIMEOUT_MS, SUITE_TIMEOUT_MS, STEP_TIMEOUT_MS,
-  newClient, uniqueId, withTimeout, serverReady, expectHttpError, rest, serverRpc,
+  newClient, uniqueId, withTimeout, serverReady, devicePlayer, sortedPlayerPool, expectHttpError, rest, serverRpc,
 } from './helpers.js';
 
 const T = { timeout: TEST_TIMEOUT_MS };
@@ -49,41 +49,10 @@ const AUTHORITATIVE_DELETE = 'Leaderboard only allows authoritative score deleti
 before(() => serverReady());
 
 /** A fresh device user. */
-async function player() {
-  const client = newClient();
-  const session = await step(client.authenticateDevice(uniqueId('lb-device'), true), 'authenticateDevice');
-  return { client, session, id: session.user_id, username: session.username, token: session.token };
-}
+const player = () => devicePlayer('lb-device');
 
-/**
- * The users of the tests that need several: made once before the tests (7) and sorted by user id (the
- * last tie-breaker of every order). players(n) signs the first n in again, in that order, so a test's
- * first use of each follows the id order and the differential normalizer numbers them alike on both
- * servers (users made inside a test are numbered in creation order, which the random ids do not follow).
- */
-const pool = [];
-before(async () => {
-  await serverReady();
-  const made = [];
-  for (let i = 0; i < 7; i++) {
-    const deviceId = uniqueId('lb-device');
-    const session = await step(newClient().authenticateDevice(deviceId, true), 'authenticateDevice (pool)');
-    made.push({ deviceId, id: session.user_id });
-  }
-  pool.push(...made.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-});
-
-/** The first n users of the pool, signed in again in id order. */
-async function players(n) {
-  assert.ok(n <= pool.length, `the pool has ${pool.length} users`);
-  const out = [];
-  for (const { deviceId } of pool.slice(0, n)) {
-    const client = newClient();
-    const session = await step(client.authenticateDevice(deviceId, false), 'authenticateDevice (pool user)');
-    out.push({ client, session, id: session.user_id, username: session.username, token: session.token });
-  }
-  return out;
-}
+/** Users made before the tests, sorted by id: players(n) signs the first n in again in that order. */
+const players = sortedPlayerPool(7, 'lb-device');
 
 /** A fresh leaderboard through the leaderboard_create RPC; answers its id. */
 async function board({ authoritative = false, sort = 'desc', operator = 'best', reset = '', metadata = {} } = {}) {

@@ -24,7 +24,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import {
   TEST_TIMEOUT_MS, SUITE_TIMEOUT_MS, STEP_TIMEOUT_MS,
-  newClient, uniqueId, withTimeout, serverReady, expectHttpError, rest, serverRpc,
+  newClient, uniqueId, withTimeout, serverReady, devicePlayer, sortedPlayerPool, expectHttpError, rest, serverRpc,
 } from './helpers.js';
 
 const T = { timeout: TEST_TIMEOUT_MS };
@@ -63,41 +63,10 @@ after(async () => {
 });
 
 /** A fresh device user. */
-async function player() {
-  const client = newClient();
-  const session = await step(client.authenticateDevice(uniqueId('t-device'), true), 'authenticateDevice');
-  return { client, session, id: session.user_id, username: session.username, token: session.token };
-}
+const player = () => devicePlayer('t-device');
 
-/**
- * The users of the tests that need several: made once before the tests (12) and sorted by user id (the
- * last tie-breaker of every order). players(n) signs the first n in again, in that order, so a test's
- * first use of each follows the id order and the differential normalizer numbers them alike on both
- * servers (users made inside a test are numbered in creation order, which the random ids do not follow).
- */
-const pool = [];
-before(async () => {
-  await serverReady();
-  const made = [];
-  for (let i = 0; i < 12; i++) {
-    const deviceId = uniqueId('t-device');
-    const session = await step(newClient().authenticateDevice(deviceId, true), 'authenticateDevice (pool)');
-    made.push({ deviceId, id: session.user_id });
-  }
-  pool.push(...made.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-});
-
-/** The first n users of the pool, signed in again in id order. */
-async function players(n) {
-  assert.ok(n <= pool.length, `the pool has ${pool.length} users`);
-  const out = [];
-  for (const { deviceId } of pool.slice(0, n)) {
-    const client = newClient();
-    const session = await step(client.authenticateDevice(deviceId, false), 'authenticateDevice (pool user)');
-    out.push({ client, session, id: session.user_id, username: session.username, token: session.token });
-  }
-  return out;
-}
+/** Users made before the tests, sorted by id: players(n) signs the first n in again in that order. */
+const players = sortedPlayerPool(12, 't-device');
 
 /** A fresh tournament through the tournament_create RPC (deleted after the file); answers its id. */
 async function tournament(fields = {}) {

@@ -648,25 +648,7 @@ public final class ChannelService implements GroupChat {
                 && content.getBytes(StandardCharsets.UTF_8).length > settings.maxContentBytes()) {
             return "Message content is over the limit of " + settings.maxContentBytes() + " bytes.";
         }
-        return isStrictJsonObject(content) ? null : "Message content must be a valid JSON object";
-    }
-
-    /**
-     * Whether text is exactly one JSON object under strict RFC 8259 rules (no unquoted names,
-     * single quotes, NaN or trailing data): clients parse stored content with strict parsers,
-     * so anything laxer would make a channel's history unreadable for them.
-     */
-    static boolean isStrictJsonObject(String text) {
-        try (com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(text))) {
-            reader.setStrictness(com.google.gson.Strictness.STRICT);
-            if (reader.peek() != com.google.gson.stream.JsonToken.BEGIN_OBJECT) {
-                return false;
-            }
-            reader.skipValue();
-            return reader.peek() == com.google.gson.stream.JsonToken.END_DOCUMENT;
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
+        return io.gantry.core.JsonText.isStrictObject(content) ? null : "Message content must be a valid JSON object";
     }
 
     private static boolean hasUser(StreamMembers members, String userId) {

@@ -1070,16 +1070,7 @@ public final class LeaderboardService {
 
     /** Whether text is one strict JSON object (Nakama: valid JSON whose first character is '{'). */
     static boolean isJsonObject(String text) {
-        try (com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(text))) {
-            reader.setStrictness(com.google.gson.Strictness.STRICT);
-            if (reader.peek() != com.google.gson.stream.JsonToken.BEGIN_OBJECT) {
-                return false;
-            }
-            reader.skipValue();
-            return reader.peek() == com.google.gson.stream.JsonToken.END_DOCUMENT;
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
+        return io.gantry.core.JsonText.isStrictObject(text);
     }
 
     private static void checkOwners(List<String> owners) throws ServiceException {

@@ -187,17 +187,13 @@ public final class LeaderboardApi {
         return out.build();
     }
 
+    /** A tournament's page: the same message as a leaderboard's, field for field (Nakama's field numbers). */
     private static TournamentRecordList tournamentList(LeaderboardRecordPage page) {
-        TournamentRecordList.Builder out = TournamentRecordList.newBuilder().setRankCount(page.rankCount());
-        page.records().forEach(r -> out.addRecords(record(r)));
-        page.ownerRecords().forEach(r -> out.addOwnerRecords(record(r)));
-        if (page.nextCursor() != null) {
-            out.setNextCursor(page.nextCursor());
+        try {
+            return TournamentRecordList.parseFrom(leaderboardList(page).toByteString());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("LeaderboardRecordList and TournamentRecordList differ", e);
         }
-        if (page.prevCursor() != null) {
-            out.setPrevCursor(page.prevCursor());
-        }
-        return out.build();
     }
 
     static com.heroiclabs.nakama.api.Tournament tournament(Tournament t) {
