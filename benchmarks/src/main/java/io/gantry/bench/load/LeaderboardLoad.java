@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
  * {@code leaderboards.lua} both offer it). Its {@code rank_count} is read from the first page; if
  * it is below {@code --records}, the missing records are written through the RPC
  * {@code leaderboard_record_write} with random owner UUIDs (records need no account),
- * {@code --in-flight} at a time. Then {@code --users} users are device-authenticated (the same
- * device ids each run, so a rerun does not grow the board) and each writes its own record over
- * REST, so that around-owner has an owner to centre on.
+ * {@code --in-flight} at a time. {@code --users} users are device-authenticated (the same device
+ * ids each run, so a rerun does not grow the board; again after seeding, whose minutes may outlast
+ * a session) and each writes its own record over REST, so that around-owner has an owner to
+ * centre on.
  *
  * <ul>
  *   <li>{@code write}: {@code POST /v2/leaderboard/{id}} as the users in turn, body
@@ -233,6 +234,15 @@ final class LeaderboardLoad implements GantryBench.Scenario {
                 seedSec = (System.nanoTime() - t0) / 1e9;
             }
             run.log.printf("board %s: %,d records before, %,d seeded (RPC leaderboard_record_write) in %.1f s%n", id, before, seed, seedSec);
+            if (seed > 0) {
+                // sessions may have expired while seeding (the reference's last 60 s by default): new ones
+                for (VirtualUser v : us) {
+                    v.token = null;
+                }
+                if (run.authenticate(us).size() < us.size()) {
+                    throw new Run.SetupException("authentication after seeding failed: " + run.firstError("auth"));
+                }
+            }
 
             ByteBuf[] bodies = LeaderboardRequests.writeBodies(WRITE_BODIES, System.nanoTime());
             RestLoad.Req[] writes = new RestLoad.Req[us.size()];
@@ -264,7 +274,13 @@ final class LeaderboardLoad implements GantryBench.Scenario {
                     }
                     : (c, s) -> arounds[(int) ((c + s * conns) % n)];
             RestLoad.Window w = load.measure(run, source, "leaderboard " + op, serverCore, self);
-            long end = rankCount(http, base, id, us.get(0).token);
+            long end;
+            try {
+                end = rankCount(http, base, id, us.get(0).token);
+            } catch (Run.SetupException e) { // the session may have expired by now: the run's figures stand
+                run.log.println("rank_count after the run: " + e.getMessage());
+                end = -1;
+            }
             return report(run, w, open, before, seed, seedSec, after, end);
         } finally {
             load.close();
