@@ -139,6 +139,88 @@ final class RestLoad {
         }
     }
 
+    /**
+     * Runs a set-up source dry on these connections (the requests before the measured window:
+     * seeding, friends, joins): any failed request, or a count answered other than
+     * {@code expected}, stops the run before it starts, naming the first error whose kind starts
+     * with {@code errorPrefix}. The answered count is reset afterwards.
+     */
+    void setup(Run run, String what, Source source, long expected, String errorPrefix)
+            throws InterruptedException, Run.SetupException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(run.setupDeadlineMs());
+        long failedBefore = failed.sum();
+        long okBefore = ok.sum();
+        CountDownLatch idle = start(what, source, deadline);
+        awaitIdle(idle, deadline + 5_000_000_000L, "within --setup-timeout (" + what + ")");
+        long bad = failed.sum() - failedBefore;
+        long good = ok.sum() - okBefore;
+        if (bad > 0 || idle.getCount() > 0 || good != expected) {
+            throw new Run.SetupException(String.format("the %s failed: %,d of %,d requests answered as expected, %,d failed: %s",
+                    what, good, expected, bad, run.firstError(errorPrefix)));
+        }
+        run.log.printf("%s: %,d requests in %.1f s%n", what, expected, (System.nanoTime() - t0) / 1e9);
+        ok.reset();
+    }
+
+    /**
+     * What one measured window saw: the meter's result, the requests that failed or counted in
+     * any phase of it, and how busy the server's core and the in-process server were in the
+     * window (-1: not measured).
+     */
+    record Window(Meter.Result result, long failed, long answered, double serverCorePercent, double selfPercent) {
+        /** The server-core and self-test lines and fields every REST report carries. */
+        void describe(Report rep, int serverCore) {
+            if (serverCorePercent >= 0) {
+                rep.put("server_core", java.util.Map.of("cpu", serverCore, "busy_percent", LatencySummary.round3(serverCorePercent)));
+                rep.line("server core", String.format("cpu%d %.1f %% busy in the window (everything pinned there: server, database)",
+                        serverCore, serverCorePercent));
+            } else if (serverCore >= 0) {
+                rep.line("server core", "could not read /proc/stat");
+            }
+            if (selfPercent >= 0) {
+                rep.line("self-test srv", String.format("%.0f %% of a core (its event loops)", selfPercent));
+                rep.note("--target self: the in-process server answers canned bodies; this is the generator's own ceiling "
+                        + "at this shape (both share this machine's cores); a server measured near it is measured at the "
+                        + "generator's limit");
+            }
+        }
+    }
+
+    /**
+     * The measured part of a closed-loop REST scenario: warm-up, the window and the drain, with
+     * the meter running, every connection sending from {@code source}. {@code serverCore} (or -1)
+     * is the core whose busy time is read at the window's edges; {@code self} (or null) the
+     * in-process server whose CPU time is.
+     */
+    Window measure(Run run, Source source, String label, int serverCore, SelfTestServer self) throws InterruptedException {
+        CommonOptions o = run.o;
+        Phase p = Phase.starting(System.nanoTime() + 50_000_000L, o.warmup(2), o.duration(10), o.drain, 0);
+        stats.startPhase(client.group, p);
+        run.watchdog.arm(o.warmup(2) + o.duration(10) + o.drain + 60, "measured run over by 60 s");
+        Meter meter = new Meter(client, p, o.serverPid, run.log, o.quiet, label,
+                () -> String.format("in flight %d", conns.length));
+        meter.start();
+        long failedBefore = failed.sum();
+        long okBefore = ok.sum();
+        Run.sleepUntil(p.startNs());
+        CountDownLatch idle = start(label, source, p.sendStopNs());
+        Run.sleepUntil(p.measureStartNs());
+        long core0 = serverCore < 0 ? -1 : ProcStats.coreBusyNanos(serverCore);
+        long selfCpu0 = self == null ? 0 : self.cpuNanos();
+        Run.sleepUntil(p.sendStopNs());
+        long core1 = serverCore < 0 ? -1 : ProcStats.coreBusyNanos(serverCore);
+        long selfCpu1 = self == null ? 0 : self.cpuNanos();
+        awaitIdle(idle, p.drainEndNs(), "by the drain deadline");
+        Run.sleepUntil(p.drainEndNs()); // the meter's last CPU snapshots are taken by then
+        Meter.Result r = meter.finish();
+        stats.phase = null;
+        double window = p.sendStopNs() - p.measureStartNs();
+        return new Window(r, failed.sum() - failedBefore, ok.sum() - okBefore,
+                core0 >= 0 && core1 >= 0 ? 100.0 * (core1 - core0) / window : -1,
+                self == null ? -1 : 100.0 * (selfCpu1 - selfCpu0) / window);
+    }
+
     void close() {
         for (Conn c : conns) {
             Channel ch = c.ch;

@@ -104,6 +104,8 @@ public final class SelfTestServer implements AutoCloseable {
     /** How many users {@code GET /v2/friend} and {@code GET /v2/group/{id}/user} list (before the limit). */
     private volatile int cannedFriends;
     private volatile int cannedGroupUsers;
+    /** The {@code rank_count} leaderboard pages report, and the most records a page holds. */
+    private volatile long cannedRankCount;
 
     private SelfTestServer(EventLoopGroup group, io.netty.channel.Channel server, io.netty.channel.Channel tcpServer,
                            long[] threadIds) {
@@ -184,6 +186,17 @@ public final class SelfTestServer implements AutoCloseable {
         }
         this.cannedFriends = friends;
         this.cannedGroupUsers = groupUsers;
+    }
+
+    /**
+     * Sets the {@code rank_count} of the leaderboard scenario's canned pages (a page holds at most
+     * that many records), since this server keeps no records. Any thread, before the run.
+     */
+    public void cannedLeaderboard(long rankCount) {
+        if (rankCount < 0) {
+            throw new IllegalArgumentException("a rank count is not negative");
+        }
+        this.cannedRankCount = rankCount;
     }
 
     public int port() {
@@ -288,6 +301,8 @@ public final class SelfTestServer implements AutoCloseable {
                     storage(ctx, req, q);
                 } else if (q.path().equals("/v2/friend") || q.path().startsWith("/v2/group")) {
                     social(ctx, req, q);
+                } else if (q.path().startsWith("/v2/leaderboard/") || q.path().startsWith("/v2/rpc/")) {
+                    leaderboard(ctx, req, q);
                 } else if (q.path().equals("/healthcheck")) {
                     respond(ctx, req, HttpResponseStatus.OK, "{}");
                 } else {
@@ -374,6 +389,55 @@ public final class SelfTestServer implements AutoCloseable {
                     return;
                 }
                 respond(ctx, req, CannedSocial.groupUsers(Math.min(limit, cannedGroupUsers)));
+            } else {
+                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "{\"error\":\"Not Found\",\"code\":5,\"message\":\"Not Found\"}");
+            }
+        }
+
+        /**
+         * The leaderboard scenario's calls with canned replies: the server-to-server RPCs
+         * {@code leaderboard_create} and {@code leaderboard_record_write} (with an {@code http_key});
+         * {@code POST /v2/leaderboard/{id}} answers a record; {@code GET /v2/leaderboard/{id}} and
+         * {@code GET /v2/leaderboard/{id}/owner/{owner}} a page of {@link #cannedLeaderboard}'s
+         * rank count (at most the limit). Nothing is stored.
+         */
+        private void leaderboard(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
+            String path = q.path();
+            boolean post = req.method() == HttpMethod.POST;
+            if (path.startsWith("/v2/rpc/")) {
+                String name = path.substring("/v2/rpc/".length());
+                if (first(q, "http_key") == null) {
+                    respond(ctx, req, HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"Auth token or HTTP key required\",\"code\":16,\"message\":\"Auth token or HTTP key required\"}");
+                } else if (post && name.equals("leaderboard_create")) {
+                    ByteBuf body = req.content();
+                    String payload = JsonScan.readString(body, JsonScan.skipWs(body, body.readerIndex(), body.writerIndex()),
+                            body.writerIndex());
+                    String id = payload == null ? null : Auth.field(payload, "id");
+                    respond(ctx, req, CannedLeaderboard.created(id == null ? "" : id));
+                } else if (post && name.equals("leaderboard_record_write")) {
+                    respond(ctx, req, CannedLeaderboard.rpcRecord());
+                } else {
+                    respond(ctx, req, HttpResponseStatus.NOT_FOUND, "{\"error\":\"RPC function not found\",\"code\":5,\"message\":\"RPC function not found\"}");
+                }
+                return;
+            }
+            String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            if (auth == null || !auth.startsWith("Bearer ")) {
+                respond(ctx, req, HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"Auth token required\",\"code\":16,\"message\":\"Auth token required\"}");
+                return;
+            }
+            String rest = path.substring("/v2/leaderboard/".length());
+            int slash = rest.indexOf('/');
+            if (post && slash < 0) {
+                respond(ctx, req, CannedLeaderboard.record());
+            } else if (req.method() == HttpMethod.GET && (slash < 0 || rest.startsWith("owner/", slash + 1))) {
+                int limit = limit(q);
+                if (limit < 0) {
+                    badLimit(ctx, req);
+                    return;
+                }
+                long count = cannedRankCount;
+                respond(ctx, req, CannedLeaderboard.page((int) Math.min(limit, count), count));
             } else {
                 respond(ctx, req, HttpResponseStatus.NOT_FOUND, "{\"error\":\"Not Found\",\"code\":5,\"message\":\"Not Found\"}");
             }

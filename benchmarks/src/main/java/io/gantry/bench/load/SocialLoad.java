@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -229,8 +227,8 @@ final class SocialLoad implements GantryBench.Scenario {
                     SocialRequests.FriendPairs pairs = new SocialRequests.FriendPairs(u);
                     long setupPairs = pairs.withFriendsEach(friends);
                     AtomicLong setupEmpty = new AtomicLong();
-                    setup(run, load, "friend set-up", SocialRequests.friendSource(pairs, setupPairs, addLines(us), post, conns,
-                            g -> setupEmpty.incrementAndGet()), 2 * setupPairs);
+                    load.setup(run, "social friend set-up", SocialRequests.friendSource(pairs, setupPairs, addLines(us), post, conns,
+                            g -> setupEmpty.incrementAndGet()), 2 * setupPairs, "social");
                     run.log.printf("%,d users have %d friends each (%,d pairs, invite and accept)%n", u, friends, setupPairs);
                     List<RestLoad.Req> reqs = new ArrayList<>();
                     ByteBuf line = SocialRequests.line("GET", SocialRequests.friendListPath(LIST_LIMIT));
@@ -258,10 +256,10 @@ final class SocialLoad implements GantryBench.Scenario {
                         }
                     }
                     AtomicInteger next = new AtomicInteger();
-                    setup(run, load, "group set-up joins", (c, seq) -> {
+                    load.setup(run, "social group set-up joins", (c, seq) -> {
                         int i = next.getAndIncrement();
                         return i < joins.size() ? joins.get(i) : null;
-                    }, joins.size());
+                    }, joins.size(), "social");
                     run.log.printf("%,d groups of %d members%n", ids.size(), members);
                     List<RestLoad.Req> reqs = new ArrayList<>();
                     for (int k = 0; k < members; k++) { // member k asks about each group in turn
@@ -309,52 +307,13 @@ final class SocialLoad implements GantryBench.Scenario {
         return ids;
     }
 
-    /** Runs a set-up source dry on the load's connections; any failed request stops the run before it starts. */
-    private void setup(Run run, RestLoad load, String what, RestLoad.Source source, long expected)
-            throws InterruptedException, Run.SetupException {
-        long t0 = System.nanoTime();
-        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(run.setupDeadlineMs());
-        long failedBefore = load.failed.sum();
-        long okBefore = load.ok.sum();
-        CountDownLatch idle = load.start("social " + what, source, deadline);
-        load.awaitIdle(idle, deadline + 5_000_000_000L, "within --setup-timeout (" + what + ")");
-        long failed = load.failed.sum() - failedBefore;
-        long ok = load.ok.sum() - okBefore;
-        if (failed > 0 || idle.getCount() > 0 || ok != expected) {
-            throw new Run.SetupException(String.format("the %s failed: %,d of %,d requests answered as expected, %,d failed: %s",
-                    what, ok, expected, failed, run.firstError("social")));
-        }
-        run.log.printf("%s: %,d requests in %.1f s%n", what, expected, (System.nanoTime() - t0) / 1e9);
-        load.ok.reset();
-    }
-
     private Report measure(Run run, RestLoad load, RestLoad.Source source, int open, long pool, int expect,
                            AtomicLong exhausted) throws Exception {
-        double warmup = o.warmup(2);
+        RestLoad.Window w = load.measure(run, source, "social " + op, serverCore, self);
+        Meter.Result r = w.result();
+        long failed = w.failed();
+        long answered = w.answered();
         double duration = o.duration(10);
-        Stats stats = run.stats;
-        Phase p = Phase.starting(System.nanoTime() + 50_000_000L, warmup, duration, o.drain, 0);
-        stats.startPhase(run.client.group, p);
-        run.watchdog.arm(warmup + duration + o.drain + 60, "measured run over by 60 s");
-        Meter meter = new Meter(run.client, p, o.serverPid, run.log, o.quiet, "social " + op,
-                () -> String.format("in flight %d", inFlight));
-        meter.start();
-        long failedBefore = load.failed.sum();
-        long okBefore = load.ok.sum();
-        Run.sleepUntil(p.startNs());
-        CountDownLatch idle = load.start("social " + op, source, p.sendStopNs());
-        Run.sleepUntil(p.measureStartNs());
-        long core0 = serverCore < 0 ? -1 : ProcStats.coreBusyNanos(serverCore);
-        long selfCpu0 = self == null ? 0 : self.cpuNanos();
-        Run.sleepUntil(p.sendStopNs());
-        long core1 = serverCore < 0 ? -1 : ProcStats.coreBusyNanos(serverCore);
-        long selfCpu1 = self == null ? 0 : self.cpuNanos();
-        load.awaitIdle(idle, p.drainEndNs(), "by the drain deadline");
-        Run.sleepUntil(p.drainEndNs()); // the meter's last CPU snapshots are taken by then
-        Meter.Result r = meter.finish();
-        stats.phase = null;
-        long failed = load.failed.sum() - failedBefore;
-        long answered = load.ok.sum() - okBefore;
 
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("op", op);
@@ -384,21 +343,7 @@ final class SocialLoad implements GantryBench.Scenario {
             rep.line("pool", String.format("%,d of %,d %s used%s", op.equals("friend-add") ? (used + 1) / 2 : used, pool,
                     op.equals("friend-add") ? "pairs" : "joins", exhausted.get() >= 0 ? " (RAN OUT: the run is short)" : ""));
         }
-        if (core0 >= 0 && core1 >= 0) {
-            double pct = 100.0 * (core1 - core0) / (p.sendStopNs() - p.measureStartNs());
-            rep.put("server_core", Map.of("cpu", serverCore, "busy_percent", LatencySummary.round3(pct)));
-            rep.line("server core", String.format("cpu%d %.1f %% busy in the window (everything pinned there: server, database)",
-                    serverCore, pct));
-        } else if (serverCore >= 0) {
-            rep.line("server core", "could not read /proc/stat");
-        }
-        if (self != null) {
-            double pct = 100.0 * (selfCpu1 - selfCpu0) / (p.sendStopNs() - p.measureStartNs());
-            rep.line("self-test srv", String.format("%.0f %% of a core (its event loops)", pct));
-            rep.note("--target self: the in-process server answers canned bodies; this is the generator's own ceiling "
-                    + "at this shape (both share this machine's cores); a server measured near it is measured at the "
-                    + "generator's limit");
-        }
+        w.describe(rep, serverCore);
         switch (op) {
             case "friend-add" -> rep.note("each pair is added once: the invite (as i) and then the accept (as j) on the "
                     + "same connection, both counted; users are new to this run, so no request meets an existing edge");

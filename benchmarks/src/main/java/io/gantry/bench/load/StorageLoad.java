@@ -178,36 +178,17 @@ final class StorageLoad implements GantryBench.Scenario {
     }
 
     private Report measure(Run run, RestLoad load, RestLoad.Req[][] reqs, int open) throws Exception {
-        double warmup = o.warmup(2);
-        double duration = o.duration(10);
-        Stats stats = run.stats;
-        Phase p = Phase.starting(System.nanoTime() + 50_000_000L, warmup, duration, o.drain, 0);
-        stats.startPhase(run.client.group, p);
-        run.watchdog.arm(warmup + duration + o.drain + 60, "measured run over by 60 s");
-        Meter meter = new Meter(run.client, p, o.serverPid, run.log, o.quiet, "storage " + op,
-                () -> String.format("in flight %d", inFlight));
-        meter.start();
-        long failedBefore = load.failed.sum();
         int n = reqs.length;
         int conns = load.connections();
-        Run.sleepUntil(p.startNs());
         // connection c sends as users c, c + conns, c + 2 conns, … (mod n), each user's variants in turn
-        CountDownLatch idle = load.start("storage " + op, (c, seq) -> {
+        RestLoad.Window w = load.measure(run, (c, seq) -> {
             long g = c + seq * conns;
             RestLoad.Req[] mine = reqs[(int) (g % n)];
             return mine[(int) ((g / n) % mine.length)];
-        }, p.sendStopNs());
-        Run.sleepUntil(p.measureStartNs());
-        long core0 = serverCore < 0 ? -1 : ProcStats.coreBusyNanos(serverCore);
-        long selfCpu0 = self == null ? 0 : self.cpuNanos();
-        Run.sleepUntil(p.sendStopNs());
-        long core1 = serverCore < 0 ? -1 : ProcStats.coreBusyNanos(serverCore);
-        long selfCpu1 = self == null ? 0 : self.cpuNanos();
-        load.awaitIdle(idle, p.drainEndNs(), "by the drain deadline");
-        Run.sleepUntil(p.drainEndNs()); // the meter's last CPU snapshots are taken by then
-        Meter.Result r = meter.finish();
-        stats.phase = null;
-        long failed = load.failed.sum() - failedBefore;
+        }, "storage " + op, serverCore, self);
+        Meter.Result r = w.result();
+        long failed = w.failed();
+        double duration = o.duration(10);
 
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("op", op);
@@ -227,21 +208,7 @@ final class StorageLoad implements GantryBench.Scenario {
         rep.line("requests", String.format("%,.1f/s answered 2xx with the expected objects; %,d failed (any phase, by "
                 + "kind under errors)", r.deliveredPerSec(), failed));
         rep.line("objects", String.format("%,.1f/s", r.deliveredPerSec() * (op.equals("list") ? Math.min(perCall, fill) : perCall)));
-        if (core0 >= 0 && core1 >= 0) {
-            double pct = 100.0 * (core1 - core0) / (p.sendStopNs() - p.measureStartNs());
-            rep.put("server_core", Map.of("cpu", serverCore, "busy_percent", LatencySummary.round3(pct)));
-            rep.line("server core", String.format("cpu%d %.1f %% busy in the window (everything pinned there: server, database)",
-                    serverCore, pct));
-        } else if (serverCore >= 0) {
-            rep.line("server core", "could not read /proc/stat");
-        }
-        if (self != null) {
-            double pct = 100.0 * (selfCpu1 - selfCpu0) / (p.sendStopNs() - p.measureStartNs());
-            rep.line("self-test srv", String.format("%.0f %% of a core (its event loops)", pct));
-            rep.note("--target self: the in-process server answers canned bodies; this is the generator's own ceiling "
-                    + "at this shape (both share this machine's cores); a server measured near it is measured at the "
-                    + "generator's limit");
-        }
+        w.describe(rep, serverCore);
         rep.note("closed loop: each of the " + inFlight + " connections sends its next request when the previous reply "
                 + "has arrived, so latency is per request with no coordinated-omission correction");
         return rep;

@@ -63,7 +63,13 @@ class SocialLoadTest {
     }
 
     /** A stub REST server: device authentication answers a fake token; every other call what {@code answer} says. */
-    private static HttpServer stub(Function<String, Object[]> answer, ConcurrentLinkedQueue<String> seen) throws IOException {
+    static HttpServer stub(Function<String, Object[]> answer, ConcurrentLinkedQueue<String> seen) throws IOException {
+        return stub(answer, seen, new ConcurrentLinkedQueue<>());
+    }
+
+    /** As above, keeping the body of every call but the authentications in {@code bodies}, as {@code "<line> <body>"}. */
+    static HttpServer stub(Function<String, Object[]> answer, ConcurrentLinkedQueue<String> seen,
+                           ConcurrentLinkedQueue<String> bodies) throws IOException {
         HttpServer srv = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         srv.setExecutor(Executors.newFixedThreadPool(4));
         srv.createContext("/", ex -> {
@@ -75,6 +81,7 @@ class SocialLoadTest {
             } else {
                 String line = ex.getRequestMethod() + " " + ex.getRequestURI();
                 seen.add(line + " " + ex.getRequestHeaders().getFirst("Authorization"));
+                bodies.add(line + " " + new String(req, StandardCharsets.UTF_8));
                 Object[] a = answer.apply(line);
                 answer(ex, (Integer) a[0], (String) a[1]);
             }
