@@ -79,9 +79,11 @@ public final class JsonPrinter {
         if (!table(type).supported()) {
             return fallback(message);
         }
-        StringBuilder out = new StringBuilder(64);
+        byte[] bytes = message.toByteArray();
+        // JSON is about twice the wire size (names, quotes, int64 as strings): sized once, no regrowth
+        StringBuilder out = new StringBuilder(64 + 2 * bytes.length);
         try {
-            CodedInputStream in = CodedInputStream.newInstance(message.toByteArray());
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
             printTop(type, in, out);
         } catch (IOException e) {
             // Cannot happen: the bytes are the message's own serialisation.

@@ -251,10 +251,42 @@ public final class TokenService {
         return jws.serialize();
     }
 
+    /** A token whose signature and claims were verified, kept so that its next use costs a lookup. */
+    private record Verified(String token, Claims claims) {
+    }
+
+    /** Slots of each cache of verified tokens (a power of two). */
+    private static final int VERIFIED_SLOTS = 4096;
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Verified> verifiedSessions =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(VERIFIED_SLOTS);
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Verified> verifiedRefreshes =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(VERIFIED_SLOTS);
+
+    /**
+     * The claims of a token that verifies with {@code verifier} and has not expired. A token seen
+     * before is found in a direct-mapped cache of verified tokens (the whole token string must be
+     * equal, so only a token that passed the HMAC check is ever found), which spares every REST call
+     * but a client's first the parse and the HMAC; the expiry is checked on every call, and
+     * revocations are the caller's (they are checked after this, on every call).
+     */
     private Optional<Claims> verify(MACVerifier verifier, String token) {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
+        java.util.concurrent.atomic.AtomicReferenceArray<Verified> cache =
+                verifier == sessionVerifier ? verifiedSessions : verifiedRefreshes;
+        int slot = token.hashCode() & (VERIFIED_SLOTS - 1);
+        Verified seen = cache.get(slot);
+        if (seen != null && seen.token().equals(token)) {
+            return seen.claims().expiresAt() <= clock.instant().getEpochSecond()
+                    ? Optional.empty() : Optional.of(seen.claims());
+        }
+        Optional<Claims> verified = verifyUncached(verifier, token);
+        verified.ifPresent(claims -> cache.set(slot, new Verified(token, claims)));
+        return verified;
+    }
+
+    private Optional<Claims> verifyUncached(MACVerifier verifier, String token) {
         try {
             JWSObject jws = JWSObject.parse(token);
             // Only HS256, as Nakama: a token must not pick its own algorithm (alg=none, HS512...).

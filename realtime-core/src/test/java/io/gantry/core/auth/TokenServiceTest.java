@@ -122,6 +122,25 @@ class TokenServiceTest {
         assertTrue(tokens.verifySession(none + "." + parts[1] + ".").isEmpty());
     }
 
+    /** Verified tokens are remembered: a remembered token still expires, and nothing else is taken for it. */
+    @Test
+    void aTokenSeenBeforeStillExpiresAndItsNeighboursAreStillChecked() {
+        TokenService.Issued issued = tokens.issue(userId, "alice", Map.of());
+        assertEquals(userId, tokens.verifySession(issued.token()).orElseThrow().userId());
+        assertEquals(userId, tokens.verifySession(issued.token()).orElseThrow().userId(), "again, from the cache");
+        // the same token with one signature character changed (a middle one: all its bits count), and
+        // the session token as a refresh token
+        String token = issued.token();
+        int at = token.lastIndexOf('.') + 5;
+        String tampered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+        assertEquals(Optional.empty(), tokens.verifySession(tampered));
+        assertEquals(Optional.empty(), tokens.verifyRefresh(token), "a session token is no refresh token, cached or not");
+        assertEquals(userId, tokens.verifySession(new String(token.toCharArray())).orElseThrow().userId(),
+                "an equal string is the same token");
+        clock.advance(Duration.ofSeconds(60));
+        assertEquals(Optional.empty(), tokens.verifySession(token), "expired, though remembered");
+    }
+
     @Test
     void garbageIsRejected() {
         for (String garbage : new String[] {null, "", "x", "a.b.c", "...", "eyJhbGciOiJIUzI1NiJ9.e30.", "ü.ü.ü"}) {
