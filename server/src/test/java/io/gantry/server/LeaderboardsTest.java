@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gantry.examples.leaderboards.LeaderboardsModule;
+import io.gantry.runtime.ApiCall;
+import io.gantry.runtime.ErrorCode;
 import io.gantry.runtime.LeaderboardCreate;
 import io.gantry.runtime.LeaderboardRecordWrite;
 import io.gantry.runtime.Operator;
@@ -49,10 +51,29 @@ class LeaderboardsTest {
 
     static TestServer server;
     static volatile ServerApi api;
+    static final List<String> HOOKED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws InterruptedException {
-        server = TestServer.withRuntime(r -> r.module(new LeaderboardsModule()).onStart(s -> api = s));
+        server = TestServer.withRuntime(r -> r.module(new LeaderboardsModule()).onStart(s -> api = s)
+                // hooks that act on the boards "hooked-…" only, so the other tests see plain calls
+                .before(ApiCall.WRITE_LEADERBOARD_RECORD, (ctx, write) -> {
+                    if (!write.boardId().startsWith("hooked-")) {
+                        return write;
+                    }
+                    if (write.score() > 1000) {
+                        throw new RefusedException(ErrorCode.INVALID_ARGUMENT, "Scores over 1000 are not believed.");
+                    }
+                    return new LeaderboardRecordWrite(write.boardId(), write.ownerId(), write.username(),
+                            write.score() * 2, write.subscore(), write.metadata(), write.operator());
+                })
+                .after(ApiCall.WRITE_LEADERBOARD_RECORD, (ctx, write, record) -> {
+                    if (write.boardId().startsWith("hooked-")) {
+                        HOOKED.add(ctx.userId() + " " + record.score() + " " + record.rank());
+                    }
+                })
+                .before(ApiCall.LIST_TOURNAMENTS, (ctx, request) -> request.categoryStart() != null
+                        && request.categoryStart() == 99 ? null : request));
     }
 
     @AfterAll
@@ -318,6 +339,24 @@ class LeaderboardsTest {
                 .get(0).getAsJsonObject()));
 
         assertEquals(before, ok("GET", "/v2/leaderboard/" + id + "?limit=100", u, null).toString());
+    }
+
+    /** Server code's hooks see, change and refuse a client's write, and may hide a listing. */
+    @Test
+    void hooksChangeRefuseAndSeeClientCalls() {
+        TestUser u = server.newUser();
+        String id = "hooked-" + UUID.randomUUID();
+        api.leaderboards().create(new LeaderboardCreate(id, false, SortOrder.DESCENDING, Operator.SET, "", null));
+        JsonObject r = write(id, u, 21, 0);
+        assertEquals(42, score(r), "the before hook doubled the score");
+        assertEquals(List.of(u.userId() + " 42 1"), HOOKED, "the after hook saw the caller and the record");
+        assertError(call("POST", "/v2/leaderboard/" + id, u, "{\"score\":\"2000\"}"), 400, 3,
+                "Scores over 1000 are not believed.");
+        assertEquals(42, score(ok("GET", "/v2/leaderboard/" + id, u, null).getAsJsonArray("records")
+                .get(0).getAsJsonObject()), "a refused write changes nothing");
+        assertEquals(1, HOOKED.size(), "no after hook for a refused call");
+        assertError(call("GET", "/v2/tournament?category_start=99", u, null), 404, 5,
+                "Requested resource was not found.");
     }
 
     // ---- resets, restarts, deletions ----------------------------------------------------------
