@@ -25,6 +25,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static io.gantry.persistence.RocksKeys.ID;
@@ -55,7 +56,7 @@ import static io.gantry.persistence.RocksKeys.uuidText;
  * <p>Threads: any blocking thread. A {@link RecordChange} runs under its board's lock, so it must
  * not wait for another thread nor call this store's writes.
  */
-final class RocksLeaderboardStore implements LeaderboardStore {
+final class RocksLeaderboardStore implements LeaderboardStore, RocksUserOwned {
 
     /** The longest board id, in UTF-8 bytes: it is in every record key. */
     static final int MAX_ID_BYTES = 1024;
@@ -326,17 +327,42 @@ final class RocksLeaderboardStore implements LeaderboardStore {
      */
     @Override
     public List<StoredLeaderboardRecord> deleteAllOf(String ownerId) {
-        byte[] owner = uuidBytes(ownerId);
         store.checkOpen();
-        List<StoredLeaderboardRecord> deleted = new ArrayList<>();
+        List<StoredLeaderboardRecord> deleted;
         long ticket;
-        for (ReentrantLock lock : locks) {
-            lock.lock();
+        Lock all = writeLock();
+        all.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            deleted = addDeletionsOf(ownerId, batch);
+            ticket = store.commitUnsynced(batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot delete the leaderboard records of " + ownerId, e);
+        } finally {
+            all.unlock();
         }
+        store.awaitDurable(ticket);
+        return deleted;
+    }
+
+    /** An account deletion: the owner's records go in the account's batch (see {@link RocksUserOwned}). */
+    @Override
+    public void deleteAllOf(String userId, WriteBatch batch) throws RocksDBException {
+        addDeletionsOf(userId, batch);
+    }
+
+    /** Every stripe, taken in index order and released in reverse: what a deletion of an owner holds. */
+    @Override
+    public Lock writeLock() {
+        return allStripes;
+    }
+
+    /** Adds to the batch the deletion of the owner's records and index entries; answers the records. */
+    private List<StoredLeaderboardRecord> addDeletionsOf(String ownerId, WriteBatch batch) throws RocksDBException {
+        byte[] owner = uuidBytes(ownerId);
+        List<StoredLeaderboardRecord> deleted = new ArrayList<>();
         try (Slice upper = new Slice(successor(owner));
              ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(owners, read);
-             WriteBatch batch = new WriteBatch()) {
+             RocksIterator it = db.newIterator(owners, read)) {
             for (it.seek(owner); it.isValid(); it.next()) {
                 byte[] indexKey = it.key();
                 // owner | len | id | expiry  →  len | id | expiry | owner
@@ -351,17 +377,50 @@ final class RocksLeaderboardStore implements LeaderboardStore {
                 batch.delete(owners, indexKey);
             }
             it.status();
-            ticket = store.commitUnsynced(batch);
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot delete the leaderboard records of " + ownerId, e);
-        } finally {
+        }
+        return deleted;
+    }
+
+    /**
+     * All the stripes as one lock: {@code lock} takes them in index order (the one order anything
+     * takes more than one in, so no cycle), {@code unlock} releases them in reverse. Only
+     * {@code lock} and {@code unlock} are offered.
+     */
+    private final Lock allStripes = new Lock() {
+        @Override
+        public void lock() {
+            for (ReentrantLock lock : locks) {
+                lock.lock();
+            }
+        }
+
+        @Override
+        public void unlock() {
             for (int i = STRIPES - 1; i >= 0; i--) {
                 locks[i].unlock();
             }
         }
-        store.awaitDurable(ticket);
-        return deleted;
-    }
+
+        @Override
+        public void lockInterruptibly() {
+            throw new UnsupportedOperationException("all stripes: lock() only");
+        }
+
+        @Override
+        public boolean tryLock() {
+            throw new UnsupportedOperationException("all stripes: lock() only");
+        }
+
+        @Override
+        public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) {
+            throw new UnsupportedOperationException("all stripes: lock() only");
+        }
+
+        @Override
+        public java.util.concurrent.locks.Condition newCondition() {
+            throw new UnsupportedOperationException("all stripes: lock() only");
+        }
+    };
 
     // ---- reads: no lock ----
 

@@ -237,7 +237,7 @@ public final class RocksStore implements Store {
      * part must never take the account store's lock while it holds its own).
      */
     List<RocksUserOwned> userOwned() {
-        return List.of(storage, friends, groups);
+        return List.of(storage, friends, groups, leaderboards);
     }
 
     @Override

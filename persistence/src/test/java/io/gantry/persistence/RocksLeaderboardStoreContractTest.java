@@ -58,6 +58,26 @@ class RocksLeaderboardStoreContractTest extends LeaderboardStoreContract {
     }
 
     @Test
+    void deletingAnAccountThroughTheStoreDeletesItsRecordsInTheSameWrite() {
+        String owner = store.accounts().createWithDevice("device-lb-owner-01", null).account().getId();
+        String other = store.accounts().createWithDevice("device-lb-other-01", null).account().getId();
+        boards.create(board("lb"));
+        boards.create(board("lb2"));
+        put("lb", 0, rec(owner, 1, 0));
+        put("lb", 100, rec(owner, 2, 0));
+        put("lb2", 0, rec(owner, 3, 0));
+        put("lb", 0, rec(other, 4, 0));
+
+        assertTrue(store.deleteUser(owner));
+
+        assertEquals(List.of(2, 1, 1), FAMILIES.stream().map(this::entries).toList(),
+                "the boards stay; only the other owner's record and its index entry are left");
+        assertTrue(boards.record("lb", 0, owner).isEmpty());
+        assertEquals(4, boards.record("lb", 0, other).orElseThrow().getScore());
+        assertEquals(List.of(), boards.deleteAllOf(owner), "nothing left of the owner");
+    }
+
+    @Test
     void aDeletedBoardLeavesNoKeyBehind() {
         boards.create(board("lb"));
         put("lb", 0, rec(A, 1, 0));

@@ -186,7 +186,7 @@ public final class GantryServer implements AutoCloseable {
             serverApi.leaderboards(new RuntimeLeaderboards(leaderboards));
             serverApi.tournaments(new RuntimeTournaments(leaderboards));
             AccountDeletion deletion = new AccountDeletion(store, sessions,
-                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock, leaderboards::deleteAllOf);
+                    config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock, leaderboards::forgetOwner);
             RuntimeAccounts runtimeAccounts = new RuntimeAccounts(accounts, deletion, new WalletService(store.accounts()));
             serverApi.accounts(runtimeAccounts);
             serverApi.users(runtimeAccounts);

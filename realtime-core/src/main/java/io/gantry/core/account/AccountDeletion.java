@@ -36,8 +36,8 @@ public final class AccountDeletion {
     }
 
     /**
-     * @param ranked deletes the user's leaderboard and tournament records, and takes them out of the
-     *               in-memory ranks (the leaderboard service); called after the account is gone
+     * @param ranked takes the user out of the leaderboards' in-memory ranks (the leaderboard service);
+     *               called after the account and all it owns, its records included, are deleted
      */
     public AccountDeletion(Store store, SessionRegistry sessions, long refreshLifetimeSec, Clock clock,
                            java.util.function.Consumer<String> ranked) {

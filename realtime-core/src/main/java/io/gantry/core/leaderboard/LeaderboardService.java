@@ -610,13 +610,14 @@ public final class LeaderboardService {
                 page.rankCount());
     }
 
-    /** An account deletion: every record of the owner goes, from the store and from the ranks. */
-    public void deleteAllOf(String ownerId) {
+    /**
+     * After an account deletion: the owner's records went with the account, in its batch
+     * ({@code Store.deleteUser}); this takes the owner out of every rank index in memory.
+     */
+    public void forgetOwner(String ownerId) {
         UUID owner = UUID.fromString(ownerId);
-        for (StoredLeaderboardRecord r : store.deleteAllOf(ownerId)) {
-            Board board = boards.get(r.getLeaderboardId());
-            RankIndex index = board == null ? null : board.periods.get(r.getExpiryTime());
-            if (index != null) {
+        for (Board board : boards.values()) {
+            for (RankIndex index : board.periods.values()) {
                 index.remove(owner);
             }
         }
