@@ -80,18 +80,8 @@ final class LeaderboardLoad implements GantryBench.Scenario {
     @Option(names = "--http-key", defaultValue = "defaulthttpkey", description = "The server's HTTP key, for the set-up RPCs (default: ${DEFAULT-VALUE}).")
     String httpKey;
 
-    @Option(names = "--target", defaultValue = "server", description = "server (--host/--port) or self: the in-process "
-            + "self-test server's canned replies, the generator's own ceiling at this shape (default: ${DEFAULT-VALUE}).")
-    String target;
-
-    @Option(names = "--server-threads", defaultValue = "1", description = "Event loops of the in-process server with --target self (default: ${DEFAULT-VALUE}).")
-    int serverThreads;
-
-    @Option(names = "--server-core", defaultValue = "-1", paramLabel = "CPU",
-            description = "Report how busy this core was in the window (the server and its database pinned there); -1: not measured.")
-    int serverCore;
-
-    private SelfTestServer self;
+    @Mixin
+    RestTarget target;
 
     @Override
     public CommonOptions options() {
@@ -105,23 +95,7 @@ final class LeaderboardLoad implements GantryBench.Scenario {
             System.err.println("gantry-bench leaderboard: " + bad);
             return 2;
         }
-        if (!target.equals("self")) {
-            return GantryBench.run(this);
-        }
-        try {
-            self = SelfTestServer.start("127.0.0.1", 0, serverThreads);
-        } catch (Exception e) {
-            System.err.println("gantry-bench leaderboard: cannot start the in-process server: " + e);
-            return 3;
-        }
-        try {
-            o.host = "127.0.0.1";
-            o.port = self.port();
-            System.err.printf("self-test server on 127.0.0.1:%d (%d event loop(s))%n", o.port, serverThreads);
-            return GantryBench.run(this);
-        } finally {
-            self.close();
-        }
+        return target.run("leaderboard", this, o, s -> s.cannedLeaderboard(records));
     }
 
     /** The flags' problem, or null. */
@@ -129,8 +103,9 @@ final class LeaderboardLoad implements GantryBench.Scenario {
         if (!OPS.contains(op)) {
             return "--op must be write or around, not '" + op + "'";
         }
-        if (!target.equals("server") && !target.equals("self")) {
-            return "--target must be server or self, not '" + target + "'";
+        String badTarget = target.checkTarget();
+        if (badTarget != null) {
+            return badTarget;
         }
         if (inFlight < 1 || inFlight > 10_000) {
             return "--in-flight must be 1-10000";
@@ -150,10 +125,7 @@ final class LeaderboardLoad implements GantryBench.Scenario {
         if (o.rate != null) {
             return "--rate does not apply: leaderboard is a closed loop (--in-flight requests in flight)";
         }
-        if (serverThreads < 1) {
-            return "--server-threads must be at least 1";
-        }
-        return null;
+        return target.checkServerThreads();
     }
 
     /** {@code bench-100k}, {@code bench-1m}: the default board of a record count. */
@@ -182,9 +154,6 @@ final class LeaderboardLoad implements GantryBench.Scenario {
     public Report execute(Run run) throws Exception {
         String id = board();
         String hostHeader = Auth.hostForUri(o.host) + ":" + o.port;
-        if (self != null) {
-            self.cannedLeaderboard(records);
-        }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         String base = "http://" + hostHeader;
@@ -273,7 +242,7 @@ final class LeaderboardLoad implements GantryBench.Scenario {
                         return new RestLoad.Req(w.head(), bodies[(int) ((g / n + g) % WRITE_BODIES)], 1);
                     }
                     : (c, s) -> arounds[(int) ((c + s * conns) % n)];
-            RestLoad.Window w = load.measure(run, source, "leaderboard " + op, serverCore, self);
+            RestLoad.Window w = load.measure(run, source, "leaderboard " + op, target.serverCore, target.self());
             long end;
             try {
                 end = rankCount(http, base, id, us.get(0).token);
@@ -313,11 +282,11 @@ final class LeaderboardLoad implements GantryBench.Scenario {
         params.put("limit", op.equals("around") ? limit : null);
         params.put("in_flight", inFlight);
         params.put("connections_open", open);
-        params.put("target", target);
+        params.put("target", target.target);
         params.put("duration_s", o.duration(10));
-        Report rep = Report.rest("leaderboard", shape() + (self != null ? " against the in-process server" : ""), o,
+        Report rep = Report.rest("leaderboard", shape() + (target.self() != null ? " against the in-process server" : ""), o,
                 run.client, params);
-        rep.inProcessServer = self != null;
+        rep.inProcessServer = target.self() != null;
         String counted = op.equals("write") ? "one counted reply per request: 2xx with the record"
                 : "one counted reply per request: 2xx with " + limit + " records";
         rep.measured(r, o.serverPid, 0, counted);
@@ -329,7 +298,7 @@ final class LeaderboardLoad implements GantryBench.Scenario {
                 r.deliveredPerSec(), op.equals("write") ? "with the record" : "with " + limit + " records", w.failed()));
         rep.line("board", String.format("%s: rank_count %,d before set-up, %,d seeded in %.1f s, %,d at the start, %,d at the end",
                 board(), before, seeded, seedSec, after, end));
-        w.describe(rep, serverCore);
+        w.describe(rep, target.serverCore);
         rep.note("closed loop: each of the " + inFlight + " connections sends its next request when the previous reply "
                 + "has arrived, so latency is per request with no coordinated-omission correction");
         return rep;

@@ -68,18 +68,8 @@ final class SocialLoad implements GantryBench.Scenario {
     @Option(names = "--members", defaultValue = "50", paramLabel = "M", description = "group-users: members per group, its creator included (default: ${DEFAULT-VALUE}).")
     int members;
 
-    @Option(names = "--target", defaultValue = "server", description = "server (--host/--port) or self: the in-process "
-            + "self-test server's canned replies, the generator's own ceiling at this shape (default: ${DEFAULT-VALUE}).")
-    String target;
-
-    @Option(names = "--server-threads", defaultValue = "1", description = "Event loops of the in-process server with --target self (default: ${DEFAULT-VALUE}).")
-    int serverThreads;
-
-    @Option(names = "--server-core", defaultValue = "-1", paramLabel = "CPU",
-            description = "Report how busy this core was in the window (the server and its database pinned there); -1: not measured.")
-    int serverCore;
-
-    private SelfTestServer self;
+    @Mixin
+    RestTarget target;
 
     @Override
     public CommonOptions options() {
@@ -93,24 +83,8 @@ final class SocialLoad implements GantryBench.Scenario {
             System.err.println("gantry-bench social: " + bad);
             return 2;
         }
-        if (!target.equals("self")) {
-            return GantryBench.run(this);
-        }
-        try {
-            self = SelfTestServer.start("127.0.0.1", 0, serverThreads);
-        } catch (Exception e) {
-            System.err.println("gantry-bench social: cannot start the in-process server: " + e);
-            return 3;
-        }
-        try {
-            self.cannedSocial(op.equals("friend-list") ? friends : 0, op.equals("group-users") ? members : 0);
-            o.host = "127.0.0.1";
-            o.port = self.port();
-            System.err.printf("self-test server on 127.0.0.1:%d (%d event loop(s))%n", o.port, serverThreads);
-            return GantryBench.run(this);
-        } finally {
-            self.close();
-        }
+        return target.run("social", this, o,
+                s -> s.cannedSocial(op.equals("friend-list") ? friends : 0, op.equals("group-users") ? members : 0));
     }
 
     int users() {
@@ -133,8 +107,9 @@ final class SocialLoad implements GantryBench.Scenario {
         if (!OPS.contains(op)) {
             return "--op must be friend-add, friend-list, group-join or group-users, not '" + op + "'";
         }
-        if (!target.equals("server") && !target.equals("self")) {
-            return "--target must be server or self, not '" + target + "'";
+        String badTarget = target.checkTarget();
+        if (badTarget != null) {
+            return badTarget;
         }
         if (inFlight < 1 || inFlight > 10_000) {
             return "--in-flight must be 1-10000";
@@ -158,10 +133,7 @@ final class SocialLoad implements GantryBench.Scenario {
         if (o.rate != null) {
             return "--rate does not apply: social is a closed loop (--in-flight requests in flight)";
         }
-        if (serverThreads < 1) {
-            return "--server-threads must be at least 1";
-        }
-        return null;
+        return target.checkServerThreads();
     }
 
     String shape() {
@@ -309,7 +281,7 @@ final class SocialLoad implements GantryBench.Scenario {
 
     private Report measure(Run run, RestLoad load, RestLoad.Source source, int open, long pool, int expect,
                            AtomicLong exhausted) throws Exception {
-        RestLoad.Window w = load.measure(run, source, "social " + op, serverCore, self);
+        RestLoad.Window w = load.measure(run, source, "social " + op, target.serverCore, target.self());
         Meter.Result r = w.result();
         long failed = w.failed();
         long answered = w.answered();
@@ -323,11 +295,11 @@ final class SocialLoad implements GantryBench.Scenario {
         params.put("friends", op.equals("friend-list") ? friends : null);
         params.put("groups", op.startsWith("group") ? groups() : null);
         params.put("members", op.equals("group-users") ? members : null);
-        params.put("target", target);
+        params.put("target", target.target);
         params.put("duration_s", duration);
-        Report rep = Report.rest("social", shape() + (self != null ? " against the in-process server" : ""), o,
+        Report rep = Report.rest("social", shape() + (target.self() != null ? " against the in-process server" : ""), o,
                 run.client, params);
-        rep.inProcessServer = self != null;
+        rep.inProcessServer = target.self() != null;
         rep.measured(r, o.serverPid, 0, expect == 0 ? "one counted reply per request: 2xx {}"
                 : "one counted reply per request: 2xx with " + expect + " users");
         rep.put("requests_per_s", LatencySummary.round3(r.deliveredPerSec()));
@@ -343,7 +315,7 @@ final class SocialLoad implements GantryBench.Scenario {
             rep.line("pool", String.format("%,d of %,d %s used%s", op.equals("friend-add") ? (used + 1) / 2 : used, pool,
                     op.equals("friend-add") ? "pairs" : "joins", exhausted.get() >= 0 ? " (RAN OUT: the run is short)" : ""));
         }
-        w.describe(rep, serverCore);
+        w.describe(rep, target.serverCore);
         switch (op) {
             case "friend-add" -> rep.note("each pair is added once: the invite (as i) and then the accept (as j) on the "
                     + "same connection, both counted; users are new to this run, so no request meets an existing edge");

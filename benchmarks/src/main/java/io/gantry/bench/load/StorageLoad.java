@@ -43,18 +43,8 @@ final class StorageLoad implements GantryBench.Scenario {
     @Option(names = "--fill", defaultValue = "100", description = "Objects per user written in set-up for read and list (default: ${DEFAULT-VALUE}).")
     int fill;
 
-    @Option(names = "--target", defaultValue = "server", description = "server (--host/--port) or self: the in-process "
-            + "self-test server's canned replies, the generator's own ceiling at this shape (default: ${DEFAULT-VALUE}).")
-    String target;
-
-    @Option(names = "--server-threads", defaultValue = "1", description = "Event loops of the in-process server with --target self (default: ${DEFAULT-VALUE}).")
-    int serverThreads;
-
-    @Option(names = "--server-core", defaultValue = "-1", paramLabel = "CPU",
-            description = "Report how busy this core was in the window (the server and its database pinned there); -1: not measured.")
-    int serverCore;
-
-    private SelfTestServer self;
+    @Mixin
+    RestTarget target;
 
     @Override
     public CommonOptions options() {
@@ -68,31 +58,16 @@ final class StorageLoad implements GantryBench.Scenario {
             System.err.println("gantry-bench storage: " + bad);
             return 2;
         }
-        if (!target.equals("self")) {
-            return GantryBench.run(this);
-        }
-        try {
-            self = SelfTestServer.start("127.0.0.1", 0, serverThreads);
-        } catch (Exception e) {
-            System.err.println("gantry-bench storage: cannot start the in-process server: " + e);
-            return 3;
-        }
-        try {
-            o.host = "127.0.0.1";
-            o.port = self.port();
-            System.err.printf("self-test server on 127.0.0.1:%d (%d event loop(s))%n", o.port, serverThreads);
-            return GantryBench.run(this);
-        } finally {
-            self.close();
-        }
+        return target.run("storage", this, o, s -> { });
     }
 
     private String check() {
         if (!List.of("write", "read", "list").contains(op)) {
             return "--op must be write, read or list, not '" + op + "'";
         }
-        if (!target.equals("server") && !target.equals("self")) {
-            return "--target must be server or self, not '" + target + "'";
+        String badTarget = target.checkTarget();
+        if (badTarget != null) {
+            return badTarget;
         }
         if (perCall < 1 || perCall > 100) {
             return "--objects-per-call must be 1-100 (Nakama's list limit is 100)";
@@ -112,10 +87,7 @@ final class StorageLoad implements GantryBench.Scenario {
         if (o.rate != null) {
             return "--rate does not apply: storage is a closed loop (--in-flight requests in flight)";
         }
-        if (serverThreads < 1) {
-            return "--server-threads must be at least 1";
-        }
-        return null;
+        return target.checkServerThreads();
     }
 
     String shape() {
@@ -185,7 +157,7 @@ final class StorageLoad implements GantryBench.Scenario {
             long g = c + seq * conns;
             RestLoad.Req[] mine = reqs[(int) (g % n)];
             return mine[(int) ((g / n) % mine.length)];
-        }, "storage " + op, serverCore, self);
+        }, "storage " + op, target.serverCore, target.self());
         Meter.Result r = w.result();
         long failed = w.failed();
         double duration = o.duration(10);
@@ -197,18 +169,18 @@ final class StorageLoad implements GantryBench.Scenario {
         params.put("connections_open", open);
         params.put("users", users);
         params.put("fill", op.equals("write") ? null : fill);
-        params.put("target", target);
+        params.put("target", target.target);
         params.put("duration_s", duration);
-        Report rep = Report.rest("storage", shape() + (self != null ? " against the in-process server" : ""), o,
+        Report rep = Report.rest("storage", shape() + (target.self() != null ? " against the in-process server" : ""), o,
                 run.client, params);
-        rep.inProcessServer = self != null;
+        rep.inProcessServer = target.self() != null;
         rep.measured(r, o.serverPid, 0, "one counted reply per request: 2xx with the expected objects");
         rep.put("requests_per_s", LatencySummary.round3(r.deliveredPerSec()));
         rep.put("failed_requests", failed);
         rep.line("requests", String.format("%,.1f/s answered 2xx with the expected objects; %,d failed (any phase, by "
                 + "kind under errors)", r.deliveredPerSec(), failed));
         rep.line("objects", String.format("%,.1f/s", r.deliveredPerSec() * (op.equals("list") ? Math.min(perCall, fill) : perCall)));
-        w.describe(rep, serverCore);
+        w.describe(rep, target.serverCore);
         rep.note("closed loop: each of the " + inFlight + " connections sends its next request when the previous reply "
                 + "has arrived, so latency is per request with no coordinated-omission correction");
         return rep;
