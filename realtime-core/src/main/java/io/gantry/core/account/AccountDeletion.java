@@ -15,7 +15,7 @@ import java.util.Objects;
  * the way Nakama closes them: a close frame with no status code, nothing sent before it.
  *
  * <pre>{@code
- * new AccountDeletion(store, sessions, refreshLifetimeSec, clock).delete(userId);
+ * new AccountDeletion(store, sessions, refreshLifetimeSec, clock, leaderboards::forgetOwner).delete(userId);
  * }</pre>
  *
  * <p>Threads: a blocking thread (it writes the store). Closing a socket is an offer to its event loop
@@ -30,10 +30,6 @@ public final class AccountDeletion {
     private final Clock clock;
 
     private final java.util.function.Consumer<String> ranked;
-
-    public AccountDeletion(Store store, SessionRegistry sessions, long refreshLifetimeSec, Clock clock) {
-        this(store, sessions, refreshLifetimeSec, clock, userId -> { });
-    }
 
     /**
      * @param ranked takes the user out of the leaderboards' in-memory ranks (the leaderboard service);

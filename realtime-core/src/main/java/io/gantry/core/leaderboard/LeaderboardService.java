@@ -1,5 +1,6 @@
 package io.gantry.core.leaderboard;
 
+import io.gantry.core.JsonText;
 import io.gantry.core.ServiceException;
 import io.gantry.persistence.LeaderboardStore;
 import io.gantry.proto.storage.StoredLeaderboard;
@@ -350,6 +351,14 @@ public final class LeaderboardService {
         return tournament(board, now(), sizeOf(board));
     }
 
+    /** Deletes a tournament and its records; nothing if there is none (a leaderboard's id included). */
+    public void deleteTournament(String id) {
+        Board board = boards.get(id);
+        if (board != null && board.tournament()) {
+            delete(id);
+        }
+    }
+
     /** The tournaments of these ids, in that order, each once. */
     public List<Tournament> tournaments(List<String> ids) {
         long now = now();
@@ -358,14 +367,7 @@ public final class LeaderboardService {
         for (String id : ids) {
             Board board = boards.get(id);
             if (seen.add(id) && board != null && board.tournament()) {
-                Tournament t = tournament(board, now, sizeOf(board));
-                if (!board.hasMaxSize()) {
-                    // Nakama's TournamentsGet: only the window decides for a tournament with no max size
-                    TournamentWindow w = board.window(now);
-                    boolean canEnter = !(w.startActive() > now || (w.endActive() != 0 && w.endActive() < now));
-                    t = withCanEnter(t, canEnter);
-                }
-                out.add(t);
+                out.add(tournament(board, now, sizeOf(board)));
             }
         }
         return out;
@@ -1010,13 +1012,6 @@ public final class LeaderboardService {
                 s.getDuration(), s.getAuthoritative(), s.getJoinRequired(), s.getResetSchedule());
     }
 
-    private static Tournament withCanEnter(Tournament t, boolean canEnter) {
-        return new Tournament(t.id(), t.title(), t.description(), t.category(), t.sortOrder(), t.operator(), t.size(),
-                t.maxSize(), t.maxNumScore(), canEnter, t.startActive(), t.endActive(), t.nextReset(), t.prevReset(),
-                t.metadata(), t.createTime(), t.startTime(), t.endTime(), t.duration(), t.authoritative(),
-                t.joinRequired(), t.resetSchedule());
-    }
-
     private int sizeOf(Board board) {
         return store.board(board.id()).map(StoredLeaderboard::getSize).orElse(0);
     }
@@ -1054,7 +1049,7 @@ public final class LeaderboardService {
     }
 
     private static void checkMetadata(String metadata) throws ServiceException {
-        if (metadata != null && !metadata.isEmpty() && !isJsonObject(metadata)) {
+        if (metadata != null && !metadata.isEmpty() && !JsonText.isStrictObject(metadata)) {
             throw ServiceException.invalidArgument("Metadata value must be JSON, if provided.");
         }
     }
@@ -1063,15 +1058,10 @@ public final class LeaderboardService {
         if (metadata == null || metadata.isEmpty()) {
             return "{}";
         }
-        if (!isJsonObject(metadata)) {
+        if (!JsonText.isStrictObject(metadata)) {
             throw ServiceException.invalidArgument("Metadata must be a JSON object.");
         }
         return metadata;
-    }
-
-    /** Whether text is one strict JSON object (Nakama: valid JSON whose first character is '{'). */
-    static boolean isJsonObject(String text) {
-        return io.gantry.core.JsonText.isStrictObject(text);
     }
 
     private static void checkOwners(List<String> owners) throws ServiceException {

@@ -37,9 +37,7 @@ public final class RuntimeTournaments implements Tournaments {
 
     @Override
     public void delete(String id) {
-        if (!service.tournaments(List.of(id)).isEmpty()) {
-            service.delete(id);
-        }
+        service.deleteTournament(id);
     }
 
     @Override
