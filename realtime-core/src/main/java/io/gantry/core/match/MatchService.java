@@ -51,6 +51,8 @@ public final class MatchService {
     private final Function<String, String> tokenVerifier;
     /** Router thread: the authoritative matches of this node. */
     private final Map<String, AuthoritativeMatch> authoritative = new HashMap<>();
+    /** The relayed matches' members as event loops see them, for {@link #relayDirect}. */
+    private final RelayedMatches relayed = new RelayedMatches();
 
     public MatchService(Router router, MatchListing listing, String node, Function<String, String> tokenVerifier) {
         this.router = router;
@@ -61,7 +63,11 @@ public final class MatchService {
         router.register(Envelope.MessageCase.MATCH_CREATE, this::onCreate)
                 .register(Envelope.MessageCase.MATCH_JOIN, this::onJoin)
                 .register(Envelope.MessageCase.MATCH_LEAVE, this::onLeave)
-                .register(Envelope.MessageCase.MATCH_DATA_SEND, this::onData);
+                .register(Envelope.MessageCase.MATCH_DATA_SEND, this::onData)
+                .registerDirect(Envelope.MessageCase.MATCH_DATA_SEND, this::relayDirect)
+                .addEndOfBatchAction(relayed::publishPending);
+        tracker.observe(Stream.MODE_MATCH_RELAYED,
+                (stream, members, removal) -> relayed.changed(stream.subject(), members, removal));
         tracker.listen(Stream.MODE_MATCH_RELAYED, this::onDisconnectLeave);
         tracker.listen(Stream.MODE_MATCH_AUTHORITATIVE, this::onDisconnectLeave);
     }
@@ -232,6 +238,48 @@ public final class MatchService {
                 recipient.send(outbound);
             }
         }
+    }
+
+    /**
+     * The common case of {@link #onData}, on the sender's event loop: data for a relayed match the
+     * sender is in, to everyone else, as the router would relay it. Anything else (an
+     * authoritative match, chosen recipients, a refusal) goes to the router.
+     */
+    private boolean relayDirect(Session session, Envelope request) {
+        MatchDataSend send = request.getMatchDataSend();
+        if (send.getPresencesCount() > 0 || send.getData().size() > MAX_DATA_BYTES) {
+            return false;
+        }
+        MatchId id = MatchId.parse(send.getMatchId());
+        if (id == null || id.authoritative()) {
+            return false;
+        }
+        Presence[] members = relayed.members(id.uuid());
+        if (members == null) {
+            return false;
+        }
+        Presence sender = null;
+        for (Presence member : members) {
+            if (member.session() == session) {
+                sender = member;
+                break;
+            }
+        }
+        if (sender == null) {
+            return false;
+        }
+        Outbound outbound = Outbound.of(Envelope.newBuilder().setMatchData(MatchData.newBuilder()
+                .setMatchId(id.value())
+                .setPresence(sender.userPresence())
+                .setOpCode(send.getOpCode())
+                .setData(send.getData())
+                .setReliable(send.getReliable())).build());
+        for (Presence member : members) {
+            if (member != sender) {
+                member.session().send(outbound);
+            }
+        }
+        return true;
     }
 
     private void onDisconnectLeave(StreamMembers remaining, Presence left) {

@@ -92,6 +92,9 @@ public final class Router implements AutoCloseable {
     /** Non-null when the caller drives the router ({@link #drivenByCaller}). */
     private final EventPoller<RouterEvent> poller;
     private final RequestHandler[] handlers = new RequestHandler[Envelope.MessageCase.values().length + 64];
+    /** Handlers that may take a request on the publishing thread; written before start only. */
+    private final DirectHandler[] directHandlers = new DirectHandler[Envelope.MessageCase.values().length + 64];
+    private final AtomicLong directRequests = new AtomicLong();
     private final List<SessionListener> sessionListeners = new ArrayList<>();
     private final List<Runnable> endOfBatchActions = new ArrayList<>();
     private final PresenceTracker tracker = new PresenceTracker();
@@ -210,6 +213,16 @@ public final class Router implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Registers a handler that may take requests of a type on the thread that publishes them
+     * (see {@link DirectHandler}); the type's router handler takes the rest. Before start only.
+     */
+    public Router registerDirect(Envelope.MessageCase type, DirectHandler handler) {
+        checkNotStarted();
+        directHandlers[type.getNumber()] = handler;
+        return this;
+    }
+
     /** Registers a listener of connects and disconnects, told in registration order. Before start only. */
     public Router addSessionListener(SessionListener listener) {
         checkNotStarted();
@@ -249,6 +262,12 @@ public final class Router implements AutoCloseable {
      * session's backlog until its handler returns (see {@link Session#requestStarted}). Any thread.
      */
     public boolean publishRequest(Session session, Envelope envelope) {
+        DirectHandler direct = directHandlers[envelope.getMessageCase().getNumber()];
+        // Only with nothing of this session in flight: an earlier request still on the ring
+        // (a join, a leave) takes effect first.
+        if (direct != null && session.requestsInFlight() == 0 && handleDirect(direct, session, envelope)) {
+            return true;
+        }
         session.requestStarted();
         if (ring.tryPublishEvent(REQUEST, session, envelope)) {
             return true;
@@ -258,6 +277,23 @@ public final class Router implements AutoCloseable {
         session.send(Replies.error(envelope.getCid(), Error.Code.RUNTIME_EXCEPTION,
                 "Server is overloaded, request dropped; retry later."));
         return false;
+    }
+
+    private boolean handleDirect(DirectHandler direct, Session session, Envelope envelope) {
+        boolean handled;
+        try {
+            handled = direct.tryHandle(session, envelope);
+        } catch (RuntimeException e) {
+            // as a router handler that throws: the client is told, the caller goes on
+            LOG.error("direct handler failed on {} for {}", envelope.getMessageCase(), session, e);
+            session.send(Replies.error(envelope.getCid(), Error.Code.RUNTIME_EXCEPTION,
+                    "Internal error handling " + ClientMessages.jsonName(envelope.getMessageCase()) + "."));
+            handled = true;
+        }
+        if (handled) {
+            directRequests.incrementAndGet();
+        }
+        return handled;
     }
 
     /**
@@ -371,6 +407,11 @@ public final class Router implements AutoCloseable {
     }
 
     /** Events handled since start. */
+    /** Requests a {@link DirectHandler} took on the publishing thread, never reaching the ring. */
+    public long directRequests() {
+        return directRequests.get();
+    }
+
     public long handledEvents() {
         return handledEvents.get();
     }

@@ -19,6 +19,7 @@ public final class PresenceTracker {
     private final Map<Stream, StreamMembers> streams = new HashMap<>();
     private final Map<String, List<Stream>> streamsBySession = new HashMap<>();
     private final StreamListener[] listeners = new StreamListener[Stream.MODE_CUSTOM_MIN];
+    private final MembershipObserver[] observers = new MembershipObserver[Stream.MODE_CUSTOM_MIN];
     /** Told about leaves from custom streams (modes from 20 up). */
     private StreamListener customListener;
     private long joinSequence;
@@ -43,6 +44,14 @@ public final class PresenceTracker {
         listeners[mode] = listener;
     }
 
+    /**
+     * Registers who is told of every membership change of one of Gantry's own modes (below 20):
+     * joins, updates, leaves and disconnects, after the change.
+     */
+    public void observe(int mode, MembershipObserver observer) {
+        observers[mode] = observer;
+    }
+
     /** Registers who is told about disconnect leaves from custom streams (modes from 20 up). */
     public void listenCustom(StreamListener listener) {
         customListener = listener;
@@ -64,6 +73,7 @@ public final class PresenceTracker {
         Presence presence = new Presence(session, userPresence, hidden, ++joinSequence);
         members.put(presence);
         streamsBySession.computeIfAbsent(session.id(), k -> new ArrayList<>(4)).add(stream);
+        changed(stream, members, false);
         return presence;
     }
 
@@ -85,6 +95,7 @@ public final class PresenceTracker {
         }
         Presence updated = new Presence(session, userPresence, hidden, existing.joinSequence());
         members.put(updated);
+        changed(stream, members, false);
         return updated;
     }
 
@@ -109,6 +120,7 @@ public final class PresenceTracker {
                 streamsBySession.remove(session.id());
             }
         }
+        changed(stream, members, true);
         return removed;
     }
 
@@ -132,11 +144,22 @@ public final class PresenceTracker {
                 streams.remove(stream);
             }
             if (removed != null) {
+                changed(stream, members, true);
                 StreamListener listener = stream.mode() >= 0 && stream.mode() < listeners.length
                         ? listeners[stream.mode()] : customListener;
                 if (listener != null) {
                     listener.onDisconnectLeave(members, removed);
                 }
+            }
+        }
+    }
+
+    private void changed(Stream stream, StreamMembers members, boolean removal) {
+        int mode = stream.mode();
+        if (mode >= 0 && mode < observers.length) {
+            MembershipObserver observer = observers[mode];
+            if (observer != null) {
+                observer.membershipChanged(stream, members, removal);
             }
         }
     }

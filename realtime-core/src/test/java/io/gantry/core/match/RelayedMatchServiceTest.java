@@ -83,6 +83,93 @@ class RelayedMatchServiceTest {
     }
 
     @Test
+    void dataIsRelayedOnThePublishingThreadOnceTheMembersArePublished() {
+        String match = createMatch();
+        bob.request(join(match));
+        alice.take();
+        bob.take();
+        long direct = harness.router.directRequests();
+        // published as an event loop does, and not drained: only the direct path can deliver it
+        harness.router.publishRequest(alice.session, data(match, 4).build());
+        assertEquals(direct + 1, harness.router.directRequests());
+        Envelope relayed = bob.takeOnly(e -> true);
+        assertEquals(4, relayed.getMatchData().getOpCode());
+        assertEquals(match, relayed.getMatchData().getMatchId());
+        assertEquals(alice.session.presence(), relayed.getMatchData().getPresence());
+        assertEquals(0, harness.drain(), "nothing went to the ring");
+    }
+
+    @Test
+    void dataBehindTheSendersOwnJoinWaitsForTheJoin() {
+        String match = createMatch();
+        // bob's join and then his data, neither handled yet: the data must not overtake the join
+        harness.router.publishRequest(bob.session, join(match).setCid("j").build());
+        harness.router.publishRequest(bob.session, data(match, 5).build());
+        long direct = harness.router.directRequests();
+        harness.drain();
+        assertEquals(direct, harness.router.directRequests());
+        List<Envelope> toAlice = alice.take();
+        assertEquals(2, toAlice.size(), toAlice.toString());
+        assertEquals(bob.userId(), toAlice.get(0).getMatchPresenceEvent().getJoins(0).getUserId());
+        assertEquals(5, toAlice.get(1).getMatchData().getOpCode());
+        assertEquals("j", bob.take().get(0).getCid(), "the join's answer came first");
+    }
+
+    @Test
+    void aJoinerGetsItsAnswerBeforeAnyRelayedData() {
+        String match = createMatch();
+        bob.request(join(match));
+        alice.take();
+        // the join is handled and answered; its members are published at the end of that batch
+        List<Envelope> toBob = bob.take();
+        assertEquals(Envelope.MessageCase.MATCH, toBob.get(0).getMessageCase());
+        harness.router.publishRequest(alice.session, data(match, 6).build());
+        assertEquals(6, bob.takeOnly(e -> true).getMatchData().getOpCode());
+    }
+
+    @Test
+    void nothingIsRelayedToAMemberOnceItsLeaveIsHandled() {
+        String match = createMatch();
+        bob.request(join(match));
+        carol.request(join(match));
+        alice.take();
+        bob.take();
+        carol.request(Envelope.newBuilder().setMatchLeave(MatchLeave.newBuilder().setMatchId(match)));
+        carol.take();
+        bob.take();
+        alice.take();
+        harness.router.publishRequest(alice.session, data(match, 7).build());
+        assertEquals(7, bob.takeOnly(e -> true).getMatchData().getOpCode());
+        assertEquals(List.of(), carol.take());
+        // and a sender that left is refused by the router, as before
+        String cid = carol.send(data(match, 8));
+        assertEquals("Not a member of match " + match + ".", carol.reply(cid).getError().getMessage());
+        assertEquals(List.of(), bob.take());
+    }
+
+    @Test
+    void aDisconnectedMemberLeavesThePublishedMembers() {
+        String match = createMatch();
+        bob.request(join(match));
+        carol.request(join(match));
+        alice.take();
+        bob.take();
+        carol.take();
+        carol.disconnect();
+        alice.take();
+        bob.take();
+        harness.router.publishRequest(alice.session, data(match, 9).build());
+        assertEquals(9, bob.takeOnly(e -> true).getMatchData().getOpCode());
+        assertEquals(List.of(), carol.take());
+        bob.disconnect();
+        alice.take();
+        long direct = harness.router.directRequests();
+        harness.router.publishRequest(alice.session, data(match, 10).build());
+        assertEquals(direct + 1, harness.router.directRequests(), "alone in the match: relayed to nobody");
+        assertEquals(List.of(), alice.take());
+    }
+
+    @Test
     void aLeaveAndADisconnectAreAnnounced() {
         String match = createMatch();
         bob.request(join(match));
