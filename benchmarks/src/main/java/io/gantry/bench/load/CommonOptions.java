@@ -67,7 +67,7 @@ public final class CommonOptions {
     @Option(names = "--setup-timeout", defaultValue = "120", paramLabel = "S", description = "Seconds allowed for authentication, connection and set-up (default: ${DEFAULT-VALUE}).")
     double setupTimeout;
 
-    @Option(names = "--tick-us", defaultValue = "1000", description = "Sender tick in microseconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tick-us", defaultValue = "0", description = "Sender tick in microseconds; 0 (default): each sender at its own time, no tick.")
     long tickMicros;
 
     @Option(names = "--quiet", description = "No progress lines.")

@@ -15,9 +15,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Open-loop sending at a fixed rate without a timer per user. Every sender has the same period
  * (1/R); sender k of n starts at offset k·period/n, so sends are spread evenly over the period.
- * Each event loop runs one ticker (every {@code tickMicros}) over its own senders in offset
- * order, sending every one whose time has come: a send is never skipped, only late (and
- * lateness shows up in the latency, corrected for coordinated omission).
+ * Each event loop runs one timer over its own senders in offset order, sending every one whose
+ * time has come: a send is never skipped, only late (and lateness shows up in the latency,
+ * corrected for coordinated omission). With {@code tickMicros} 0 (the default) the timer is set
+ * for the next sender's own time, so each socket sends on its own schedule, as independent
+ * clients do; a positive tick instead wakes every {@code tickMicros} and sends what is due in a
+ * burst (the generator's behaviour before, which lets a server batch its wake-ups).
  */
 final class Pacer {
     /** What to do at each send time. Runs on the user's event loop. */
@@ -95,7 +98,11 @@ final class Pacer {
         }
 
         void start() {
-            loop.execute(() -> future = loop.scheduleAtFixedRate(this, 0, tickMicros, TimeUnit.MICROSECONDS));
+            if (tickMicros > 0) {
+                loop.execute(() -> future = loop.scheduleAtFixedRate(this, 0, tickMicros, TimeUnit.MICROSECONDS));
+            } else {
+                loop.execute(this);
+            }
         }
 
         void stop() {
@@ -125,6 +132,9 @@ final class Pacer {
                     return;
                 }
                 if (due > now) {
+                    if (tickMicros == 0) {
+                        future = loop.schedule(this, due - now, TimeUnit.NANOSECONDS);
+                    }
                     return;
                 }
                 action.fire(users[idx], System.nanoTime());

@@ -87,6 +87,14 @@ final class Report {
             tl.add(p.toMap());
         }
         root.put("timeline", tl);
+        double[] perSecond = perSecondP99(r.timeline(), r.measuredSec());
+        if (perSecond != null) {
+            Map<String, Object> ps = new LinkedHashMap<>();
+            ps.put("median", LatencySummary.round3(perSecond[0]));
+            ps.put("max", LatencySummary.round3(perSecond[1]));
+            ps.put("max_at_s", LatencySummary.round3(perSecond[2]));
+            root.put("per_second_p99_ms", ps);
+        }
 
         line("measured", String.format("%.1f s (after %.1f s of warm-up)", r.measuredSec(), r.warmupSec()));
         line("sent", String.format("%,d (%,.1f/s)", r.sent(), r.sentPerSec()));
@@ -97,6 +105,10 @@ final class Report {
                 r.late() > 0 ? String.format(", %,d more arrived after the drain deadline", r.late()) : "",
                 r.extra() > 0 ? String.format(", %,d more deliveries than expected", r.extra()) : ""));
         line("latency", r.latency().line());
+        if (perSecond != null) {
+            line("per second", String.format("p99 of each measured second: median %s ms, worst %s ms (second %.0f)",
+                    LatencySummary.fmt(perSecond[0]), LatencySummary.fmt(perSecond[1]), perSecond[2]));
+        }
         if (expectedIntervalUs > 0) {
             line("", String.format("(HdrHistogram, corrected for coordinated omission at an expected interval of %s ms)",
                     LatencySummary.fmt(expectedIntervalUs / 1000.0)));
@@ -185,5 +197,33 @@ final class Report {
                     root.get("socket") != null ? root.get("socket") : root.get("target"), root.get("started_at")), pts));
             out.println("plot written to " + o.plot);
         }
+    }
+
+    /**
+     * The median and the worst of the per-second p99s of the measured window's seconds that
+     * recorded deliveries, and the second of the worst; null when there are none. A stall shows
+     * here even when the window's p99 hides it.
+     */
+    static double[] perSecondP99(List<Meter.Point> timeline, double measuredSec) {
+        List<Meter.Point> inWindow = new ArrayList<>();
+        for (Meter.Point p : timeline) {
+            if (p.t() > 0 && p.t() <= measuredSec + 0.5 && p.samples() > 0) {
+                inWindow.add(p);
+            }
+        }
+        if (inWindow.isEmpty()) {
+            return null;
+        }
+        double[] p99s = new double[inWindow.size()];
+        Meter.Point worst = inWindow.get(0);
+        for (int i = 0; i < p99s.length; i++) {
+            Meter.Point p = inWindow.get(i);
+            p99s[i] = p.p99();
+            if (p.p99() > worst.p99()) {
+                worst = p;
+            }
+        }
+        java.util.Arrays.sort(p99s);
+        return new double[] {p99s[p99s.length / 2], worst.p99(), worst.t()};
     }
 }
