@@ -110,6 +110,15 @@ public final class RouterHarness {
             return matching.get(0);
         }
 
+        /**
+         * Runs {@code reaction} for each message this client receives from now on, at the moment
+         * it is queued (inside the router's handler that sent it): a client reacting at once on
+         * its own event loop.
+         */
+        public void onReceive(java.util.function.Consumer<Envelope> reaction) {
+            connection.onReceive = outbound -> reaction.accept(outbound.envelope());
+        }
+
         /** The session closed: the router learns it as from a socket's close. */
         public void disconnect() {
             session.markClosed();

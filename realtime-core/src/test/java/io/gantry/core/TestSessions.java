@@ -19,6 +19,8 @@ public final class TestSessions {
         public volatile int closeCode = -1;
         public volatile String closeReason;
         public volatile boolean drainOnRequest = true;
+        /** Told of each message as it is received (on the sending thread), or null. */
+        public volatile java.util.function.Consumer<Outbound> onReceive;
 
         @Override
         public void requestFlush(Session session) {
@@ -29,6 +31,10 @@ public final class TestSessions {
                 Outbound message;
                 while ((message = session.poll()) != null) {
                     received.add(message);
+                    java.util.function.Consumer<Outbound> hook = onReceive;
+                    if (hook != null) {
+                        hook.accept(message);
+                    }
                 }
             } while (session.flushDone());
         }

@@ -36,6 +36,7 @@ import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
 import io.gantry.transport.EdgeSettings;
 import io.gantry.transport.NetworkEdge;
+import io.gantry.transport.SocketIo;
 import io.gantry.core.auth.TokenService;
 import io.gantry.transport.http.AccountApi;
 import io.gantry.transport.http.ChannelApi;
@@ -288,7 +289,7 @@ public final class GantryServer implements AutoCloseable {
                 config.get(ConfigKeys.SOCKET_PING_PERIOD_MS),
                 config.get(ConfigKeys.SOCKET_PONG_WAIT_MS),
                 config.get(ConfigKeys.SOCKET_IDLE_TIMEOUT_MS),
-                0, 8, 1024);
+                0, 8, 1024, SocketIo.ofConfigName(config.get(ConfigKeys.SOCKET_IO)));
     }
 
     /** socket.tcp_port (0 off, -1 any free port) as the edge takes it (off, or 0 for any free port). */

@@ -23,6 +23,7 @@ package io.gantry.transport;
  * @param eventLoopThreads   Netty event loops; 0 means one per core
  * @param apiThreads         threads running REST handlers that touch the store
  * @param apiQueueSize       REST requests that may wait for a thread before the server answers 503
+ * @param io                 the kernel interface of the event loops' sockets
  */
 public record EdgeSettings(
         String address,
@@ -41,7 +42,8 @@ public record EdgeSettings(
         long idleTimeoutMs,
         int eventLoopThreads,
         int apiThreads,
-        int apiQueueSize) {
+        int apiQueueSize,
+        SocketIo io) {
 
     /** {@link #tcpPort} when the TCP transport is off. */
     public static final int TCP_OFF = -1;
@@ -52,12 +54,12 @@ public record EdgeSettings(
      */
     public static EdgeSettings defaults() {
         return new EdgeSettings("127.0.0.1", 0, 0, "defaultkey", "defaulthttpkey", 4096, 262_144, 4096, 128, 32,
-                5_000, 15_000, 25_000, 60_000, 0, 8, 1024);
+                5_000, 15_000, 25_000, 60_000, 0, 8, 1024, SocketIo.AUTO);
     }
 
     public EdgeSettings withPort(int newPort) {
         return new EdgeSettings(address, newPort, tcpPort, serverKey, httpKey, maxMessageSize, maxRequestSize,
                 outgoingQueueSize, outgoingHighWater, outgoingLowWater, slowConsumerTimeoutMs, pingPeriodMs,
-                pongWaitMs, idleTimeoutMs, eventLoopThreads, apiThreads, apiQueueSize);
+                pongWaitMs, idleTimeoutMs, eventLoopThreads, apiThreads, apiQueueSize, io);
     }
 }

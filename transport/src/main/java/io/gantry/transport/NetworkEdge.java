@@ -31,6 +31,9 @@ import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.incubator.channel.uring.IOUring;
+import io.netty.incubator.channel.uring.IOUringEventLoopGroup;
+import io.netty.incubator.channel.uring.IOUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,7 @@ public final class NetworkEdge implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Class<? extends ServerChannel> channelType;
+    private final SocketIo io;
     private final ThreadPoolExecutor apiExecutor;
     private final HttpRequestHandler requestHandler;
     private final CorsConfig corsConfig;
@@ -68,14 +72,23 @@ public final class NetworkEdge implements AutoCloseable {
         this.settings = settings;
         this.sessions = sessions;
         int loops = settings.eventLoopThreads() > 0 ? settings.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
-        if (Epoll.isAvailable()) {
-            bossGroup = new EpollEventLoopGroup(1, new DefaultThreadFactory("gantry-accept", true));
-            workerGroup = new EpollEventLoopGroup(loops, new DefaultThreadFactory("gantry-io", true));
-            channelType = EpollServerSocketChannel.class;
-        } else {
-            bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("gantry-accept", true));
-            workerGroup = new NioEventLoopGroup(loops, new DefaultThreadFactory("gantry-io", true));
-            channelType = NioServerSocketChannel.class;
+        io = resolve(settings.io());
+        switch (io) {
+            case IO_URING -> {
+                bossGroup = new IOUringEventLoopGroup(1, new DefaultThreadFactory("gantry-accept", true));
+                workerGroup = new IOUringEventLoopGroup(loops, new DefaultThreadFactory("gantry-io", true));
+                channelType = IOUringServerSocketChannel.class;
+            }
+            case EPOLL -> {
+                bossGroup = new EpollEventLoopGroup(1, new DefaultThreadFactory("gantry-accept", true));
+                workerGroup = new EpollEventLoopGroup(loops, new DefaultThreadFactory("gantry-io", true));
+                channelType = EpollServerSocketChannel.class;
+            }
+            default -> {
+                bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("gantry-accept", true));
+                workerGroup = new NioEventLoopGroup(loops, new DefaultThreadFactory("gantry-io", true));
+                channelType = NioServerSocketChannel.class;
+            }
         }
         apiExecutor = new ThreadPoolExecutor(settings.apiThreads(), settings.apiThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.apiQueueSize()), new DefaultThreadFactory("gantry-api", true),
@@ -95,6 +108,35 @@ public final class NetworkEdge implements AutoCloseable {
                 .noPreflightResponseHeaders()
                 .preflightResponseHeader(HttpHeaderNames.CONTENT_LENGTH, "0")
                 .build();
+    }
+
+    /**
+     * The interface a setting asks for, as this kernel allows it: {@code auto} takes the first of
+     * io_uring, epoll and NIO that is available; an explicit choice the kernel refuses is an error.
+     */
+    static SocketIo resolve(SocketIo wanted) {
+        return switch (wanted) {
+            case AUTO -> IOUring.isAvailable() ? SocketIo.IO_URING : Epoll.isAvailable() ? SocketIo.EPOLL : SocketIo.NIO;
+            case IO_URING -> {
+                if (!IOUring.isAvailable()) {
+                    throw new IllegalStateException("socket.io is io_uring but this kernel refuses it: "
+                            + IOUring.unavailabilityCause());
+                }
+                yield SocketIo.IO_URING;
+            }
+            case EPOLL -> {
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("socket.io is epoll but it is not available: " + Epoll.unavailabilityCause());
+                }
+                yield SocketIo.EPOLL;
+            }
+            case NIO -> SocketIo.NIO;
+        };
+    }
+
+    /** The kernel interface the event loops use. */
+    public SocketIo io() {
+        return io;
     }
 
     /** REST requests waiting for an API thread (for metrics). Any thread. */
@@ -130,6 +172,7 @@ public final class NetworkEdge implements AutoCloseable {
                 throw e;
             }
         }
+        LOG.info("sockets through {} ({} event loop(s))", io.configName(), ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workerGroup).executorCount());
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 

@@ -102,6 +102,8 @@ public final class MatchService {
                 .setSize(size)
                 .addAllPresences(listed)
                 .setSelf(self)).build());
+        // the creator's answer is queued: event loops may now relay to it (see RelayedMatches)
+        relayed.publishPending();
         if (joinedNow) {
             members.broadcast(presenceEvent(matchId, List.of(self), List.of()));
             listRelayed(matchId, members);
@@ -159,6 +161,9 @@ public final class MatchService {
         boolean joinedNow = tracker.isNew(presence);
         members = tracker.members(stream);
         session.send(matchReply(request.getCid(), id.value(), false, null, members, session, joinedNow));
+        // The joiner's answer is queued, and nobody has seen the join yet: from now on event loops
+        // relay to it, so data sent by anyone who saw the join event reaches the joiner.
+        relayed.publishPending();
         if (joinedNow) {
             members.broadcast(presenceEvent(id.value(), List.of(self), List.of()));
             listRelayed(id.value(), members);

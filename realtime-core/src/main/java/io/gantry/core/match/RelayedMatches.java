@@ -11,11 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * The members of every relayed match as the router last published them: an immutable array per
  * match, read by the event loops that relay match data without the router.
  *
- * <p>The router publishes a leave at once (before the leaver's reply is queued, so nothing
- * relayed after that reply reaches it) and a join at the end of its batch (after the joiner's
- * reply is queued, so no data reaches a joiner before its reply). Between the two, an event
- * loop may read the previous view; that is the same race as two clients' messages crossing on
- * the wire, and Nakama has it too.
+ * <p>The router publishes a leave at once (before the leaver's answer is queued, so nothing
+ * relayed after that answer reaches it) and a join once the joiner's answer is queued and
+ * before the join event goes out ({@link #publishPending}, called by the join's handler, and at
+ * the end of every router batch for joins made elsewhere): no data reaches a joiner before its
+ * answer, and data sent by a member who saw the join event reaches the joiner. Data an event
+ * loop relays while the router changes the members goes to the previous members; that is the
+ * same race as two clients' messages crossing on the wire, and Nakama has it too.
  */
 final class RelayedMatches {
 
@@ -35,7 +37,7 @@ final class RelayedMatches {
         }
     }
 
-    /** Router thread, at the end of a batch: publishes the joins of the batch. */
+    /** Router thread: publishes the joins not published yet. */
     void publishPending() {
         if (pendingJoins.isEmpty()) {
             return;

@@ -128,6 +128,27 @@ class RelayedMatchServiceTest {
     }
 
     @Test
+    void dataFromAMemberWhoSawAJoinReachesTheJoiner() {
+        String match = createMatch();
+        bob.request(join(match));
+        alice.take();
+        bob.take();
+        // alice sends the moment carol's join event reaches her, while the router is still in
+        // the join's handler: the data must reach carol
+        alice.onReceive(e -> {
+            if (e.hasMatchPresenceEvent() && e.getMatchPresenceEvent().getJoinsCount() > 0) {
+                harness.router.publishRequest(alice.session, data(match, 11).build());
+            }
+        });
+        long direct = harness.router.directRequests();
+        carol.request(join(match));
+        assertEquals(direct + 1, harness.router.directRequests());
+        List<Envelope> toCarol = carol.take();
+        assertEquals(Envelope.MessageCase.MATCH, toCarol.get(0).getMessageCase(), "the join's answer first");
+        assertEquals(11, toCarol.stream().filter(Envelope::hasMatchData).findFirst().orElseThrow().getMatchData().getOpCode());
+    }
+
+    @Test
     void nothingIsRelayedToAMemberOnceItsLeaveIsHandled() {
         String match = createMatch();
         bob.request(join(match));

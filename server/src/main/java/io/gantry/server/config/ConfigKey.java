@@ -69,6 +69,12 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, String.class, defaultValue, description, true, ConfigKey::nonEmpty);
     }
 
+    /** One of a fixed set of words. */
+    static ConfigKey<String> choice(String name, String defaultValue, java.util.List<String> allowed, String description) {
+        return new ConfigKey<>(name, String.class, defaultValue, description, false,
+                v -> allowed.contains(v) ? null : "must be one of " + String.join(", ", allowed));
+    }
+
     static ConfigKey<Integer> integer(String name, int defaultValue, long min, long max, String description) {
         return new ConfigKey<>(name, Integer.class, defaultValue, description, false, v -> range(v, min, max));
     }

@@ -57,6 +57,10 @@ public final class ConfigKeys {
             "How often each socket is pinged; less than socket.pong_wait_ms.");
     public static final ConfigKey<Long> SOCKET_PONG_WAIT_MS = ConfigKey.longInt("socket.pong_wait_ms", 25000, 1,
             "How long to wait for a pong (or any frame) before closing a socket.");
+    public static final ConfigKey<String> SOCKET_IO = ConfigKey.choice("socket.io", "auto",
+            java.util.List.of("auto", "io_uring", "epoll", "nio"),
+            "Kernel interface of the sockets: auto (io_uring when the kernel allows it, else epoll, else NIO), "
+                    + "io_uring, epoll or nio.");
     public static final ConfigKey<Long> SOCKET_IDLE_TIMEOUT_MS = ConfigKey.longInt("socket.idle_timeout_ms", 60000, 1,
             "How long a keep-alive HTTP connection may wait for its next request.");
 
@@ -120,7 +124,7 @@ public final class ConfigKeys {
             SOCKET_ADDRESS, SOCKET_PORT, SOCKET_TCP_PORT, SOCKET_SERVER_KEY, SOCKET_MAX_MESSAGE_SIZE_BYTES,
             SOCKET_MAX_REQUEST_SIZE_BYTES, SOCKET_OUTGOING_QUEUE_SIZE, SOCKET_OUTGOING_HIGH_WATER,
             SOCKET_OUTGOING_LOW_WATER, SOCKET_SLOW_CONSUMER_TIMEOUT_MS, SOCKET_PING_PERIOD_MS,
-            SOCKET_PONG_WAIT_MS, SOCKET_IDLE_TIMEOUT_MS,
+            SOCKET_PONG_WAIT_MS, SOCKET_IDLE_TIMEOUT_MS, SOCKET_IO,
             SESSION_ENCRYPTION_KEY, SESSION_TOKEN_EXPIRY_SEC, SESSION_REFRESH_ENCRYPTION_KEY,
             SESSION_REFRESH_TOKEN_EXPIRY_SEC,
             RUNTIME_HTTP_KEY, RUNTIME_PATH,

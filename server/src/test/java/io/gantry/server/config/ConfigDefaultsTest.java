@@ -28,6 +28,7 @@ class ConfigDefaultsTest {
         EXPECTED.put("socket.ping_period_ms", 15000L);
         EXPECTED.put("socket.pong_wait_ms", 25000L);
         EXPECTED.put("socket.idle_timeout_ms", 60000L);
+        EXPECTED.put("socket.io", "auto");
         EXPECTED.put("session.encryption_key", "defaultencryptionkey");
         EXPECTED.put("session.token_expiry_sec", 60L);
         EXPECTED.put("session.refresh_encryption_key", "defaultrefreshkey");
