@@ -103,6 +103,12 @@ public abstract class ChannelConnection implements Connection {
     /** Event loop: closes with a TCP reset, discarding what the kernel still holds for the client. */
     private void reset() {
         channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        if (channel instanceof io.netty.channel.socket.DuplexChannel duplex) {
+            // io_uring: a write the kernel holds until the client reads keeps the socket open past a
+            // close; shutting it down fails that write first
+            duplex.shutdown().addListener(f -> channel.close());
+            return;
+        }
         channel.close();
     }
 
