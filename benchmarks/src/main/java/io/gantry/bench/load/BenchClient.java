@@ -16,6 +16,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.incubator.channel.uring.IOUring;
+import io.netty.incubator.channel.uring.IOUringEventLoopGroup;
+import io.netty.incubator.channel.uring.IOUringSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -57,6 +60,7 @@ final class BenchClient implements AutoCloseable {
     final Wire wire;
     final long[] loopThreadIds;
     private final Class<? extends SocketChannel> channelClass;
+    private final String ioName;
     private final InetSocketAddress remote;
     private final InetAddress[] sources;
     private final String hostHeader;
@@ -69,22 +73,36 @@ final class BenchClient implements AutoCloseable {
 
     /**
      * {@code port} is the socket's: the HTTP port of {@code /ws}, or with {@code tcp} the TCP
-     * transport's. {@code io} is auto, epoll or nio.
+     * transport's. {@code io} is auto (epoll when available), epoll, io_uring or nio.
      */
     BenchClient(String host, int port, boolean tcp, int threads, String io, List<String> sourceAddresses, Wire wire)
             throws UnknownHostException, InterruptedException {
-        boolean useEpoll = switch (io) {
+        String chosen = switch (io) {
             case "epoll" -> {
                 Epoll.ensureAvailability();
-                yield true;
+                yield "epoll";
             }
-            case "nio" -> false;
-            default -> Epoll.isAvailable();
+            case "io_uring" -> {
+                IOUring.ensureAvailability();
+                yield "io_uring";
+            }
+            case "nio" -> "nio";
+            default -> Epoll.isAvailable() ? "epoll" : "nio";
         };
+        boolean useEpoll = chosen.equals("epoll");
         this.epoll = useEpoll;
+        this.ioName = chosen;
         DefaultThreadFactory tf = new DefaultThreadFactory("bench-loop", true);
-        this.group = useEpoll ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
-        this.channelClass = useEpoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.group = switch (chosen) {
+            case "epoll" -> new EpollEventLoopGroup(threads, tf);
+            case "io_uring" -> new IOUringEventLoopGroup(threads, tf);
+            default -> new NioEventLoopGroup(threads, tf);
+        };
+        this.channelClass = switch (chosen) {
+            case "epoll" -> EpollSocketChannel.class;
+            case "io_uring" -> IOUringSocketChannel.class;
+            default -> NioSocketChannel.class;
+        };
         this.remote = new InetSocketAddress(InetAddress.getByName(host), port);
         this.sources = new InetAddress[sourceAddresses == null ? 0 : sourceAddresses.size()];
         for (int i = 0; i < sources.length; i++) {
@@ -122,9 +140,14 @@ final class BenchClient implements AutoCloseable {
         }
     }
 
-    /** The Netty I/O of the event loops: epoll or nio. */
+    /** The Netty I/O of the event loops: epoll, io_uring or nio. */
     String ioName() {
-        return epoll ? "epoll" : "nio";
+        return ioName;
+    }
+
+    /** The socket channel class of the event loops' I/O. */
+    Class<? extends SocketChannel> channelClass() {
+        return channelClass;
     }
 
     /** The socket transport: ws or tcp. */

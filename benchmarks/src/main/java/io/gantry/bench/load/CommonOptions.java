@@ -52,7 +52,7 @@ public final class CommonOptions {
     @Option(names = "--threads", defaultValue = "1", description = "Generator event loops (default: ${DEFAULT-VALUE}; one core in the reference arrangement).")
     int threads;
 
-    @Option(names = "--io", defaultValue = "auto", description = "Netty I/O of the generator's event loops: auto, epoll or nio (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io", defaultValue = "auto", description = "Netty I/O of the generator's event loops: auto (epoll when available), epoll, io_uring or nio (default: ${DEFAULT-VALUE}).")
     String io;
 
     @Option(names = "--device-prefix", defaultValue = "gbench", description = "Prefix of the virtual users' device ids (default: ${DEFAULT-VALUE}).")
@@ -86,8 +86,8 @@ public final class CommonOptions {
         if (!"ws".equals(transport) && !"tcp".equals(transport)) {
             return "--transport must be ws or tcp, not '" + transport + "'";
         }
-        if (!"auto".equals(io) && !"epoll".equals(io) && !"nio".equals(io)) {
-            return "--io must be auto, epoll or nio, not '" + io + "'";
+        if (!"auto".equals(io) && !"epoll".equals(io) && !"io_uring".equals(io) && !"nio".equals(io)) {
+            return "--io must be auto, epoll, io_uring or nio, not '" + io + "'";
         }
         if (format == null) {
             format = tcp() ? "protobuf" : "json";
