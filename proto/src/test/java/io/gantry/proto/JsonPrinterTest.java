@@ -115,7 +115,7 @@ class JsonPrinterTest {
                 () -> message.getDescriptorForType().getFullName() + ": " + message);
     }
 
-    private static Message randomMessage(Descriptor type, Random random, int depth) {
+    static Message randomMessage(Descriptor type, Random random, int depth) {
         if (type.getFullName().equals("google.protobuf.Timestamp")) {
             return Timestamp.newBuilder().setSeconds(random.nextInt(2_000_000_000))
                     .setNanos(random.nextInt(4) == 0 ? 0 : random.nextInt(4) == 0 ? random.nextInt(1000) * 1_000_000
