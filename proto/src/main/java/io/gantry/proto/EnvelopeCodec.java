@@ -135,9 +135,9 @@ public final class EnvelopeCodec {
         return decodeBinary(ByteBuffer.wrap(bytes));
     }
 
-    /** Encodes an envelope as compact protojson (UTF-8). */
+    /** Encodes an envelope as compact protojson (UTF-8), written as bytes by {@link JsonPrinter#printUtf8}. */
     public static byte[] encodeJson(Envelope envelope) {
-        return toJson(envelope).getBytes(StandardCharsets.UTF_8);
+        return JsonPrinter.printUtf8(envelope);
     }
 
     /** Encodes an envelope in the protobuf binary format. */
