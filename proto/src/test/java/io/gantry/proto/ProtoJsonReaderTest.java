@@ -89,6 +89,29 @@ class ProtoJsonReaderTest {
         assertEquals(0, direct.position());
     }
 
+    /** Lengths of one, two and three varint bytes, nested: the content moved right after it was written. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 100, 127, 128, 200, 16_383, 16_384, 70_000})
+    void longStringsAndMessagesGetTheirLengthsRight(int length) throws Exception {
+        String content = "\u00e9x\\\"".repeat(length / 4) + "y".repeat(length % 4);
+        String frame = "{\"cid\":\"" + "c".repeat(length % 300) + "\",\"channel_message_send\":{\"channel_id\":\"2...a\","
+                + "\"content\":\"" + content + "\"}}";
+        byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+        Envelope actual = ProtoJsonReader.readEnvelope(bytes, 0, bytes.length);
+        assertNotNull(actual);
+        assertEquals(EnvelopeCodec.parseJsonReference(frame), actual);
+        // and a base64 payload of that many bytes inside a message inside the envelope
+        byte[] payload = new byte[length];
+        new Random(length).nextBytes(payload);
+        String data = "{\"match_data_send\":{\"match_id\":\"m.\",\"op_code\":\"1\",\"data\":\""
+                + java.util.Base64.getEncoder().encodeToString(payload) + "\"}}";
+        byte[] dataBytes = data.getBytes(StandardCharsets.UTF_8);
+        Envelope decoded = ProtoJsonReader.readEnvelope(dataBytes, 0, dataBytes.length);
+        assertNotNull(decoded);
+        assertEquals(EnvelopeCodec.parseJsonReference(data), decoded);
+        assertTrue(Arrays.equals(payload, decoded.getMatchDataSend().getData().toByteArray()));
+    }
+
     /** Forms the fast path takes besides the printers' own: each read fast, and as the reference reads it. */
     @ParameterizedTest
     @ValueSource(strings = {
