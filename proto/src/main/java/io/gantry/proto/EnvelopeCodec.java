@@ -34,8 +34,40 @@ public final class EnvelopeCodec {
     private EnvelopeCodec() {
     }
 
-    /** Decodes a client envelope from a text frame's UTF-8 bytes. */
+    /**
+     * Decodes a client envelope from a text frame's UTF-8 bytes. {@link ProtoJsonReader} reads
+     * the common frames straight into the envelope; whatever it does not take (invalid frames,
+     * and valid ones in forms it leaves alone) goes through {@link #decodeJson(String)} on the
+     * same text, which gives the envelope or the exact error that path always gave.
+     */
+    public static Envelope decodeJson(byte[] utf8, int offset, int length) throws InvalidEnvelopeException {
+        Envelope envelope = ProtoJsonReader.readEnvelope(utf8, offset, length);
+        if (envelope == null) {
+            // as Netty's frame.text() decodes: malformed UTF-8 becomes replacement characters
+            return decodeJson(new String(utf8, offset, length, StandardCharsets.UTF_8));
+        }
+        return validateClientEnvelope(envelope);
+    }
+
+    /** {@link #decodeJson(byte[], int, int)} on a buffer's remaining bytes (its position is not moved). */
+    public static Envelope decodeJson(ByteBuffer utf8) throws InvalidEnvelopeException {
+        if (utf8.hasArray()) {
+            return decodeJson(utf8.array(), utf8.arrayOffset() + utf8.position(), utf8.remaining());
+        }
+        int length = utf8.remaining();
+        return decodeJson(ProtoJsonReader.copyOf(utf8), 0, length);
+    }
+
+    /**
+     * Decodes a client envelope from a text frame's text: the reference path (JsonFormat, then
+     * the protojson type check), whose errors and cids the byte decoders reproduce.
+     */
     public static Envelope decodeJson(String json) throws InvalidEnvelopeException {
+        return validateClientEnvelope(parseJsonReference(json));
+    }
+
+    /** The envelope a JSON text holds, by JsonFormat and the protojson type check, whatever its type. */
+    static Envelope parseJsonReference(String json) throws InvalidEnvelopeException {
         Envelope.Builder builder = Envelope.newBuilder();
         try {
             STRICT_PARSER.merge(json, builder);
@@ -63,7 +95,7 @@ public final class EnvelopeCodec {
             throw new InvalidEnvelopeException(Error.Code.UNRECOGNIZED_PAYLOAD_VALUE,
                     "Could not decode message: " + mismatch + ".", builder.getCid());
         }
-        return validateClientEnvelope(builder.build());
+        return builder.build();
     }
 
     /** Decodes a client envelope from a binary frame. */
@@ -103,9 +135,9 @@ public final class EnvelopeCodec {
         return decodeBinary(ByteBuffer.wrap(bytes));
     }
 
-    /** Encodes an envelope as compact protojson (UTF-8). */
+    /** Encodes an envelope as compact protojson (UTF-8), written as bytes by {@link JsonPrinter#printUtf8}. */
     public static byte[] encodeJson(Envelope envelope) {
-        return toJson(envelope).getBytes(StandardCharsets.UTF_8);
+        return JsonPrinter.printUtf8(envelope);
     }
 
     /** Encodes an envelope in the protobuf binary format. */

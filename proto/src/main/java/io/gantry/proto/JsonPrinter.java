@@ -1,6 +1,6 @@
 package io.gantry.proto;
 
-import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -9,7 +9,8 @@ import com.google.protobuf.WireFormat;
 import com.google.protobuf.util.JsonFormat;
 
 import java.io.IOException;
-import java.util.Base64;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,18 +20,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * .printingEnumsAsInts().preservingProtoFieldNames().omittingInsignificantWhitespace()} does
  * (Nakama's protojson conventions: proto field names, fields in number order, defaults omitted,
  * 64-bit integers as strings, enums as numbers, wrappers as bare values, timestamps in RFC 3339,
- * bytes in base64), at a fraction of its
- * cost: instead of reflecting over the message field by field, it serialises the message with its
- * generated code and walks the wire bytes once, with the descriptors. {@code JsonPrinterTest}
- * compares the two on random messages of every type Gantry prints.
+ * bytes in base64), at a fraction of its cost: instead of reflecting over the message field by
+ * field, it serialises the message with its generated code into a per-thread buffer and walks
+ * the wire bytes once, with per-type field tables, writing UTF-8 straight into a per-thread output
+ * buffer (strings are copied from the wire bytes, escaped where JSON needs it, never decoded).
+ * {@code JsonPrinterTest} compares it byte for byte with JsonFormat on random messages of every
+ * type Gantry prints.
  *
  * <pre>{@code
- * String json = JsonPrinter.print(envelope);   // the same text as JsonFormat's printer
+ * byte[] frame = JsonPrinter.printUtf8(envelope); // JsonFormat's text, as UTF-8, in one exact-size array
+ * String json = JsonPrinter.print(envelope);      // the same text as a String (REST bodies)
  * }</pre>
  *
  * <p>Messages holding a well-known type other than {@code Timestamp}, {@code Empty} and the
  * wrappers ({@code Any}, {@code Struct}, {@code Duration}, ...) are handed to {@code JsonFormat}.
- * Thread-safe: the only state is a cache of per-type field tables.
+ * Thread-safe: the shared state is a cache of immutable per-type tables; the buffers are per thread.
  */
 public final class JsonPrinter {
 
@@ -44,21 +48,37 @@ public final class JsonPrinter {
             "google.protobuf.BytesValue");
     private static final String TIMESTAMP = "google.protobuf.Timestamp";
     private static final String EMPTY = "google.protobuf.Empty";
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-    /** ASCII characters a JSON string escapes: control characters, the quote, the backslash, and Gson's HTML-safe five. */
-    private static final boolean[] ESCAPED = new boolean[128];
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            .getBytes(StandardCharsets.US_ASCII);
+    /**
+     * What each ASCII byte becomes inside a JSON string, as Gson (HTML-safe) writes it: 0 for itself,
+     * a character c for backslash-c, 'u' for backslash-u and four hex digits (control characters
+     * and {@code < > & = '}).
+     */
+    private static final byte[] ESCAPE = new byte[128];
+    /** A scratch buffer that grew past this is not kept for the next message. */
+    private static final int KEEP_BYTES = 64 * 1024;
 
     static {
-        for (char c = 0; c < 0x20; c++) {
-            ESCAPED[c] = true;
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPE[c] = 'u';
         }
-        for (char c : "\"\\<>&='".toCharArray()) {
-            ESCAPED[c] = true;
+        for (char c : "<>&='".toCharArray()) {
+            ESCAPE[c] = 'u';
         }
+        ESCAPE['"'] = '"';
+        ESCAPE['\\'] = '\\';
+        ESCAPE['\t'] = 't';
+        ESCAPE['\b'] = 'b';
+        ESCAPE['\n'] = 'n';
+        ESCAPE['\r'] = 'r';
+        ESCAPE['\f'] = 'f';
     }
 
-    /** Per message type: its fields by number, and whether this printer handles the type at all. */
-    private record Table(FieldDescriptor[] byNumber, Map<Integer, FieldDescriptor> sparse, boolean supported) {
+    /** Per message type: its fields by number, each field's {@code "name":} bytes, and whether this printer handles the type. */
+    private record Table(FieldDescriptor[] byNumber, byte[][] keys, Map<Integer, FieldDescriptor> sparse,
+                         Map<Integer, byte[]> sparseKeys, boolean supported) {
 
         FieldDescriptor field(int number) {
             if (number < byNumber.length) {
@@ -66,30 +86,76 @@ public final class JsonPrinter {
             }
             return sparse.get(number);
         }
+
+        byte[] key(int number) {
+            if (number < keys.length) {
+                return keys[number];
+            }
+            return sparseKeys.get(number);
+        }
     }
 
     private static final Map<Descriptor, Table> TABLES = new ConcurrentHashMap<>();
 
-    private JsonPrinter() {
+    /** Per-thread buffers: the message's wire bytes, and the JSON being written. */
+    private static final class Scratch {
+        byte[] wire = new byte[1024];
+        byte[] out = new byte[2048];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    // the state of one print, on the printing thread only
+    private final byte[] in;
+    private int pos;
+    private byte[] out;
+    private int n;
+
+    private JsonPrinter(byte[] in, byte[] out) {
+        this.in = in;
+        this.out = out;
     }
 
     /** The message as JSON: the text {@code JsonFormat}'s printer (proto names, no whitespace) gives. */
     public static String print(Message message) {
-        Descriptor type = message.getDescriptorForType();
-        if (!table(type).supported()) {
+        if (!table(message.getDescriptorForType()).supported()) {
             return fallback(message);
         }
-        byte[] bytes = message.toByteArray();
-        // JSON is about twice the wire size (names, quotes, int64 as strings): sized once, no regrowth
-        StringBuilder out = new StringBuilder(64 + 2 * bytes.length);
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
-            printTop(type, in, out);
-        } catch (IOException e) {
-            // Cannot happen: the bytes are the message's own serialisation.
-            throw new IllegalStateException("cannot walk the serialised " + type.getFullName(), e);
+        JsonPrinter printer = walk(message);
+        return new String(printer.out, 0, printer.n, StandardCharsets.UTF_8);
+    }
+
+    /** {@link #print} as UTF-8 bytes, written as bytes from the start (no String on the way), in an array of the exact length. */
+    public static byte[] printUtf8(Message message) {
+        if (!table(message.getDescriptorForType()).supported()) {
+            return fallback(message).getBytes(StandardCharsets.UTF_8);
         }
-        return out.toString();
+        JsonPrinter printer = walk(message);
+        return Arrays.copyOf(printer.out, printer.n);
+    }
+
+    private static JsonPrinter walk(Message message) {
+        Scratch scratch = SCRATCH.get();
+        int size = message.getSerializedSize();
+        if (scratch.wire.length < size || scratch.wire.length > KEEP_BYTES) {
+            scratch.wire = new byte[Math.max(1024, size)];
+        }
+        if (scratch.out.length > KEEP_BYTES) {
+            scratch.out = new byte[2048];
+        }
+        try {
+            CodedOutputStream wire = CodedOutputStream.newInstance(scratch.wire, 0, size);
+            message.writeTo(wire);
+            wire.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise " + message.getDescriptorForType().getFullName(), e);
+        }
+        // JSON is about twice the wire size (names, quotes, int64 as strings)
+        JsonPrinter printer = new JsonPrinter(scratch.wire, scratch.out);
+        printer.ensure(64 + 2 * size);
+        printer.printTop(message.getDescriptorForType(), size);
+        scratch.out = printer.out; // keep what it grew to
+        return printer;
     }
 
     private static String fallback(Message message) {
@@ -100,346 +166,526 @@ public final class JsonPrinter {
         }
     }
 
-    private static void printTop(Descriptor type, CodedInputStream in, StringBuilder out) throws IOException {
+    private void printTop(Descriptor type, int limit) {
         String name = type.getFullName();
         if (name.equals(TIMESTAMP)) {
-            printTimestamp(in, out);
+            printTimestamp(limit);
         } else if (WRAPPERS.contains(name)) {
-            printWrapper(type, in, out);
+            printWrapper(type, limit);
         } else {
-            printObject(type, in, out);
+            printObject(type, limit);
         }
     }
 
-    /** A message's fields, read up to the stream's current limit (or its end). */
-    private static void printObject(Descriptor type, CodedInputStream in, StringBuilder out) throws IOException {
+    /** A message's fields, read up to limit. */
+    private void printObject(Descriptor type, int limit) {
         Table table = table(type);
-        out.append('{');
+        put((byte) '{');
         boolean first = true;
-        int tag = in.readTag();
-        while (tag != 0) {
+        while (pos < limit) {
+            int start = pos;
+            int tag = (int) readVarint();
             int number = WireFormat.getTagFieldNumber(tag);
             FieldDescriptor field = table.field(number);
             if (field == null) {
                 // an unknown field: JsonFormat prints only the fields the type declares
-                in.skipField(tag);
-                tag = in.readTag();
+                skipField(tag);
                 continue;
             }
             if (!first) {
-                out.append(',');
+                put((byte) ',');
             }
             first = false;
-            appendString(out, field.getName());
-            out.append(':');
+            put(table.key(number));
             if (field.isMapField()) {
-                tag = printMap(field, tag, in, out);
+                pos = start;
+                printMap(field, limit);
             } else if (field.isRepeated()) {
-                tag = printRepeated(field, tag, in, out);
+                pos = start;
+                printRepeated(field, limit);
             } else {
-                printValue(field, tag, in, out);
-                tag = in.readTag();
+                printValue(field, tag);
             }
         }
-        out.append('}');
+        put((byte) '}');
     }
 
-    /** The elements of a repeated field, which the generated serialiser writes together; returns the next tag. */
-    private static int printRepeated(FieldDescriptor field, int tag, CodedInputStream in, StringBuilder out)
-            throws IOException {
-        out.append('[');
-        boolean first = true;
-        int number = field.getNumber();
-        while (tag != 0 && WireFormat.getTagFieldNumber(tag) == number) {
-            if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED && isPackable(field)) {
-                int limit = in.pushLimit(in.readRawVarint32());
-                while (in.getBytesUntilLimit() > 0) {
-                    if (!first) {
-                        out.append(',');
-                    }
-                    first = false;
-                    printScalar(field, in, out);
-                }
-                in.popLimit(limit);
-            } else {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                printValue(field, tag, in, out);
-            }
-            tag = in.readTag();
+    /** The tag at pos if it is field {@code number}'s (pos then past it), else 0 (pos unchanged). */
+    private int nextTagOf(int number, int limit) {
+        if (pos >= limit) {
+            return 0;
         }
-        out.append(']');
+        int start = pos;
+        int tag = (int) readVarint();
+        if (WireFormat.getTagFieldNumber(tag) != number) {
+            pos = start;
+            return 0;
+        }
         return tag;
     }
 
-    /** A map field: its entries (key 1, value 2) as one JSON object; returns the next tag. */
-    private static int printMap(FieldDescriptor field, int tag, CodedInputStream in, StringBuilder out)
-            throws IOException {
+    /** The elements of a repeated field, which the generated serialiser writes together. */
+    private void printRepeated(FieldDescriptor field, int limit) {
+        put((byte) '[');
+        boolean first = true;
+        int number = field.getNumber();
+        int tag;
+        while ((tag = nextTagOf(number, limit)) != 0) {
+            if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED && isPackable(field)) {
+                int end = readLength();
+                while (pos < end) {
+                    if (!first) {
+                        put((byte) ',');
+                    }
+                    first = false;
+                    printScalar(field);
+                }
+            } else {
+                if (!first) {
+                    put((byte) ',');
+                }
+                first = false;
+                printValue(field, tag);
+            }
+        }
+        put((byte) ']');
+    }
+
+    /** A map field: its entries (key 1, value 2; the last of each wins, a missing one is its default) as one JSON object. */
+    private void printMap(FieldDescriptor field, int limit) {
         Descriptor entry = field.getMessageType();
         FieldDescriptor keyField = entry.findFieldByNumber(1);
         FieldDescriptor valueField = entry.findFieldByNumber(2);
-        out.append('{');
+        put((byte) '{');
         boolean first = true;
         int number = field.getNumber();
-        while (tag != 0 && WireFormat.getTagFieldNumber(tag) == number) {
-            int limit = in.pushLimit(in.readRawVarint32());
-            // the entry's key and value, each possibly absent (then its default)
-            String key = null;
-            StringBuilder value = null;
-            int inner = in.readTag();
-            while (inner != 0) {
-                int n = WireFormat.getTagFieldNumber(inner);
+        while (nextTagOf(number, limit) != 0) {
+            int end = readLength();
+            int keyAt = -1;
+            int valueAt = -1;
+            int valueTag = 0;
+            while (pos < end) {
+                int tag = (int) readVarint();
+                int n = WireFormat.getTagFieldNumber(tag);
                 if (n == 1) {
-                    key = mapKey(keyField, in);
+                    keyAt = pos;
                 } else if (n == 2) {
-                    value = new StringBuilder();
-                    printValue(valueField, inner, in, value);
-                } else {
-                    in.skipField(inner);
+                    valueAt = pos;
+                    valueTag = tag;
                 }
-                inner = in.readTag();
+                skipField(tag);
             }
-            in.popLimit(limit);
             if (!first) {
-                out.append(',');
+                put((byte) ',');
             }
             first = false;
-            if (key == null) {
-                key = defaultMapKey(keyField);
-            }
-            appendString(out, key);
-            out.append(':');
-            if (value == null) {
-                printDefault(valueField, out);
+            if (keyAt < 0) {
+                put(defaultMapKey(keyField));
             } else {
-                out.append(value);
+                pos = keyAt;
+                printMapKey(keyField);
             }
-            tag = in.readTag();
+            put((byte) ':');
+            if (valueAt < 0) {
+                printDefault(valueField);
+            } else {
+                pos = valueAt;
+                printValue(valueField, valueTag);
+            }
+            pos = end;
         }
-        out.append('}');
-        return tag;
+        put((byte) '}');
     }
 
-    private static String mapKey(FieldDescriptor key, CodedInputStream in) throws IOException {
-        return switch (key.getType()) {
-            case STRING -> in.readString();
-            case BOOL -> Boolean.toString(in.readBool());
-            case INT32 -> Integer.toString(in.readInt32());
-            case SINT32 -> Integer.toString(in.readSInt32());
-            case SFIXED32 -> Integer.toString(in.readSFixed32());
-            case UINT32 -> Integer.toUnsignedString(in.readUInt32());
-            case FIXED32 -> Integer.toUnsignedString(in.readFixed32());
-            case INT64 -> Long.toString(in.readInt64());
-            case SINT64 -> Long.toString(in.readSInt64());
-            case SFIXED64 -> Long.toString(in.readSFixed64());
-            case UINT64 -> Long.toUnsignedString(in.readUInt64());
-            case FIXED64 -> Long.toUnsignedString(in.readFixed64());
+    private void printMapKey(FieldDescriptor key) {
+        if (key.getType() == FieldDescriptor.Type.STRING) {
+            int length = readLength() - pos;
+            putString(pos, length);
+            pos += length;
+            return;
+        }
+        put((byte) '"');
+        switch (key.getType()) {
+            case BOOL -> put(readVarint() != 0 ? TRUE : FALSE);
+            case INT32 -> putLong((int) readVarint());
+            case SINT32 -> {
+                int v = (int) readVarint();
+                putLong((v >>> 1) ^ -(v & 1));
+            }
+            case SFIXED32 -> putLong(readFixed32());
+            case UINT32 -> putLong((int) readVarint() & 0xFFFF_FFFFL);
+            case FIXED32 -> putLong(readFixed32() & 0xFFFF_FFFFL);
+            case INT64 -> putLong(readVarint());
+            case SINT64 -> {
+                long v = readVarint();
+                putLong((v >>> 1) ^ -(v & 1));
+            }
+            case SFIXED64 -> putLong(readFixed64());
+            case UINT64 -> putAscii(Long.toUnsignedString(readVarint()));
+            case FIXED64 -> putAscii(Long.toUnsignedString(readFixed64()));
             default -> throw new IllegalStateException("map key of type " + key.getType());
-        };
+        }
+        put((byte) '"');
     }
 
-    private static String defaultMapKey(FieldDescriptor key) {
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+
+    private static byte[] defaultMapKey(FieldDescriptor key) {
         return switch (key.getType()) {
-            case STRING -> "";
-            case BOOL -> "false";
-            default -> "0";
+            case STRING -> "\"\"".getBytes(StandardCharsets.US_ASCII);
+            case BOOL -> "\"false\"".getBytes(StandardCharsets.US_ASCII);
+            default -> "\"0\"".getBytes(StandardCharsets.US_ASCII);
         };
     }
 
     /** One value of a field (not a packed run): a nested message, or a scalar. */
-    private static void printValue(FieldDescriptor field, int tag, CodedInputStream in, StringBuilder out)
-            throws IOException {
+    private void printValue(FieldDescriptor field, int tag) {
         if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-            int limit = in.pushLimit(in.readRawVarint32());
-            printTop(field.getMessageType(), in, out);
-            in.popLimit(limit);
+            int end = readLength();
+            printTop(field.getMessageType(), end);
+            pos = end;
         } else {
-            printScalar(field, in, out);
+            printScalar(field);
         }
     }
 
-    private static void printScalar(FieldDescriptor field, CodedInputStream in, StringBuilder out) throws IOException {
+    private void printScalar(FieldDescriptor field) {
         switch (field.getType()) {
-            case INT32 -> out.append(in.readInt32());
-            case SINT32 -> out.append(in.readSInt32());
-            case SFIXED32 -> out.append(in.readSFixed32());
-            case UINT32 -> out.append(Integer.toUnsignedString(in.readUInt32()));
-            case FIXED32 -> out.append(Integer.toUnsignedString(in.readFixed32()));
-            case INT64 -> out.append('"').append(in.readInt64()).append('"');
-            case SINT64 -> out.append('"').append(in.readSInt64()).append('"');
-            case SFIXED64 -> out.append('"').append(in.readSFixed64()).append('"');
-            case UINT64 -> out.append('"').append(Long.toUnsignedString(in.readUInt64())).append('"');
-            case FIXED64 -> out.append('"').append(Long.toUnsignedString(in.readFixed64())).append('"');
-            case BOOL -> out.append(in.readBool());
-            case FLOAT -> appendFloat(out, in.readFloat());
-            case DOUBLE -> appendDouble(out, in.readDouble());
-            case STRING -> appendString(out, in.readString());
-            case BYTES -> out.append('"').append(Base64.getEncoder().encodeToString(in.readByteArray())).append('"');
-            case ENUM -> appendEnum(out, field, in.readEnum());
+            case INT32 -> putLong((int) readVarint());
+            case SINT32 -> {
+                int v = (int) readVarint();
+                putLong((v >>> 1) ^ -(v & 1));
+            }
+            case SFIXED32 -> putLong(readFixed32());
+            case UINT32 -> putLong((int) readVarint() & 0xFFFF_FFFFL);
+            case FIXED32 -> putLong(readFixed32() & 0xFFFF_FFFFL);
+            case INT64 -> putQuotedLong(readVarint());
+            case SINT64 -> {
+                long v = readVarint();
+                putQuotedLong((v >>> 1) ^ -(v & 1));
+            }
+            case SFIXED64 -> putQuotedLong(readFixed64());
+            case UINT64 -> putQuotedAscii(Long.toUnsignedString(readVarint()));
+            case FIXED64 -> putQuotedAscii(Long.toUnsignedString(readFixed64()));
+            case BOOL -> put(readVarint() != 0 ? TRUE : FALSE);
+            case FLOAT -> putFloat(Float.intBitsToFloat(readFixed32()));
+            case DOUBLE -> putDouble(Double.longBitsToDouble(readFixed64()));
+            case STRING -> {
+                int length = readLength() - pos;
+                putString(pos, length);
+                pos += length;
+            }
+            case BYTES -> {
+                int end = readLength();
+                putBase64(pos, end);
+                pos = end;
+            }
+            case ENUM -> putEnum(field, (int) readVarint());
             default -> throw new IllegalStateException("not a scalar: " + field.getType());
         }
     }
 
-    /** What JsonFormat prints for a field's default value (map values that the wire left out). */
-    private static void printDefault(FieldDescriptor field, StringBuilder out) throws IOException {
+    /** What JsonFormat prints for a field's default value (map values and wrappers that the wire left out). */
+    private void printDefault(FieldDescriptor field) {
         if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-            printTop(field.getMessageType(), CodedInputStream.newInstance(new byte[0]), out);
+            printTop(field.getMessageType(), pos); // an empty range: the message with nothing set
             return;
         }
         switch (field.getType()) {
-            case INT64, SINT64, SFIXED64, UINT64, FIXED64 -> out.append("\"0\"");
-            case BOOL -> out.append("false");
-            case FLOAT, DOUBLE -> out.append("0.0");
-            case STRING, BYTES -> out.append("\"\"");
-            case ENUM -> appendEnum(out, field, 0);
-            default -> out.append('0');
+            case INT64, SINT64, SFIXED64, UINT64, FIXED64 -> putAscii("\"0\"");
+            case BOOL -> put(FALSE);
+            case FLOAT, DOUBLE -> putAscii("0.0");
+            case STRING, BYTES -> putAscii("\"\"");
+            case ENUM -> putEnum(field, 0);
+            default -> put((byte) '0');
         }
     }
 
-    private static void appendEnum(StringBuilder out, FieldDescriptor field, int number) {
+    private void putEnum(FieldDescriptor field, int number) {
         if (field.getEnumType().getFullName().equals("google.protobuf.NullValue")) {
-            out.append("null");
+            putAscii("null");
             return;
         }
         // enums as their numbers, as Nakama's protojson marshaler prints them (UseEnumNumbers)
-        out.append(number);
+        putLong(number);
     }
 
-    private static void appendFloat(StringBuilder out, float value) {
+    private void putFloat(float value) {
         if (Float.isNaN(value)) {
-            out.append("\"NaN\"");
+            putAscii("\"NaN\"");
         } else if (Float.isInfinite(value)) {
-            out.append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+            putAscii(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
         } else {
-            out.append(Float.toString(value));
+            putAscii(Float.toString(value));
         }
     }
 
-    private static void appendDouble(StringBuilder out, double value) {
+    private void putDouble(double value) {
         if (Double.isNaN(value)) {
-            out.append("\"NaN\"");
+            putAscii("\"NaN\"");
         } else if (Double.isInfinite(value)) {
-            out.append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+            putAscii(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
         } else {
-            out.append(Double.toString(value));
+            putAscii(Double.toString(value));
         }
     }
 
-    /** A wrapper (google.protobuf.Int32Value, ...) as its bare value; an absent value is the default. */
-    private static void printWrapper(Descriptor type, CodedInputStream in, StringBuilder out) throws IOException {
+    /** A wrapper (google.protobuf.Int32Value, ...) as its bare value; the last occurrence wins; absent is the default. */
+    private void printWrapper(Descriptor type, int limit) {
         FieldDescriptor value = type.findFieldByNumber(1);
-        StringBuilder last = null;
-        int tag = in.readTag();
-        while (tag != 0) {
+        int last = -1;
+        while (pos < limit) {
+            int tag = (int) readVarint();
             if (WireFormat.getTagFieldNumber(tag) == 1) {
-                // the last occurrence wins, as when protobuf parses a repeated singular field
-                last = new StringBuilder();
-                printScalar(value, in, last);
-            } else {
-                in.skipField(tag);
+                last = pos;
             }
-            tag = in.readTag();
+            skipField(tag);
         }
-        if (last == null) {
-            printDefault(value, out);
+        if (last < 0) {
+            printDefault(value);
         } else {
-            out.append(last);
+            pos = last;
+            printScalar(value);
+            pos = limit;
         }
     }
 
     /** google.protobuf.Timestamp as RFC 3339 in UTC, with 0, 3, 6 or 9 fraction digits, as Timestamps.toString. */
-    private static void printTimestamp(CodedInputStream in, StringBuilder out) throws IOException {
+    private void printTimestamp(int limit) {
         long seconds = 0;
         int nanos = 0;
-        int tag = in.readTag();
-        while (tag != 0) {
+        while (pos < limit) {
+            int tag = (int) readVarint();
             switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> seconds = in.readInt64();
-                case 2 -> nanos = in.readInt32();
-                default -> in.skipField(tag);
+                case 1 -> seconds = readVarint();
+                case 2 -> nanos = (int) readVarint();
+                default -> skipField(tag);
             }
-            tag = in.readTag();
         }
         if (seconds < -62_135_596_800L || seconds > 253_402_300_799L || nanos < 0 || nanos >= 1_000_000_000) {
             throw new IllegalArgumentException("Timestamp is not valid: seconds " + seconds + ", nanos " + nanos);
         }
-        out.append('"');
+        ensure(40);
+        put((byte) '"');
         long day = Math.floorDiv(seconds, 86_400L);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
         java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
-        appendDigits(out, date.getYear(), 4);
-        out.append('-');
-        appendDigits(out, date.getMonthValue(), 2);
-        out.append('-');
-        appendDigits(out, date.getDayOfMonth(), 2);
-        out.append('T');
-        appendDigits(out, secondOfDay / 3600, 2);
-        out.append(':');
-        appendDigits(out, secondOfDay / 60 % 60, 2);
-        out.append(':');
-        appendDigits(out, secondOfDay % 60, 2);
+        putDigits(date.getYear(), 4);
+        put((byte) '-');
+        putDigits(date.getMonthValue(), 2);
+        put((byte) '-');
+        putDigits(date.getDayOfMonth(), 2);
+        put((byte) 'T');
+        putDigits(secondOfDay / 3600, 2);
+        put((byte) ':');
+        putDigits(secondOfDay / 60 % 60, 2);
+        put((byte) ':');
+        putDigits(secondOfDay % 60, 2);
         if (nanos != 0) {
-            out.append('.');
+            put((byte) '.');
             if (nanos % 1_000_000 == 0) {
-                appendDigits(out, nanos / 1_000_000, 3);
+                putDigits(nanos / 1_000_000, 3);
             } else if (nanos % 1_000 == 0) {
-                appendDigits(out, nanos / 1_000, 6);
+                putDigits(nanos / 1_000, 6);
             } else {
-                appendDigits(out, nanos, 9);
+                putDigits(nanos, 9);
             }
         }
-        out.append("Z\"");
+        put((byte) 'Z');
+        put((byte) '"');
     }
 
-    private static void appendDigits(StringBuilder out, int value, int digits) {
-        for (int bound = 10, i = 1; i < digits; i++, bound *= 10) {
-            if (value < bound) {
-                out.append('0');
-            }
+    /** value (non-negative) in exactly {@code digits} digits, zero-padded. */
+    private void putDigits(int value, int digits) {
+        ensure(digits);
+        for (int i = n + digits - 1; i >= n; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
         }
-        out.append(value);
+        n += digits;
     }
+
+    // ---- JSON output ----
 
     /**
-     * A JSON string as JsonFormat writes one (through Gson, HTML-safe): quotes, backslashes and
-     * control characters escaped, and {@code < > & = '} and U+2028/U+2029 as {@code \\uXXXX}.
+     * A JSON string from well-formed UTF-8 wire bytes, as JsonFormat writes one (through Gson,
+     * HTML-safe): quotes, backslashes and control characters escaped, and {@code < > & = '} and
+     * U+2028/U+2029 as {@code \\uXXXX}; everything else copied as it is.
      */
-    static void appendString(StringBuilder out, String value) {
-        out.append('"');
-        int length = value.length();
-        int start = 0;
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            String escape = null;
-            if (c < 128 ? ESCAPED[c] : (c == '\u2028' || c == '\u2029')) {
-                escape = switch (c) {
-                    case '"' -> "\\\"";
-                    case '\\' -> "\\\\";
-                    case '\t' -> "\\t";
-                    case '\b' -> "\\b";
-                    case '\n' -> "\\n";
-                    case '\r' -> "\\r";
-                    case '\f' -> "\\f";
-                    default -> null;
-                };
-                if (start < i) {
-                    out.append(value, start, i);
-                }
-                if (escape != null) {
-                    out.append(escape);
+    private void putString(int from, int length) {
+        // worst case: every byte a six-byte escape
+        ensure(2 + 6 * length);
+        byte[] src = in;
+        byte[] dst = out;
+        int w = n;
+        dst[w++] = '"';
+        int end = from + length;
+        for (int i = from; i < end; i++) {
+            byte b = src[i];
+            if (b >= 0) {
+                byte escape = ESCAPE[b];
+                if (escape == 0) {
+                    dst[w++] = b;
+                } else if (escape == 'u') {
+                    dst[w++] = '\\';
+                    dst[w++] = 'u';
+                    dst[w++] = '0';
+                    dst[w++] = '0';
+                    dst[w++] = HEX[b >> 4];
+                    dst[w++] = HEX[b & 0xF];
                 } else {
-                    out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                            .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                    dst[w++] = '\\';
+                    dst[w++] = escape;
                 }
-                start = i + 1;
+            } else if (b == (byte) 0xE2 && i + 2 < end && src[i + 1] == (byte) 0x80
+                    && (src[i + 2] == (byte) 0xA8 || src[i + 2] == (byte) 0xA9)) {
+                // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+                dst[w++] = '\\';
+                dst[w++] = 'u';
+                dst[w++] = '2';
+                dst[w++] = '0';
+                dst[w++] = '2';
+                dst[w++] = src[i + 2] == (byte) 0xA8 ? (byte) '8' : (byte) '9';
+                i += 2;
+            } else {
+                dst[w++] = b;
             }
         }
-        if (start < length) {
-            out.append(value, start, length);
+        dst[w++] = '"';
+        n = w;
+    }
+
+    /** Standard base64 with padding, as Guava's BaseEncoding.base64() (JsonFormat's) writes it. */
+    private void putBase64(int from, int end) {
+        int length = end - from;
+        ensure(2 + (length + 2) / 3 * 4);
+        byte[] src = in;
+        byte[] dst = out;
+        int w = n;
+        dst[w++] = '"';
+        int i = from;
+        for (int full = from + length / 3 * 3; i < full; i += 3) {
+            int v = (src[i] & 0xFF) << 16 | (src[i + 1] & 0xFF) << 8 | (src[i + 2] & 0xFF);
+            dst[w++] = BASE64[v >>> 18];
+            dst[w++] = BASE64[(v >>> 12) & 0x3F];
+            dst[w++] = BASE64[(v >>> 6) & 0x3F];
+            dst[w++] = BASE64[v & 0x3F];
         }
-        out.append('"');
+        int rest = end - i;
+        if (rest == 1) {
+            int v = (src[i] & 0xFF) << 16;
+            dst[w++] = BASE64[v >>> 18];
+            dst[w++] = BASE64[(v >>> 12) & 0x3F];
+            dst[w++] = '=';
+            dst[w++] = '=';
+        } else if (rest == 2) {
+            int v = (src[i] & 0xFF) << 16 | (src[i + 1] & 0xFF) << 8;
+            dst[w++] = BASE64[v >>> 18];
+            dst[w++] = BASE64[(v >>> 12) & 0x3F];
+            dst[w++] = BASE64[(v >>> 6) & 0x3F];
+            dst[w++] = '=';
+        }
+        dst[w++] = '"';
+        n = w;
+    }
+
+    private void putQuotedLong(long value) {
+        put((byte) '"');
+        putLong(value);
+        put((byte) '"');
+    }
+
+    private void putQuotedAscii(String text) {
+        put((byte) '"');
+        putAscii(text);
+        put((byte) '"');
+    }
+
+    /** A long in decimal, with no String on the way. */
+    private void putLong(long value) {
+        if (value == Long.MIN_VALUE) {
+            putAscii("-9223372036854775808");
+            return;
+        }
+        ensure(20);
+        if (value < 0) {
+            out[n++] = '-';
+            value = -value;
+        }
+        int digits = 1;
+        for (long v = value / 10; v != 0; v /= 10) {
+            digits++;
+        }
+        for (int i = n + digits - 1; i >= n; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        n += digits;
+    }
+
+    private void putAscii(String text) {
+        int length = text.length();
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            out[n++] = (byte) text.charAt(i);
+        }
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        out[n++] = b;
+    }
+
+    private void put(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, out, n, bytes.length);
+        n += bytes.length;
+    }
+
+    private void ensure(int more) {
+        if (n + more > out.length) {
+            out = Arrays.copyOf(out, Math.max(out.length * 2, n + more));
+        }
+    }
+
+    // ---- wire input (the message's own serialisation: well-formed by construction) ----
+
+    private long readVarint() {
+        long value = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = in[pos++];
+            value |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return value;
+            }
+        }
+    }
+
+    /** Reads a length prefix; returns the end of the bytes it covers. */
+    private int readLength() {
+        int length = (int) readVarint();
+        return pos + length;
+    }
+
+    private int readFixed32() {
+        int p = pos;
+        pos = p + 4;
+        return (in[p] & 0xFF) | (in[p + 1] & 0xFF) << 8 | (in[p + 2] & 0xFF) << 16 | (in[p + 3] & 0xFF) << 24;
+    }
+
+    private long readFixed64() {
+        return (readFixed32() & 0xFFFF_FFFFL) | (long) readFixed32() << 32;
+    }
+
+    private void skipField(int tag) {
+        switch (WireFormat.getTagWireType(tag)) {
+            case WireFormat.WIRETYPE_VARINT -> readVarint();
+            case WireFormat.WIRETYPE_FIXED64 -> pos += 8;
+            case WireFormat.WIRETYPE_LENGTH_DELIMITED -> pos = readLength();
+            case WireFormat.WIRETYPE_FIXED32 -> pos += 4;
+            default -> throw new IllegalStateException("unexpected wire type in tag " + tag);
+        }
     }
 
     private static boolean isPackable(FieldDescriptor field) {
@@ -448,6 +694,8 @@ public final class JsonPrinter {
             default -> true;
         };
     }
+
+    // ---- tables ----
 
     private static Table table(Descriptor type) {
         Table table = TABLES.get(type);
@@ -467,13 +715,19 @@ public final class JsonPrinter {
         }
         int dense = Math.min(max, 1024) + 1;
         FieldDescriptor[] byNumber = new FieldDescriptor[dense];
+        byte[][] keys = new byte[dense][];
         Map<Integer, FieldDescriptor> sparse = new java.util.HashMap<>();
+        Map<Integer, byte[]> sparseKeys = new java.util.HashMap<>();
         boolean supported = supportedWellKnown(type.getFullName());
         for (FieldDescriptor f : type.getFields()) {
+            // proto names are identifiers: nothing in them to escape
+            byte[] key = ("\"" + f.getName() + "\":").getBytes(StandardCharsets.UTF_8);
             if (f.getNumber() < dense) {
                 byNumber[f.getNumber()] = f;
+                keys[f.getNumber()] = key;
             } else {
                 sparse.put(f.getNumber(), f);
+                sparseKeys.put(f.getNumber(), key);
             }
             if (f.getType() == FieldDescriptor.Type.GROUP) {
                 supported = false;
@@ -490,7 +744,7 @@ public final class JsonPrinter {
                 }
             }
         }
-        return new Table(byNumber, Map.copyOf(sparse), supported);
+        return new Table(byNumber, keys, Map.copyOf(sparse), Map.copyOf(sparseKeys), supported);
     }
 
     private static boolean supportedWellKnown(String name) {

@@ -108,14 +108,20 @@ class JsonPrinterTest {
 
     private static void assertSame(Message message) throws Exception {
         String expected = REFERENCE.print(message);
-        String actual = JsonPrinter.print(message);
-        // compared as UTF-8, the form both reach the wire in (a lone surrogate is '?' either way)
-        assertEquals(new String(expected.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
-                new String(actual.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
+        // the bytes on the wire: JsonFormat's text in UTF-8 (where a lone surrogate is '?'), byte for byte
+        byte[] expectedBytes = expected.getBytes(StandardCharsets.UTF_8);
+        byte[] actual = JsonPrinter.printUtf8(message);
+        if (!java.util.Arrays.equals(expectedBytes, actual)) {
+            assertEquals(new String(expectedBytes, StandardCharsets.UTF_8), new String(actual, StandardCharsets.UTF_8),
+                    () -> message.getDescriptorForType().getFullName() + ": " + message);
+            org.junit.jupiter.api.Assertions.fail("same text, different bytes: " + expected);
+        }
+        // and the String form, for REST bodies
+        assertEquals(new String(expectedBytes, StandardCharsets.UTF_8), JsonPrinter.print(message),
                 () -> message.getDescriptorForType().getFullName() + ": " + message);
     }
 
-    private static Message randomMessage(Descriptor type, Random random, int depth) {
+    static Message randomMessage(Descriptor type, Random random, int depth) {
         if (type.getFullName().equals("google.protobuf.Timestamp")) {
             return Timestamp.newBuilder().setSeconds(random.nextInt(2_000_000_000))
                     .setNanos(random.nextInt(4) == 0 ? 0 : random.nextInt(4) == 0 ? random.nextInt(1000) * 1_000_000

@@ -46,6 +46,8 @@ public class EnvelopeCodecBenchmark {
 
     private Envelope outbound;
     private String inboundJson;
+    private byte[] inboundJsonBytes;
+    private java.nio.ByteBuffer inboundJsonDirect;
     private byte[] inboundBinary;
 
     @Setup
@@ -77,6 +79,8 @@ public class EnvelopeCodecBenchmark {
                             .setChannelId("2...lobby").setContent("{\"text\":\"gg, rematch?\"}")).build();
         }
         inboundJson = new String(EnvelopeCodec.encodeJson(inbound), StandardCharsets.UTF_8);
+        inboundJsonBytes = inboundJson.getBytes(StandardCharsets.UTF_8);
+        inboundJsonDirect = java.nio.ByteBuffer.allocateDirect(inboundJsonBytes.length).put(inboundJsonBytes).flip();
         inboundBinary = EnvelopeCodec.encodeBinary(inbound);
     }
 
@@ -90,9 +94,22 @@ public class EnvelopeCodecBenchmark {
         return EnvelopeCodec.encodeBinary(outbound);
     }
 
+    /** The reference path: JsonFormat, then the protojson type check (what every frame cost before the byte reader). */
     @Benchmark
     public Envelope decodeJson() throws InvalidEnvelopeException {
         return EnvelopeCodec.decodeJson(inboundJson);
+    }
+
+    /** A text frame's bytes on a heap buffer, as the WebSocket handler passes them. */
+    @Benchmark
+    public Envelope decodeJsonBytes() throws InvalidEnvelopeException {
+        return EnvelopeCodec.decodeJson(inboundJsonBytes, 0, inboundJsonBytes.length);
+    }
+
+    /** A text frame's bytes on a direct (pooled) buffer: copied to a per-thread array first. */
+    @Benchmark
+    public Envelope decodeJsonDirect() throws InvalidEnvelopeException {
+        return EnvelopeCodec.decodeJson(inboundJsonDirect);
     }
 
     @Benchmark

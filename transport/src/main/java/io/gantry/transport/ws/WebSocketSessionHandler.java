@@ -11,6 +11,7 @@ import io.gantry.proto.EnvelopeCodec;
 import io.gantry.proto.InvalidEnvelopeException;
 import io.gantry.proto.WireFormat;
 import io.gantry.transport.SocketSessionHandler;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -85,7 +86,12 @@ final class WebSocketSessionHandler extends SocketSessionHandler {
             return;
         }
         try {
-            publish(EnvelopeCodec.decodeJson(frame.text()));
+            // the frame's UTF-8 bytes as they are: no String of the frame on the way to the envelope
+            ByteBuf content = frame.content();
+            Envelope envelope = content.hasArray()
+                    ? EnvelopeCodec.decodeJson(content.array(), content.arrayOffset() + content.readerIndex(), content.readableBytes())
+                    : EnvelopeCodec.decodeJson(content.nioBuffer());
+            publish(envelope);
         } catch (InvalidEnvelopeException e) {
             reject(Replies.error(e.cid(), e.code(), e.getMessage()), CloseCodes.POLICY_VIOLATION);
         }

@@ -8,6 +8,7 @@ import io.gantry.core.router.Router;
 import io.gantry.core.session.Session;
 import io.gantry.core.session.SessionRegistry;
 import io.gantry.proto.WireFormat;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -130,6 +131,36 @@ class WebSocketSessionHandlerTest {
         socket.channel().runPendingTasks();
         assertNull(socket.channel().readOutbound());
         assertTrue(socket.channel().isOpen());
+    }
+
+    /** The handler reads a text frame's bytes where they are: an array slice, past a reader index, a direct buffer. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"array slice", "reader index", "direct"})
+    void aGoodFrameIsReadFromItsBytesWhereverTheBufferHoldsThem(String where) throws InterruptedException {
+        Socket socket = jsonSocket();
+        byte[] frame = "{\"cid\":\"1\",\"ping\":{}}".getBytes(StandardCharsets.UTF_8);
+        byte[] junk = "}}]]".getBytes(StandardCharsets.UTF_8); // bytes around the frame that would spoil it if read
+        ByteBuf content = switch (where) {
+            case "array slice" -> {
+                byte[] padded = new byte[frame.length + 2 * junk.length];
+                System.arraycopy(junk, 0, padded, 0, junk.length);
+                System.arraycopy(frame, 0, padded, junk.length, frame.length);
+                System.arraycopy(junk, 0, padded, junk.length + frame.length, junk.length);
+                yield Unpooled.wrappedBuffer(padded, junk.length, frame.length);
+            }
+            case "reader index" -> {
+                ByteBuf buffer = Unpooled.buffer(64).writeBytes(junk).writeBytes(frame);
+                buffer.setBytes(buffer.writerIndex(), junk); // past the writer index
+                yield buffer.readerIndex(junk.length);
+            }
+            default -> Unpooled.directBuffer(64).writeBytes(frame);
+        };
+        socket.channel().writeInbound(new TextWebSocketFrame(content));
+        Envelope request = awaitHandled();
+        assertEquals("1", request.getCid());
+        assertTrue(request.hasPing());
+        socket.channel().runPendingTasks();
+        assertNull(socket.channel().readOutbound());
     }
 
     @Test
