@@ -41,6 +41,10 @@ final class ConnectStorm implements GantryBench.Scenario {
     @Option(names = "--auth-chunk", defaultValue = "20000", description = "Authenticate and connect this many users at a time, so tokens are fresh when used (default: ${DEFAULT-VALUE}).")
     int authChunk;
 
+    @Option(names = "--warmup-sockets", defaultValue = "0", paramLabel = "N",
+            description = "First open and close N sockets of other users, unmeasured: the server's (and the generator's) JIT compiles the paths and the server's young generation is in use, as in a server that has run for a while (default: ${DEFAULT-VALUE}).")
+    int warmupSockets;
+
     @Option(names = "--heap-histogram", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "With --server-pid on a JVM server: its live heap before and after the open phase, by jcmd GC.class_histogram (a full GC in the server) (default: ${DEFAULT-VALUE}).")
     boolean heapHistogram;
@@ -56,6 +60,13 @@ final class ConnectStorm implements GantryBench.Scenario {
             throw new Run.SetupException("--sockets must be >= 1");
         }
         double holdSec = hold != null ? hold : o.duration(10);
+        if (warmupSockets > 0) {
+            List<VirtualUser> warm = run.open(run.users("storm-warm", warmupSockets), false, authChunk);
+            run.log.printf("warm-up: %,d sockets opened in %.2f s; closing them%n", warm.size(), run.connectNanos / 1e9);
+            run.client.closeAll(warm, 30_000);
+            Thread.sleep(2000); // the server handles the disconnects before the measured phase
+            run.resetConnectMeasures();
+        }
         List<VirtualUser> users = run.users("storm", sockets);
         long rssStart = o.serverPid == null ? -1 : ProcStats.rssBytes(o.serverPid);
         boolean histograms = o.serverPid != null && heapHistogram && HeapHistogram.isJvm(o.serverPid);
@@ -103,6 +114,7 @@ final class ConnectStorm implements GantryBench.Scenario {
         p.put("hold_s", holdSec);
         p.put("ping_interval_s", pingInterval);
         p.put("connect_concurrency", o.connectConcurrency);
+        p.put("warmup_sockets", warmupSockets);
         Report rep = new Report("connect-storm", String.format("%,d sockets held %s s", sockets, MatchRelay.trim(holdSec)),
                 o, run.client, p);
         LatencySummary cl = LatencySummary.of(connectLat);

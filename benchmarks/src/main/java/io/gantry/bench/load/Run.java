@@ -42,6 +42,18 @@ final class Run implements AutoCloseable {
     /** This generator's CPU (the whole process) spent while sockets were opening, in nanoseconds. */
     long generatorConnectCpuNanos;
 
+    /** Forgets what {@link #open} measured so far (a warm-up's sockets). */
+    void resetConnectMeasures() {
+        connectNanos = 0;
+        rssBeforeConnect = -1;
+        heapBeforeConnect = null;
+        serverConnectCpuNanos = -1;
+        generatorConnectCpuNanos = 0;
+        synchronized (client.connectLatency) {
+            client.connectLatency.reset();
+        }
+    }
+
     Run(String scenario, CommonOptions o, PrintStream log) throws Exception {
         this.o = o;
         this.scenario = scenario;
