@@ -124,10 +124,11 @@ final class Run implements AutoCloseable {
                 throw new SetupException("authentication failed for every user: " + firstError("auth"));
             }
             if (rssBeforeConnect < 0 && o.serverPid != null) {
-                rssBeforeConnect = ProcStats.rssBytes(o.serverPid);
                 if (histogramBeforeConnect) {
+                    // first: its full GC may give heap back, which the RSS read after it then shows
                     heapBeforeConnect = HeapHistogram.take(o.serverPid);
                 }
+                rssBeforeConnect = ProcStats.rssBytes(o.serverPid);
             }
             left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             long cpu0 = o.serverPid == null ? -1 : ProcStats.cpuNanos(o.serverPid);
