@@ -28,8 +28,9 @@
 # generator's own descriptors must fit under it (ulimit -n is raised to the hard limit here).
 #
 # Environment: ROOT (default: this repository), OUT (default benchmarks/target/side-by-side/sockets),
-# SOCKETS (19000), WARMUP_SOCKETS (5000), HOLD (20), CONCURRENCY (256), AUTH_CHUNK (5000: the
-# reference's tokens last 60 s), NICE (a prefix for every java command; default none),
+# SOCKETS (19000), WARMUP_SOCKETS (5000), HOLD (20), CONCURRENCY (256), AUTH_CHUNK (5000, for the reference,
+# whose tokens last 60 s: its "before" memory then precedes the later chunks' authentications; Gantry's
+# tokens last an hour and it authenticates everyone before its first socket), NICE (a prefix for every java command; default none),
 # GANTRY_JAVA_OPTS (default: ./scripts/gantry's, -XX:+UseParallelGC -Xss512k), GANTRY_FLAGS (more
 # flags for Gantry; default none), SERVERS (default "gantry nakama").
 set -u
@@ -54,13 +55,13 @@ for f in "$GANTRY_JAR" "$BENCH_JAR"; do
   [ -f "$f" ] || { echo "missing $f: build with mvn -DskipTests package -pl server,benchmarks -am" >&2; exit 2; }
 done
 
-storm() { # tag port pid
-  local tag=$1 port=$2 pid=$3
+storm() { # tag port pid auth-chunk
+  local tag=$1 port=$2 pid=$3 chunk=$4
   rm -f "$OUT/$tag.json"
   # shellcheck disable=SC2086
   $NICE taskset -c 1 timeout 1200 java -Xms1g -Xmx1g -Xmn768m -XX:+UseParallelGC -cp "$BENCH_JAR" \
     io.gantry.bench.load.GantryBench connect-storm --port "$port" --server-pid "$pid" \
-    --sockets "$SOCKETS" --warmup-sockets "$WARMUP_SOCKETS" --hold "$HOLD" --auth-chunk "$AUTH_CHUNK" \
+    --sockets "$SOCKETS" --warmup-sockets "$WARMUP_SOCKETS" --hold "$HOLD" --auth-chunk "$chunk" \
     --connect-concurrency "$CONCURRENCY" --source-addresses "$SOURCES" --setup-timeout 600 \
     --device-prefix "sock$(date +%s)" --quiet --json "$OUT/$tag.json" > "$OUT/$tag.txt" 2>&1
   local rc=$?
@@ -83,7 +84,7 @@ for server in $SERVERS; do
         sleep 0.5
       done
       echo "== Gantry pid $GPID on 127.0.0.1:$PORT"
-      storm gantry "$PORT" "$GPID"
+      storm gantry "$PORT" "$GPID" "$SOCKETS" # tokens of an hour: one chunk, so "before" has every authentication
       kill "$GPID" 2>/dev/null && wait "$GPID" 2>/dev/null
       rm -rf "$DATA"
       ;;
@@ -91,7 +92,7 @@ for server in $SERVERS; do
       curl -sf -o /dev/null "http://127.0.0.1:$REF_PORT/healthcheck" || { echo "no reference on 127.0.0.1:$REF_PORT" >&2; continue; }
       REF_PID=$(ss -ltnpH "sport = :$REF_PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
       echo "== reference Nakama pid ${REF_PID:-?} on 127.0.0.1:$REF_PORT"
-      storm nakama "$REF_PORT" "$REF_PID"
+      storm nakama "$REF_PORT" "$REF_PID" "$AUTH_CHUNK"
       ;;
   esac
 done
