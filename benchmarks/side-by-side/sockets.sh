@@ -31,7 +31,7 @@
 # SOCKETS (19000), WARMUP_SOCKETS (5000), HOLD (20), CONCURRENCY (256), AUTH_CHUNK (5000, for the reference,
 # whose tokens last 60 s: its "before" memory then precedes the later chunks' authentications; Gantry's
 # tokens last an hour and it authenticates everyone before its first socket), NICE (a prefix for every java command; default none),
-# GANTRY_JAVA_OPTS (default: ./scripts/gantry's, -XX:+UseParallelGC -Xss512k), GANTRY_FLAGS (more
+# GANTRY_JAVA_OPTS (default: ./scripts/gantry's, -XX:+UseParallelGC -Xss512k -Xmn128m), GANTRY_FLAGS (more
 # flags for Gantry; default none), SERVERS (default "gantry nakama").
 set -u
 REF_PORT=${1:-27350}
@@ -74,7 +74,7 @@ for server in $SERVERS; do
       PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
       DATA=$(mktemp -d /tmp/gantry-sockets-bench.XXXXXX)
       # shellcheck disable=SC2086
-      $NICE taskset -c 0 java ${GANTRY_JAVA_OPTS:--XX:+UseParallelGC -Xss512k} -jar "$GANTRY_JAR" \
+      $NICE taskset -c 0 java ${GANTRY_JAVA_OPTS:--XX:+UseParallelGC -Xss512k -Xmn128m} -jar "$GANTRY_JAR" \
         --socket.address 127.0.0.1 --socket.port "$PORT" --socket.tcp_port -1 --data_dir "$DATA" \
         --session.token_expiry_sec 3600 ${GANTRY_FLAGS:-} > "$OUT/gantry-server.log" 2>&1 &
       GPID=$!
