@@ -11,6 +11,7 @@ import io.gantry.transport.http.HttpRequestHandler;
 import io.gantry.transport.tcp.TcpChannelInitializer;
 import io.gantry.transport.ws.WebSocketUpgrade;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -47,12 +48,15 @@ import java.util.concurrent.TimeUnit;
  * The network edge: one port for REST and WebSocket, and one for the TCP transport, served by the
  * same Netty event loops (epoll where available, NIO otherwise). REST handlers run on a bounded
  * executor; socket frames go to the router. Pipeline per HTTP connection: HTTP codec → aggregator
- * → CORS → request handler, which the upgrade replaces with idle timeout → flow control → frame
- * aggregator → session handler. Per TCP connection: see {@link TcpChannelInitializer}.
+ * → CORS → request handler, which the upgrade replaces with flow control → frame aggregator →
+ * session handler (whose keep-alive task sends the pings and keeps the pong wait). Per TCP connection: see {@link TcpChannelInitializer}.
  */
 public final class NetworkEdge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NetworkEdge.class);
+
+    /** Shared by every socket: the allocator keeps no per-socket state (its handles do). */
+    private static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
 
     private final EdgeSettings settings;
     private final SessionRegistry sessions;
@@ -188,6 +192,8 @@ public final class NetworkEdge implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // one allocator for every socket (each still has its own small handle), not one each
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
     }
 

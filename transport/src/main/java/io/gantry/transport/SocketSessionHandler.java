@@ -19,6 +19,12 @@ import java.util.concurrent.TimeUnit;
  * subclass decodes its frames, sends its pings and says what happens before a session exists.
  * Event loop only.
  *
+ * <p>Keep-alive: one scheduled task per socket serves both the pings and the pong wait (a socket
+ * that read nothing for the wait is closed), instead of a ping task plus an
+ * {@code IdleStateHandler} in the pipeline: an idle socket holds one pending task on its event
+ * loop, not two tasks and an extra handler. The task reschedules itself for whichever comes
+ * first, the next ping or the end of the pong wait counted from the last read.
+ *
  * <p>After each request it hands to the router it lets {@link ChannelConnection#afterRequest}
  * decide whether to stop reading (flow control); frames decoded before reading stopped wait in the
  * {@code FlowControlHandler} ahead of this handler. While reading is stopped the pong wait does
@@ -34,8 +40,16 @@ public abstract class SocketSessionHandler extends ChannelInboundHandlerAdapter 
     /** Null until the subclass binds one (a TCP connection before its handshake). */
     protected Session session;
     protected ChannelConnection connection;
-    private ScheduledFuture<?> pinger;
     private boolean registered;
+    // keep-alive, event loop only
+    private ScheduledFuture<?> keepAlive;
+    private Runnable ping;
+    private ChannelHandlerContext keepAliveCtx;
+    private long pingPeriodNanos;
+    private long nextPingNanos;
+    /** 0: no pong wait here (the pipeline has its own idle handler). */
+    private long pongWaitNanos;
+    private long lastReadNanos;
 
     protected SocketSessionHandler(Router router, SessionRegistry registry) {
         this.router = router;
@@ -63,14 +77,69 @@ public abstract class SocketSessionHandler extends ChannelInboundHandlerAdapter 
         return true;
     }
 
-    /** Runs {@code ping} every period until the connection ends; never once the session is closing (nothing may follow its last frame). */
+    /**
+     * Runs {@code ping} every period until the connection ends; never once the session is closing
+     * (nothing may follow its last frame). The pong wait is the pipeline's own (an idle handler
+     * firing {@link IdleStateEvent}).
+     */
     protected final void startPings(ChannelHandlerContext ctx, long periodMs, Runnable ping) {
-        Session pinged = session;
-        pinger = ctx.executor().scheduleAtFixedRate(() -> {
-            if (!pinged.isClosed()) {
-                ping.run();
+        startKeepAlive(ctx, periodMs, 0, ping);
+    }
+
+    /**
+     * Runs {@code ping} every period and closes the session ({@link #onSilence}) when nothing was
+     * read for {@code pongWaitMs} (0: no pong wait), until the connection ends. Event loop.
+     */
+    protected final void startKeepAlive(ChannelHandlerContext ctx, long periodMs, long pongWaitMs, Runnable ping) {
+        this.keepAliveCtx = ctx;
+        this.ping = ping;
+        this.pingPeriodNanos = TimeUnit.MILLISECONDS.toNanos(periodMs);
+        this.pongWaitNanos = TimeUnit.MILLISECONDS.toNanos(pongWaitMs);
+        long now = System.nanoTime();
+        this.lastReadNanos = now;
+        this.nextPingNanos = now + pingPeriodNanos;
+        scheduleKeepAlive(now);
+    }
+
+    private void scheduleKeepAlive(long now) {
+        long due = nextPingNanos;
+        if (pongWaitNanos > 0) {
+            due = Math.min(due, lastReadNanos + pongWaitNanos);
+        }
+        keepAlive = keepAliveCtx.executor().schedule(this::keepAliveDue, Math.max(0, due - now), TimeUnit.NANOSECONDS);
+    }
+
+    /** Event loop: a ping or the end of the pong wait is due. */
+    private void keepAliveDue() {
+        keepAlive = null;
+        if (session.isClosed() || !keepAliveCtx.channel().isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pongWaitNanos > 0 && now - lastReadNanos >= pongWaitNanos) {
+            onSilence();
+            if (session.isClosed()) {
+                return;
             }
-        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+            // Reads were paused, so not the client's silence: as an idle handler does, wait a
+            // whole pong wait again before the next look.
+            lastReadNanos = now;
+        }
+        if (now - nextPingNanos >= 0) {
+            ping.run();
+            nextPingNanos += pingPeriodNanos;
+            if (now - nextPingNanos >= 0) {
+                nextPingNanos = now + pingPeriodNanos; // the loop fell behind: no burst of pings
+            }
+        }
+        scheduleKeepAlive(now);
+    }
+
+    /** Something was read (a frame, a pong, part of one): the pong wait starts again. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        lastReadNanos = System.nanoTime();
+        super.channelReadComplete(ctx);
     }
 
     /** Hands a decoded request to the router; reading may stop (flow control). */
@@ -122,8 +191,9 @@ public abstract class SocketSessionHandler extends ChannelInboundHandlerAdapter 
         if (session != null) {
             session.markClosed();
         }
-        if (pinger != null) {
-            pinger.cancel(false);
+        if (keepAlive != null) {
+            keepAlive.cancel(false);
+            keepAlive = null;
         }
         if (registered) {
             registered = false;

@@ -33,6 +33,26 @@ final class Run implements AutoCloseable {
     long connectNanos;
     /** Server resident memory just before the first socket opened, or -1. */
     long rssBeforeConnect = -1;
+    /** The server's live heap just before the first socket opened (a JVM server, when asked), or null. */
+    HeapHistogram heapBeforeConnect;
+    /** Whether {@link #open} takes {@link #heapBeforeConnect} (a full GC in the server). */
+    boolean histogramBeforeConnect;
+    /** Server CPU (user + system) spent while sockets were opening, in nanoseconds, or -1. */
+    long serverConnectCpuNanos = -1;
+    /** This generator's CPU (the whole process) spent while sockets were opening, in nanoseconds. */
+    long generatorConnectCpuNanos;
+
+    /** Forgets what {@link #open} measured so far (a warm-up's sockets). */
+    void resetConnectMeasures() {
+        connectNanos = 0;
+        rssBeforeConnect = -1;
+        heapBeforeConnect = null;
+        serverConnectCpuNanos = -1;
+        generatorConnectCpuNanos = 0;
+        synchronized (client.connectLatency) {
+            client.connectLatency.reset();
+        }
+    }
 
     Run(String scenario, CommonOptions o, PrintStream log) throws Exception {
         this.o = o;
@@ -104,13 +124,24 @@ final class Run implements AutoCloseable {
                 throw new SetupException("authentication failed for every user: " + firstError("auth"));
             }
             if (rssBeforeConnect < 0 && o.serverPid != null) {
+                if (histogramBeforeConnect) {
+                    // first: its full GC may give heap back, which the RSS read after it then shows
+                    heapBeforeConnect = HeapHistogram.take(o.serverPid);
+                }
                 rssBeforeConnect = ProcStats.rssBytes(o.serverPid);
             }
             left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            long cpu0 = o.serverPid == null ? -1 : ProcStats.cpuNanos(o.serverPid);
+            long gen0 = ProcStats.cpuNanos("self");
             long t0 = System.nanoTime();
             int notOpen = client.connect(part, status, o.connectConcurrency, Math.max(1, left),
                     progress("connected", base, users.size()));
             connectNanos += System.nanoTime() - t0;
+            long cpu1 = o.serverPid == null ? -1 : ProcStats.cpuNanos(o.serverPid);
+            if (cpu0 >= 0 && cpu1 >= 0) {
+                serverConnectCpuNanos = Math.max(0, serverConnectCpuNanos) + (cpu1 - cpu0);
+            }
+            generatorConnectCpuNanos += Math.max(0, ProcStats.cpuNanos("self") - gen0);
             if (chunk > 0 && chunk < users.size()) {
                 log.printf("connected %,d/%,d%n", base + part.size() - notOpen, users.size());
             }

@@ -37,12 +37,14 @@ final class WebSocketSessionHandler extends SocketSessionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final long pingPeriodMs;
+    private final long pongWaitMs;
 
     WebSocketSessionHandler(Session session, WebSocketConnection connection, Router router, SessionRegistry registry,
-                            long pingPeriodMs) {
+                            long pingPeriodMs, long pongWaitMs) {
         super(router, registry);
         bind(session, connection);
         this.pingPeriodMs = pingPeriodMs;
+        this.pongWaitMs = pongWaitMs;
     }
 
     /**
@@ -54,7 +56,7 @@ final class WebSocketSessionHandler extends SocketSessionHandler {
             session.close(CloseCodes.TRY_AGAIN_LATER, SERVER_BUSY);
             return;
         }
-        startPings(ctx, pingPeriodMs, () -> ctx.writeAndFlush(new PingWebSocketFrame()));
+        startKeepAlive(ctx, pingPeriodMs, pongWaitMs, () -> ctx.writeAndFlush(new PingWebSocketFrame()));
     }
 
     @Override

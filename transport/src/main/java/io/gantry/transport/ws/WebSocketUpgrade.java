@@ -21,11 +21,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Turns {@code GET /ws?token=&format=&status=&lang=} into a session. The token is checked
@@ -91,7 +89,7 @@ public final class WebSocketUpgrade {
                 settings.outgoingHighWater(), settings.outgoingLowWater(), connection);
         connection.bind(session);
         WebSocketSessionHandler sessionHandler = new WebSocketSessionHandler(session, connection, router, registry,
-                settings.pingPeriodMs());
+                settings.pingPeriodMs(), settings.pongWaitMs());
 
         ChannelPipeline pipeline = ctx.pipeline();
         for (String httpOnly : new String[]{"cors", "http-date"}) {
@@ -102,10 +100,10 @@ public final class WebSocketUpgrade {
         if (pipeline.get("http-idle") != null) {
             pipeline.remove("http-idle"); // the socket has its own liveness check: pings and the pong wait
         }
-        pipeline.addAfter(ctx.name(), "ws-idle", new IdleStateHandler(settings.pongWaitMs(), 0, 0, TimeUnit.MILLISECONDS));
+        // The pong wait is the session handler's keep-alive task, not an idle handler here.
         // Holds frames already decoded when the session handler stops reading (flow control),
         // and hands the aggregator one frame per read while reading is off.
-        pipeline.addAfter("ws-idle", "ws-flow", new FlowControlHandler());
+        pipeline.addAfter(ctx.name(), "ws-flow", new FlowControlHandler());
         pipeline.addAfter("ws-flow", "ws-aggregator", new WebSocketFrameAggregator(settings.maxMessageSize()));
         pipeline.addAfter("ws-aggregator", "ws-session", sessionHandler);
         pipeline.remove(ctx.name());

@@ -81,7 +81,7 @@ class WebSocketSessionHandlerTest {
                 Long.MAX_VALUE, 64, highWater, lowWater, connection);
         connection.bind(session);
         channel.pipeline().addLast(new FlowControlHandler(),
-                new WebSocketSessionHandler(session, connection, router, new SessionRegistry(), 60_000));
+                new WebSocketSessionHandler(session, connection, router, new SessionRegistry(), 60_000, 60_000));
         return new Socket(channel, session);
     }
 
