@@ -20,7 +20,7 @@
 # SHAPES (default all five, space-separated), WARMUP (15 s: the JIT's compilations out of the window),
 # DURATION (30), REF_PORT (7460; the reference uses REF_PORT-2..REF_PORT+1), SERVERS (default
 # "gantry nakama"), NAKAMA_GIT_DIR (for the reference's first build), GANTRY_JAVA_OPTS (default the
-# server script's: -XX:+UseParallelGC -Xss512k), BENCH_FLAGS (more flags for every generator run).
+# server script's: -XX:+UseParallelGC -Xss512k -Xmn128m), BENCH_FLAGS (more flags for every generator run).
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 OUT=${OUT:-$ROOT/benchmarks/target/side-by-side/realtime}
@@ -77,7 +77,7 @@ run_gantry() { # shape
   port=$(free_port)
   data=$(mktemp -d /tmp/gantry-realtime-bench.XXXXXX)
   # shellcheck disable=SC2086
-  taskset -c 0 java ${GANTRY_JAVA_OPTS:--XX:+UseParallelGC -Xss512k} -jar "$GANTRY_JAR" --socket.address 127.0.0.1 \
+  taskset -c 0 java ${GANTRY_JAVA_OPTS:--XX:+UseParallelGC -Xss512k -Xmn128m} -jar "$GANTRY_JAR" --socket.address 127.0.0.1 \
     --socket.port "$port" --socket.tcp_port 0 --data_dir "$data" > "$OUT/gantry-$1-server.log" 2>&1 &
   SERVER_PID=$!
   wait_healthy "$port" "$SERVER_PID" "$OUT/gantry-$1-server.log" || { cleanup; rm -rf "$data"; return 1; }
