@@ -245,7 +245,7 @@ final class AuthDriver {
         AtomicLong unanswered = new AtomicLong();
         for (Loop l : loops) {
             l.loop.submit(() -> {
-                long unsent = l.closed ? 0 : l.countDue(System.nanoTime()) - l.sentIdx;
+                long unsent = l.closed || l.loopPeriodNs <= 0 ? 0 : l.countDue(System.nanoTime()) - l.sentIdx;
                 l.running = false;
                 if (l.ticker != null) {
                     l.ticker.cancel(false);

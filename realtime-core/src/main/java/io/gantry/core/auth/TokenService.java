@@ -49,7 +49,8 @@ import java.util.UUID;
  * as {@code \}{@code uXXXX} escapes; its base64url then contains only letters and digits, which
  * both decoders read alike. See {@link #claimsJson}.
  *
- * <p>Threads: thread-safe (nimbus's {@link MACVerifier} is; signing uses a {@link Mac} per thread). An HMAC costs microseconds, so any thread may call it, event loops included.
+ * <p>Threads: thread-safe (nimbus's {@link MACVerifier} is; signing uses a {@link Mac} per
+ * thread). An HMAC costs microseconds, so any thread may call it, event loops included.
  */
 public final class TokenService {
 
