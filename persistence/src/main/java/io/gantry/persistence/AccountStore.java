@@ -43,6 +43,16 @@ public interface AccountStore {
     /** The account that has this device id among its devices, if any. */
     Optional<StoredAccount> byDeviceId(String deviceId);
 
+    /**
+     * As {@link #byDeviceId}, but answered from memory only, never waiting for a file: the account
+     * when the store finds it without I/O; empty when there is none <em>or</em> finding out would
+     * need I/O (ask {@link #byDeviceId} on a thread that may block). Any thread, event loops
+     * included. The default knows nothing from memory.
+     */
+    default Optional<StoredAccount> byDeviceIdInMemory(String deviceId) {
+        return Optional.empty();
+    }
+
     /** The account with this custom id, if any. */
     Optional<StoredAccount> byCustomId(String customId);
 

@@ -9,9 +9,12 @@ import com.google.gson.JsonParser;
 import io.gantry.proto.storage.StoredAccount;
 import io.gantry.proto.storage.StoredWalletLedger;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +93,12 @@ final class RocksAccountStore implements AccountStore {
     private final ColumnFamilyHandle revokedCf;
     private final int bcryptCost;
     private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * Reads that stop at the block cache: the memtables and cached blocks answer, and a read that
+     * would open or read a file fails with {@code Incomplete} instead of waiting for the disk.
+     * Immutable once built, shared by every thread; lives as long as the store.
+     */
+    private final ReadOptions memoryOnly = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
     /** Keys of user-wide revocations in {@code revoked_tokens}; token ids never start with it. */
     private static final String USER_REVOCATION_PREFIX = "*";
     /** Mirror of user-wide revocations: user id → {tokens issued at or before (ms), keep until (epoch s)}. */
@@ -172,6 +181,24 @@ final class RocksAccountStore implements AccountStore {
     @Override
     public Optional<StoredAccount> byEmail(String email) {
         return byIndex(IndexKind.EMAIL, normalizeEmail(email));
+    }
+
+    @Override
+    public Optional<StoredAccount> byDeviceIdInMemory(String deviceId) {
+        store.checkOpen();
+        byte[] userId = getInMemory(indexCf, IndexKind.DEVICE.key(requireNonEmpty(deviceId, "deviceId")));
+        if (userId == null) {
+            return Optional.empty();
+        }
+        byte[] bytes = getInMemory(accountsCf, userId);
+        if (bytes == null) {
+            return Optional.empty(); // not cached (or, which cannot happen, missing: byDeviceId says so)
+        }
+        try {
+            return Optional.of(StoredAccount.parseFrom(bytes));
+        } catch (InvalidProtocolBufferException e) {
+            throw new StoreException("corrupt account record " + new String(userId, StandardCharsets.UTF_8), e);
+        }
     }
 
     private Optional<StoredAccount> byIndex(IndexKind kind, String credential) {
@@ -880,6 +907,18 @@ final class RocksAccountStore implements AccountStore {
     }
 
     // ---- helpers ----
+
+    /** The value, or null when there is none or it is not in memory (see {@link #memoryOnly}). */
+    private byte[] getInMemory(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, memoryOnly, key);
+        } catch (RocksDBException e) {
+            if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete) {
+                return null;
+            }
+            throw new StoreException("RocksDB read failed", e);
+        }
+    }
 
     private byte[] get(ColumnFamilyHandle cf, byte[] key) {
         try {

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "gantry-bench", mixinStandardHelpOptions = true, version = "gantry-bench 0.1",
         description = "Load generator for servers speaking the Nakama client protocol.",
         subcommands = {MatchRelay.class, ChatFanout.class, StatusFanout.class, ConnectStorm.class,
-                Matchmaker.class, StorageLoad.class, SocialLoad.class, LeaderboardLoad.class, LeaderboardSeed.class, SelfTest.class, CommandLine.HelpCommand.class})
+                Matchmaker.class, StorageLoad.class, SocialLoad.class, LeaderboardLoad.class, LeaderboardSeed.class, AuthLoad.class, SelfTest.class, CommandLine.HelpCommand.class})
 public final class GantryBench implements Runnable {
 
     /** A scenario: a subcommand with the common flags that builds a report from a run. */

@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
  * Account account = accounts.account(caller.userId());
  * }</pre>
  *
- * <p>Threads: {@link #verifySession} and {@link #isRevoked} are cheap (an HMAC and an in-memory
- * lookup) and safe on any thread, event loops included. Every other method reads or writes the
+ * <p>Threads: {@link #verifySession}, {@link #isRevoked} and {@link #authenticateDeviceInMemory} are
+ * cheap (HMACs and in-memory lookups) and safe on any thread, event loops included. Every other method reads or writes the
  * store and may cost a bcrypt: call it from a blocking executor (the REST threads), never from an
  * event loop or the router thread.
  */
@@ -128,6 +128,23 @@ public final class AccountService {
         }
         CreateResult result = create(() -> accounts.createWithDevice(id, username));
         return session(result.account(), result.created(), vars);
+    }
+
+    /**
+     * As {@link #authenticateDevice} for a device whose account the store finds in memory
+     * ({@link AccountStore#byDeviceIdInMemory}): the same checks and messages, then the session;
+     * empty when the account is not found that way (none, or not in memory), and the caller then
+     * calls {@link #authenticateDevice} on a blocking thread. Any thread, event loops included: no
+     * I/O, no lock, two HMACs.
+     */
+    public Optional<SessionPair> authenticateDeviceInMemory(String deviceId, String usernameOrNull,
+                                                            Map<String, String> vars) throws ServiceException {
+        String id = checkedId(deviceId, "Device ID is required.",
+                "Device ID invalid, no spaces or control characters allowed.", 10, 128,
+                "Device ID invalid, must be 10-128 bytes.");
+        username(usernameOrNull);
+        Optional<StoredAccount> existing = accounts.byDeviceIdInMemory(id);
+        return existing.isPresent() ? Optional.of(session(existing.get(), false, vars)) : Optional.empty();
     }
 
     /** As {@link #authenticateDevice}, with a custom id (6–128 bytes). Blocking thread. */

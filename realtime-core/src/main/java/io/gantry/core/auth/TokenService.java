@@ -5,17 +5,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jose.util.Base64URL;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,19 +49,23 @@ import java.util.UUID;
  * as {@code \}{@code uXXXX} escapes; its base64url then contains only letters and digits, which
  * both decoders read alike. See {@link #claimsJson}.
  *
- * <p>Threads: immutable and thread-safe (nimbus's {@link MACSigner} and {@link MACVerifier} are
- * thread-safe). An HMAC costs microseconds, so any thread may call it, event loops included.
+ * <p>Threads: thread-safe (nimbus's {@link MACVerifier} is; signing uses a {@link Mac} per
+ * thread). An HMAC costs microseconds, so any thread may call it, event loops included.
  */
 public final class TokenService {
 
     /** HS256 needs a key of at least the hash length; see the class comment for why padding is safe. */
     private static final int MIN_KEY_BYTES = 32;
 
-    /** {@code {"alg":"HS256","typ":"JWT"}}: the header bytes of Nakama's tokens, in its field order. */
-    private static final JWSHeader HEADER = nakamaHeader();
-    private final MACSigner sessionSigner;
+    /**
+     * {@code base64url({"alg":"HS256","typ":"JWT"}) + "."}: the header of Nakama's tokens, in its
+     * field order, and the dot that ends it; the start of every token's signing input.
+     */
+    private static final byte[] HEADER_DOT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.".getBytes(StandardCharsets.US_ASCII);
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private final Signer sessionSigner;
     private final MACVerifier sessionVerifier;
-    private final MACSigner refreshSigner;
+    private final Signer refreshSigner;
     private final MACVerifier refreshVerifier;
     private final long sessionExpirySec;
     private final long refreshExpirySec;
@@ -119,9 +123,9 @@ public final class TokenService {
             throw new IllegalArgumentException("the session and refresh keys must differ");
         }
         try {
-            this.sessionSigner = new MACSigner(sessionKeyBytes);
+            this.sessionSigner = new Signer(sessionKeyBytes);
             this.sessionVerifier = new MACVerifier(sessionKeyBytes);
-            this.refreshSigner = new MACSigner(refreshKeyBytes);
+            this.refreshSigner = new Signer(refreshKeyBytes);
             this.refreshVerifier = new MACVerifier(refreshKeyBytes);
         } catch (JOSEException e) {
             throw new IllegalStateException("unreachable: key padded to " + MIN_KEY_BYTES + " bytes", e);
@@ -129,15 +133,6 @@ public final class TokenService {
         this.sessionExpirySec = sessionExpirySec;
         this.refreshExpirySec = refreshExpirySec;
         this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
-    private static JWSHeader nakamaHeader() {
-        try {
-            // parsed from its base64url, nimbus serializes these exact bytes
-            return JWSHeader.parse(new Base64URL("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
-        } catch (ParseException e) {
-            throw new IllegalStateException("unreachable: a constant header", e);
-        }
     }
 
     /** UTF-8 bytes of the key, zero-padded to 32 bytes (same MAC as the raw key: see the class comment). */
@@ -239,16 +234,54 @@ public final class TokenService {
         return verify(refreshVerifier, token);
     }
 
-    private String sign(MACSigner signer, String asciiJson) {
-        // Payload from the Base64URL of our own bytes, so nimbus signs and serializes exactly
-        // these bytes instead of re-serializing the JSON its own way.
-        JWSObject jws = new JWSObject(HEADER, new Payload(Base64URL.encode(asciiJson.getBytes(StandardCharsets.US_ASCII))));
-        try {
-            jws.sign(signer);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("HS256 signing failed", e);
+    /**
+     * The compact JWS of {@code asciiJson} under Nakama's header: {@code header.payload.signature},
+     * each part base64url without padding, the signature HS256 over {@code header.payload}. This
+     * is what nimbus's {@code JWSObject.sign} and {@code serialize} produce byte for byte (the
+     * tests check tokens against nimbus), without its per-call {@code Mac.getInstance}, key set-up
+     * and intermediate objects: each thread keeps one initialised {@link Mac} per key.
+     */
+    private static String sign(Signer signer, String asciiJson) {
+        byte[] payload = BASE64URL.encode(asciiJson.getBytes(StandardCharsets.US_ASCII));
+        int signed = HEADER_DOT.length + payload.length;
+        // header.payload, then '.', then the 43 characters of a 32-byte MAC in base64url
+        byte[] out = new byte[signed + 1 + 43];
+        System.arraycopy(HEADER_DOT, 0, out, 0, HEADER_DOT.length);
+        System.arraycopy(payload, 0, out, HEADER_DOT.length, payload.length);
+        Mac mac = signer.mac();
+        mac.update(out, 0, signed);
+        byte[] signature = mac.doFinal(); // resets the Mac for the thread's next token
+        out[signed] = '.';
+        byte[] sig = BASE64URL.encode(signature);
+        System.arraycopy(sig, 0, out, signed + 1, sig.length);
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /** HMAC-SHA256 with one key: an initialised {@link Mac} per thread (a {@code Mac} is not thread-safe). */
+    private static final class Signer {
+        private final ThreadLocal<Mac> macs;
+
+        Signer(byte[] key) throws JOSEException {
+            SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
+            try {
+                Mac.getInstance("HmacSHA256").init(spec); // fail now, not on a first token
+            } catch (GeneralSecurityException e) {
+                throw new JOSEException("HmacSHA256 unavailable", e);
+            }
+            this.macs = ThreadLocal.withInitial(() -> {
+                try {
+                    Mac mac = Mac.getInstance("HmacSHA256");
+                    mac.init(spec);
+                    return mac;
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("HmacSHA256 worked at start-up", e);
+                }
+            });
         }
-        return jws.serialize();
+
+        Mac mac() {
+            return macs.get();
+        }
     }
 
     /** A token whose signature and claims were verified, kept so that its next use costs a lookup. */

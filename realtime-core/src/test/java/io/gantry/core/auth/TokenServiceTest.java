@@ -55,6 +55,45 @@ class TokenServiceTest {
         assertNotEquals(issued.tokenId(), tokens.issue(userId, "alice", Map.of()).tokenId(), "new tid per issue");
     }
 
+    /**
+     * The tokens are signed without nimbus, so check them against it: the very string nimbus's
+     * {@code JWSObject} signs and serializes for the same header and payload, with each key, from
+     * several threads (each has its own {@code Mac}), long vars included.
+     */
+    @Test
+    void tokensAreExactlyNimbusCompactJwsOfTheirClaims() throws Exception {
+        Map<String, String> vars = Map.of("k", "v".repeat(300), "é", "<&>?~");
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Runnable check = () -> {
+            try {
+                for (int i = 0; i < 50; i++) {
+                    TokenService.Issued issued = tokens.issue(userId, "alice" + i, i % 2 == 0 ? vars : Map.of());
+                    assertEquals(nimbus(issued.token(), "defaultencryptionkey"), issued.token());
+                    assertEquals(nimbus(issued.refreshToken(), "defaultrefreshkey"), issued.refreshToken());
+                }
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        };
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(check);
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    /** nimbus's HS256 compact serialization of {@code token}'s header and payload under {@code key} (zero-padded to 32 bytes). */
+    private static String nimbus(String token, String key) throws Exception {
+        com.nimbusds.jose.JWSObject parsed = com.nimbusds.jose.JWSObject.parse(token);
+        com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(parsed.getHeader(), parsed.getPayload());
+        jws.sign(new com.nimbusds.jose.crypto.MACSigner(java.util.Arrays.copyOf(key.getBytes(StandardCharsets.UTF_8), 32)));
+        return jws.serialize();
+    }
+
     @Test
     void tokensVerifyAfterRestartWithTheSameConfig() {
         TokenService.Issued issued = tokens.issue(userId, "alice", Map.of());

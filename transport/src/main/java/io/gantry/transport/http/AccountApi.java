@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpMethod;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,7 +34,9 @@ import java.util.concurrent.Executor;
  * session, log out, read, update and delete the account, link and unlink its identifiers, and read
  * users. Each parses the request, calls {@link AccountService} (which holds the rules and Nakama's
  * messages) through server code's hooks ({@link ApiHooks}) and encodes the answer. A call that server
- * code hooked runs on the user-code executor, the others on the API executor.
+ * code hooked runs on the user-code executor, the others on the API executor, except the login of
+ * a device whose account the store has in memory, answered on the event loop
+ * ({@link #authenticateDeviceInMemory}).
  */
 public final class AccountApi {
 
@@ -53,7 +56,8 @@ public final class AccountApi {
     }
 
     public void register(ApiRoutes routes) {
-        routes.add(HttpMethod.POST, "/v2/account/authenticate/device", AuthMode.SERVER_KEY, ApiHandler.of(this::authenticateDevice))
+        routes.addInline(HttpMethod.POST, "/v2/account/authenticate/device", AuthMode.SERVER_KEY,
+                        this::authenticateDeviceInMemory, ApiHandler.of(this::authenticateDevice))
                 .add(HttpMethod.POST, "/v2/account/authenticate/custom", AuthMode.SERVER_KEY, ApiHandler.of(this::authenticateCustom))
                 .add(HttpMethod.POST, "/v2/account/authenticate/email", AuthMode.SERVER_KEY, ApiHandler.of(this::authenticateEmail))
                 .add(HttpMethod.POST, "/v2/account/session/refresh", AuthMode.SERVER_KEY, ApiHandler.of(this::refresh))
@@ -76,6 +80,53 @@ public final class AccountApi {
         boolean create = request.queryBoolean("create", true);
         return session(accounts.authenticateDevice(device.getId(), request.queryParam("username"), create,
                 device.getVarsMap()));
+    }
+
+    /**
+     * Event loop: the login of a device whose account the store has in memory, answered without
+     * leaving the loop; null (to {@link #authenticateDevice} on the API executor) for any other
+     * device, new ones included, whose creation waits for its durable write there. A bad body or
+     * device id is refused here with the same messages.
+     */
+    ApiResponse authenticateDeviceInMemory(ApiRequest request) throws ApiException {
+        String id = plainDeviceId(request.body());
+        Map<String, String> vars = Map.of();
+        if (id == null) {
+            AccountDevice device = request.bodyAs(AccountDevice.newBuilder()).build();
+            id = device.getId();
+            vars = device.getVarsMap();
+        }
+        request.queryBoolean("create", true); // refused here as there; an existing account ignores it
+        try {
+            return accounts.authenticateDeviceInMemory(id, request.queryParam("username"), vars)
+                    .map(AccountApi::session).orElse(null);
+        } catch (ServiceException e) {
+            throw ApiException.of(e);
+        }
+    }
+
+    private static final String PLAIN_ID_START = "{\"id\":\"";
+
+    /**
+     * The id of a body that is exactly {@code {"id":"…"}} with printable ASCII and no quote or
+     * backslash inside (what clients send), read without a JSON parser; the body means just that
+     * {@code AccountDevice}. Null for any other body, which is parsed in full.
+     */
+    static String plainDeviceId(String body) {
+        if (body == null || !body.startsWith(PLAIN_ID_START) || !body.endsWith("\"}")) {
+            return null;
+        }
+        int end = body.length() - 2;
+        if (end < PLAIN_ID_START.length()) {
+            return null;
+        }
+        for (int i = PLAIN_ID_START.length(); i < end; i++) {
+            char c = body.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return null;
+            }
+        }
+        return body.substring(PLAIN_ID_START.length(), end);
     }
 
     ApiResponse authenticateCustom(ApiRequest request) throws ApiException, ServiceException {

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * A REST request after routing and authentication. Immutable; handlers run it on an API
- * thread, never on an event loop.
+ * thread, never on an event loop, except a route's {@link InlineHandler}, which sees it on the
+ * event loop with the request's own headers (not a copy) for the length of that call.
  *
  * @param caller   the verified session token's claims, or null for server-key and HTTP-key calls
  * @param remoteIp the address of the connection's peer (no port); "" when unknown

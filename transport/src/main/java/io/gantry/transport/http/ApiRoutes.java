@@ -26,13 +26,14 @@ public final class ApiRoutes {
      */
     public enum ErrorShape { GATEWAY, RPC }
 
-    /** One endpoint. */
     /**
      * One endpoint. {@code executor} runs its handler: null for the API executor; routes that
      * run user code (REST RPC) have their own, so that a busy module cannot hold back logins.
+     * {@code inline}, when not null, is tried first on the event loop; the handler runs only for
+     * the requests it leaves (see {@link InlineHandler}).
      */
     public record Route(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, String[] segments,
-                        ErrorShape errors, java.util.concurrent.Executor executor) {
+                        ErrorShape errors, java.util.concurrent.Executor executor, InlineHandler inline) {
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -48,7 +49,18 @@ public final class ApiRoutes {
     /** A route whose handler runs on its own bounded executor (a full one answers 503). */
     public ApiRoutes add(HttpMethod method, String pattern, AuthMode auth, ApiHandler handler, ErrorShape errors,
                          java.util.concurrent.Executor executor) {
-        routes.add(new Route(method, pattern, auth, handler, split(pattern), errors, executor));
+        routes.add(new Route(method, pattern, auth, handler, split(pattern), errors, executor, null));
+        return this;
+    }
+
+    /**
+     * A route answered on the event loop by {@code inline} when it can, and by {@code handler} on
+     * the API executor otherwise.
+     */
+    public ApiRoutes addInline(HttpMethod method, String pattern, AuthMode auth, InlineHandler inline,
+                               ApiHandler handler) {
+        routes.add(new Route(method, pattern, auth, handler, split(pattern), ErrorShape.GATEWAY, null,
+                java.util.Objects.requireNonNull(inline, "inline")));
         return this;
     }
 

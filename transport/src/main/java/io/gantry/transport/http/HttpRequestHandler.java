@@ -30,7 +30,9 @@ import io.netty.util.AttributeKey;
 /**
  * Routes each HTTP request: {@code /ws} goes to the WebSocket upgrade, everything else to the
  * REST route table. Credentials are checked here, on the event loop (cheap); handlers run on
- * the bounded API executor because they may wait for the store. Shared by all channels.
+ * the bounded API executor because they may wait for the store, except what a route's
+ * {@link InlineHandler} answers here without I/O (a device login of an account the store has in
+ * memory). Shared by all channels.
  */
 @ChannelHandler.Sharable
 public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -156,6 +158,10 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
             return;
         }
         String body = request.content().toString(StandardCharsets.UTF_8);
+        if (route.inline() != null && answeredInline(ctx, keepAlive, route, new ApiRequest(request.method(), path,
+                match.pathParams(), uri.parameters(), request.headers(), body, caller, remoteIp(ctx)))) {
+            return;
+        }
         ApiRequest apiRequest = new ApiRequest(request.method(), path, match.pathParams(), uri.parameters(),
                 request.headers().copy(), body, caller, remoteIp(ctx));
         Executor executor = route.executor() != null ? route.executor() : apiExecutor;
@@ -174,6 +180,29 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
                     route.executor() != null ? "Server is busy running functions; retry later." : "Server is busy; retry later."),
                     route.errors());
         }
+    }
+
+    /**
+     * Event loop: the route's inline answer, written now, if it has one for this request (the
+     * request's headers are used as they are, not copied: nothing keeps them after this call).
+     * False when the request goes to the route's executor.
+     */
+    private static boolean answeredInline(ChannelHandlerContext ctx, boolean keepAlive, ApiRoutes.Route route,
+                                          ApiRequest request) {
+        try {
+            ApiResponse response = route.inline().tryHandle(request);
+            if (response == null) {
+                return false;
+            }
+            write(ctx, keepAlive, response.status(), response.json(), response.contentType());
+        } catch (ApiException e) {
+            writeError(ctx, keepAlive, e, route.errors());
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", request.method(), request.path(), e);
+            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    ApiException.INTERNAL, "Internal server error."), route.errors());
+        }
+        return true;
     }
 
     private TokenService.Claims authenticate(AuthMode mode, FullHttpRequest request, QueryStringDecoder uri) throws ApiException {

@@ -154,7 +154,7 @@ class HttpRequestHandlerQueuesTest {
     }
 
     /** An executor whose tasks the test runs itself, on the test thread. */
-    private static final class RecordingExecutorService extends java.util.concurrent.AbstractExecutorService {
+    static final class RecordingExecutorService extends java.util.concurrent.AbstractExecutorService {
         private final java.util.Collection<Runnable> tasks;
 
         RecordingExecutorService(java.util.Collection<Runnable> tasks) {
