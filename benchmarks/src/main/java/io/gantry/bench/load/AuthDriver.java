@@ -221,8 +221,10 @@ final class AuthDriver {
                 l.firstDue = startNs + (long) (l.index * periodNs);
                 l.loopPeriodNs = periodNs * loops.length;
                 l.sentIdx = 0;
+                // --tick-us 0 (each socket sender at its own time) has no meaning for a rate over
+                // pooled connections: the pump then runs every 100 µs
                 l.ticker = l.loop.scheduleAtFixedRate(l::pump, Math.max(0, startNs - System.nanoTime()),
-                        tickMicros * 1000, TimeUnit.NANOSECONDS);
+                        (tickMicros > 0 ? tickMicros : 100) * 1000, TimeUnit.NANOSECONDS);
             });
         }
     }
