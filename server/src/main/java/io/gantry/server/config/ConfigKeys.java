@@ -1,5 +1,7 @@
 package io.gantry.server.config;
 
+import io.gantry.transport.SocketIo;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +59,8 @@ public final class ConfigKeys {
             "How often each socket is pinged; less than socket.pong_wait_ms.");
     public static final ConfigKey<Long> SOCKET_PONG_WAIT_MS = ConfigKey.longInt("socket.pong_wait_ms", 25000, 1,
             "How long to wait for a pong (or any frame) before closing a socket.");
-    public static final ConfigKey<String> SOCKET_IO = ConfigKey.choice("socket.io", "auto",
-            java.util.List.of("auto", "io_uring", "epoll", "nio"),
+    public static final ConfigKey<String> SOCKET_IO = ConfigKey.choice("socket.io", SocketIo.AUTO.configName(),
+            java.util.Arrays.stream(SocketIo.values()).map(SocketIo::configName).toList(),
             "Kernel interface of the sockets: auto (io_uring when the kernel allows it, else epoll, else NIO), "
                     + "io_uring, epoll or nio.");
     public static final ConfigKey<Long> SOCKET_IDLE_TIMEOUT_MS = ConfigKey.longInt("socket.idle_timeout_ms", 60000, 1,
