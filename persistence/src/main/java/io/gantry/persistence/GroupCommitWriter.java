@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * remove after an update): the writer keeps the messages and dedup entries the current batch
  * touched in a small overlay, since RocksDB reads do not see an unwritten {@link WriteBatch}.
  */
-public final class GroupCommitWriter implements Agent, HistoryWriter, NotificationWriter {
+public final class GroupCommitWriter implements Agent, StoreWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
 
@@ -186,31 +186,37 @@ public final class GroupCommitWriter implements Agent, HistoryWriter, Notificati
     }
 
     /** Rounds written (and their callbacks run) since the store opened. */
+    @Override
     public long batchesWritten() {
         return batchesWritten;
     }
 
     /** History ops in those rounds, whatever their result (a NotFound is an op too). */
+    @Override
     public long opsWritten() {
         return opsWritten;
     }
 
     /** Notification writes in those rounds (each may hold several notifications). */
+    @Override
     public long notificationWritesWritten() {
         return notificationsWritten;
     }
 
     /** Rounds whose RocksDB write failed; each of their ops got {@link WriteResult.Failed}. */
+    @Override
     public long batchesFailed() {
         return batchesFailed;
     }
 
     /** History ops and notification writes in the most recent round, written or failed. */
+    @Override
     public int lastBatchSize() {
         return lastBatchSize;
     }
 
     /** History ops waiting for a round right now. */
+    @Override
     public int queued() {
         return historyQueue.size();
     }
@@ -222,6 +228,7 @@ public final class GroupCommitWriter implements Agent, HistoryWriter, Notificati
     }
 
     /** The history queue's capacity ({@link StoreOptions#historyQueueCapacity()}, rounded up to a power of two). */
+    @Override
     public int capacity() {
         return historyQueue.capacity();
     }

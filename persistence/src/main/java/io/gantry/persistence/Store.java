@@ -1,7 +1,8 @@
 package io.gantry.persistence;
 
 /**
- * Everything Gantry keeps on disk. {@link RocksStore} is the embedded implementation.
+ * Everything Gantry keeps. {@link RocksStore} is the embedded implementation, {@link PostgresStore}
+ * the shared one.
  *
  * <pre>{@code
  * try (Store store = RocksStore.open(Path.of("data"), StoreOptions.defaults())) {
@@ -43,7 +44,7 @@ public interface Store extends AutoCloseable {
      * The single writer of channel history and of the server's notifications: offer it
      * {@link WriteOp}s and {@link NotificationWrite}s, from any thread.
      */
-    GroupCommitWriter writer();
+    StoreWriter writer();
 
     /**
      * Deletes the account, its credential indexes, its wallet ledger and everything else the user

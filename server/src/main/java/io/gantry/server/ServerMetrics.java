@@ -4,7 +4,7 @@ import io.gantry.core.match.MatchListing;
 import io.gantry.core.router.Router;
 import io.gantry.core.session.SessionRegistry;
 import io.gantry.core.matchmaker.MatchmakerService;
-import io.gantry.persistence.GroupCommitWriter;
+import io.gantry.persistence.StoreWriter;
 import io.gantry.transport.http.ApiResponse;
 import io.gantry.transport.http.ApiRoutes;
 import io.gantry.transport.http.AuthMode;
@@ -35,7 +35,7 @@ final class ServerMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     ServerMetrics(SessionRegistry sessions, Router router, MatchmakerService matchmaker, MatchListing matches,
-                  GroupCommitWriter historyWriter) {
+                  StoreWriter historyWriter) {
         Gauge.builder("gantry_sessions", sessions, SessionRegistry::size)
                 .description("Connected sockets").register(registry);
         Gauge.builder("gantry_router_backlog", router, Router::backlog)
@@ -60,11 +60,11 @@ final class ServerMetrics implements AutoCloseable {
                 .description("Matchmaker intervals processed").register(registry);
         Gauge.builder("gantry_listed_matches", matches, MatchListing::size)
                 .description("Matches visible to listings").register(registry);
-        FunctionCounter.builder("gantry_history_batches", historyWriter, GroupCommitWriter::batchesWritten)
+        FunctionCounter.builder("gantry_history_batches", historyWriter, StoreWriter::batchesWritten)
                 .description("Channel history group commits").register(registry);
-        FunctionCounter.builder("gantry_history_messages", historyWriter, GroupCommitWriter::opsWritten)
+        FunctionCounter.builder("gantry_history_messages", historyWriter, StoreWriter::opsWritten)
                 .description("Channel history writes committed").register(registry);
-        Gauge.builder("gantry_history_queue", historyWriter, GroupCommitWriter::queued)
+        Gauge.builder("gantry_history_queue", historyWriter, StoreWriter::queued)
                 .description("Channel history writes waiting").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -1,0 +1,155 @@
+package io.gantry.persistence;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The shared {@link Store}: every sub-store on one PostgreSQL database, reached through a
+ * connection pool, its schema created and migrated by Flyway at {@link #open}. Many Gantry nodes may
+ * share one database; what each node keeps in memory (caches, ranks) is rebuilt from it.
+ *
+ * <pre>{@code
+ * try (PostgresStore store = PostgresStore.open(PostgresSettings.parse("postgres://gantry@127.0.0.1:5432/gantry"),
+ *                                               StoreOptions.defaults())) {
+ *     store.accounts().createWithCustom("custom-id-1", "alice");
+ * }
+ * }</pre>
+ *
+ * <p>Durability: every write is a committed transaction before the call that made it returns, and
+ * the {@link #writer()}'s round of history and notifications is one transaction, committed before
+ * any of its callbacks run. PostgreSQL's own {@code synchronous_commit} decides what a commit
+ * means on a crash; {@link StoreOptions#syncWrites()} does not apply here.
+ *
+ * <p>Errors: while the database is away every call throws {@link StoreUnavailableException}, and
+ * the writer answers its ops {@link WriteResult.Failed}; the pool reconnects by itself.
+ *
+ * <p>Threads: {@link #open} and {@link #close} by the thread that starts and stops the server;
+ * everything else from blocking executors, except {@link StoreWriter#offer}, which never blocks.
+ */
+public final class PostgresStore implements Store {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
+
+    private final PostgresDatabase db;
+    private final Clock clock;
+    private volatile boolean closed;
+
+    private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+        byte[] cursorKey = options.cursorKey();
+        if (cursorKey == null) {
+            LOG.info("No cursor key configured: using a random one, so cursors will not be accepted after a restart");
+            cursorKey = new byte[32];
+            new SecureRandom().nextBytes(cursorKey);
+        }
+        // sub-stores: each constructed here from (this, options, cursorKey)
+    }
+
+    /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
+    public static PostgresStore open(PostgresSettings settings, StoreOptions options) {
+        return open(settings, options, Clock.systemUTC());
+    }
+
+    /**
+     * Connects, applies the migrations the database lacks, loads what the stores keep in memory,
+     * and starts the writer.
+     *
+     * @throws StoreUnavailableException if the database cannot be reached
+     */
+    public static PostgresStore open(PostgresSettings settings, StoreOptions options, Clock clock) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(clock, "clock");
+        PostgresDatabase db = PostgresDatabase.connect(settings);
+        try {
+            db.migrate();
+            PostgresStore store = new PostgresStore(db, options, clock);
+            store.start();
+            LOG.info("Store open on PostgreSQL at {}", settings.display());
+            return store;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Loads what the sub-stores keep in memory, then starts the writer (last: close stops it first). */
+    private void start() {
+    }
+
+    @Override
+    public AccountStore accounts() {
+        throw new UnsupportedOperationException("accounts on PostgreSQL");
+    }
+
+    @Override
+    public HistoryStore history() {
+        throw new UnsupportedOperationException("history on PostgreSQL");
+    }
+
+    @Override
+    public NotificationStore notifications() {
+        throw new UnsupportedOperationException("notifications on PostgreSQL");
+    }
+
+    @Override
+    public StorageStore storage() {
+        throw new UnsupportedOperationException("storage on PostgreSQL");
+    }
+
+    @Override
+    public FriendStore friends() {
+        throw new UnsupportedOperationException("friends on PostgreSQL");
+    }
+
+    @Override
+    public GroupStore groups() {
+        throw new UnsupportedOperationException("groups on PostgreSQL");
+    }
+
+    @Override
+    public LeaderboardStore leaderboards() {
+        throw new UnsupportedOperationException("leaderboards on PostgreSQL");
+    }
+
+    @Override
+    public StoreWriter writer() {
+        throw new UnsupportedOperationException("the writer on PostgreSQL");
+    }
+
+    /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
+    List<PostgresUserOwned> userOwned() {
+        return List.of();
+    }
+
+    @Override
+    public boolean deleteUser(String userId) {
+        throw new UnsupportedOperationException("deleteUser on PostgreSQL");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // the writer first (it commits what is queued), then the pool
+        db.close();
+        LOG.info("Store on PostgreSQL at {} closed", db.settings().display());
+    }
+
+    // ---- for the sub-stores of this package ----
+
+    PostgresDatabase db() {
+        return db;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}
