@@ -82,18 +82,18 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
             + " a.create_time_ms, a.update_time_ms, a.disable_time_ms,"
             + " ARRAY(SELECT d.device_id FROM account_devices d WHERE d.user_id = a.id ORDER BY d.seq) AS devices";
     // Index Scan using accounts_pkey (devices: Index Scan using account_devices_user_seq)
-    private static final String BY_ID = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.id = ?";
-    private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE OF a";
+    static final String BY_ID = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.id = ?";
+    static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE OF a";
     // Index Scan using accounts_pkey, id = ANY($1)
-    private static final String BY_IDS = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.id = ANY(?)";
+    static final String BY_IDS = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.id = ANY(?)";
     // Index Scan using accounts_username_key
-    private static final String BY_USERNAME = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.username = ?";
+    static final String BY_USERNAME = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.username = ?";
     // Index Scan using accounts_custom_id_key
-    private static final String BY_CUSTOM = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.custom_id = ?";
+    static final String BY_CUSTOM = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.custom_id = ?";
     // Index Scan using accounts_email_key
-    private static final String BY_EMAIL = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.email = ?";
+    static final String BY_EMAIL = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.email = ?";
     // Nested Loop: Index Scan using account_devices_pkey, then Index Scan using accounts_pkey
-    private static final String BY_DEVICE = "SELECT " + ACCOUNT_COLUMNS
+    static final String BY_DEVICE = "SELECT " + ACCOUNT_COLUMNS
             + " FROM account_devices d0 JOIN accounts a ON a.id = d0.user_id WHERE d0.device_id = ?";
 
     private static final String INSERT_COLUMNS = "INSERT INTO accounts (id, username, display_name, avatar_url,"
@@ -107,7 +107,7 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
             + " lang_tag = ?, lang_tag_set = ?, location = ?, timezone = ?, metadata = ?, email = ?, password = ?,"
             + " custom_id = ?, wallet = ?, update_time_ms = ?, disable_time_ms = ? WHERE id = ?";
     private static final String TOUCH = "UPDATE accounts SET update_time_ms = ? WHERE id = ?";
-    private static final String LOCK_WALLET = "SELECT wallet FROM accounts WHERE id = ? FOR UPDATE";
+    static final String LOCK_WALLET = "SELECT wallet FROM accounts WHERE id = ? FOR UPDATE";
     private static final String SET_WALLET = "UPDATE accounts SET wallet = ?, update_time_ms = ? WHERE id = ?";
     /** The wallet and its ledger entry in one statement (one round trip). */
     private static final String SET_WALLET_AND_LEDGER = "WITH w AS (" + SET_WALLET + ")"
@@ -118,11 +118,11 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
     private static final String LEDGER_COLUMNS = "SELECT id, changeset, metadata, create_time_us, update_time_us"
             + " FROM wallet_ledger WHERE user_id = ?";
     // Limit -> Index Scan Backward using wallet_ledger_user_time (Index Cond: user_id = $1)
-    private static final String LEDGER_FIRST = LEDGER_COLUMNS
+    static final String LEDGER_FIRST = LEDGER_COLUMNS
             + " ORDER BY create_time_us DESC, id DESC LIMIT ?";
     // Limit -> Index Scan Backward using wallet_ledger_user_time
     //   (Index Cond: user_id = $1 AND ROW(create_time_us, id) < ROW($2, $3))
-    private static final String LEDGER_AFTER = LEDGER_COLUMNS
+    static final String LEDGER_AFTER = LEDGER_COLUMNS
             + " AND (create_time_us, id) < (?, ?) ORDER BY create_time_us DESC, id DESC LIMIT ?";
 
     private final PostgresStore store;
