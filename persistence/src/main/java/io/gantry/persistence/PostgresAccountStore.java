@@ -101,6 +101,21 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
             + " create_time_ms, update_time_ms, disable_time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** A new account: no row when the id, username or credential is taken (the caller finds out which). */
     private static final String INSERT_ACCOUNT = INSERT_COLUMNS + " ON CONFLICT DO NOTHING";
+    /**
+     * A new account with its device, in one statement (one round trip, its own transaction): the
+     * device is claimed first, so a concurrent creation of it on any node waits for this one and
+     * then claims nothing (count 0: the device is taken). When the device is claimed but the
+     * account row conflicts (username or id taken), the device row has no account when the
+     * statement commits, and its deferred foreign key rolls the whole statement back (23503).
+     */
+    private static final String CREATE_WITH_DEVICE = "WITH d AS (INSERT INTO account_devices (device_id, user_id)"
+            + " VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING user_id),"
+            + " a AS (INSERT INTO accounts (id, username, create_time_ms, update_time_ms) SELECT user_id, ?, ?, ? FROM d"
+            + " ON CONFLICT DO NOTHING RETURNING id)"
+            + " SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM a)";
+    private static final int CREATED = 0;
+    private static final int DEVICE_TAKEN = 1;
+    private static final int ACCOUNT_CONFLICT = 2;
     private static final String CLAIM_DEVICE =
             "INSERT INTO account_devices (device_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
     private static final String UPDATE_ACCOUNT = "UPDATE accounts SET username = ?, display_name = ?, avatar_url = ?,"
@@ -229,30 +244,32 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
         for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
             StoredAccount account = newAccount(named ? usernameOrNull : generatedUsername())
                     .addDeviceIds(deviceId).build();
-            UUID id = UUID.fromString(account.getId());
-            boolean claimed;
-            try {
-                claimed = db.transaction(c -> {
-                    try (PreparedStatement s = c.prepareStatement(CLAIM_DEVICE)) {
-                        s.setString(1, deviceId);
-                        s.setObject(2, id);
-                        if (s.executeUpdate() == 0) {
-                            return false;   // another account has it: nothing written
-                        }
+            int outcome = db.read(c -> {
+                try (PreparedStatement s = c.prepareStatement(CREATE_WITH_DEVICE)) {
+                    s.setString(1, deviceId);
+                    s.setObject(2, UUID.fromString(account.getId()));
+                    s.setString(3, account.getUsername());
+                    s.setLong(4, account.getCreateTimeMs());
+                    s.setLong(5, account.getUpdateTimeMs());
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        return r.getInt(1) == 0 ? DEVICE_TAKEN : CREATED;
                     }
-                    if (!insertAccount(c, account)) {
-                        throw Conflict.INSTANCE;   // rolls the device back
+                } catch (SQLException e) {
+                    if ("23503".equals(e.getSQLState())) {
+                        return ACCOUNT_CONFLICT;   // the device's row had no account at commit: nothing written
                     }
-                    return true;
-                });
-            } catch (Conflict e) {
+                    throw e;
+                }
+            });
+            if (outcome == CREATED) {
+                return new CreateResult(account, true);
+            }
+            if (outcome == ACCOUNT_CONFLICT) {
                 if (named && usernameTaken(usernameOrNull)) {
                     throw new UsernameTakenException(usernameOrNull);
                 }
                 continue;   // a generated name or the random id collided: try another
-            }
-            if (claimed) {
-                return new CreateResult(account, true);
             }
             Optional<StoredAccount> existing = byDeviceId(deviceId);
             if (existing.isPresent()) {
