@@ -47,10 +47,12 @@ import java.util.function.Consumer;
  * device's foreign key is checked at commit), so a second creation of the same device, on this node
  * or another, waits for the first and then finds the device taken and returns the first account
  * ({@code created() == false}). A custom id or email is a unique column of the account row, claimed
- * the same way by the row's insert. A change to an existing account (profile, links, wallet) reads
- * the row {@code FOR UPDATE} and writes it in the same transaction, so changes of one account from
- * any node happen one after the other; a credential or username another account took in between is
- * a unique violation, answered as {@link UsernameTakenException} or {@link LinkResult#IN_USE}.
+ * the same way by the row's insert. A change to an existing account (profile, links) reads the row
+ * {@code FOR UPDATE} and writes it in the same transaction, so changes of one account from any node
+ * happen one after the other; a credential or username another account took in between is a unique
+ * violation, answered as {@link UsernameTakenException} or {@link LinkResult#IN_USE}. A wallet update
+ * reads the wallet and writes it (with its ledger entry, one statement) only if it is still what it
+ * read, a compare-and-set; after a few lost races it takes the row lock instead.
  *
  * <p>Revoked tokens are mirrored in memory, loaded by {@link #loadRevocations} when the store
  * starts, written through to the tables and consulted in memory only. A revocation made on another
@@ -123,11 +125,16 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
             + " custom_id = ?, wallet = ?, update_time_ms = ?, disable_time_ms = ? WHERE id = ?";
     private static final String TOUCH = "UPDATE accounts SET update_time_ms = ? WHERE id = ?";
     static final String LOCK_WALLET = "SELECT wallet FROM accounts WHERE id = ? FOR UPDATE";
-    private static final String SET_WALLET = "UPDATE accounts SET wallet = ?, update_time_ms = ? WHERE id = ?";
-    /** The wallet and its ledger entry in one statement (one round trip). */
-    private static final String SET_WALLET_AND_LEDGER = "WITH w AS (" + SET_WALLET + ")"
+    static final String LOOK_WALLET = "SELECT wallet FROM accounts WHERE id = ?";
+    /** Tries of a wallet update without a lock before it takes the row's. */
+    private static final int WALLET_OPTIMISTIC_ATTEMPTS = 3;
+    /** The wallet, if it is still what the caller read (an update elsewhere in between: no row). */
+    private static final String SET_WALLET_IF =
+            "UPDATE accounts SET wallet = ?, update_time_ms = ? WHERE id = ? AND wallet = ?";
+    /** The same and its ledger entry in one statement (one round trip): no entry when no wallet was written. */
+    private static final String SET_WALLET_IF_AND_LEDGER = "WITH w AS (" + SET_WALLET_IF + " RETURNING id)"
             + " INSERT INTO wallet_ledger (id, user_id, changeset, metadata, create_time_us, update_time_us)"
-            + " VALUES (?, ?, ?, ?, ?, ?)";
+            + " SELECT ?, w.id, ?, ?, ?, ? FROM w";
     private static final String INSERT_LEDGER = "INSERT INTO wallet_ledger (id, user_id, changeset, metadata,"
             + " create_time_us, update_time_us) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String LEDGER_COLUMNS = "SELECT id, changeset, metadata, create_time_us, update_time_us"
@@ -559,52 +566,88 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
         }
         TreeMap<String, Long> sorted = new TreeMap<>(changeset);
         String changesetJson = ledger ? walletJson(sorted) : null;
+        // Optimistic first: read the wallet, then write it only if it is still what was read (two
+        // round trips, no lock held across them). A refusal (NEGATIVE) stands on the committed
+        // wallet it read. Under contention on one wallet, the row lock after a few lost races.
+        for (int attempt = 0; attempt < WALLET_OPTIMISTIC_ATTEMPTS; attempt++) {
+            String before = db.read(c -> wallet(c, LOOK_WALLET, id));
+            if (before == null) {
+                return absent;
+            }
+            WalletChange change = applyChangeset(before, sorted);
+            if (change.status() != WalletStatus.UPDATED) {
+                return change;
+            }
+            if (db.read(c -> writeWallet(c, id, before, change.updated(), changesetJson, meta))) {
+                return change;
+            }
+        }
         return db.transaction(c -> {
-            String wallet;
-            // Index Scan using accounts_pkey; the row stays locked until commit, so wallet updates
-            // of one user from any node apply one after the other.
-            try (PreparedStatement s = c.prepareStatement(LOCK_WALLET)) {
-                s.setObject(1, id);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        return absent;
-                    }
-                    wallet = r.getString(1);
-                }
+            String before = wallet(c, LOCK_WALLET, id);
+            if (before == null) {
+                return absent;
             }
-            Map<String, Long> previous = RocksAccountStore.parseWallet(wallet);
-            Map<String, Long> updated = new TreeMap<>(previous);
-            for (Map.Entry<String, Long> delta : sorted.entrySet()) {
-                long before = updated.getOrDefault(delta.getKey(), 0L);
-                long after;
-                try {
-                    after = Math.addExact(before, delta.getValue());
-                } catch (ArithmeticException e) {
-                    after = -1;
-                }
-                if (after < 0) {
-                    return new WalletChange(WalletStatus.NEGATIVE, Map.of(), Map.of(), delta.getKey());
-                }
-                updated.put(delta.getKey(), after);
+            WalletChange change = applyChangeset(before, sorted);
+            if (change.status() == WalletStatus.UPDATED) {
+                writeWallet(c, id, before, change.updated(), changesetJson, meta);
             }
-            long nowMs = store.clock().millis();
-            try (PreparedStatement s = c.prepareStatement(ledger ? SET_WALLET_AND_LEDGER : SET_WALLET)) {
-                s.setString(1, walletJson(updated));
-                s.setLong(2, nowMs);
-                s.setObject(3, id);
-                if (ledger) {
-                    long nowUs = nowMicros();
-                    s.setObject(4, UUID.randomUUID());
-                    s.setObject(5, id);
-                    s.setString(6, changesetJson);
-                    s.setString(7, meta);
-                    s.setLong(8, nowUs);
-                    s.setLong(9, nowUs);
-                }
-                s.executeUpdate();
-            }
-            return new WalletChange(WalletStatus.UPDATED, previous, updated, "");
+            return change;
         });
+    }
+
+    /** The wallet text of the account, or null when there is none. */
+    private static String wallet(Connection c, String sql, UUID id) throws SQLException {
+        // Index Scan using accounts_pkey
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    /** What {@code sorted} makes of the wallet {@code before}: UPDATED with both wallets, or NEGATIVE. */
+    private static WalletChange applyChangeset(String before, Map<String, Long> sorted) {
+        Map<String, Long> previous = RocksAccountStore.parseWallet(before);
+        Map<String, Long> updated = new TreeMap<>(previous);
+        for (Map.Entry<String, Long> delta : sorted.entrySet()) {
+            long now = updated.getOrDefault(delta.getKey(), 0L);
+            long after;
+            try {
+                after = Math.addExact(now, delta.getValue());
+            } catch (ArithmeticException e) {
+                after = -1;
+            }
+            if (after < 0) {
+                return new WalletChange(WalletStatus.NEGATIVE, Map.of(), Map.of(), delta.getKey());
+            }
+            updated.put(delta.getKey(), after);
+        }
+        return new WalletChange(WalletStatus.UPDATED, previous, updated, "");
+    }
+
+    /**
+     * Writes {@code updated} (and the ledger entry, unless {@code changesetJson} is null) if the
+     * wallet is still {@code before}, in one statement. Returns whether it was.
+     */
+    private boolean writeWallet(Connection c, UUID id, String before, Map<String, Long> updated,
+                                String changesetJson, String meta) throws SQLException {
+        boolean ledger = changesetJson != null;
+        try (PreparedStatement s = c.prepareStatement(ledger ? SET_WALLET_IF_AND_LEDGER : SET_WALLET_IF)) {
+            s.setString(1, walletJson(updated));
+            s.setLong(2, store.clock().millis());
+            s.setObject(3, id);
+            s.setString(4, before);
+            if (ledger) {
+                long nowUs = nowMicros();
+                s.setObject(5, UUID.randomUUID());
+                s.setString(6, changesetJson);
+                s.setString(7, meta);
+                s.setLong(8, nowUs);
+                s.setLong(9, nowUs);
+            }
+            return s.executeUpdate() == 1;
+        }
     }
 
     @Override

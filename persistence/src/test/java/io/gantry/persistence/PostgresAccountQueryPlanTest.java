@@ -83,6 +83,7 @@ class PostgresAccountQueryPlanTest {
                 Arguments.of("byEmail", PostgresAccountStore.BY_EMAIL, List.of("user7@example.com"), "accounts_email_key"),
                 Arguments.of("byDeviceId", PostgresAccountStore.BY_DEVICE, List.of("device-7"), "account_devices_pkey"),
                 Arguments.of("wallet lock", PostgresAccountStore.LOCK_WALLET, List.of(user), "accounts_pkey"),
+                Arguments.of("wallet read", PostgresAccountStore.LOOK_WALLET, List.of(user), "accounts_pkey"),
                 Arguments.of("ledger, first page", PostgresAccountStore.LEDGER_FIRST, List.of(user, 11),
                         "Index Scan Backward using wallet_ledger_user_time"),
                 Arguments.of("ledger, next page", PostgresAccountStore.LEDGER_AFTER, List.of(user, 25L, UUID.randomUUID(), 11),
