@@ -123,6 +123,23 @@ class AccountTransferTest {
     }
 
     @Test
+    void aDumpOfTheRocksStoreImportsIntoPostgresOnceOnly() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (RocksStore rocks = RocksStore.open(dataDir.resolve("dump"), new StoreOptions(false, 4), clock)) {
+            fill(rocks.accounts());
+            StoreDump.export(rocks, "rocksdb", out);
+        }
+        byte[] dump = out.toByteArray();
+        try (PostgresStore postgres = PostgresStores.fresh(clock)) {
+            assertEquals(Map.of("account", 3L, "wallet_entry", 6L, "revocation", 3L),
+                    StoreDump.importInto(postgres, new java.io.ByteArrayInputStream(dump)));
+            assertUsable(postgres.accounts());
+            assertThrows(IllegalStateException.class,
+                    () -> StoreDump.importInto(postgres, new java.io.ByteArrayInputStream(dump)), "not into a store with data");
+        }
+    }
+
+    @Test
     void aRecordOfAnotherKindRefusesTheWholeImport() {
         DumpRecord account = DumpRecord.newBuilder().setAccount(StoredAccount.newBuilder()
                 .setId(UUID.randomUUID().toString()).setUsername("lonely").setCreateTimeMs(1).setUpdateTimeMs(1)).build();
