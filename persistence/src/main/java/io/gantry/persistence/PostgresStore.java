@@ -37,6 +37,7 @@ public final class PostgresStore implements Store {
 
     private final PostgresDatabase db;
     private final Clock clock;
+    private final PostgresAccountStore accounts;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -49,6 +50,7 @@ public final class PostgresStore implements Store {
             new SecureRandom().nextBytes(cursorKey);
         }
         // sub-stores: each constructed here from (this, options, cursorKey)
+        this.accounts = new PostgresAccountStore(this, options.bcryptCost(), cursorKey);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -80,11 +82,13 @@ public final class PostgresStore implements Store {
 
     /** Loads what the sub-stores keep in memory, then starts the writer (last: close stops it first). */
     private void start() {
+        int revocations = accounts.loadRevocations();
+        LOG.info("{} live token revocations loaded", revocations);
     }
 
     @Override
     public AccountStore accounts() {
-        throw new UnsupportedOperationException("accounts on PostgreSQL");
+        return accounts;
     }
 
     @Override
@@ -129,13 +133,13 @@ public final class PostgresStore implements Store {
 
     @Override
     public List<StoreTransfer> transfers() {
-        // filled in as each sub-store gets its StoreTransfer (issue 17)
-        return List.of();
+        // filled in as each sub-store gets its StoreTransfer (issue 17); accounts first
+        return List.of(accounts);
     }
 
     @Override
     public boolean deleteUser(String userId) {
-        throw new UnsupportedOperationException("deleteUser on PostgreSQL");
+        return accounts.delete(userId, userOwned());
     }
 
     @Override

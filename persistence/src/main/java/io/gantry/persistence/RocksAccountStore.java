@@ -6,7 +6,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.gantry.proto.storage.DumpRecord;
 import io.gantry.proto.storage.StoredAccount;
+import io.gantry.proto.storage.StoredRevocation;
 import io.gantry.proto.storage.StoredWalletLedger;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -54,7 +56,7 @@ import java.util.function.Consumer;
  * create time µs (8, big-endian) | entry id (16)}: one user's entries are one key range in time
  * order, read backwards for "newest first", and deleted with the account by one range deletion.
  */
-final class RocksAccountStore implements AccountStore {
+final class RocksAccountStore implements AccountStore, StoreTransfer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocksAccountStore.class);
 
@@ -904,6 +906,125 @@ final class RocksAccountStore implements AccountStore {
         }
         LOG.debug("Dropped {} expired token revocations", expired);
         return revoked.size();
+    }
+
+    // ---- export and import ----
+
+    @Override
+    public boolean accepts(DumpRecord record) {
+        return switch (record.getRecordCase()) {
+            case ACCOUNT, WALLET_ENTRY, REVOCATION -> true;
+            default -> false;
+        };
+    }
+
+    /** Accounts by id, then ledger entries by key (user, create time, id), then revocations by key. */
+    @Override
+    public void exportTo(Consumer<DumpRecord> sink) {
+        store.checkOpen();
+        try (RocksIterator it = db.newIterator(accountsCf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                sink.accept(DumpRecord.newBuilder().setAccount(StoredAccount.parseFrom(it.value())).build());
+            }
+            it.status();
+        } catch (RocksDBException | InvalidProtocolBufferException e) {
+            throw new StoreException("cannot export accounts", e);
+        }
+        try (RocksIterator it = db.newIterator(ledgerCf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                sink.accept(DumpRecord.newBuilder().setWalletEntry(StoredWalletLedger.parseFrom(it.value())).build());
+            }
+            it.status();
+        } catch (RocksDBException | InvalidProtocolBufferException e) {
+            throw new StoreException("cannot export the wallet ledger", e);
+        }
+        try (RocksIterator it = db.newIterator(revokedCf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                String key = new String(it.key(), StandardCharsets.UTF_8);
+                byte[] value = it.value();
+                ByteBuffer v = ByteBuffer.wrap(value);
+                StoredRevocation.Builder b = StoredRevocation.newBuilder()
+                        .setExpiryEpochSec(value.length >= Long.BYTES ? v.getLong(0) : 0L);
+                if (key.startsWith(USER_REVOCATION_PREFIX) && value.length == 2 * Long.BYTES) {
+                    b.setAllOfUser(key.substring(USER_REVOCATION_PREFIX.length())).setIssuedBeforeMs(v.getLong(Long.BYTES));
+                } else {
+                    b.setTokenId(key);
+                }
+                sink.accept(DumpRecord.newBuilder().setRevocation(b).build());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot export token revocations", e);
+        }
+    }
+
+    /**
+     * Writes the records with every index entry of each account (username, devices, custom id,
+     * email) in one batch, under {@link #writeLock}; live revocations join the in-memory mirror.
+     */
+    @Override
+    public void importRecords(List<DumpRecord> records) {
+        for (DumpRecord record : records) {
+            if (!accepts(record)) {
+                throw new IllegalArgumentException("the account store does not keep " + record.getRecordCase() + " records");
+            }
+        }
+        writeLock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            store.checkOpen();
+            for (DumpRecord record : records) {
+                switch (record.getRecordCase()) {
+                    case ACCOUNT -> {
+                        StoredAccount a = record.getAccount();
+                        byte[] id = a.getId().getBytes(StandardCharsets.UTF_8);
+                        batch.put(accountsCf, id, a.toByteArray());
+                        batch.put(indexCf, IndexKind.USERNAME.key(a.getUsername()), id);
+                        for (String device : a.getDeviceIdsList()) {
+                            batch.put(indexCf, IndexKind.DEVICE.key(device), id);
+                        }
+                        if (!a.getCustomId().isEmpty()) {
+                            batch.put(indexCf, IndexKind.CUSTOM.key(a.getCustomId()), id);
+                        }
+                        if (!a.getEmail().isEmpty()) {
+                            batch.put(indexCf, IndexKind.EMAIL.key(a.getEmail()), id);
+                        }
+                    }
+                    case WALLET_ENTRY -> {
+                        StoredWalletLedger e = record.getWalletEntry();
+                        batch.put(ledgerCf, ledgerKey(UUID.fromString(e.getUserId()), e.getCreateTimeUs(),
+                                UUID.fromString(e.getId())), e.toByteArray());
+                    }
+                    case REVOCATION -> {
+                        StoredRevocation r = record.getRevocation();
+                        if (r.getAllOfUser().isEmpty()) {
+                            batch.put(revokedCf, r.getTokenId().getBytes(StandardCharsets.UTF_8),
+                                    ByteBuffer.allocate(Long.BYTES).putLong(r.getExpiryEpochSec()).array());
+                        } else {
+                            batch.put(revokedCf, (USER_REVOCATION_PREFIX + r.getAllOfUser()).getBytes(StandardCharsets.UTF_8),
+                                    ByteBuffer.allocate(2 * Long.BYTES).putLong(r.getExpiryEpochSec())
+                                            .putLong(r.getIssuedBeforeMs()).array());
+                        }
+                    }
+                    default -> throw new IllegalStateException("checked above");
+                }
+            }
+            db.write(store.writeOptions(), batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot import accounts", e);
+        } finally {
+            writeLock.unlock();
+        }
+        for (DumpRecord record : records) {
+            if (record.hasRevocation()) {
+                StoredRevocation r = record.getRevocation();
+                if (r.getAllOfUser().isEmpty()) {
+                    revoked.put(r.getTokenId(), r.getExpiryEpochSec());
+                } else {
+                    userRevocations.merge(r.getAllOfUser(), new long[]{r.getIssuedBeforeMs(), r.getExpiryEpochSec()},
+                            (old, now) -> new long[]{Math.max(old[0], now[0]), Math.max(old[1], now[1])});
+                }
+            }
+        }
     }
 
     // ---- helpers ----
