@@ -37,6 +37,9 @@ public final class PostgresStore implements Store {
 
     private final PostgresDatabase db;
     private final Clock clock;
+    private final PostgresHistoryStore history;
+    private final PostgresNotificationStore notifications;
+    private final PostgresCommitWriter writer;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -49,6 +52,9 @@ public final class PostgresStore implements Store {
             new SecureRandom().nextBytes(cursorKey);
         }
         // sub-stores: each constructed here from (this, options, cursorKey)
+        this.history = new PostgresHistoryStore(this, cursorKey);
+        this.notifications = new PostgresNotificationStore(this, cursorKey);
+        this.writer = new PostgresCommitWriter(this, notifications, options);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -80,6 +86,7 @@ public final class PostgresStore implements Store {
 
     /** Loads what the sub-stores keep in memory, then starts the writer (last: close stops it first). */
     private void start() {
+        writer.start();
     }
 
     @Override
@@ -89,12 +96,12 @@ public final class PostgresStore implements Store {
 
     @Override
     public HistoryStore history() {
-        throw new UnsupportedOperationException("history on PostgreSQL");
+        return history;
     }
 
     @Override
     public NotificationStore notifications() {
-        throw new UnsupportedOperationException("notifications on PostgreSQL");
+        return notifications;
     }
 
     @Override
@@ -119,7 +126,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public StoreWriter writer() {
-        throw new UnsupportedOperationException("the writer on PostgreSQL");
+        return writer;
     }
 
     /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
@@ -145,6 +152,7 @@ public final class PostgresStore implements Store {
         }
         closed = true;
         // the writer first (it commits what is queued), then the pool
+        writer.close();
         db.close();
         LOG.info("Store on PostgreSQL at {} closed", db.settings().display());
     }
