@@ -61,34 +61,36 @@ final class PostgresCommitWriter extends StoreCommitLoop {
     /** SQLSTATE that makes {@link PostgresDatabase#transaction} run the round again. */
     private static final String RUN_AGAIN = "40001";
 
-    // Plans (EXPLAIN with 20,000 messages, 1,000 dedup entries):
+    // Plans (EXPLAIN with 20,000 messages, 2,000 dedup entries, HistoryQueryPlansTest):
     // Insert on channel_messages, Conflict Arbiter Indexes: channel_messages_pkey -> Function Scan on unnest
-    private static final String INSERT_MESSAGES = "INSERT INTO channel_messages (" + PostgresHistoryStore.COLUMNS + ")"
+    static final String INSERT_MESSAGES = "INSERT INTO channel_messages (" + PostgresHistoryStore.COLUMNS + ")"
             + " SELECT * FROM unnest(?::uuid[], ?::text[], ?::int8[], ?::int8[], ?::int4[], ?::text[], ?::text[],"
             + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
             + " ON CONFLICT (message_id) DO NOTHING RETURNING message_id";
-    // LockRows -> Index Scan using channel_messages_pkey on channel_messages, Index Cond: (message_id = ANY ($1))
-    private static final String LOCK_MESSAGES = "SELECT " + PostgresHistoryStore.COLUMNS
+    // LockRows -> Bitmap Heap Scan on channel_messages -> Bitmap Index Scan on channel_messages_pkey,
+    //   Index Cond: (message_id = ANY ($1))
+    static final String LOCK_MESSAGES = "SELECT " + PostgresHistoryStore.COLUMNS
             + " FROM channel_messages WHERE message_id = ANY (?::uuid[]) FOR UPDATE";
     // Nested Loop -> Function Scan on unnest k, Index Scan using channel_dedup_pkey on channel_dedup d
-    private static final String FIND_DEDUP = "SELECT d.sender_id, d.client_message_id, d.message_id, d.create_time_us,"
+    static final String FIND_DEDUP = "SELECT d.sender_id, d.client_message_id, d.message_id, d.create_time_us,"
             + " d.expires_at_ms FROM unnest(?::text[], ?::text[]) AS k(s, c)"
             + " JOIN channel_dedup d ON d.sender_id = k.s AND d.client_message_id = k.c";
     // Insert on channel_dedup, Conflict Arbiter Indexes: channel_dedup_pkey -> Function Scan on unnest
-    private static final String CLAIM_DEDUP = "INSERT INTO channel_dedup AS d"
+    static final String CLAIM_DEDUP = "INSERT INTO channel_dedup AS d"
             + " (sender_id, client_message_id, message_id, create_time_us, expires_at_ms)"
             + " SELECT * FROM unnest(?::text[], ?::text[], ?::uuid[], ?::int8[], ?::int8[])"
             + " ON CONFLICT (sender_id, client_message_id) DO UPDATE SET message_id = EXCLUDED.message_id,"
             + " create_time_us = EXCLUDED.create_time_us, expires_at_ms = EXCLUDED.expires_at_ms"
             + " WHERE d.expires_at_ms <= ? RETURNING 1";
     // Update on channel_messages -> Index Scan using channel_messages_pkey
-    private static final String UPDATE_MESSAGE = "UPDATE channel_messages SET (channel_id, create_time_us,"
+    static final String UPDATE_MESSAGE = "UPDATE channel_messages SET (channel_id, create_time_us,"
             + " update_time_us, code, sender_id, username, content, room_name, group_id, user_id_one, user_id_two,"
             + " client_message_id) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE message_id = ?";
-    // Delete on channel_messages -> Index Scan using channel_messages_pkey, Index Cond: (message_id = ANY ($1))
-    private static final String DELETE_MESSAGES = "DELETE FROM channel_messages WHERE message_id = ANY (?::uuid[])";
-    // Delete on channel_dedup -> Nested Loop -> HashAggregate -> Limit -> Index Scan using channel_dedup_expiry; Tid Scan
-    private static final String PURGE_DEDUP = "DELETE FROM channel_dedup WHERE ctid = ANY (ARRAY("
+    // Delete on channel_messages -> Bitmap Heap Scan -> Bitmap Index Scan on channel_messages_pkey,
+    //   Index Cond: (message_id = ANY ($1))
+    static final String DELETE_MESSAGES = "DELETE FROM channel_messages WHERE message_id = ANY (?::uuid[])";
+    // Delete on channel_dedup, InitPlan 1 -> Limit -> Index Scan using channel_dedup_expiry; -> Tid Scan on channel_dedup
+    static final String PURGE_DEDUP = "DELETE FROM channel_dedup WHERE ctid = ANY (ARRAY("
             + "SELECT ctid FROM channel_dedup WHERE expires_at_ms <= ? LIMIT " + DEDUP_PURGE_CHUNK + "))";
 
     /** Runs inside a round's transaction just before its commit; tests make it throw. */

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  *
  * <p>A page is one statement: a keyset scan of {@code channel_messages_position} from strictly
  * beyond the cursor's (create time, message id), one row more than the limit (is there a next
- * page?), with an uncorrelated {@code EXISTS} for the row at or behind the cursor (is there a
+ * page?), with an uncorrelated sub-select of the nearest row at or behind the cursor (is there a
  * previous page?), evaluated once; one statement is one snapshot, so a page and its cursors
  * agree while the writer writes, as with the RocksDB iterator. Cursors are the RocksDB store's
  * ({@link HistoryCursorCodec}, the same key derivation), so they mean the same here.
@@ -34,29 +34,34 @@ final class PostgresHistoryStore implements HistoryStore, StoreTransfer {
     static final String COLUMNS = "message_id, channel_id, create_time_us, update_time_us, code, sender_id, username,"
             + " content, room_name, group_id, user_id_one, user_id_two, client_message_id";
 
-    // Plans (EXPLAIN on 20,000 messages in 20 channels):
-    // the page, either way: Limit -> Index Scan [Backward] using channel_messages_position on channel_messages
-    //   Index Cond: ((channel_id = $1) AND (ROW(create_time_us, message_id) > ROW($2, $3)))
-    //   with InitPlan 1 (returns $4) -> Index Only Scan [Backward] using channel_messages_position (Limit 1)
-    private static final String FIRST_UP = "SELECT " + COLUMNS + ", false FROM channel_messages"
+    // Plans (EXPLAIN on 20,000 messages in 20 channels, HistoryQueryPlansTest):
+    // the first page: Limit -> Index Scan [Backward] using channel_messages_position on channel_messages
+    //   Index Cond: (channel_id = $1)
+    static final String FIRST_UP = "SELECT " + COLUMNS + ", false FROM channel_messages"
             + " WHERE channel_id = ? ORDER BY create_time_us, message_id LIMIT ?";
-    private static final String FIRST_DOWN = "SELECT " + COLUMNS + ", false FROM channel_messages"
+    static final String FIRST_DOWN = "SELECT " + COLUMNS + ", false FROM channel_messages"
             + " WHERE channel_id = ? ORDER BY create_time_us DESC, message_id DESC LIMIT ?";
-    private static final String AFTER_UP = "SELECT " + COLUMNS + ", EXISTS (SELECT 1 FROM channel_messages"
-            + " WHERE channel_id = ? AND (create_time_us, message_id) <= (?, ?))"
+    // a page after a cursor: Limit, InitPlan 1 -> Limit -> Index Only Scan [Backward] using channel_messages_position
+    //   (the nearest row at or behind the cursor: one index probe; an EXISTS here was planned as a Seq Scan)
+    //   -> Index Scan [Backward] using channel_messages_position on channel_messages
+    //   Index Cond: ((channel_id = $4) AND (ROW(create_time_us, message_id) > ROW($5, $6)))
+    static final String AFTER_UP = "SELECT " + COLUMNS + ", COALESCE((SELECT true FROM channel_messages"
+            + " WHERE channel_id = ? AND (create_time_us, message_id) <= (?, ?)"
+            + " ORDER BY create_time_us DESC, message_id DESC LIMIT 1), false)"
             + " FROM channel_messages WHERE channel_id = ? AND (create_time_us, message_id) > (?, ?)"
             + " ORDER BY create_time_us, message_id LIMIT ?";
-    private static final String AFTER_DOWN = "SELECT " + COLUMNS + ", EXISTS (SELECT 1 FROM channel_messages"
-            + " WHERE channel_id = ? AND (create_time_us, message_id) >= (?, ?))"
+    static final String AFTER_DOWN = "SELECT " + COLUMNS + ", COALESCE((SELECT true FROM channel_messages"
+            + " WHERE channel_id = ? AND (create_time_us, message_id) >= (?, ?)"
+            + " ORDER BY create_time_us, message_id LIMIT 1), false)"
             + " FROM channel_messages WHERE channel_id = ? AND (create_time_us, message_id) < (?, ?)"
             + " ORDER BY create_time_us DESC, message_id DESC LIMIT ?";
     // Index Scan using channel_messages_pkey on channel_messages
     static final String BY_ID = "SELECT " + COLUMNS + " FROM channel_messages WHERE message_id = ?";
     // Index Scan using channel_dedup_pkey on channel_dedup
-    private static final String DEDUP = "SELECT message_id, create_time_us, expires_at_ms FROM channel_dedup"
+    static final String DEDUP = "SELECT message_id, create_time_us, expires_at_ms FROM channel_dedup"
             + " WHERE sender_id = ? AND client_message_id = ?";
     // Index Scan using channel_dedup_expiry on channel_dedup (Seq Scan once most entries are live: it reads them all anyway)
-    private static final String LIVE_DEDUP = "SELECT sender_id, client_message_id, message_id, create_time_us,"
+    static final String LIVE_DEDUP = "SELECT sender_id, client_message_id, message_id, create_time_us,"
             + " expires_at_ms FROM channel_dedup WHERE expires_at_ms > ?";
     static final String INSERT = "INSERT INTO channel_messages (" + COLUMNS + ")"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
