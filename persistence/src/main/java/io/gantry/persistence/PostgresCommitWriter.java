@@ -30,15 +30,16 @@ import java.util.UUID;
  *
  * <p>A round of appends alone (the chat hot path) costs two round trips: one insert of every
  * message ({@code unnest} of column arrays, {@code ON CONFLICT (message_id) DO NOTHING RETURNING}),
- * then the commit. Any other round first reads, in the same transaction, the stored messages its
- * ops name ({@code FOR UPDATE}, so another node's writer cannot change them under it) and the dedup
- * entries of its client message ids, then decides every op in offer order over an overlay of what
+ * then the commit; with client message ids, a read of their dedup entries before and the claim of
+ * the new ones after. A round with updates or removals first reads, in the same transaction, the
+ * stored messages its ops name ({@code FOR UPDATE}, so another node's writer cannot change them
+ * under it). Every round then decides every op in offer order over an overlay of what
  * the round's earlier ops did (an update right after its append, a resend in the same round), and
  * writes the outcome: inserts, updates, deletes, dedup entries, notifications, one statement (or
  * one batch) each. A dedup entry is claimed with {@code ON CONFLICT ... WHERE expires_at_ms <= now}:
  * if another node claimed the same (sender, client message id) meanwhile, the round is run again,
  * and then sees it and answers {@link WriteResult.Duplicate}, so two nodes never store one resend
- * twice. An append-only round that finds one of its ids taken is run again the careful way, which
+ * twice. A round of appends that finds one of its ids taken is run again reading the messages first, which
  * answers that op alone {@link WriteResult.Failed}.
  *
  * <p>Text PostgreSQL cannot hold (a NUL character), or a channel id too long for the position index
@@ -114,8 +115,10 @@ final class PostgresCommitWriter extends StoreCommitLoop {
     private final Map<String, DedupEntry> storedDedup = new HashMap<>();
     /** Dedup entries the round writes, in the order its ops made them. */
     private final Map<String, DedupEntry> touchedDedup = new LinkedHashMap<>();
-    /** Set when an append-only round found an id taken: the next attempt reads first. */
-    private boolean careful;
+    /** Whether this attempt reads the messages its ops name first (not for appends alone, unless an id was taken). */
+    private boolean readMessages;
+    /** Whether this attempt reads the dedup entries of its client message ids first. */
+    private boolean readDedup;
 
     PostgresCommitWriter(PostgresStore store, PostgresNotificationStore notifications, StoreOptions options) {
         super(store.clock(), options);
@@ -144,12 +147,17 @@ final class PostgresCommitWriter extends StoreCommitLoop {
                 toStore.addAll(writes.get(i).notifications());
             }
         }
-        // Only a round of appends without client message ids may write without reading first.
-        boolean blind = true;
-        for (int i = 0, n = ops.size(); i < n && blind; i++) {
-            blind = ops.get(i) instanceof WriteOp.Append a && a.message().getClientMessageId().isEmpty();
+        // Appends alone need not read the messages first (their ids are fresh; the insert tells if
+        // one was not); client message ids need their dedup entries read.
+        readMessages = false;
+        readDedup = false;
+        for (int i = 0, n = ops.size(); i < n; i++) {
+            if (ops.get(i) instanceof WriteOp.Append a) {
+                readDedup |= !a.message().getClientMessageId().isEmpty();
+            } else {
+                readMessages = true;
+            }
         }
-        careful = !blind;
         long now = clock.millis();
         try {
             db.transaction(c -> {
@@ -158,9 +166,7 @@ final class PostgresCommitWriter extends StoreCommitLoop {
                 touched.clear();
                 storedDedup.clear();
                 touchedDedup.clear();
-                if (careful) {
-                    load(c, ops);
-                }
+                load(c, ops);
                 for (int i = 0, n = ops.size(); i < n; i++) {
                     results.add(apply(ops.get(i), now));
                 }
@@ -180,8 +186,14 @@ final class PostgresCommitWriter extends StoreCommitLoop {
         }
     }
 
-    /** Reads, locking them, the stored messages the ops name, and the dedup entries of their client ids. */
+    /**
+     * Reads, locking them, the stored messages the ops name (if {@link #readMessages}), and the dedup
+     * entries of their client ids (if {@link #readDedup}).
+     */
     private void load(Connection c, List<WriteOp> ops) throws SQLException {
+        if (!readMessages && !readDedup) {
+            return;
+        }
         Set<String> ids = new HashSet<>();
         List<String> senders = new ArrayList<>();
         List<String> clientIds = new ArrayList<>();
@@ -201,7 +213,7 @@ final class PostgresCommitWriter extends StoreCommitLoop {
                 }
             }
         }
-        if (!ids.isEmpty()) {
+        if (readMessages && !ids.isEmpty()) {
             try (PreparedStatement s = c.prepareStatement(LOCK_MESSAGES)) {
                 s.setArray(1, c.createArrayOf("text", ids.toArray()));
                 try (ResultSet r = s.executeQuery()) {
@@ -212,7 +224,7 @@ final class PostgresCommitWriter extends StoreCommitLoop {
                 }
             }
         }
-        if (!senders.isEmpty()) {
+        if (readDedup && !senders.isEmpty()) {
             try (PreparedStatement s = c.prepareStatement(FIND_DEDUP)) {
                 s.setArray(1, c.createArrayOf("text", senders.toArray()));
                 s.setArray(2, c.createArrayOf("text", clientIds.toArray()));
@@ -249,7 +261,7 @@ final class PostgresCommitWriter extends StoreCommitLoop {
         String dedupKey = null;
         if (!clientId.isEmpty()) {
             dedupKey = sender + '\0' + clientId;
-            if (careful) {
+            if (readDedup) {
                 DedupEntry earlier = touchedDedup.containsKey(dedupKey)
                         ? touchedDedup.get(dedupKey) : storedDedup.get(dedupKey);
                 if (earlier != null && earlier.isLiveAt(now)) {
@@ -401,9 +413,9 @@ final class PostgresCommitWriter extends StoreCommitLoop {
             }
         }
         if (inserted != n) {
-            // An id was taken: by an earlier round (only an append-only round did not look), or by
+            // An id was taken: by an earlier round (a round of appends does not look first), or by
             // another node's writer a moment ago. Read, and decide again.
-            careful = true;
+            readMessages = true;
             throw new SQLException((n - inserted) + " of " + n + " message ids were taken; running the round again",
                     RUN_AGAIN);
         }
@@ -415,9 +427,9 @@ final class PostgresCommitWriter extends StoreCommitLoop {
         if (n == 0) {
             return;
         }
-        if (!careful) {
-            // Duplicates were not looked for: do it now, reading first.
-            careful = true;
+        if (!readDedup) {
+            // Duplicates were not looked for (never, since a client id sets it): read first.
+            readDedup = true;
             throw new SQLException("a round with client message ids reads its dedup entries first", RUN_AGAIN);
         }
         String[] senders = new String[n];
