@@ -82,6 +82,14 @@ class HistoryTransferTest {
     }
 
     @Test
+    void bothStoresListHistoryAndNotificationsAmongTheirTransfers() {
+        for (Store store : List.of(rocks, postgres)) {
+            assertTrue(store.transfers().contains((StoreTransfer) store.history()), store.getClass().getSimpleName());
+            assertTrue(store.transfers().contains((StoreTransfer) store.notifications()), store.getClass().getSimpleName());
+        }
+    }
+
+    @Test
     void recordsOfAnotherKindAreRefusedAndNothingIsImported() throws Exception {
         DumpRecord message = DumpRecord.newBuilder().setChannelMessage(message(LOBBY, T0, ALICE, "{}")).build();
         DumpRecord account = DumpRecord.newBuilder().setAccount(StoredAccount.getDefaultInstance()).build();
