@@ -1,10 +1,14 @@
 package io.gantry.persistence;
 
+import io.gantry.proto.storage.StoredChannelMessage;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -100,6 +104,46 @@ final class HistoryCursorCodec {
             throw new InvalidCursorException();
         }
         return new Cursor((flags & FORWARD) != 0, (flags & NEXT) != 0, createTimeUs, messageId);
+    }
+
+    /**
+     * The page a listing found, with its cursors, for both stores: {@code scanned} in scan order
+     * ({@code scanUp}: ascending positions), {@code moreAhead} whether a position lies beyond its
+     * last item in scan order, {@code moreBehind} whether one lies at or behind the incoming
+     * cursor's position (only asked when there is a cursor and a non-empty page). A "prev" cursor
+     * scans against the listing's direction: the page is flipped back, and ahead and behind swap.
+     */
+    HistoryPage page(String channelId, boolean forward, Cursor incoming, List<StoredChannelMessage> scanned,
+                     boolean scanUp, boolean moreAhead, boolean moreBehind) {
+        boolean flipped = scanUp != forward;
+        if (flipped) {
+            Collections.reverse(scanned);
+        }
+        boolean hasNext = flipped ? moreBehind : moreAhead;
+        boolean hasPrev = flipped ? moreAhead : moreBehind;
+
+        String next = null;
+        String prev = null;
+        String cacheable = null;
+        if (!scanned.isEmpty()) {
+            StoredChannelMessage first = scanned.get(0);
+            StoredChannelMessage last = scanned.get(scanned.size() - 1);
+            if (hasNext) {
+                next = encode(channelId, forward, true, last);
+            }
+            if (hasPrev) {
+                prev = encode(channelId, forward, false, first);
+            }
+            cacheable = encode(channelId, true, true, forward ? last : first);
+        } else if (incoming != null) {
+            // Nothing new: a client that keeps polling with its cacheable cursor keeps its place.
+            cacheable = encode(channelId, new Cursor(true, true, incoming.createTimeUs(), incoming.messageId()));
+        }
+        return new HistoryPage(scanned, next, prev, cacheable);
+    }
+
+    private String encode(String channelId, boolean forward, boolean next, StoredChannelMessage at) {
+        return encode(channelId, new Cursor(forward, next, at.getCreateTimeUs(), UUID.fromString(at.getMessageId())));
     }
 
     private byte[] mac(byte[] bytes, int length) {

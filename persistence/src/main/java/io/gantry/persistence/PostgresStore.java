@@ -38,6 +38,9 @@ public final class PostgresStore implements Store {
     private final PostgresDatabase db;
     private final Clock clock;
     private final PostgresAccountStore accounts;
+    private final PostgresHistoryStore history;
+    private final PostgresNotificationStore notifications;
+    private final PostgresCommitWriter writer;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -51,6 +54,9 @@ public final class PostgresStore implements Store {
         }
         // sub-stores: each constructed here from (this, options, cursorKey)
         this.accounts = new PostgresAccountStore(this, options.bcryptCost(), cursorKey);
+        this.history = new PostgresHistoryStore(this, cursorKey);
+        this.notifications = new PostgresNotificationStore(this, cursorKey);
+        this.writer = new PostgresCommitWriter(this, notifications, options);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -84,6 +90,7 @@ public final class PostgresStore implements Store {
     private void start() {
         int revocations = accounts.loadRevocations();
         LOG.info("{} live token revocations loaded", revocations);
+        writer.start();
     }
 
     @Override
@@ -93,12 +100,12 @@ public final class PostgresStore implements Store {
 
     @Override
     public HistoryStore history() {
-        throw new UnsupportedOperationException("history on PostgreSQL");
+        return history;
     }
 
     @Override
     public NotificationStore notifications() {
-        throw new UnsupportedOperationException("notifications on PostgreSQL");
+        return notifications;
     }
 
     @Override
@@ -123,7 +130,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public StoreWriter writer() {
-        throw new UnsupportedOperationException("the writer on PostgreSQL");
+        return writer;
     }
 
     /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
@@ -135,6 +142,8 @@ public final class PostgresStore implements Store {
     public List<StoreTransfer> transfers() {
         // filled in as each sub-store gets its StoreTransfer (issue 17); accounts first
         return List.of(accounts);
+        // filled in as each sub-store gets its StoreTransfer (issue 17)
+        return List.of(history, notifications);
     }
 
     @Override
@@ -149,6 +158,7 @@ public final class PostgresStore implements Store {
         }
         closed = true;
         // the writer first (it commits what is queued), then the pool
+        writer.close();
         db.close();
         LOG.info("Store on PostgreSQL at {} closed", db.settings().display());
     }

@@ -2,18 +2,20 @@ package io.gantry.persistence;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gantry.persistence.HistoryCursorCodec.Cursor;
+import io.gantry.proto.storage.DumpRecord;
 import io.gantry.proto.storage.StoredChannelMessage;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * {@link HistoryStore} on the {@code channel_messages}, {@code channel_message_ids} and
@@ -22,7 +24,7 @@ import java.util.UUID;
  * <p>Threads: any. A listing runs on one RocksDB iterator, which reads one consistent snapshot,
  * so a page and its cursors agree even while the {@link GroupCommitWriter} writes.
  */
-final class RocksHistoryStore implements HistoryStore {
+final class RocksHistoryStore implements HistoryStore, StoreTransfer {
 
     private final RocksStore store;
     private final RocksDB db;
@@ -118,33 +120,7 @@ final class RocksHistoryStore implements HistoryStore {
             }
         }
 
-        // Back to the listing's order; "ahead" and "behind" swap with it.
-        boolean flipped = scanUp != forward;
-        if (flipped) {
-            Collections.reverse(scanned);
-        }
-        boolean hasNext = flipped ? moreBehind : moreAhead;
-        boolean hasPrev = flipped ? moreAhead : moreBehind;
-
-        String next = null;
-        String prev = null;
-        String cacheable = null;
-        if (!scanned.isEmpty()) {
-            StoredChannelMessage first = scanned.get(0);
-            StoredChannelMessage last = scanned.get(scanned.size() - 1);
-            if (hasNext) {
-                next = encode(channelId, forward, true, last);
-            }
-            if (hasPrev) {
-                prev = encode(channelId, forward, false, first);
-            }
-            cacheable = encode(channelId, true, true, forward ? last : first);
-        } else if (incoming != null) {
-            // Nothing new: a client that keeps polling with its cacheable cursor keeps its place.
-            cacheable = cursors.encode(channelId,
-                    new Cursor(true, true, incoming.createTimeUs(), incoming.messageId()));
-        }
-        return new HistoryPage(scanned, next, prev, cacheable);
+        return cursors.page(channelId, forward, incoming, scanned, scanUp, moreAhead, moreBehind);
     }
 
     /** Puts the iterator on the first entry the scan returns (maybe outside the channel). */
@@ -177,11 +153,6 @@ final class RocksHistoryStore implements HistoryStore {
         } else {
             it.prev();
         }
-    }
-
-    private String encode(String channelId, boolean forward, boolean next, StoredChannelMessage at) {
-        return cursors.encode(channelId, new Cursor(forward, next, at.getCreateTimeUs(),
-                UUID.fromString(at.getMessageId())));
     }
 
     // ---- dedup ----
@@ -219,6 +190,60 @@ final class RocksHistoryStore implements HistoryStore {
             checkIterator(it);
         }
         return live;
+    }
+
+    // ---- export and import ----
+
+    /**
+     * Every stored message, in key order (channel, create time, id). Dedup entries are transient
+     * (an hour's retry window) and are not exported.
+     */
+    @Override
+    public void exportTo(Consumer<DumpRecord> sink) {
+        store.checkOpen();
+        try (RocksIterator it = db.newIterator(messagesCf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                sink.accept(DumpRecord.newBuilder().setChannelMessage(parse(it.value())).build());
+            }
+            checkIterator(it);
+        }
+    }
+
+    /** Each message under its key and its id index entry, all in one write batch. */
+    @Override
+    public void importRecords(List<DumpRecord> records) {
+        for (DumpRecord record : records) {
+            if (!accepts(record)) {
+                throw new IllegalArgumentException("not a channel message record: " + record.getRecordCase());
+            }
+            checkImportable(record.getChannelMessage());
+        }
+        store.checkOpen();
+        try (WriteBatch batch = new WriteBatch()) {
+            for (DumpRecord record : records) {
+                StoredChannelMessage m = record.getChannelMessage();
+                byte[] key = HistoryKeys.messageKey(m);
+                batch.put(messagesCf, key, m.toByteArray());
+                batch.put(idsCf, HistoryKeys.uuidBytes(UUID.fromString(m.getMessageId())), key);
+            }
+            db.write(store.writeOptions(), batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("importing " + records.size() + " channel messages failed", e);
+        }
+    }
+
+    @Override
+    public boolean accepts(DumpRecord record) {
+        return record.hasChannelMessage();
+    }
+
+    /** What an imported message must be for its keys to exist: what {@link WriteOp.Append} checks. */
+    static void checkImportable(StoredChannelMessage m) {
+        if (m.getChannelId().isEmpty() || m.getCreateTimeUs() < 0 || HistoryKeys.parseUuid(m.getMessageId()) == null) {
+            throw new IllegalArgumentException("not an importable channel message: id '" + m.getMessageId()
+                    + "', channel '" + m.getChannelId() + "', create time " + m.getCreateTimeUs());
+        }
+        HistoryKeys.channelPrefix(m.getChannelId()); // length check
     }
 
     // ---- plumbing ----

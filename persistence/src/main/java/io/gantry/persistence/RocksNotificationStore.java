@@ -2,6 +2,7 @@ package io.gantry.persistence;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gantry.persistence.HistoryCursorCodec.Cursor;
+import io.gantry.proto.storage.DumpRecord;
 import io.gantry.proto.storage.StoredNotification;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * {@link NotificationStore} on the {@code notifications} column family of a {@link RocksStore}.
@@ -40,7 +42,7 @@ import java.util.UUID;
  * notifications through the {@link GroupCommitWriter} instead ({@link NotificationWrite}), which
  * shares one batch and one WAL sync with everything queued meanwhile.
  */
-final class RocksNotificationStore implements NotificationStore {
+final class RocksNotificationStore implements NotificationStore, StoreTransfer {
 
     private static final byte DATA = 0x01;
     private static final byte INDEX = 0x02;
@@ -186,6 +188,47 @@ final class RocksNotificationStore implements NotificationStore {
             cacheable = cursors.encode(owner, new Cursor(true, true, 0, BEGINNING));
         }
         return new NotificationPage(page, cacheable);
+    }
+
+    // ---- export and import ----
+
+    /** Every notification, in key order (user, create time, id). */
+    @Override
+    public void exportTo(Consumer<DumpRecord> sink) {
+        store.checkOpen();
+        try (RocksIterator it = db.newIterator(cf)) {
+            for (it.seek(new byte[]{DATA}); it.isValid() && it.key()[0] == DATA; it.next()) {
+                sink.accept(DumpRecord.newBuilder().setNotification(parse(it.value())).build());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("RocksDB iteration failed", e);
+        }
+    }
+
+    /** Each notification with its index entry, all in one write batch. */
+    @Override
+    public void importRecords(List<DumpRecord> records) {
+        List<StoredNotification> all = new ArrayList<>(records.size());
+        for (DumpRecord record : records) {
+            if (!accepts(record)) {
+                throw new IllegalArgumentException("not a notification record: " + record.getRecordCase());
+            }
+            validate(record.getNotification());
+            all.add(record.getNotification());
+        }
+        store.checkOpen();
+        try (WriteBatch batch = new WriteBatch()) {
+            addTo(batch, all);
+            db.write(store.writeOptions(), batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("importing " + all.size() + " notifications failed", e);
+        }
+    }
+
+    @Override
+    public boolean accepts(DumpRecord record) {
+        return record.hasNotification();
     }
 
     // ---- keys ----

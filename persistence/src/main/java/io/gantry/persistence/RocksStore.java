@@ -249,6 +249,8 @@ public final class RocksStore implements Store {
     public List<StoreTransfer> transfers() {
         // filled in as each sub-store gets its StoreTransfer (issue 17); accounts first
         return List.of(accounts);
+        // filled in as each sub-store gets its StoreTransfer (issue 17)
+        return List.of(history, notifications);
     }
 
     @Override

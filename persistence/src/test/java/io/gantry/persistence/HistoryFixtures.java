@@ -41,7 +41,7 @@ final class HistoryFixtures {
     }
 
     /** Offers the op and waits for its result. */
-    static WriteResult write(GroupCommitWriter writer, Function<Consumer<WriteResult>, WriteOp> op) {
+    static WriteResult write(HistoryWriter writer, Function<Consumer<WriteResult>, WriteOp> op) {
         CompletableFuture<WriteResult> done = new CompletableFuture<>();
         assertTrue(writer.offer(op.apply(done::complete)), "offer refused");
         try {
@@ -51,12 +51,12 @@ final class HistoryFixtures {
         }
     }
 
-    static WriteResult append(GroupCommitWriter writer, StoredChannelMessage message) {
+    static WriteResult append(HistoryWriter writer, StoredChannelMessage message) {
         return write(writer, done -> new WriteOp.Append(message, done));
     }
 
     /** Appends {@code n} messages one µs apart from {@code T0} and returns them, oldest first. */
-    static List<StoredChannelMessage> appendMany(GroupCommitWriter writer, String channelId, int n) {
+    static List<StoredChannelMessage> appendMany(HistoryWriter writer, String channelId, int n) {
         List<StoredChannelMessage> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             StoredChannelMessage m = message(channelId, T0 + i, ALICE, "m" + i);
@@ -93,7 +93,7 @@ final class HistoryFixtures {
         private final CountDownLatch entered = new CountDownLatch(1);
         private final CountDownLatch release = new CountDownLatch(1);
 
-        WriterBlocker(GroupCommitWriter writer) {
+        WriterBlocker(HistoryWriter writer) {
             assertTrue(writer.offer(new WriteOp.Remove(LOBBY, UUID.randomUUID().toString(), ALICE, r -> {
                 entered.countDown();
                 try {
