@@ -37,6 +37,8 @@ public final class PostgresStore implements Store {
 
     private final PostgresDatabase db;
     private final Clock clock;
+    private final PostgresStorageStore storage;
+    private final PostgresFriendStore friends;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -49,6 +51,8 @@ public final class PostgresStore implements Store {
             new SecureRandom().nextBytes(cursorKey);
         }
         // sub-stores: each constructed here from (this, options, cursorKey)
+        this.storage = new PostgresStorageStore(this, cursorKey);
+        this.friends = new PostgresFriendStore(this, cursorKey);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -99,12 +103,12 @@ public final class PostgresStore implements Store {
 
     @Override
     public StorageStore storage() {
-        throw new UnsupportedOperationException("storage on PostgreSQL");
+        return storage;
     }
 
     @Override
     public FriendStore friends() {
-        throw new UnsupportedOperationException("friends on PostgreSQL");
+        return friends;
     }
 
     @Override
@@ -124,7 +128,7 @@ public final class PostgresStore implements Store {
 
     /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
     List<PostgresUserOwned> userOwned() {
-        return List.of();
+        return List.of(storage, friends);
     }
 
     @Override
