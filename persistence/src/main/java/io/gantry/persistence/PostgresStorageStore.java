@@ -58,34 +58,39 @@ final class PostgresStorageStore implements StorageStore, StoreTransfer, Postgre
             "user_id, collection, key, value, version, read, write, create_time_us, update_time_us";
     private static final String KEYS = "SELECT * FROM unnest(?::uuid[], ?::bytea[], ?::bytea[])";
 
-    // Nested Loop Semi Join -> Function Scan on unnest, Index Scan using storage_objects_pkey
-    private static final String READ = "SELECT " + COLUMNS + " FROM storage_objects"
+    // Plans (EXPLAIN on 11,000 analyzed rows, PostgresStorageAndFriendPlansTest checks the index of each):
+    // Nested Loop -> Unique (Sort (Function Scan on unnest)), Index Scan using storage_objects_pkey
+    //   Index Cond: user_id = unnest AND collection = unnest_1 AND key = unnest_2
+    static final String READ = "SELECT " + COLUMNS + " FROM storage_objects"
             + " WHERE (user_id, collection, key) IN (" + KEYS + ")";
-    // Sort by the key -> LockRows; Nested Loop Semi Join -> Index Scan using storage_objects_pkey
-    private static final String LOCK = READ + " ORDER BY user_id, collection, key FOR UPDATE";
-    private static final String INSERT = "INSERT INTO storage_objects (" + COLUMNS + ")"
+    // LockRows -> Sort (user_id, collection, key) -> the plan of READ
+    static final String LOCK = READ + " ORDER BY user_id, collection, key FOR UPDATE";
+    static final String INSERT = "INSERT INTO storage_objects (" + COLUMNS + ")"
             + " SELECT * FROM unnest(?::uuid[], ?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::int[], ?::int[],"
             + " ?::bigint[], ?::bigint[]) ON CONFLICT (user_id, collection, key) DO NOTHING";
-    // Nested Loop -> Function Scan on unnest, Index Scan using storage_objects_pkey
-    private static final String UPDATE = "UPDATE storage_objects s SET value = u.value, version = u.version,"
+    // Update -> Nested Loop -> Function Scan on u, Index Scan using storage_objects_pkey
+    static final String UPDATE = "UPDATE storage_objects s SET value = u.value, version = u.version,"
             + " read = u.read, write = u.write, update_time_us = u.update_time_us"
             + " FROM unnest(?::uuid[], ?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::int[], ?::int[], ?::bigint[])"
             + " AS u(user_id, collection, key, value, version, read, write, update_time_us)"
             + " WHERE s.user_id = u.user_id AND s.collection = u.collection AND s.key = u.key";
-    private static final String DELETE = "DELETE FROM storage_objects WHERE (user_id, collection, key) IN (" + KEYS + ")";
-    // Limit -> Index Scan using storage_objects_by_user
+    // Delete -> the plan of READ
+    static final String DELETE = "DELETE FROM storage_objects WHERE (user_id, collection, key) IN (" + KEYS + ")";
+    // Limit -> Index Scan using storage_objects_by_user; for the few hundred rows of one owner's
+    // collection the planner may prefer Limit -> Sort (read, key) -> Bitmap Heap Scan -> Bitmap Index
+    // Scan on storage_objects_by_user, with the same
     //   Index Cond: collection = $1 AND user_id = $2 AND read >= $3 AND ROW(read, key) > ROW($4, $5)
-    private static final String LIST_BY_USER = "SELECT " + COLUMNS + " FROM storage_objects"
+    static final String LIST_BY_USER = "SELECT " + COLUMNS + " FROM storage_objects"
             + " WHERE collection = ? AND user_id = ? AND read >= ? AND (read, key) > (?, ?)"
             + " ORDER BY read, key LIMIT ?";
     // Limit -> Index Scan using storage_objects_by_collection
     //   Index Cond: collection = $1 AND read >= $2 AND ROW(read, key, user_id) > ROW($3, $4, $5)
-    private static final String LIST_BY_COLLECTION = "SELECT " + COLUMNS + " FROM storage_objects"
+    static final String LIST_BY_COLLECTION = "SELECT " + COLUMNS + " FROM storage_objects"
             + " WHERE collection = ? AND read >= ? AND (read, key, user_id) > (?, ?, ?)"
             + " ORDER BY read, key, user_id LIMIT ?";
-    // Index Scan using storage_objects_pkey, Index Cond: user_id = $1
-    private static final String DELETE_OF_USER = "DELETE FROM storage_objects WHERE user_id = ?";
-    // Index Scan using storage_objects_pkey (the whole table, in key order)
+    // Delete -> Index Scan using storage_objects_pkey, Index Cond: user_id = $1
+    static final String DELETE_OF_USER = "DELETE FROM storage_objects WHERE user_id = ?";
+    // the whole table, in key order (Index Scan using storage_objects_pkey, or a Seq Scan and a Sort)
     private static final String EXPORT = "SELECT " + COLUMNS + " FROM storage_objects ORDER BY user_id, collection, key";
     private static final String IMPORT = "INSERT INTO storage_objects (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
