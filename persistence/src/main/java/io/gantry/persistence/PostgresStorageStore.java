@@ -38,6 +38,14 @@ import java.util.function.Consumer;
  * failure, now seeing and locking that row. So two nodes sharing the database serialise their
  * writes per object without a JVM lock.
  *
+ * <p>One object (most calls) takes one auto-committed statement instead of three round trips:
+ * "*" is an insert {@code ON CONFLICT DO NOTHING} (nothing inserted: the version check failed), no
+ * version an upsert whose {@code DO UPDATE ... WHERE} holds the write permission and "changes
+ * something" rules, a version an {@code UPDATE ... WHERE version = ?}; a delete a {@code DELETE}
+ * whose WHERE holds every rule. When the write changes nothing, the row is read and the same
+ * rules decide what to answer (the stored object, or the rejection); should that row have changed
+ * in between, the call runs on the transactional path.
+ *
  * <p>Cursors: base64url of {@code 'Q' | min read | has owner (1) | owner (16, zero for every owner)
  * | collection length (4) | collection | the last returned row's read (1) | key | owner (16) |
  * HMAC-SHA256 (16 bytes)}, signed with a key derived for these cursors only: refused for another
@@ -57,6 +65,24 @@ final class PostgresStorageStore implements StorageStore, StoreTransfer, Postgre
     private static final String COLUMNS =
             "user_id, collection, key, value, version, read, write, create_time_us, update_time_us";
     private static final String KEYS = "SELECT * FROM unnest(?::uuid[], ?::bytea[], ?::bytea[])";
+
+    // One object, one statement, auto-committed (the common call): the conditions are in the SQL.
+    // Insert -> Result; on conflict the row is found through storage_objects_pkey
+    static final String CREATE = "INSERT INTO storage_objects (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (user_id, collection, key) DO NOTHING";
+    static final String UPSERT = "INSERT INTO storage_objects AS s (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (user_id, collection, key) DO UPDATE SET value = excluded.value, version = excluded.version,"
+            + " read = excluded.read, write = excluded.write, update_time_us = excluded.update_time_us"
+            + " WHERE (? OR s.write = 1)"
+            + " AND (s.version <> excluded.version OR s.read <> excluded.read OR s.write <> excluded.write)"
+            + " RETURNING s.create_time_us";
+    // Update -> Index Scan using storage_objects_pkey
+    static final String UPDATE_VERSION = "UPDATE storage_objects SET value = ?, version = ?, read = ?, write = ?,"
+            + " update_time_us = ? WHERE user_id = ? AND collection = ? AND key = ? AND version = ?"
+            + " AND (? OR write = 1) AND NOT (version = ? AND read = ? AND write = ?) RETURNING create_time_us";
+    // Delete -> Index Scan using storage_objects_pkey
+    static final String DELETE_ONE = "DELETE FROM storage_objects WHERE user_id = ? AND collection = ? AND key = ?"
+            + " AND (? OR write > 0) AND (? = '' OR version = ?)";
 
     // Plans (EXPLAIN on 11,000 analyzed rows, PostgresStorageAndFriendPlansTest checks the index of each):
     // Nested Loop -> Unique (Sort (Function Scan on unnest)), Index Scan using storage_objects_pkey
@@ -163,12 +189,89 @@ final class PostgresStorageStore implements StorageStore, StoreTransfer, Postgre
             requirePermissions(w.permissionRead(), w.permissionWrite());
             keys.add(Key.of(w.userId(), w.collection(), w.key()));
         }
+        if (writes.size() == 1) {
+            StoredStorageObject ack = writeOne(writes.get(0), keys.get(0), authoritative);
+            if (ack != null) {
+                return List.of(ack);
+            }
+        }
         List<Key> distinct = distinct(keys);
         try {
             return db.transaction(c -> writeIn(c, writes, keys, distinct, authoritative));
         } catch (Rejected e) {
             throw e.rejection;
         }
+    }
+
+    /**
+     * One object in one auto-committed statement whose conditions are Nakama's rules: {@link #CREATE}
+     * for "*", {@link #UPSERT} for no version, {@link #UPDATE_VERSION} for a version. When it
+     * changes nothing, the row is read to tell which rule held ({@link RocksStorageStore#apply} on
+     * it: the same, a rejection); if that row would now be changed (another call changed it in
+     * between), returns null and the caller takes the transactional path.
+     */
+    private StoredStorageObject writeOne(Write w, Key k, boolean authoritative) throws StorageRejectedException {
+        long now = RocksKeys.nowMicros(store.clock());
+        String version = RocksStorageStore.md5Hex(w.value());
+        byte[] collection = utf8(k.collection());
+        byte[] key = utf8(k.key());
+        Long created = db.read(c -> {
+            if (w.version().equals("*")) {
+                try (PreparedStatement s = c.prepareStatement(CREATE)) {
+                    bindRow(s, k.userId(), collection, key, w, version, now);
+                    return s.executeUpdate() == 1 ? now : null;
+                }
+            }
+            boolean unconditional = w.version().isEmpty();
+            try (PreparedStatement s = c.prepareStatement(unconditional ? UPSERT : UPDATE_VERSION)) {
+                if (unconditional) {
+                    bindRow(s, k.userId(), collection, key, w, version, now);
+                    s.setBoolean(10, authoritative);
+                } else {
+                    s.setString(1, w.value());
+                    s.setString(2, version);
+                    s.setInt(3, w.permissionRead());
+                    s.setInt(4, w.permissionWrite());
+                    s.setLong(5, now);
+                    s.setObject(6, k.userId());
+                    s.setBytes(7, collection);
+                    s.setBytes(8, key);
+                    s.setString(9, w.version());
+                    s.setBoolean(10, authoritative);
+                    s.setString(11, version);
+                    s.setInt(12, w.permissionRead());
+                    s.setInt(13, w.permissionWrite());
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? r.getLong(1) : null;
+                }
+            }
+        });
+        if (created != null) {
+            return StoredStorageObject.newBuilder().setCollection(k.collection()).setKey(k.key())
+                    .setUserId(k.userId().toString()).setValue(w.value()).setVersion(version)
+                    .setPermissionRead(w.permissionRead()).setPermissionWrite(w.permissionWrite())
+                    .setCreateTimeUs(created).setUpdateTimeUs(now).build();
+        }
+        if (w.version().equals("*")) {
+            throw new StorageRejectedException(StorageRejectedException.Reason.VERSION);
+        }
+        StoredStorageObject current = db.read(c -> select(c, READ, List.of(k))).get(k);
+        StoredStorageObject result = RocksStorageStore.apply(w, current, authoritative, now);
+        return result == current ? current : null;
+    }
+
+    private static void bindRow(PreparedStatement s, UUID userId, byte[] collection, byte[] key, Write w, String version,
+                                long now) throws SQLException {
+        s.setObject(1, userId);
+        s.setBytes(2, collection);
+        s.setBytes(3, key);
+        s.setString(4, w.value());
+        s.setString(5, version);
+        s.setInt(6, w.permissionRead());
+        s.setInt(7, w.permissionWrite());
+        s.setLong(8, now);
+        s.setLong(9, now);
     }
 
     private List<StoredStorageObject> writeIn(Connection c, List<Write> writes, List<Key> keys, List<Key> distinct,
@@ -217,6 +320,10 @@ final class PostgresStorageStore implements StorageStore, StoreTransfer, Postgre
         for (Delete d : deletes) {
             keys.add(Key.of(d.userId(), d.collection(), d.key()));
         }
+        if (deletes.size() == 1) {
+            deleteOne(deletes.get(0), keys.get(0), authoritative);
+            return;
+        }
         List<Key> distinct = distinct(keys);
         try {
             db.transaction(c -> {
@@ -249,6 +356,28 @@ final class PostgresStorageStore implements StorageStore, StoreTransfer, Postgre
             });
         } catch (Rejected e) {
             throw e.rejection;
+        }
+    }
+
+    /**
+     * One object in one auto-committed statement ({@link #DELETE_ONE}, Nakama's conditions in its
+     * WHERE): deleting nothing is a rejection, except for server code without a version, where the
+     * only way to delete nothing is a missing object.
+     */
+    private void deleteOne(Delete d, Key k, boolean authoritative) throws StorageRejectedException {
+        int deleted = db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(DELETE_ONE)) {
+                s.setObject(1, k.userId());
+                s.setBytes(2, utf8(k.collection()));
+                s.setBytes(3, utf8(k.key()));
+                s.setBoolean(4, authoritative);
+                s.setString(5, d.version());
+                s.setString(6, d.version());
+                return s.executeUpdate();
+            }
+        });
+        if (deleted == 0 && !(authoritative && d.version().isEmpty())) {
+            throw new StorageRejectedException(StorageRejectedException.Reason.DELETE);
         }
     }
 

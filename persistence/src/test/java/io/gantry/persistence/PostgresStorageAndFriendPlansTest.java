@@ -131,6 +131,29 @@ class PostgresStorageAndFriendPlansTest {
                     s.setObject(5, uuid(7));
                     s.setInt(6, 101);
                 }, "Index Scan using storage_objects_by_collection"),
+                Arguments.of("storage update of a version", PostgresStorageStore.UPDATE_VERSION, (Binder) (c, s) -> {
+                    s.setString(1, "{}");
+                    s.setString(2, "v2");
+                    s.setInt(3, 1);
+                    s.setInt(4, 1);
+                    s.setLong(5, 5);
+                    s.setObject(6, uuid(3));
+                    s.setBytes(7, utf8("col1"));
+                    s.setBytes(8, utf8("key1"));
+                    s.setString(9, "v1");
+                    s.setBoolean(10, false);
+                    s.setString(11, "v2");
+                    s.setInt(12, 1);
+                    s.setInt(13, 1);
+                }, "Index Scan using storage_objects_pkey"),
+                Arguments.of("storage delete of one", PostgresStorageStore.DELETE_ONE, (Binder) (c, s) -> {
+                    s.setObject(1, uuid(3));
+                    s.setBytes(2, utf8("col1"));
+                    s.setBytes(3, utf8("key1"));
+                    s.setBoolean(4, false);
+                    s.setString(5, "");
+                    s.setString(6, "");
+                }, "Index Scan using storage_objects_pkey"),
                 Arguments.of("storage delete of a user", PostgresStorageStore.DELETE_OF_USER,
                         (Binder) (c, s) -> s.setObject(1, uuid(9)), "storage_objects_pkey"),
                 Arguments.of("friend lock pair", PostgresFriendStore.LOCK_PAIR, (Binder) (c, s) -> {
