@@ -400,7 +400,6 @@ final class PostgresStorageStore implements StorageStore, StoreTransfer, Postgre
         if (minRead < 0 || minRead > 2) {
             throw new IllegalArgumentException("minRead must be 0, 1 or 2, was " + minRead);
         }
-        requireText(collection, "collection");
         UUID owner = userId == null ? null : uuid(userId);
         byte[] listing = listingHeader(collection, owner, minRead);
         Position after = cursor == null || cursor.isEmpty() ? null : decodeCursor(listing, cursor);

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Calls per second of the storage and friend stores, PostgreSQL against RocksDB, with T threads
  * making N calls each of every kind. Not a test: run it by hand, from the repository's root, on a
  * quiet machine (the PostgreSQL is the test server from Maven Central unless a JDBC URL is given,
- * for instance the database a Nakama uses):
+ * for instance the database a Nakama uses; the test server runs with fsync off, so only a real
+ * server's figures compare with Nakama's):
  *
  * <pre>
  * mvn -o -q -B -pl persistence -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
