@@ -247,8 +247,8 @@ public final class RocksStore implements Store {
 
     @Override
     public List<StoreTransfer> transfers() {
-        // filled in as each sub-store gets its StoreTransfer (issue 17)
-        return List.of();
+        // filled in as each sub-store gets its StoreTransfer (issue 17); accounts stay first
+        return List.of(storage, friends);
     }
 
     @Override
