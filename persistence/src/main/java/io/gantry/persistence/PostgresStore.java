@@ -41,6 +41,8 @@ public final class PostgresStore implements Store {
     private final PostgresHistoryStore history;
     private final PostgresNotificationStore notifications;
     private final PostgresCommitWriter writer;
+    private final PostgresStorageStore storage;
+    private final PostgresFriendStore friends;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -57,6 +59,8 @@ public final class PostgresStore implements Store {
         this.history = new PostgresHistoryStore(this, cursorKey);
         this.notifications = new PostgresNotificationStore(this, cursorKey);
         this.writer = new PostgresCommitWriter(this, notifications, options);
+        this.storage = new PostgresStorageStore(this, cursorKey);
+        this.friends = new PostgresFriendStore(this, cursorKey);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -110,12 +114,12 @@ public final class PostgresStore implements Store {
 
     @Override
     public StorageStore storage() {
-        throw new UnsupportedOperationException("storage on PostgreSQL");
+        return storage;
     }
 
     @Override
     public FriendStore friends() {
-        throw new UnsupportedOperationException("friends on PostgreSQL");
+        return friends;
     }
 
     @Override
@@ -135,7 +139,7 @@ public final class PostgresStore implements Store {
 
     /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
     List<PostgresUserOwned> userOwned() {
-        return List.of();
+        return List.of(storage, friends);
     }
 
     @Override
@@ -144,6 +148,8 @@ public final class PostgresStore implements Store {
         return List.of(accounts);
         // filled in as each sub-store gets its StoreTransfer (issue 17)
         return List.of(history, notifications);
+        // filled in as each sub-store gets its StoreTransfer (issue 17); accounts stay first
+        return List.of(storage, friends);
     }
 
     @Override

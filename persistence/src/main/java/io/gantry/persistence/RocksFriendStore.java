@@ -1,5 +1,7 @@
 package io.gantry.persistence;
 
+import io.gantry.proto.storage.DumpRecord;
+import io.gantry.proto.storage.StoredFriendEdge;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -16,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import static io.gantry.persistence.RocksKeys.ID;
 import static io.gantry.persistence.RocksKeys.concat;
@@ -41,7 +44,7 @@ import static io.gantry.persistence.RocksKeys.uuidText;
  * <p>Threads: any. Writes hold {@link #writeLock()} while they read and write, so the two
  * directions of a pair never disagree; listings and counts take no lock.
  */
-final class RocksFriendStore implements FriendStore, RocksUserOwned {
+final class RocksFriendStore implements FriendStore, StoreTransfer, RocksUserOwned {
 
     private static final byte CURSOR_TAG = 'F';
     private static final int TAIL = 1 + 8 + ID;
@@ -174,6 +177,61 @@ final class RocksFriendStore implements FriendStore, RocksUserOwned {
                 }
             }
         }
+    }
+
+    // ---- export and import ----
+
+    @Override
+    public void exportTo(Consumer<DumpRecord> sink) {
+        store.checkOpen();
+        try (RocksIterator it = db.newIterator(edges)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                Stored edge = decode(it.value());
+                sink.accept(DumpRecord.newBuilder().setFriendEdge(StoredFriendEdge.newBuilder()
+                        .setUserId(uuidText(Arrays.copyOfRange(key, 0, ID)))
+                        .setOtherId(uuidText(Arrays.copyOfRange(key, ID, 2 * ID)))
+                        .setState(edge.state())
+                        .setPosition(edge.position())
+                        .setUpdateTimeUs(edge.updateMicros())).build());
+            }
+        }
+    }
+
+    @Override
+    public void importRecords(List<DumpRecord> records) {
+        store.checkOpen();
+        long ticket;
+        lock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            long highest = lastPosition;
+            for (DumpRecord record : records) {
+                if (!accepts(record)) {
+                    throw new IllegalArgumentException("not a friend edge: " + record.getRecordCase());
+                }
+                StoredFriendEdge e = record.getFriendEdge();
+                byte[] user = uuidBytes(e.getUserId());
+                byte[] other = uuidBytes(e.getOtherId());
+                requireDistinct(user, other);
+                if (e.getState() < FRIEND || e.getState() > BLOCKED) {
+                    throw new IllegalArgumentException("not a friend edge state: " + e.getState());
+                }
+                put(batch, user, other, null, new Stored(e.getState(), e.getPosition(), e.getUpdateTimeUs()));
+                highest = Math.max(highest, e.getPosition());
+            }
+            ticket = store.commitUnsynced(batch);
+            lastPosition = highest;   // positions given after the import follow the imported ones
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot import friend edges", e);
+        } finally {
+            lock.unlock();
+        }
+        store.awaitDurable(ticket);
+    }
+
+    @Override
+    public boolean accepts(DumpRecord record) {
+        return record.getRecordCase() == DumpRecord.RecordCase.FRIEND_EDGE;
     }
 
     // ---- reads ----

@@ -1,6 +1,7 @@
 package io.gantry.persistence;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.gantry.proto.storage.DumpRecord;
 import io.gantry.proto.storage.StoredStorageObject;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -25,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -65,7 +67,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * running) another call can see it, a read, a listing, or a write rejected or checked against it,
  * and a crash in that window loses the write; its own caller never saw it acknowledged.
  */
-final class RocksStorageStore implements StorageStore, RocksUserOwned {
+final class RocksStorageStore implements StorageStore, StoreTransfer, RocksUserOwned {
 
     private static final byte CURSOR_TAG = 'S';
     private static final int MAC_BYTES = CursorMac.BYTES;
@@ -166,9 +168,10 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
     /**
      * Nakama's write of one object (core_storage.go, storagePrepBatch and the check after it): the
      * row after the statement, which is the new row if it updated or inserted and the stored one
-     * otherwise, must be what was asked, or the write is rejected.
+     * otherwise, must be what was asked, or the write is rejected. {@link PostgresStorageStore} applies
+     * the same rules to the rows it locked. Returns {@code current} itself when nothing changes.
      */
-    private static StoredStorageObject apply(Write w, StoredStorageObject current, boolean authoritative, long now)
+    static StoredStorageObject apply(Write w, StoredStorageObject current, boolean authoritative, long now)
             throws StorageRejectedException {
         String version = md5Hex(w.value());
         boolean writable = current != null && (authoritative || current.getPermissionWrite() == 1);
@@ -280,6 +283,47 @@ final class RocksStorageStore implements StorageStore, RocksUserOwned {
                 removeIndexes(batch, parse(it.value()));
             }
         }
+    }
+
+    // ---- export and import ----
+
+    @Override
+    public void exportTo(Consumer<DumpRecord> sink) {
+        store.checkOpen();
+        try (RocksIterator it = db.newIterator(objects)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                sink.accept(DumpRecord.newBuilder().setStorageObject(parse(it.value())).build());
+            }
+        }
+    }
+
+    @Override
+    public void importRecords(List<DumpRecord> records) {
+        store.checkOpen();
+        long ticket;
+        lock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            for (DumpRecord record : records) {
+                if (!accepts(record)) {
+                    throw new IllegalArgumentException("not a storage object: " + record.getRecordCase());
+                }
+                StoredStorageObject o = record.getStorageObject();
+                requirePermissions(o.getPermissionRead(), o.getPermissionWrite());
+                batch.put(objects, objectKey(o.getUserId(), o.getCollection(), o.getKey()), o.toByteArray());
+                addIndexes(batch, o);
+            }
+            ticket = commit(batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot import storage objects", e);
+        } finally {
+            lock.unlock();
+        }
+        awaitDurable(ticket);
+    }
+
+    @Override
+    public boolean accepts(DumpRecord record) {
+        return record.getRecordCase() == DumpRecord.RecordCase.STORAGE_OBJECT;
     }
 
     // ---- listings ----

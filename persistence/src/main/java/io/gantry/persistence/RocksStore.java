@@ -251,6 +251,8 @@ public final class RocksStore implements Store {
         return List.of(accounts);
         // filled in as each sub-store gets its StoreTransfer (issue 17)
         return List.of(history, notifications);
+        // filled in as each sub-store gets its StoreTransfer (issue 17); accounts stay first
+        return List.of(storage, friends);
     }
 
     @Override

@@ -33,13 +33,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * versioned call names the version an earlier acknowledged call made, no version is the
  * precondition of two acknowledged calls, every acknowledged call is on one chain from a create
  * ("*") to a delete or to what is stored at the end, and a rejected call changed nothing of the
- * call (the thread's own object is untouched).
+ * call (the thread's own object is untouched). {@link PostgresConcurrentStorageWritesTest} runs the
+ * same calls on two PostgreSQL stores sharing one database.
  */
 class ConcurrentStorageWritesTest {
 
     private static final String ALICE = "00000000-0000-4000-8000-00000000a11c";
-    private static final String BOB = "00000000-0000-4000-8000-000000000b0b";
-    private static final int THREADS = 8;
+    static final String BOB = "00000000-0000-4000-8000-000000000b0b";
+    static final int THREADS = 8;
     private static final int CALLS = 150;
     private static final int HOT_KEYS = 3;
 
@@ -47,7 +48,7 @@ class ConcurrentStorageWritesTest {
     Path dataDir;
 
     /** An acknowledged call on a hot object: from version (null: absent) to version (null: deleted). */
-    private record Step(String key, String from, String to) {
+    record Step(String key, String from, String to) {
     }
 
     @Test
@@ -86,7 +87,7 @@ class ConcurrentStorageWritesTest {
     }
 
     /** One thread's calls; returns the value of its own object after its last acknowledged write. */
-    private static String run(StorageStore storage, int thread, ConcurrentLinkedQueue<Step> steps) throws Exception {
+    static String run(StorageStore storage, int thread, ConcurrentLinkedQueue<Step> steps) throws Exception {
         Random random = new Random(thread);
         String own = "own" + thread;
         String ownValue = null;
@@ -120,7 +121,7 @@ class ConcurrentStorageWritesTest {
         return ownValue;
     }
 
-    private static void checkHistory(StorageStore storage, ConcurrentLinkedQueue<Step> steps) {
+    static void checkHistory(StorageStore storage, ConcurrentLinkedQueue<Step> steps) {
         int acknowledged = 0;
         for (int k = 0; k < HOT_KEYS; k++) {
             String key = "hot" + k;
@@ -161,7 +162,7 @@ class ConcurrentStorageWritesTest {
         assertTrue(acknowledged > THREADS * CALLS / 10, "too few calls acknowledged to mean anything: " + acknowledged);
     }
 
-    private static StoredStorageObject read(StorageStore storage, String key, String owner) {
+    static StoredStorageObject read(StorageStore storage, String key, String owner) {
         List<StoredStorageObject> found = storage.read(List.of(new ObjectKey("c", key, owner)));
         return found.isEmpty() ? null : found.get(0);
     }
