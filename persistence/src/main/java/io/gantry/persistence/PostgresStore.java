@@ -37,6 +37,7 @@ public final class PostgresStore implements Store {
 
     private final PostgresDatabase db;
     private final Clock clock;
+    private final PostgresGroupStore groups;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -49,6 +50,7 @@ public final class PostgresStore implements Store {
             new SecureRandom().nextBytes(cursorKey);
         }
         // sub-stores: each constructed here from (this, options, cursorKey)
+        this.groups = new PostgresGroupStore(this, cursorKey);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -109,7 +111,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public GroupStore groups() {
-        throw new UnsupportedOperationException("groups on PostgreSQL");
+        return groups;
     }
 
     @Override
@@ -124,7 +126,7 @@ public final class PostgresStore implements Store {
 
     /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
     List<PostgresUserOwned> userOwned() {
-        return List.of();
+        return List.of(groups);
     }
 
     @Override
