@@ -510,6 +510,15 @@ final class PostgresGroupStore implements GroupStore, StoreTransfer, PostgresUse
         return detail == null || detail.getConstraint() == null || NAME_CONSTRAINT.equals(detail.getConstraint());
     }
 
+    /** The name in a violation of {@link #NAME_CONSTRAINT} ("Key (name)=(Knights) already exists."). */
+    private static String nameOf(SQLException e) {
+        ServerErrorMessage detail = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        String text = detail == null || detail.getDetail() == null ? "" : detail.getDetail();
+        int start = text.indexOf(")=(");
+        int end = text.lastIndexOf(") already exists");
+        return start >= 0 && end > start ? text.substring(start + 3, end) : "(a name of the import)";
+    }
+
     /**
      * Removes the user's edges in both directions and fixes each group's edge count, as
      * {@link RocksGroupStore#deleteAllOf} does: a group whose only superadmin is this user is deleted
@@ -949,6 +958,16 @@ final class PostgresGroupStore implements GroupStore, StoreTransfer, PostgresUse
                 if (pendingEdges > 0) {
                     edges.executeBatch();
                 }
+            } catch (SQLException e) {
+                SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                if (UNIQUE_VIOLATION.equals(cause.getSQLState())) {
+                    if (nameTaken(cause)) {
+                        throw new GroupNameTakenException(nameOf(cause));
+                    }
+                    throw new IllegalArgumentException("a group or a group edge imported is already stored: "
+                            + cause.getMessage());
+                }
+                throw e;
             }
             return null;
         });
