@@ -79,26 +79,28 @@ final class PostgresGroupStore implements GroupStore, StoreTransfer, PostgresUse
 
     // Plan: Insert on groups (ON CONFLICT DO NOTHING over groups_pkey and groups_name_key), then
     // Insert on group_edges from the CTE's row: one statement, so a group never exists without its creator.
-    private static final String CREATE = "WITH g AS (INSERT INTO groups (" + GROUP_COLUMNS + ", name_lower)"
+    static final String CREATE = "WITH g AS (INSERT INTO groups (" + GROUP_COLUMNS + ", name_lower)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id)"
             + " INSERT INTO group_edges (group_id, user_id, state, position, update_time_us)"
             + " SELECT id, ?, 0, ?, ? FROM g";
     // Plan: Bitmap Heap Scan on groups (BitmapOr of groups_pkey and groups_name_key).
-    private static final String WHO_HAS = "SELECT id = ? FROM groups WHERE id = ? OR name = ?";
+    static final String WHO_HAS = "SELECT id = ? FROM groups WHERE id = ? OR name = ?";
     // Plan: Index Scan using groups_pkey on groups.
-    private static final String GET = "SELECT " + GROUP_COLUMNS + " FROM groups WHERE id = ?";
+    static final String GET = "SELECT " + GROUP_COLUMNS + " FROM groups WHERE id = ?";
     // Plan: LockRows, Index Scan using groups_pkey on groups.
-    private static final String LOCK = GET + " FOR UPDATE";
-    // Plan: Index Scan using group_edges_pkey on group_edges.
-    private static final String EDGE = "SELECT state, position, update_time_us FROM group_edges"
+    static final String LOCK = GET + " FOR UPDATE";
+    // Plan: Index Scan using group_edges_pkey on group_edges (or, on a vacuumed table, Index Only
+    // Scan using group_edges_user_order: user_id and group_id are both in it).
+    static final String EDGE = "SELECT state, position, update_time_us FROM group_edges"
             + " WHERE group_id = ? AND user_id = ?";
-    // Plan: Index Only Scan using group_edges_group_order on group_edges (Index Cond: group_id, state).
-    private static final String USERS_IN = "SELECT user_id, position FROM group_edges WHERE group_id = ? AND state = ?"
+    // Plan: Sort, Bitmap Heap Scan on group_edges, Bitmap Index Scan on group_edges_group_order
+    // (Index Cond: group_id, state); on a large group, Index Only Scan using the same index.
+    static final String USERS_IN = "SELECT user_id, position FROM group_edges WHERE group_id = ? AND state = ?"
             + " ORDER BY position, user_id";
     // Plan: Update on groups (Index Scan using groups_pkey), with CTEs: Insert on group_edges
     // (Function Scan on unnest, Conflict Arbiter Indexes: group_edges_pkey) and Delete on
     // group_edges (Index Scan using group_edges_pkey, user_id = ANY).
-    private static final String WRITE = "WITH upserted AS (INSERT INTO group_edges"
+    static final String WRITE = "WITH upserted AS (INSERT INTO group_edges"
             + " (group_id, user_id, state, position, update_time_us)"
             + " SELECT ?, x.u, x.s::smallint, x.p, x.t FROM unnest(?::uuid[], ?::int[], ?::bigint[], ?::bigint[]) AS x(u, s, p, t)"
             + " ON CONFLICT (group_id, user_id) DO UPDATE SET state = excluded.state, position = excluded.position,"
@@ -107,38 +109,41 @@ final class PostgresGroupStore implements GroupStore, StoreTransfer, PostgresUse
             + " UPDATE groups SET name = ?, name_lower = ?, description = ?, lang_tag = ?, metadata = ?, avatar_url = ?,"
             + " open = ?, edge_count = ?, max_count = ?, update_time_us = ? WHERE id = ? AND ?";
     // Plan: Delete on groups (Index Scan using groups_pkey), with a CTE: Delete on group_edges
-    // (Index Scan using group_edges_group_order, group_id).
-    private static final String DELETE_GROUP = "WITH e AS (DELETE FROM group_edges WHERE group_id = ?)"
+    // (Bitmap Heap Scan, Bitmap Index Scan on group_edges_group_order, Index Cond: group_id).
+    static final String DELETE_GROUP = "WITH e AS (DELETE FROM group_edges WHERE group_id = ?)"
             + " DELETE FROM groups WHERE id = ?";
-    // Plan: Limit, Index Only Scan using group_edges_group_order on group_edges
-    // (Index Cond: group_id = $1, state < 4, ROW(state, position, user_id) > ROW(...)).
-    private static final String LIST_USERS_ALL = "SELECT state, position, user_id, update_time_us FROM group_edges"
+    // Plan: Limit, Sort, Bitmap Heap Scan on group_edges, Bitmap Index Scan on group_edges_group_order
+    // (Index Cond: group_id = $1, state < 4, ROW(state, position, user_id) > ROW(...)) for a group of
+    // tens of users; Limit, Index Only Scan using the same index when the group is large.
+    static final String LIST_USERS_ALL = "SELECT state, position, user_id, update_time_us FROM group_edges"
             + " WHERE group_id = ? AND state < 4 AND (state, position, user_id) > (?, ?, ?)"
             + " ORDER BY state, position, user_id LIMIT ?";
-    // Plan: Limit, Index Only Scan using group_edges_group_order on group_edges
-    // (Index Cond: group_id = $1, state = $2, ROW(position, user_id) > ROW(...)).
-    private static final String LIST_USERS_IN = "SELECT state, position, user_id, update_time_us FROM group_edges"
+    // Plan: Limit, Sort, Bitmap Index Scan on group_edges_group_order (Index Cond: group_id = $1,
+    // state = $2, ROW(position, user_id) > ROW(...)); Index Only Scan using it on a large group.
+    static final String LIST_USERS_IN = "SELECT state, position, user_id, update_time_us FROM group_edges"
             + " WHERE group_id = ? AND state = ? AND (position, user_id) > (?, ?)"
             + " ORDER BY position, user_id LIMIT ?";
-    // Plan: Limit, Index Only Scan using group_edges_user_order on group_edges
-    // (Index Cond: user_id = $1, state < 4, ROW(state, position, group_id) > ROW(...)).
-    private static final String LIST_GROUPS_ALL = "SELECT state, position, group_id, update_time_us FROM group_edges"
+    // Plan: Limit, Sort, Bitmap Heap Scan on group_edges, Bitmap Index Scan on group_edges_user_order
+    // (Index Cond: user_id = $1, state < 4, ROW(state, position, group_id) > ROW(...)); Index Only
+    // Scan using it for a user of many groups.
+    static final String LIST_GROUPS_ALL = "SELECT state, position, group_id, update_time_us FROM group_edges"
             + " WHERE user_id = ? AND state < 4 AND (state, position, group_id) > (?, ?, ?)"
             + " ORDER BY state, position, group_id LIMIT ?";
     // Plan: Limit, Index Only Scan using group_edges_user_order on group_edges
     // (Index Cond: user_id = $1, state = $2, ROW(position, group_id) > ROW(...)).
-    private static final String LIST_GROUPS_IN = "SELECT state, position, group_id, update_time_us FROM group_edges"
+    static final String LIST_GROUPS_IN = "SELECT state, position, group_id, update_time_us FROM group_edges"
             + " WHERE user_id = ? AND state = ? AND (position, group_id) > (?, ?)"
             + " ORDER BY position, group_id LIMIT ?";
-    // Plan: LockRows, Sort by id, Nested Loop (Index Only Scan using group_edges_user_order on
-    // group_edges, Index Scan using groups_pkey on groups): the groups of the user, locked in id order.
-    private static final String LOCK_USER_GROUPS = "SELECT g.id FROM groups g"
+    // Plan: LockRows, Sort by id, Nested Loop (Bitmap Index Scan on group_edges_user_order, Index
+    // Scan using groups_pkey on groups): the groups of the user, locked in id order.
+    static final String LOCK_USER_GROUPS = "SELECT g.id FROM groups g"
             + " WHERE g.id IN (SELECT group_id FROM group_edges WHERE user_id = ?) ORDER BY g.id FOR UPDATE OF g";
     // Plan: Update on groups (Nested Loop over the CTE "mine", Index Scan using groups_pkey), with
-    // CTEs: doomed (Index Only Scan using group_edges_user_order, Anti Join with an Index Only Scan
-    // using group_edges_group_order), Delete on group_edges and groups (Index Scans on their group
-    // order and primary key), mine (Delete on group_edges, Index Scan using group_edges_user_order).
-    private static final String DELETE_USER = "WITH doomed AS (SELECT e.group_id FROM group_edges e"
+    // CTEs: doomed (Nested Loop Anti Join of an Index Only Scan using group_edges_user_order and a
+    // Bitmap Index Scan on group_edges_group_order), doomed_edges and doomed_groups (Nested Loops
+    // over doomed: Bitmap Index Scan on group_edges_group_order, Index Scan using groups_pkey), mine
+    // (Delete on group_edges, Bitmap Index Scan on group_edges_user_order, hashed SubPlan of doomed).
+    static final String DELETE_USER = "WITH doomed AS (SELECT e.group_id FROM group_edges e"
             + " WHERE e.user_id = ? AND e.state = 0 AND NOT EXISTS (SELECT 1 FROM group_edges o"
             + " WHERE o.group_id = e.group_id AND o.state = 0 AND o.user_id <> e.user_id)),"
             + " doomed_edges AS (DELETE FROM group_edges WHERE group_id IN (SELECT group_id FROM doomed)),"
@@ -680,33 +685,7 @@ final class PostgresGroupStore implements GroupStore, StoreTransfer, PostgresUse
             lowerAfter = new String(after, 0, after.length - ID - 1, StandardCharsets.UTF_8);
             idAfter = uuid(Arrays.copyOfRange(after, after.length - ID, after.length));
         }
-        String prefix = pattern == null ? "" : literalPrefix(pattern);
-        String prefixEnd = prefix.isEmpty() ? null : prefixEnd(prefix);
-        // Plan: Limit, Index Scan using groups_name_lower_id on groups (Index Cond: name_lower >= prefix
-        // AND name_lower < its end AND ROW(name_lower, id) > ROW(cursor); Filter: name_lower ~~ pattern
-        // and the other filters).
-        StringBuilder sql = new StringBuilder("SELECT ").append(GROUP_COLUMNS).append(" FROM groups WHERE true");
-        List<Object> args = new ArrayList<>();
-        if (!prefix.isEmpty()) {
-            sql.append(" AND name_lower >= ?");
-            args.add(prefix);
-            if (prefixEnd != null) {
-                sql.append(" AND name_lower < ?");
-                args.add(prefixEnd);
-            }
-        }
-        if (pattern != null) {
-            sql.append(" AND name_lower LIKE ?");
-            args.add(pattern);
-        }
-        if (after != null) {
-            sql.append(" AND (name_lower, id) > (?, ?)");
-            args.add(lowerAfter);
-            args.add(idAfter);
-        }
-        otherFilters(filter, sql, args);
-        sql.append(" ORDER BY name_lower, id LIMIT ?");
-        List<StoredGroup> page = queryGroups(sql.toString(), args, fetchSize(limit));
+        List<StoredGroup> page = queryGroups(byName(filter, pattern, lowerAfter, idAfter), fetchSize(limit));
         if (page.size() <= limit) {
             return new GroupPage(page, null);
         }
@@ -729,13 +708,74 @@ final class PostgresGroupStore implements GroupStore, StoreTransfer, PostgresUse
         if (descending && filter.maxMembers() < 0) {
             return new GroupPage(List.of(), null);
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(GROUP_COLUMNS).append(" FROM groups WHERE true");
-        List<Object> args = new ArrayList<>();
+        Integer countAfter = null;
+        UUID idAfter = null;
         if (after != null) {
             ByteBuffer b = ByteBuffer.wrap(after);
+            countAfter = b.getInt();
+            idAfter = new UUID(b.getLong(), b.getLong());
+        }
+        List<StoredGroup> page = queryGroups(byCount(filter, countAfter, idAfter), fetchSize(limit));
+        if (page.size() <= limit) {
+            return new GroupPage(page, null);
+        }
+        StoredGroup last = page.get(limit - 1);
+        byte[] tail = ByteBuffer.allocate(4 + ID).putInt(last.getEdgeCount()).put(uuidBytes(last.getId())).array();
+        return new GroupPage(List.copyOf(page.subList(0, limit)), encodeCursor(LIST_CURSOR, bound, tail));
+    }
+
+    /** A listing's SQL and its arguments but the last, the LIMIT. */
+    record Query(String sql, List<Object> args) {
+    }
+
+    /**
+     * The listing by lower-cased name then id: the pattern's literal prefix as a range of the name
+     * index, the pattern itself, the cursor's row (null: the first page) and the other filters.
+     */
+    static Query byName(Filter filter, String lowerPattern, String lowerAfter, UUID idAfter) {
+        String prefix = lowerPattern == null ? "" : literalPrefix(lowerPattern);
+        String prefixEnd = prefix.isEmpty() ? null : prefixEnd(prefix);
+        // Plan: Limit, Index Scan using groups_name_lower_id on groups (Index Cond: name_lower >= prefix
+        // AND name_lower < its end AND ROW(name_lower, id) > ROW(cursor); Filter: name_lower ~~ pattern
+        // and the other filters); for a narrow prefix, Sort over a Bitmap Index Scan on the same index.
+        // A pattern starting with a wildcard has no range: Sort (top-N) over a Seq Scan on groups, as
+        // the RocksDB store scans its whole name order for it.
+        StringBuilder sql = new StringBuilder("SELECT ").append(GROUP_COLUMNS).append(" FROM groups WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (!prefix.isEmpty()) {
+            sql.append(" AND name_lower >= ?");
+            args.add(prefix);
+            if (prefixEnd != null) {
+                sql.append(" AND name_lower < ?");
+                args.add(prefixEnd);
+            }
+        }
+        if (lowerPattern != null) {
+            sql.append(" AND name_lower LIKE ?");
+            args.add(lowerPattern);
+        }
+        if (lowerAfter != null) {
+            sql.append(" AND (name_lower, id) > (?, ?)");
+            args.add(lowerAfter);
+            args.add(idAfter);
+        }
+        otherFilters(filter, sql, args);
+        sql.append(" ORDER BY name_lower, id LIMIT ?");
+        return new Query(sql.toString(), args);
+    }
+
+    /**
+     * The listing by edge count then id: descending from the member bound when there is one, else
+     * ascending within the language; after the cursor's row (null: the first page).
+     */
+    static Query byCount(Filter filter, Integer countAfter, UUID idAfter) {
+        boolean descending = filter.maxMembers() != null;
+        StringBuilder sql = new StringBuilder("SELECT ").append(GROUP_COLUMNS).append(" FROM groups WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (countAfter != null) {
             sql.append(descending ? " AND (edge_count, id) < (?, ?)" : " AND (edge_count, id) > (?, ?)");
-            args.add(b.getInt());
-            args.add(new UUID(b.getLong(), b.getLong()));
+            args.add(countAfter);
+            args.add(idAfter);
         }
         otherFilters(filter, sql, args);
         // Plan, by language: Limit, Index Scan using groups_lang_edge_count_id on groups (Index Cond:
@@ -743,13 +783,7 @@ final class PostgresGroupStore implements GroupStore, StoreTransfer, PostgresUse
         // Scan Backward using groups_edge_count_id (Index Cond: edge_count <= $1 AND ROW(edge_count,
         // id) < ROW(cursor)), or using groups_lang_edge_count_id with a language too.
         sql.append(descending ? " ORDER BY edge_count DESC, id DESC LIMIT ?" : " ORDER BY edge_count, id LIMIT ?");
-        List<StoredGroup> page = queryGroups(sql.toString(), args, fetchSize(limit));
-        if (page.size() <= limit) {
-            return new GroupPage(page, null);
-        }
-        StoredGroup last = page.get(limit - 1);
-        byte[] tail = ByteBuffer.allocate(4 + ID).putInt(last.getEdgeCount()).put(uuidBytes(last.getId())).array();
-        return new GroupPage(List.copyOf(page.subList(0, limit)), encodeCursor(LIST_CURSOR, bound, tail));
+        return new Query(sql.toString(), args);
     }
 
     private static void otherFilters(Filter filter, StringBuilder sql, List<Object> args) {
@@ -767,11 +801,11 @@ final class PostgresGroupStore implements GroupStore, StoreTransfer, PostgresUse
         }
     }
 
-    private List<StoredGroup> queryGroups(String sql, List<Object> args, int fetch) {
+    private List<StoredGroup> queryGroups(Query query, int fetch) {
         return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement(sql)) {
+            try (PreparedStatement s = c.prepareStatement(query.sql())) {
                 int i = 1;
-                for (Object arg : args) {
+                for (Object arg : query.args()) {
                     s.setObject(i++, arg);
                 }
                 s.setInt(i, fetch);
