@@ -43,6 +43,7 @@ public final class PostgresStore implements Store {
     private final PostgresCommitWriter writer;
     private final PostgresStorageStore storage;
     private final PostgresFriendStore friends;
+    private final PostgresGroupStore groups;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -61,6 +62,7 @@ public final class PostgresStore implements Store {
         this.writer = new PostgresCommitWriter(this, notifications, options);
         this.storage = new PostgresStorageStore(this, cursorKey);
         this.friends = new PostgresFriendStore(this, cursorKey);
+        this.groups = new PostgresGroupStore(this, cursorKey);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -124,7 +126,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public GroupStore groups() {
-        throw new UnsupportedOperationException("groups on PostgreSQL");
+        return groups;
     }
 
     @Override
@@ -150,6 +152,7 @@ public final class PostgresStore implements Store {
         return List.of(history, notifications);
         // filled in as each sub-store gets its StoreTransfer (issue 17); accounts stay first
         return List.of(storage, friends);
+        return List.of(groups);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.gantry.persistence;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.gantry.proto.storage.DumpRecord;
 import io.gantry.proto.storage.StoredGroup;
 import io.gantry.proto.storage.StoredGroupEdge;
 import org.rocksdb.ColumnFamilyHandle;
@@ -26,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import static io.gantry.persistence.RocksKeys.ID;
 import static io.gantry.persistence.RocksKeys.concat;
@@ -63,7 +65,7 @@ import static io.gantry.persistence.RocksKeys.uuidText;
  * it must not wait for another thread nor call a write that takes the account store's lock (an
  * account deletion takes that lock first, then this one): reads of any store are fine.
  */
-final class RocksGroupStore implements GroupStore, RocksUserOwned {
+final class RocksGroupStore implements GroupStore, RocksUserOwned, StoreTransfer {
 
     private static final byte USERS_CURSOR = 'U';
     private static final byte USER_GROUPS_CURSOR = 'M';
@@ -472,6 +474,103 @@ final class RocksGroupStore implements GroupStore, RocksUserOwned {
         batch.delete(edges, concat(group, user));
         batch.delete(users, usersKey(group, old, user));
         batch.delete(userGroups, userGroupsKey(user, (byte) old.state(), old.position(), group));
+    }
+
+    // ---- export and import ----
+
+    /** Every group (by id), then every edge (by group, then user), each as stored; edges with their ids. */
+    @Override
+    public void exportTo(Consumer<DumpRecord> sink) {
+        Objects.requireNonNull(sink, "sink");
+        store.checkOpen();
+        try (ReadOptions options = new ReadOptions().setSnapshot(db.getSnapshot())) {
+            try {
+                try (RocksIterator it = db.newIterator(groups, options)) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) {
+                        try {
+                            sink.accept(DumpRecord.newBuilder().setGroup(StoredGroup.parseFrom(it.value())).build());
+                        } catch (InvalidProtocolBufferException e) {
+                            throw new StoreException("corrupt group record " + uuidText(it.key()), e);
+                        }
+                    }
+                }
+                try (RocksIterator it = db.newIterator(edges, options)) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) {
+                        byte[] key = it.key();
+                        try {
+                            sink.accept(DumpRecord.newBuilder().setGroupEdge(StoredGroupEdge.parseFrom(it.value())
+                                    .toBuilder().setGroupId(uuidText(Arrays.copyOfRange(key, 0, ID)))
+                                    .setUserId(uuidText(Arrays.copyOfRange(key, ID, 2 * ID))).build()).build());
+                        } catch (InvalidProtocolBufferException e) {
+                            throw new StoreException("corrupt group edge", e);
+                        }
+                    }
+                }
+            } finally {
+                db.releaseSnapshot(options.snapshot());
+            }
+        }
+    }
+
+    /**
+     * Writes the groups with their name and order entries, and the edges in all three families, in one
+     * batch under the lock. A group whose id or name is already stored is refused before anything is
+     * written. Positions given afterwards follow the highest imported one.
+     */
+    @Override
+    public void importRecords(List<DumpRecord> records) {
+        Objects.requireNonNull(records, "records");
+        store.checkOpen();
+        long ticket;
+        lock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            Map<String, byte[]> namesInBatch = new HashMap<>();
+            long highest = lastPosition;
+            for (DumpRecord record : records) {
+                if (record.hasGroup()) {
+                    StoredGroup group = record.getGroup();
+                    byte[] id = uuidBytes(group.getId());
+                    uuidBytes(group.getCreatorId());
+                    String name = group.getName();
+                    if (name.isEmpty()) {
+                        throw new IllegalArgumentException("group " + group.getId() + " has no name");
+                    }
+                    byte[] nameKey = utf8(name);
+                    if (db.get(groups, id) != null) {
+                        throw new IllegalArgumentException("group " + group.getId() + " already exists");
+                    }
+                    if (db.get(names, nameKey) != null || namesInBatch.put(name, id) != null) {
+                        throw new GroupNameTakenException(name);
+                    }
+                    batch.put(groups, id, group.toByteArray());
+                    batch.put(names, nameKey, id);
+                    batch.put(nameOrder, nameOrderKey(name, id), EMPTY);
+                    batch.put(countOrder, countOrderKey(group.getEdgeCount(), id), EMPTY);
+                } else if (record.hasGroupEdge()) {
+                    StoredGroupEdge edge = record.getGroupEdge();
+                    if (edge.getState() < SUPERADMIN || edge.getState() > BANNED) {
+                        throw new IllegalArgumentException("group edge state must be 0..4, was " + edge.getState());
+                    }
+                    putEdge(batch, uuidBytes(edge.getGroupId()), uuidBytes(edge.getUserId()), null,
+                            new Edge(edge.getState(), edge.getPosition(), edge.getUpdateTimeUs()));
+                    highest = Math.max(highest, edge.getPosition());
+                } else {
+                    throw new IllegalArgumentException("not a group record: " + record.getRecordCase());
+                }
+            }
+            ticket = store.commitUnsynced(batch);
+            lastPosition = highest;
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot import groups", e);
+        } finally {
+            lock.unlock();
+        }
+        store.awaitDurable(ticket);
+    }
+
+    @Override
+    public boolean accepts(DumpRecord record) {
+        return record.hasGroup() || record.hasGroupEdge();
     }
 
     // ---- reads ----
