@@ -37,6 +37,7 @@ public final class PostgresStore implements Store {
 
     private final PostgresDatabase db;
     private final Clock clock;
+    private final PostgresLeaderboardStore leaderboards;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -49,6 +50,7 @@ public final class PostgresStore implements Store {
             new SecureRandom().nextBytes(cursorKey);
         }
         // sub-stores: each constructed here from (this, options, cursorKey)
+        this.leaderboards = new PostgresLeaderboardStore(this);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -114,7 +116,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public LeaderboardStore leaderboards() {
-        throw new UnsupportedOperationException("leaderboards on PostgreSQL");
+        return leaderboards;
     }
 
     @Override
@@ -124,7 +126,7 @@ public final class PostgresStore implements Store {
 
     /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
     List<PostgresUserOwned> userOwned() {
-        return List.of();
+        return List.of(leaderboards);
     }
 
     @Override
