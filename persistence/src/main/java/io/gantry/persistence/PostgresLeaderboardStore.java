@@ -81,8 +81,9 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
     /** Delete on leaderboards, Index Scan using leaderboards_pkey; its records go by the cascade (Index Scan on leaderboard_records_pkey). */
     static final String DELETE_BOARD = "DELETE FROM leaderboards WHERE id = ?";
     /**
-     * The change's read, one round trip: Nested Loop Left Join of Index Scan using leaderboards_pkey
-     * and (Subquery Scan of LockRows of Index Scan using leaderboard_records_pkey).
+     * The change's read, one round trip: Nested Loop Left Join of (Index Scan using
+     * leaderboards_pkey; a Seq Scan while the boards fit a page) and (Subquery Scan on r, LockRows,
+     * Index Scan using leaderboard_records_pkey).
      */
     static final String SELECT_FOR_CHANGE = "SELECT " + prefixed("b", BOARD_COLUMNS) + ", " + prefixed("r", RECORD_COLUMNS)
             + " FROM leaderboards b LEFT JOIN LATERAL (SELECT " + RECORD_COLUMNS + " FROM leaderboard_records"
@@ -106,16 +107,19 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
     /** Index Scan using leaderboard_records_pkey. */
     static final String SELECT_RECORD = "SELECT " + RECORD_COLUMNS + " FROM leaderboard_records"
             + " WHERE leaderboard_id = ? AND expiry_time = ? AND owner_id = ?";
-    /** Index Scan using leaderboard_records_pkey, Index Cond: (... AND owner_id = ANY ($3)). */
+    /** Bitmap Heap Scan on leaderboard_records, Bitmap Index Scan on leaderboard_records_pkey (Index Cond: ... AND owner_id = ANY ($3)). */
     static final String SELECT_RECORDS = "SELECT " + RECORD_COLUMNS + " FROM leaderboard_records"
             + " WHERE leaderboard_id = ? AND expiry_time = ? AND owner_id = ANY (?)";
-    /** The start-up scan of one period: Index Scan using leaderboard_records_pkey, Index Cond: (leaderboard_id = $1 AND expiry_time = $2). */
+    /**
+     * The start-up scan of one period: Bitmap Heap Scan on leaderboard_records, Bitmap Index Scan on
+     * leaderboard_records_pkey (Index Cond: leaderboard_id = $1 AND expiry_time = $2).
+     */
     static final String SCAN_PERIOD = "SELECT owner_id, score, subscore FROM leaderboard_records"
             + " WHERE leaderboard_id = ? AND expiry_time = ?";
     /**
-     * A loose index scan: one index probe per period, not one row per record. CTE Scan of
+     * A loose index scan: one index probe per period, not one row per record. CTE Scan on p,
      * Recursive Union of (Limit, Index Only Scan using leaderboard_records_pkey) and (WorkTable
-     * Scan, SubPlan: Limit, Index Only Scan using leaderboard_records_pkey).
+     * Scan on p, whose sub-select is the same probe above the last expiry).
      */
     static final String SELECT_PERIODS = "WITH RECURSIVE p (e) AS ("
             + " (SELECT expiry_time FROM leaderboard_records WHERE leaderboard_id = ? ORDER BY expiry_time LIMIT 1)"
@@ -125,7 +129,10 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
     /** Delete on leaderboard_records, Bitmap Heap Scan, Bitmap Index Scan on leaderboard_records_owner. */
     static final String DELETE_OWNER = "DELETE FROM leaderboard_records WHERE owner_id = ?";
     static final String DELETE_OWNER_RETURNING = DELETE_OWNER + " RETURNING " + RECORD_COLUMNS;
-    /** Export: Index Scan using leaderboard_records_pkey (the key's order, no sort). */
+    /**
+     * Export, offline: Sort of a Seq Scan on leaderboard_records (the planner's choice for a whole
+     * table; streamed to the client through a cursor either way).
+     */
     static final String SELECT_ALL_RECORDS = "SELECT " + RECORD_COLUMNS + " FROM leaderboard_records"
             + " ORDER BY leaderboard_id, expiry_time, owner_id";
 
