@@ -18,34 +18,45 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * {@link LeaderboardStore} on PostgreSQL: the tables {@code leaderboards} and
  * {@code leaderboard_records} of {@code V8__leaderboards.sql}, every field a typed column.
  *
- * <p>A {@link #change} is one transaction, with no JVM lock, since several Gantry nodes may write
- * one board at once:
+ * <p>A {@link #change} is atomic with no lock held across the decision, since several Gantry nodes
+ * may write one board at once. It is optimistic first, two round trips on an auto-committing
+ * connection:
  * <ol>
- *   <li>one statement reads the board and locks the owner's record ({@code FOR UPDATE}, when it
- *       exists), so that changes of one record are applied one at a time on every node;</li>
- *   <li>the decision runs; only if it calls {@link RecordView#growSize} is the board's row locked
- *       ({@code FOR NO KEY UPDATE}, which a record insert's foreign-key check does not wait for),
- *       and its size read again under the lock, so that two nodes never both take a tournament's
- *       last place;</li>
- *   <li>the decision is written: an update or delete of the locked record, or an insert
- *       {@code ON CONFLICT DO NOTHING} of a new one. If another transaction inserted the record
- *       meanwhile, the insert does nothing and the whole change runs again (as a serialization
- *       failure, which {@link PostgresDatabase#transaction} retries): the decision is made again on
- *       the record now there, so no update is lost;</li>
- *   <li>{@link RecordChange#written} is called after the writes and before the commit, while the
- *       record's row lock is held: that is what keeps the caller's ranks in the order of the
- *       writes (a call after the commit could be overtaken by the next change of the record). A
- *       commit that then fails (the connection lost) may or may not have happened; the ranks keep
- *       what the change meant to write until the record is written again or the node restarts.</li>
+ *   <li>one statement reads the board and the owner's record with its version ({@code xmin}: the
+ *       transaction that last wrote the row);</li>
+ *   <li>the decision runs; {@link RecordView#growSize} answers from the size read (a size never
+ *       shrinks, so a "full" stays true) and remembers the least limit it was given;</li>
+ *   <li>one statement writes the decision only if the record is still the version read: an update
+ *       or delete {@code WHERE ... AND xmin = version}, or an insert {@code ON CONFLICT DO NOTHING}
+ *       of a new one. When the size grew, that write and {@code UPDATE leaderboards SET size = size
+ *       + n WHERE ... AND size <= limit - n} are one short transaction, both or neither, so two
+ *       nodes never both take a tournament's last place.</li>
  * </ol>
- * Changes of different owners of one board run in parallel (Nakama's own writes do too); the
- * board's lock is taken only by size changes, {@link #create} and {@link #delete}.
+ * If another change came between (no row written), nothing was written and the change is decided
+ * again on what is there now. After {@value #OPTIMISTIC_ATTEMPTS} lost races the record is hot and
+ * the change waits its turn instead ({@link #locking}): one transaction that locks the record
+ * ({@code FOR UPDATE}) when it reads it, and the board's row ({@code FOR NO KEY UPDATE}, which
+ * record inserts' foreign-key checks do not wait for) only if the decision grows the size; a first
+ * record inserted meanwhile by another transaction rolls it back and runs it again (as a
+ * serialization failure, which {@link PostgresDatabase#transaction} retries). No update is lost
+ * either way.
+ *
+ * <p>{@link RecordChange#written}: called once, after the write, while this node still holds one
+ * of {@value #STRIPES} striped locks chosen by the record's key (taken before any row lock, for the
+ * write and the call only on the optimistic path, for the whole transaction on the locking one,
+ * where the call comes before the commit, under the row lock). So one node's calls for a record
+ * come in the order of its writes, which is what the caller's ranks need; the stripes order local
+ * callbacks only, and what keeps nodes apart is PostgreSQL's. Changes of different owners of one
+ * board run in parallel (Nakama's writes do too). A commit that fails on the locking path (the
+ * connection lost) may or may not have happened; the ranks keep what the change meant to write until
+ * the record is written again or the node restarts.
  *
  * <p>{@link #forEachRecord} and {@link #exportTo} stream their rows through a server-side cursor
  * ({@value #FETCH_SIZE} rows a round trip) instead of loading a board at once.
@@ -53,9 +64,9 @@ import java.util.function.Consumer;
  * <p>Query plans (EXPLAIN on a database with thousands of records, asserted by
  * {@code PostgresLeaderboardPlanTest}) are written above each statement.
  *
- * <p>Threads: any blocking thread. A {@link RecordChange} runs inside the change's transaction,
- * holding a pooled connection and the record's lock, so it must not wait for another thread nor
- * call this store.
+ * <p>Threads: any blocking thread. A {@link RecordChange} holds a pooled connection (and, on the
+ * locking path, the record's lock), so it must not wait for another thread nor call this store;
+ * it may be decided more than once, {@link RecordChange#written} is called at most once.
  */
 final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer, PostgresUserOwned {
 
@@ -68,6 +79,11 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
             + " create_time, category, title, description, duration, start_time, end_time, max_size, max_num_score,"
             + " join_required, size";
     private static final int BOARD_COLUMN_COUNT = 17;
+    private static final int RECORD_COLUMN_COUNT = 11;
+    /** Optimistic attempts of a change before it waits for the record's row lock. */
+    private static final int OPTIMISTIC_ATTEMPTS = 2;
+    /** Locks that order one node's {@link RecordChange#written} calls of a record; by the record key's hash. */
+    private static final int STRIPES = 256;
     private static final String RECORD_COLUMNS = "leaderboard_id, expiry_time, owner_id, username, score, subscore,"
             + " num_score, max_num_score, metadata, create_time_us, update_time_us";
 
@@ -88,6 +104,18 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
     static final String SELECT_FOR_CHANGE = "SELECT " + prefixed("b", BOARD_COLUMNS) + ", " + prefixed("r", RECORD_COLUMNS)
             + " FROM leaderboards b LEFT JOIN LATERAL (SELECT " + RECORD_COLUMNS + " FROM leaderboard_records"
             + " WHERE leaderboard_id = b.id AND expiry_time = ? AND owner_id = ? FOR UPDATE) r ON true WHERE b.id = ?";
+    /**
+     * The optimistic change's read, with the record's version (the transaction that last wrote it):
+     * Nested Loop Left Join of (Index Scan using leaderboards_pkey; a Seq Scan while the boards fit a
+     * page) and Index Scan using leaderboard_records_pkey.
+     */
+    static final String SELECT_FOR_OPTIMISTIC_CHANGE = "SELECT " + prefixed("b", BOARD_COLUMNS) + ", "
+            + prefixed("r", RECORD_COLUMNS) + ", r.xmin::text FROM leaderboards b LEFT JOIN leaderboard_records r"
+            + " ON r.leaderboard_id = b.id AND r.expiry_time = ? AND r.owner_id = ? WHERE b.id = ?";
+    /** The record is still the version read: appended to {@link #UPDATE_RECORD} and {@link #DELETE_RECORD}. */
+    static final String IF_VERSION = " AND xmin = ?::xid";
+    /** Update on leaderboards, Index Scan using leaderboards_pkey (Filter: size <= limit). */
+    static final String GROW_SIZE = "UPDATE leaderboards SET size = size + ? WHERE id = ? AND size <= ?";
     /** LockRows, Index Scan using leaderboards_pkey. */
     static final String LOCK_BOARD_SIZE = "SELECT size FROM leaderboards WHERE id = ? FOR NO KEY UPDATE";
     /** Update on leaderboards, Index Scan using leaderboards_pkey. */
@@ -143,10 +171,14 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
 
     private final PostgresStore store;
     private final PostgresDatabase db;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
     PostgresLeaderboardStore(PostgresStore store) {
         this.store = store;
         this.db = store.db();
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
     }
 
     private static String prefixed(String alias, String columns) {
@@ -350,11 +382,150 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
         checkId(boardId);
         requireExpiry(expiry);
         UUID owner = owner(ownerId);
+        ReentrantLock stripe = stripeOf(boardId, expiry, owner);
+        try {
+            Done<T> done = db.read(c -> {
+                for (int i = 0; i < OPTIMISTIC_ATTEMPTS; i++) {
+                    Done<T> d = optimistic(c, boardId, expiry, owner, change, stripe);
+                    if (d != null) {
+                        return d;
+                    }
+                }
+                return null;
+            });
+            if (done != null) {
+                return done.result;
+            }
+        } catch (Decided d) {
+            throw d.<E>cause();
+        }
+        // lost every optimistic race: the record is hot; wait for its row lock instead
+        return locking(boardId, expiry, owner, change);
+    }
+
+    /**
+     * A change in one transaction holding the record's row lock from the read to the commit (and
+     * this node's stripe of it): what {@link #change} falls back to; package-private so that
+     * {@code PostgresLeaderboardTiming} can compare the two.
+     */
+    <T, E extends Exception> T locking(String boardId, long expiry, UUID owner, RecordChange<T, E> change) throws E {
+        ReentrantLock stripe = stripeOf(boardId, expiry, owner);
+        stripe.lock();
         try {
             return db.transaction(c -> attempt(c, boardId, expiry, owner, change));
         } catch (Decided d) {
             throw d.<E>cause();
+        } finally {
+            stripe.unlock();
         }
+    }
+
+    /** A change's result, or (null instead of one) a lost race. */
+    private record Done<T>(T result) {
+    }
+
+    /**
+     * One optimistic attempt, on an auto-committing connection: read (no lock), decide, then write
+     * only if the record is still the one read (its {@code xmin}, the transaction that last wrote
+     * it), in one statement, or, when the size grew, in one short transaction with the size's
+     * conditional update. Answers null if another change came between (nothing is written).
+     */
+    private <T, E extends Exception> Done<T> optimistic(Connection c, String boardId, long expiry, UUID owner,
+                                                        RecordChange<T, E> change, ReentrantLock stripe)
+            throws SQLException {
+        StoredLeaderboard board;
+        StoredLeaderboardRecord original = null;
+        String version = null;
+        try (PreparedStatement s = c.prepareStatement(SELECT_FOR_OPTIMISTIC_CHANGE)) {
+            s.setLong(1, expiry);
+            s.setObject(2, owner);
+            s.setString(3, boardId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new NoSuchElementException("no leaderboard " + boardId);
+                }
+                board = readBoard(r, 1);
+                if (r.getString(BOARD_COLUMN_COUNT + 1) != null) {
+                    original = readRecord(r, BOARD_COLUMN_COUNT + 1);
+                    version = r.getString(BOARD_COLUMN_COUNT + RECORD_COLUMN_COUNT + 1);
+                }
+            }
+        }
+        View view = new View(null, board, original, boardId, expiry, owner.toString());
+        T result = decide(change, view);
+        if (!view.writes()) {
+            return new Done<>(result);
+        }
+        // the stripe orders this node's written() calls of one record as their writes
+        stripe.lock();
+        try {
+            boolean wrote;
+            if (view.grown) {
+                wrote = growing(c, view, boardId, expiry, owner, version);
+            } else {
+                wrote = view.writeRecordIf(c, boardId, expiry, owner, version);
+            }
+            if (!wrote) {
+                return null;
+            }
+            change.written(view.current());
+            return new Done<>(result);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** The record's write and the size's growth, both or neither: one transaction. */
+    private static boolean growing(Connection c, View view, String boardId, long expiry, UUID owner, String version)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            boolean ok = view.writeRecordIf(c, boardId, expiry, owner, version);
+            if (ok) {
+                try (PreparedStatement s = c.prepareStatement(GROW_SIZE)) {
+                    s.setInt(1, view.grownBy);
+                    s.setString(2, boardId);
+                    s.setInt(3, view.limit - view.grownBy);
+                    ok = s.executeUpdate() == 1;
+                }
+            }
+            if (ok) {
+                c.commit();
+            } else {
+                c.rollback();
+            }
+            return ok;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken; the pool drops it
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Runs the decision; a checked exception it throws leaves as {@link Decided}, an SQL one as itself. */
+    private static <T, E extends Exception> T decide(RecordChange<T, E> change, View view) throws SQLException {
+        try {
+            return change.decide(view);
+        } catch (SqlFailure e) {
+            throw e.getCause();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new Decided(e);
+        } finally {
+            view.closed = true;
+        }
+    }
+
+    private ReentrantLock stripeOf(String boardId, long expiry, UUID owner) {
+        int h = boardId.hashCode() * 31 + Long.hashCode(expiry);
+        h = h * 31 + owner.hashCode();
+        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
     }
 
     /** One attempt of a {@link #change}, inside its transaction; may be run again (see the class's Javadoc). */
@@ -377,18 +548,7 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
             }
         }
         View view = new View(c, board, original, boardId, expiry, owner.toString());
-        T result;
-        try {
-            result = change.decide(view);
-        } catch (SqlFailure e) {
-            throw e.getCause();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new Decided(e);
-        } finally {
-            view.closed = true;
-        }
+        T result = decide(change, view);
         if (view.write(c, boardId, expiry, owner)) {
             change.written(view.current());
         }
@@ -408,6 +568,9 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
         private StoredLeaderboard board;
         private boolean locked;
         private boolean grown;
+        /** How many places {@link #growSize} took, and the least limit it was given (for the optimistic write). */
+        private int grownBy;
+        private int limit = Integer.MAX_VALUE;
         /** Whether the change put or deleted the record; {@link #next} is what it put (null: deleted). */
         private boolean touched;
         private StoredLeaderboardRecord next;
@@ -467,16 +630,57 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
             if (maxSize < 0) {
                 throw new IllegalArgumentException("maxSize must be 0 (no limit) or positive, was " + maxSize);
             }
-            if (!locked) {
+            if (!locked && connection != null) {
                 lockSize();
             }
             int size = board.getSize();
             if ((maxSize != 0 && size >= maxSize) || size == Integer.MAX_VALUE) {
+                // a size never shrinks, so a "no" on a size read without a lock stays true
                 return false;
             }
             board = board.toBuilder().setSize(size + 1).build();
             grown = true;
+            grownBy++;
+            limit = Math.min(limit, maxSize == 0 ? Integer.MAX_VALUE : maxSize);
             return true;
+        }
+
+        /** Whether the decision writes anything: a record put, a record deleted that exists, a size grown. */
+        boolean writes() {
+            return grown || (touched && (next != null || original != null));
+        }
+
+        /**
+         * The optimistic write of the record, if the decision changed it: an insert if there was none,
+         * else an update or delete of the version read. Answers false if another change came between.
+         */
+        boolean writeRecordIf(Connection c, String boardId, long expiry, UUID owner, String version)
+                throws SQLException {
+            if (!touched || (next == null && original == null)) {
+                return true;
+            }
+            if (next != null && original == null) {
+                try (PreparedStatement s = c.prepareStatement(INSERT_RECORD_IF_NONE)) {
+                    bindRecord(s, next, owner);
+                    return s.executeUpdate() == 1;
+                } catch (SQLException e) {
+                    throw foreignKey(e, boardId);
+                }
+            }
+            if (next != null) {
+                try (PreparedStatement s = c.prepareStatement(UPDATE_RECORD + IF_VERSION)) {
+                    bindUpdate(s, next, boardId, expiry, owner);
+                    s.setString(12, version);
+                    return s.executeUpdate() == 1;
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(DELETE_RECORD + IF_VERSION)) {
+                s.setString(1, boardId);
+                s.setLong(2, expiry);
+                s.setObject(3, owner);
+                s.setString(4, version);
+                return s.executeUpdate() == 1;
+            }
         }
 
         /** Locks the board's row and reads its size again: until the commit no other change can grow it. */
@@ -511,22 +715,7 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
                     }
                 } else {
                     try (PreparedStatement s = c.prepareStatement(UPDATE_RECORD)) {
-                        int i = 1;
-                        if (next.hasUsername()) {
-                            s.setString(i++, next.getUsername());
-                        } else {
-                            s.setNull(i++, Types.VARCHAR);
-                        }
-                        s.setLong(i++, next.getScore());
-                        s.setLong(i++, next.getSubscore());
-                        s.setInt(i++, next.getNumScore());
-                        s.setInt(i++, next.getMaxNumScore());
-                        s.setString(i++, next.getMetadata());
-                        s.setLong(i++, next.getCreateTimeUs());
-                        s.setLong(i++, next.getUpdateTimeUs());
-                        s.setString(i++, boardId);
-                        s.setLong(i++, expiry);
-                        s.setObject(i, owner);
+                        bindUpdate(s, next, boardId, expiry, owner);
                         s.executeUpdate();
                     }
                 }
@@ -550,6 +739,27 @@ final class PostgresLeaderboardStore implements LeaderboardStore, StoreTransfer,
             }
             return wrote;
         }
+    }
+
+    /** Binds {@link #UPDATE_RECORD}'s eleven parameters. */
+    private static void bindUpdate(PreparedStatement s, StoredLeaderboardRecord next, String boardId, long expiry,
+                                   UUID owner) throws SQLException {
+        int i = 1;
+        if (next.hasUsername()) {
+            s.setString(i++, next.getUsername());
+        } else {
+            s.setNull(i++, Types.VARCHAR);
+        }
+        s.setLong(i++, next.getScore());
+        s.setLong(i++, next.getSubscore());
+        s.setInt(i++, next.getNumScore());
+        s.setInt(i++, next.getMaxNumScore());
+        s.setString(i++, next.getMetadata());
+        s.setLong(i++, next.getCreateTimeUs());
+        s.setLong(i++, next.getUpdateTimeUs());
+        s.setString(i++, boardId);
+        s.setLong(i++, expiry);
+        s.setObject(i, owner);
     }
 
     /** A foreign-key violation on a record insert: the board was deleted meanwhile. */

@@ -81,6 +81,15 @@ class PostgresLeaderboardPlanTest {
         return Stream.of(
                 Arguments.of("change's read", PostgresLeaderboardStore.SELECT_FOR_CHANGE,
                         new Object[]{expiry, OWNER, board}, List.of("LockRows", pkey)),
+                Arguments.of("optimistic change's read", PostgresLeaderboardStore.SELECT_FOR_OPTIMISTIC_CHANGE,
+                        new Object[]{expiry, OWNER, board}, List.of("Index Scan using " + pkey)),
+                Arguments.of("optimistic update", PostgresLeaderboardStore.UPDATE_RECORD
+                        + PostgresLeaderboardStore.IF_VERSION,
+                        new Object[]{"u", 1L, 1L, 1, 1, "{}", 1L, 1L, board, expiry, OWNER, "1234"},
+                        List.of("Index Scan using " + pkey)),
+                Arguments.of("optimistic delete", PostgresLeaderboardStore.DELETE_RECORD
+                        + PostgresLeaderboardStore.IF_VERSION,
+                        new Object[]{board, expiry, OWNER, "1234"}, List.of("Index Scan using " + pkey)),
                 Arguments.of("record", PostgresLeaderboardStore.SELECT_RECORD,
                         new Object[]{board, expiry, OWNER}, List.of("Index Scan using " + pkey)),
                 Arguments.of("records", PostgresLeaderboardStore.SELECT_RECORDS,

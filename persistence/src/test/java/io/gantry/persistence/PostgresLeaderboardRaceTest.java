@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two Gantry nodes on one database: two {@link PostgresStore}s, each with its own pool, writing the
@@ -120,6 +121,69 @@ class PostgresLeaderboardRaceTest {
         assertEquals(11, stored.getScore());
         assertEquals(2, stored.getNumScore());
         assertEquals(1, node2.leaderboards().board("lb").orElseThrow().getSize());
+    }
+
+    /** Node 1 adds 10 to the record; during its first {@code interrupted} decisions node 2 adds 1. */
+    private int incrementInterrupted(int interrupted) {
+        AtomicInteger decisions = new AtomicInteger();
+        node1.leaderboards().change("lb", 0, A, v -> {
+            if (decisions.incrementAndGet() <= interrupted) {
+                increment(node2.leaderboards(), "lb", A);
+            }
+            StoredLeaderboardRecord now = v.record();
+            v.put(now.toBuilder().setScore(now.getScore() + 10).setNumScore(now.getNumScore() + 1).build());
+            return null;
+        });
+        return decisions.get();
+    }
+
+    @Test
+    void aChangeWhoseRecordAnotherNodeUpdatedMeanwhileIsDecidedAgainOnTheNewRecord() {
+        node1.leaderboards().create(board("lb", 0));
+        increment(node1.leaderboards(), "lb", A);
+
+        assertEquals(2, incrementInterrupted(1), "the optimistic write lost once, then won");
+
+        StoredLeaderboardRecord stored = node2.leaderboards().record("lb", 0, A).orElseThrow();
+        assertEquals(1 + 1 + 10, stored.getScore());
+        assertEquals(3, stored.getNumScore());
+    }
+
+    @Test
+    void aChangeThatKeepsLosingWaitsForTheRecordsLockAndLosesNothing() {
+        node1.leaderboards().create(board("lb", 0));
+        increment(node1.leaderboards(), "lb", A);
+
+        // two lost optimistic writes, then the locking transaction, which no one can overtake
+        assertEquals(3, incrementInterrupted(2));
+
+        StoredLeaderboardRecord stored = node2.leaderboards().record("lb", 0, A).orElseThrow();
+        assertEquals(1 + 2 + 10, stored.getScore());
+        assertEquals(4, stored.getNumScore());
+    }
+
+    @Test
+    void aDeletionOnAnotherNodeDuringTheDecisionIsSeenByTheDecisionMadeAgain() {
+        node1.leaderboards().create(board("lb", 0));
+        increment(node1.leaderboards(), "lb", A);
+        List<Boolean> seen = new ArrayList<>();
+
+        node1.leaderboards().change("lb", 0, A, v -> {
+            seen.add(v.record() != null);
+            if (seen.size() == 1) {
+                node2.leaderboards().change("lb", 0, A, w -> {
+                    w.delete();
+                    return null;
+                });
+            }
+            if (v.record() != null) {
+                v.put(v.record().toBuilder().setScore(100).build());
+            }
+            return null;
+        });
+
+        assertEquals(List.of(true, false), seen, "the update of a deleted record lost, and was decided again");
+        assertTrue(node1.leaderboards().record("lb", 0, A).isEmpty());
     }
 
     @Test

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the PostgreSQL leaderboard store costs: start-up's rank rebuild of one board of N records
  * ({@link LeaderboardStore#forEachRecord}, streamed), and record writes through {@link LeaderboardStore#change}
- * from T threads on N owners, against the baseline of Nakama's write (one
- * {@code INSERT ... ON CONFLICT DO UPDATE} in auto-commit) on the same table and threads. Not a
+ * (optimistic: two round trips) from T threads on N owners, against two baselines on the same table
+ * and threads: the transaction holding the record's row lock it falls back to (three round trips),
+ * and Nakama's write (one {@code INSERT ... ON CONFLICT DO UPDATE} in auto-commit). Not a
  * test: run it by hand, from the repository's root (no URL: a PostgreSQL 16 of its own, from
  * {@link PostgresTestServer}; with one, an EMPTY database, e.g. the one Nakama's figures are taken on):
  *
@@ -63,6 +64,14 @@ public final class PostgresLeaderboardTiming {
                             .setUpdateTimeUs(System.currentTimeMillis() * 1000).build());
                     return null;
                 }));
+                PostgresLeaderboardStore pg = (PostgresLeaderboardStore) boards;
+                double locking = run(threads, writes, n, (random, owner) -> pg.locking(BOARD, EXPIRY,
+                        UUID.fromString(owner), v -> {
+                            StoredLeaderboardRecord now = v.record();
+                            v.put(now.toBuilder().setScore(now.getScore() + random).setNumScore(now.getNumScore() + 1)
+                                    .setUpdateTimeUs(System.currentTimeMillis() * 1000).build());
+                            return null;
+                        }));
                 double nakama = run(threads, writes, n, (random, owner) -> store.db().read(c -> {
                     try (PreparedStatement s = c.prepareStatement("INSERT INTO leaderboard_records (leaderboard_id,"
                             + " expiry_time, owner_id, username, score, subscore, num_score, max_num_score, metadata,"
@@ -80,8 +89,8 @@ public final class PostgresLeaderboardTiming {
                     return null;
                 }));
                 System.out.printf("round %d, %,d records: rebuild scan %d ms; %d threads: change() %,.0f writes/s,"
-                        + " baseline one-statement upsert %,.0f writes/s%n", round, n, rebuild / 1_000_000, threads,
-                        gantry, nakama);
+                        + " the row-locking transaction %,.0f writes/s, baseline one-statement upsert %,.0f writes/s%n",
+                        round, n, rebuild / 1_000_000, threads, gantry, locking, nakama);
             }
         }
     }
