@@ -16,7 +16,8 @@
 # Environment: ROOT (default: this repository), OUT (default benchmarks/target/side-by-side/auth),
 # DURATION (20), WARMUP (5), CONNECTIONS (64), ACCOUNTS (10000), SHAPES (default "closed:64 open:5000
 # open:10000"), NICE (a prefix for every java command, e.g. "nice -n 19"; default none, so Gantry runs
-# at the reference's priority), GANTRY_JAR, GANTRY_JAVA_OPTS (default -XX:+UseParallelGC -Xmx4g).
+# at the reference's priority), GANTRY_JAR, GANTRY_JAVA_OPTS (default -XX:+UseParallelGC -Xmx4g), GANTRY_FLAGS (more flags for Gantry, e.g.
+# "--database.address postgres://postgres@127.0.0.1:5432/gantry_bench" to run it on the reference's PostgreSQL).
 set -u
 REF_PORT=${1:-27350}
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -42,7 +43,7 @@ GANTRY_PORT=$(free_port)
 DATA=$(mktemp -d /tmp/gantry-auth-bench.XXXXXX)
 # shellcheck disable=SC2086
 $NICE taskset -c 0 java ${GANTRY_JAVA_OPTS:--XX:+UseParallelGC -Xmx4g} -jar "$GANTRY_JAR" \
-  --socket.address 127.0.0.1 --socket.port "$GANTRY_PORT" --socket.tcp_port 0 --data_dir "$DATA" \
+  --socket.address 127.0.0.1 --socket.port "$GANTRY_PORT" --socket.tcp_port 0 --data_dir "$DATA" ${GANTRY_FLAGS:-} \
   > "$OUT/gantry-server.log" 2>&1 &
 GANTRY_PID=$!
 cleanup() {

@@ -16,7 +16,8 @@
 # Environment: ROOT (default: this repository), OUT (default benchmarks/target/side-by-side/group-chat),
 # DURATION (20), WARMUP (5), USERS (200), SENDERS (200), RATE (2; 200 x 2 = 400 sends/s, 80,000
 # deliveries/s), CHANNELS (default "group room"), FORMAT (json), NICE (a prefix for every java command,
-# e.g. "nice -n 19"; default none), GANTRY_JAVA_OPTS (default -XX:+UseParallelGC -Xmx4g), GANTRY_FLAGS.
+# e.g. "nice -n 19"; default none), GANTRY_JAVA_OPTS (default -XX:+UseParallelGC -Xmx4g), GANTRY_FLAGS,
+# BENCH_FLAGS (more flags for every chat-fanout run: "--persistent" stores every message, acked once durable).
 set -u
 REF_PORT=${1:-27350}
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -65,7 +66,7 @@ run() { # tag channel args...
   # shellcheck disable=SC2086
   $NICE taskset -c 1 timeout 900 java -Xms1g -Xmx1g -Xmn768m -XX:+UseParallelGC -cp "$BENCH_JAR" \
     io.gantry.bench.load.GantryBench chat-fanout --channel "$ch" --users "$USERS" --senders "$SENDERS" --rate "$RATE" \
-    --format "$FORMAT" --duration "$DURATION" --warmup "$WARMUP" --quiet --json "$OUT/$tag-$ch.json" "$@" \
+    --format "$FORMAT" --duration "$DURATION" --warmup "$WARMUP" --quiet --json "$OUT/$tag-$ch.json" "$@" ${BENCH_FLAGS:-} \
     > "$OUT/$tag-$ch.txt" 2>&1
   local rc=$?
   [ $rc -eq 0 ] || { echo "  $tag $ch: exit status $rc (see $OUT/$tag-$ch.txt: $(grep -m1 'cannot run\|failed' "$OUT/$tag-$ch.txt" | cut -c1-160))"; rm -f "$OUT/$tag-$ch.json"; }

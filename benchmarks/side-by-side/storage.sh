@@ -11,7 +11,8 @@
 # Environment: ROOT (default: this repository), OUT (default benchmarks/target/side-by-side/storage), DURATION (20),
 # WARMUP (5), IN_FLIGHT (64), USERS (256), SHAPES (default "write:1 write:10 read:10 list:10"),
 # NICE (a prefix for every java command, e.g. "nice -n 19"; default none, so Gantry runs at the
-# reference's priority), GANTRY_JAVA_OPTS (default -XX:+UseParallelGC -Xmx4g).
+# reference's priority), GANTRY_JAVA_OPTS (default -XX:+UseParallelGC -Xmx4g), GANTRY_FLAGS (more flags for Gantry, e.g.
+# "--database.address postgres://postgres@127.0.0.1:5432/gantry_bench" to run it on the reference's PostgreSQL).
 set -u
 REF_PORT=${1:-27350}
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -37,7 +38,7 @@ GANTRY_PORT=$(free_port)
 DATA=$(mktemp -d /tmp/gantry-storage-bench.XXXXXX)
 # shellcheck disable=SC2086
 $NICE taskset -c 0 java ${GANTRY_JAVA_OPTS:--XX:+UseParallelGC -Xmx4g} -jar "$GANTRY_JAR" \
-  --socket.address 127.0.0.1 --socket.port "$GANTRY_PORT" --socket.tcp_port 0 --data_dir "$DATA" \
+  --socket.address 127.0.0.1 --socket.port "$GANTRY_PORT" --socket.tcp_port 0 --data_dir "$DATA" ${GANTRY_FLAGS:-} \
   > "$OUT/gantry-server.log" 2>&1 &
 GANTRY_PID=$!
 cleanup() {

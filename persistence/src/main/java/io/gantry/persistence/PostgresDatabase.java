@@ -92,6 +92,7 @@ public final class PostgresDatabase implements AutoCloseable {
      * @throws StoreUnavailableException if the database cannot be reached
      */
     public int migrate() {
+        createDatabaseIfMissing();
         try {
             MigrateResult result = Flyway.configure().dataSource(pool).locations(MIGRATIONS)
                     .table("gantry_schema_history").load().migrate();
@@ -104,6 +105,33 @@ public final class PostgresDatabase implements AutoCloseable {
                 throw new StoreUnavailableException("cannot reach PostgreSQL at " + settings.display(), e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Creates the database the settings name when the server does not have it (as Nakama's
+     * {@code migrate up} does), connecting to the server's {@code postgres} database to do so.
+     */
+    private void createDatabaseIfMissing() {
+        try (Connection c = java.sql.DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())) {
+            return; // it exists
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) {
+                return; // unreachable or refused: migrate() says so
+            }
+        }
+        String url = settings.jdbcUrl();
+        int slash = url.indexOf('/', "jdbc:postgresql://".length());
+        int query = url.indexOf('?', slash);
+        String name = url.substring(slash + 1, query < 0 ? url.length() : query);
+        String maintenance = url.substring(0, slash + 1) + "postgres" + (query < 0 ? "" : url.substring(query));
+        try (Connection c = java.sql.DriverManager.getConnection(maintenance, settings.user(), settings.password());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
+            LOG.info("Created database {} on PostgreSQL at {}", name, settings.display());
+        } catch (SQLException e) {
+            throw new StoreException("the database " + name + " does not exist and cannot be created: "
+                    + e.getMessage(), e);
         }
     }
 

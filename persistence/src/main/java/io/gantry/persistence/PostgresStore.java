@@ -130,6 +130,12 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public List<StoreTransfer> transfers() {
+        // filled in as each sub-store gets its StoreTransfer (issue 17)
+        return List.of();
+    }
+
+    @Override
     public boolean deleteUser(String userId) {
         throw new UnsupportedOperationException("deleteUser on PostgreSQL");
     }

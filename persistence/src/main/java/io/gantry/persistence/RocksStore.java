@@ -246,6 +246,12 @@ public final class RocksStore implements Store {
     }
 
     @Override
+    public List<StoreTransfer> transfers() {
+        // filled in as each sub-store gets its StoreTransfer (issue 17)
+        return List.of();
+    }
+
+    @Override
     public boolean deleteUser(String userId) {
         return accounts.delete(userId, userOwned());
     }

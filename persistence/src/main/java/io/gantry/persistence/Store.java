@@ -47,6 +47,12 @@ public interface Store extends AutoCloseable {
     StoreWriter writer();
 
     /**
+     * Every sub-store's part of export and import, in the order an export writes them: accounts
+     * first, since the other records name their users. See {@link StoreDump}.
+     */
+    java.util.List<StoreTransfer> transfers();
+
+    /**
      * Deletes the account, its credential indexes, its wallet ledger and everything else the user
      * owns (storage objects, friend and group edges, the groups it was the last superadmin of) in
      * one write. Returns whether there was such an account. Blocking thread.

@@ -40,6 +40,21 @@ class PostgresStoreTest {
     }
 
     @Test
+    void aDatabaseTheServerLacksIsCreatedAsNakamaDoes() {
+        String missing = PostgresTestServer.shared().freshDatabase().replaceAll("/test_\\d+$", "/gantry_new_" + System.nanoTime());
+        PostgresSettings settings = new PostgresSettings(missing, "postgres", "", 2, 5_000);
+        try (PostgresStore store = PostgresStore.open(settings, new StoreOptions(false, 4))) {
+            assertEquals(missing.substring(missing.lastIndexOf('/') + 1),
+                    store.db().read(c -> {
+                        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_database()")) {
+                            r.next();
+                            return r.getString(1);
+                        }
+                    }));
+        }
+    }
+
+    @Test
     void aDatabaseThatIsNotThereIsUnavailableNotAnError() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -30,7 +30,10 @@ import io.gantry.runtime.Matches;
 import io.gantry.runtime.ServerApi;
 import io.gantry.core.router.Router;
 import io.gantry.core.session.SessionRegistry;
+import io.gantry.persistence.PostgresSettings;
+import io.gantry.persistence.PostgresStore;
 import io.gantry.persistence.RocksStore;
+import io.gantry.persistence.Store;
 import io.gantry.persistence.StoreOptions;
 import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
@@ -88,7 +91,7 @@ public final class GantryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GantryServer.class);
 
     private final Config config;
-    private final RocksStore store;
+    private final Store store;
     private final Router router;
     private final SessionRegistry sessions;
     private final NetworkEdge edge;
@@ -130,11 +133,7 @@ public final class GantryServer implements AutoCloseable {
         this.runtime = runtime;
         runtime.seal();
         this.serverApi = new ServerRuntime(config.get(ConfigKeys.NAME));
-        Path dataDir = dataDir(config);
-        this.store = RocksStore.open(dataDir, new StoreOptions(
-                config.get(ConfigKeys.PERSISTENCE_SYNC_WRITES), config.get(ConfigKeys.PERSISTENCE_BCRYPT_COST))
-                .withCursorKey(derivedKey("gantry history cursors", config.get(ConfigKeys.SESSION_ENCRYPTION_KEY)))
-                .withDedupWindowMs(Math.max(1, config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC)) * 1000L));
+        this.store = openStore(config);
         try {
             TokenService tokens = new TokenService(
                     config.get(ConfigKeys.SESSION_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_TOKEN_EXPIRY_SEC),
@@ -269,6 +268,35 @@ public final class GantryServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The store the settings name: PostgreSQL when {@code database.address} is a {@code postgres://}
+     * URL (migrated to this version's schema first), else the embedded RocksDB under {@code data_dir}.
+     */
+    public static Store openStore(Config config) {
+        StoreOptions options = new StoreOptions(
+                config.get(ConfigKeys.PERSISTENCE_SYNC_WRITES), config.get(ConfigKeys.PERSISTENCE_BCRYPT_COST))
+                .withCursorKey(derivedKey("gantry history cursors", config.get(ConfigKeys.SESSION_ENCRYPTION_KEY)))
+                .withDedupWindowMs(Math.max(1, config.get(ConfigKeys.CHANNEL_HISTORY_DEDUP_WINDOW_SEC)) * 1000L);
+        PostgresSettings postgres = postgresSettings(config);
+        return postgres == null ? RocksStore.open(dataDir(config), options) : PostgresStore.open(postgres, options);
+    }
+
+    /** The PostgreSQL settings, or null when the store is the embedded one. */
+    static PostgresSettings postgresSettings(Config config) {
+        String address = config.get(ConfigKeys.DATABASE_ADDRESS);
+        if (address.isEmpty()) {
+            return null;
+        }
+        return PostgresSettings.parse(address, config.get(ConfigKeys.DATABASE_MAX_OPEN_CONNS),
+                config.get(ConfigKeys.DATABASE_CONNECT_TIMEOUT_MS));
+    }
+
+    /** Where the data is, for logs: a directory, or PostgreSQL's URL and user (never a password). */
+    public static String storeDescription(Config config) {
+        PostgresSettings postgres = postgresSettings(config);
+        return postgres == null ? "RocksDB under " + dataDir(config) : "PostgreSQL " + postgres.display();
+    }
+
     static Path dataDir(Config config) {
         return Path.of(config.get(ConfigKeys.DATA_DIR)).toAbsolutePath().normalize();
     }
@@ -359,8 +387,9 @@ public final class GantryServer implements AutoCloseable {
         return config;
     }
 
-    public Path dataDirectory() {
-        return store.directory();
+    /** Where the data is, for logs: {@code RocksDB under <dir>} or {@code PostgreSQL <user>@<url>}. */
+    public String storeDescription() {
+        return storeDescription(config);
     }
 
     public SessionRegistry sessions() {

@@ -10,7 +10,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.stream.Collectors;
 
-/** {@code java -jar gantry.jar [--config gantry.yml] [--socket.port 7350] …} */
+/**
+ * {@code java -jar gantry.jar [--config gantry.yml] [--socket.port 7350] …} runs the server;
+ * {@code migrate}, {@code export FILE} and {@code import FILE} (with the same settings) work on its
+ * store alone: see {@link StoreCommands}.
+ */
 public final class Main {
 
     private Main() {
@@ -22,6 +26,10 @@ public final class Main {
         // Tests and embedders keep Netty's default; -Dio.netty.leakDetection.level=simple turns it on here.
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
+        if (args.length > 0 && StoreCommands.isCommand(args[0])) {
+            System.exit(StoreCommands.run(args));
+            return;
         }
         Config config;
         try {
@@ -39,10 +47,10 @@ public final class Main {
         GantryServer server = io.gantry.Gantry.builder().config(config).build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gantry-shutdown"));
         String address = config.get(ConfigKeys.SOCKET_ADDRESS);
-        log.info("Gantry '{}' listening on {}:{} (REST http://{}:{}/v2/…, socket ws://{}:{}/ws{}); data in {}",
+        log.info("Gantry '{}' listening on {}:{} (REST http://{}:{}/v2/…, socket ws://{}:{}/ws{}); data: {}",
                 config.get(ConfigKeys.NAME), address, server.port(), address, server.port(), address, server.port(),
                 server.tcpPort() == 0 ? "" : ", TCP transport " + address + ":" + server.tcpPort(),
-                server.dataDirectory());
+                server.storeDescription());
         if (!config.secretsAtDefault().isEmpty()) {
             log.warn("These secrets still have their public default values; set them before going to production: {}",
                     config.secretsAtDefault().stream().map(ConfigKey::name).collect(Collectors.joining(", ")));

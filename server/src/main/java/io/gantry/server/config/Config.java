@@ -237,7 +237,8 @@ public final class Config {
     public List<ConfigKey<?>> secretsAtDefault() {
         List<ConfigKey<?>> keys = new ArrayList<>();
         settings.forEach((key, setting) -> {
-            if (key.isSecret() && key.defaultValue().equals(setting.value())) {
+            // an empty default (database.address) is a choice, not a published secret
+            if (key.isSecret() && !"".equals(key.defaultValue()) && key.defaultValue().equals(setting.value())) {
                 keys.add(key);
             }
         });

@@ -69,6 +69,24 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, String.class, defaultValue, description, true, ConfigKey::nonEmpty);
     }
 
+    /**
+     * A database address: empty (the embedded store) or a {@code postgres://} URL. A secret, since
+     * the URL may hold a password: {@code --help} and error messages never show it.
+     */
+    static ConfigKey<String> databaseAddress(String name, String defaultValue, String description) {
+        return new ConfigKey<>(name, String.class, defaultValue, description, true, v -> {
+            if (v.isEmpty()) {
+                return null;
+            }
+            try {
+                io.gantry.persistence.PostgresSettings.parse(v);
+                return null;
+            } catch (IllegalArgumentException e) {
+                return "must be empty (the embedded store) or " + e.getMessage();
+            }
+        });
+    }
+
     /** One of a fixed set of words. */
     static ConfigKey<String> choice(String name, String defaultValue, java.util.List<String> allowed, String description) {
         return new ConfigKey<>(name, String.class, defaultValue, description, false,

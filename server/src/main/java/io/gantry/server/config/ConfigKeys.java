@@ -27,6 +27,15 @@ public final class ConfigKeys {
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("data_dir", "./data",
             "Directory holding the embedded database.");
 
+    // ---- database: the embedded RocksDB, or PostgreSQL ------------------------------------------
+    public static final ConfigKey<String> DATABASE_ADDRESS = ConfigKey.databaseAddress("database.address", "",
+            "Empty: the embedded RocksDB under data_dir. postgres://user:password@host:5432/gantry: PostgreSQL "
+                    + "(the schema is created and migrated at start-up).");
+    public static final ConfigKey<Integer> DATABASE_MAX_OPEN_CONNS = ConfigKey.integer("database.max_open_conns", 32, 1, 10_000,
+            "Most connections to PostgreSQL this node holds.");
+    public static final ConfigKey<Long> DATABASE_CONNECT_TIMEOUT_MS = ConfigKey.longInt("database.connect_timeout_ms", 3000, 250,
+            "How long a call waits for a PostgreSQL connection before it answers 'unavailable' (the database is away).");
+
     // ---- socket: REST and WebSocket on one port ---------------------------------------------
     public static final ConfigKey<String> SOCKET_ADDRESS = ConfigKey.string("socket.address", "0.0.0.0",
             "Address REST and the socket listen on; 0.0.0.0 is every interface.");
@@ -122,7 +131,7 @@ public final class ConfigKeys {
 
     /** Every key, in the order {@code --help} and {@link Config#describe()} list them. */
     public static final List<ConfigKey<?>> ALL = List.of(
-            NAME, DATA_DIR,
+            NAME, DATA_DIR, DATABASE_ADDRESS, DATABASE_MAX_OPEN_CONNS, DATABASE_CONNECT_TIMEOUT_MS,
             SOCKET_ADDRESS, SOCKET_PORT, SOCKET_TCP_PORT, SOCKET_SERVER_KEY, SOCKET_MAX_MESSAGE_SIZE_BYTES,
             SOCKET_MAX_REQUEST_SIZE_BYTES, SOCKET_OUTGOING_QUEUE_SIZE, SOCKET_OUTGOING_HIGH_WATER,
             SOCKET_OUTGOING_LOW_WATER, SOCKET_SLOW_CONSUMER_TIMEOUT_MS, SOCKET_PING_PERIOD_MS,

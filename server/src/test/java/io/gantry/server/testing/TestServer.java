@@ -2,6 +2,7 @@ package io.gantry.server.testing;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.gantry.persistence.PostgresTestServer;
 import io.gantry.server.GantryServer;
 import io.gantry.server.config.Config;
 import io.gantry.server.config.ConfigKeys;
@@ -35,6 +36,13 @@ public final class TestServer implements AutoCloseable {
      * else over WebSockets.
      */
     public static final boolean TCP = "tcp".equals(System.getProperty("gantry.test.transport"));
+
+    /**
+     * Whether servers keep their data in PostgreSQL: {@code -Dgantry.test.store=postgres} runs the
+     * tests again with every server on a database of its own on the JVM's test PostgreSQL
+     * ({@code postgres-store} run of {@code server/pom.xml}); anything else, the embedded RocksDB.
+     */
+    public static final boolean POSTGRES = "postgres".equals(System.getProperty("gantry.test.store"));
 
     private final Path dataDir;
     private final Config config;
@@ -91,6 +99,10 @@ public final class TestServer implements AutoCloseable {
                 .with(ConfigKeys.SOCKET_TCP_PORT, -1)
                 .with(ConfigKeys.DATA_DIR, dataDir.toString())
                 .with(ConfigKeys.PERSISTENCE_BCRYPT_COST, 4);
+        if (POSTGRES) {
+            config = config.with(ConfigKeys.DATABASE_ADDRESS,
+                    PostgresTestServer.address(PostgresTestServer.shared().freshDatabase()));
+        }
         return new TestServer(dataDir, customize.apply(config), registrations);
     }
 

@@ -1,5 +1,6 @@
 package io.gantry.transport.http;
 
+import io.gantry.core.StoreFailure;
 import io.gantry.core.auth.TokenService;
 import io.gantry.transport.ws.WebSocketUpgrade;
 import io.netty.buffer.ByteBuf;
@@ -198,9 +199,7 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         } catch (ApiException e) {
             writeError(ctx, keepAlive, e, route.errors());
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", request.method(), request.path(), e);
-            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    ApiException.INTERNAL, "Internal server error."), route.errors());
+            writeError(ctx, keepAlive, failure(request, e), route.errors());
         }
         return true;
     }
@@ -238,10 +237,22 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
         } catch (ApiException e) {
             writeError(ctx, keepAlive, e, route.errors());
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", request.method(), request.path(), e);
-            writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    ApiException.INTERNAL, "Internal server error."), route.errors());
+            writeError(ctx, keepAlive, failure(request, e), route.errors());
         }
+    }
+
+    /**
+     * What a client is told when a handler threw: UNAVAILABLE (503) while the database is away,
+     * which the same call gets past once it is back; else an internal error, logged with its stack.
+     */
+    private static ApiException failure(ApiRequest request, RuntimeException e) {
+        if (StoreFailure.unavailable(e)) {
+            LOG.warn("{} {}: {}", request.method(), request.path(), e.getMessage());
+            return new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, ApiException.UNAVAILABLE,
+                    StoreFailure.UNAVAILABLE_MESSAGE);
+        }
+        LOG.error("{} {} failed", request.method(), request.path(), e);
+        return new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, ApiException.INTERNAL, "Internal server error.");
     }
 
     /** Writes a Nakama-shaped error: {@code {"code": …, "message": …}}, as Nakama 3.18's gateway. Any thread. */
