@@ -44,6 +44,7 @@ public final class PostgresStore implements Store {
     private final PostgresStorageStore storage;
     private final PostgresFriendStore friends;
     private final PostgresGroupStore groups;
+    private final PostgresLeaderboardStore leaderboards;
     private volatile boolean closed;
 
     private PostgresStore(PostgresDatabase db, StoreOptions options, Clock clock) {
@@ -63,6 +64,7 @@ public final class PostgresStore implements Store {
         this.storage = new PostgresStorageStore(this, cursorKey);
         this.friends = new PostgresFriendStore(this, cursorKey);
         this.groups = new PostgresGroupStore(this, cursorKey);
+        this.leaderboards = new PostgresLeaderboardStore(this);
     }
 
     /** {@link #open(PostgresSettings, StoreOptions, Clock)} on the system clock. */
@@ -131,7 +133,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public LeaderboardStore leaderboards() {
-        throw new UnsupportedOperationException("leaderboards on PostgreSQL");
+        return leaderboards;
     }
 
     @Override
@@ -142,6 +144,7 @@ public final class PostgresStore implements Store {
     /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
     List<PostgresUserOwned> userOwned() {
         return List.of(storage, friends);
+        return List.of(leaderboards);
     }
 
     @Override
@@ -153,6 +156,7 @@ public final class PostgresStore implements Store {
         // filled in as each sub-store gets its StoreTransfer (issue 17); accounts stay first
         return List.of(storage, friends);
         return List.of(groups);
+        return List.of(leaderboards);
     }
 
     @Override

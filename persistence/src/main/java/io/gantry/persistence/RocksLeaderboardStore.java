@@ -3,6 +3,7 @@ package io.gantry.persistence;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import io.gantry.proto.storage.DumpRecord;
 import io.gantry.proto.storage.StoredLeaderboard;
 import io.gantry.proto.storage.StoredLeaderboardRecord;
 import org.rocksdb.ColumnFamilyHandle;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import static io.gantry.persistence.RocksKeys.ID;
 import static io.gantry.persistence.RocksKeys.uuidBytes;
@@ -56,7 +58,7 @@ import static io.gantry.persistence.RocksKeys.uuidText;
  * <p>Threads: any blocking thread. A {@link RecordChange} runs under its board's lock, so it must
  * not wait for another thread nor call this store's writes.
  */
-final class RocksLeaderboardStore implements LeaderboardStore, RocksUserOwned {
+final class RocksLeaderboardStore implements LeaderboardStore, RocksUserOwned, StoreTransfer {
 
     /** The longest board id, in UTF-8 bytes: it is in every record key. */
     static final int MAX_ID_BYTES = 1024;
@@ -572,6 +574,68 @@ final class RocksLeaderboardStore implements LeaderboardStore, RocksUserOwned {
             throw new StoreException("cannot list the periods of leaderboard " + boardId, e);
         }
         return out;
+    }
+
+    // ---- export and import ----
+
+    /** The boards in key (id byte) order, then the records in key order: length of the id, id, expiry, owner. */
+    @Override
+    public void exportTo(Consumer<DumpRecord> sink) {
+        Objects.requireNonNull(sink, "sink");
+        store.checkOpen();
+        try (RocksIterator it = db.newIterator(boards)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                sink.accept(DumpRecord.newBuilder().setLeaderboard(parseBoard(it.value())).build());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot export leaderboards", e);
+        }
+        try (ReadOptions read = new ReadOptions().setFillCache(false);
+             RocksIterator it = db.newIterator(records, read)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                sink.accept(DumpRecord.newBuilder().setLeaderboardRecord(parseRecord(it.value())).build());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot export leaderboard records", e);
+        }
+    }
+
+    /**
+     * Every board and record as given, each record with its owner-index entry, in one batch: all or
+     * nothing. Nothing is checked against what is stored (an import goes into an empty store).
+     */
+    @Override
+    public void importRecords(List<DumpRecord> dump) {
+        Objects.requireNonNull(dump, "records");
+        store.checkOpen();
+        long ticket;
+        try (WriteBatch batch = new WriteBatch()) {
+            for (DumpRecord record : dump) {
+                if (record.hasLeaderboard()) {
+                    StoredLeaderboard board = record.getLeaderboard();
+                    batch.put(boards, idBytes(board.getId()), board.toByteArray());
+                } else if (record.hasLeaderboardRecord()) {
+                    StoredLeaderboardRecord r = record.getLeaderboardRecord();
+                    requireExpiry(r.getExpiryTime());
+                    byte[] key = recordKey(idBytes(r.getLeaderboardId()), r.getExpiryTime(), uuidBytes(r.getOwnerId()));
+                    batch.put(records, key, r.toByteArray());
+                    batch.put(owners, ownerKey(key, key.length - ID), EMPTY);
+                } else {
+                    throw new IllegalArgumentException("not a leaderboard or leaderboard record: " + record.getRecordCase());
+                }
+            }
+            ticket = store.commitUnsynced(batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot import leaderboards", e);
+        }
+        store.awaitDurable(ticket);
+    }
+
+    @Override
+    public boolean accepts(DumpRecord record) {
+        return record.hasLeaderboard() || record.hasLeaderboardRecord();
     }
 
     // ---- keys ----

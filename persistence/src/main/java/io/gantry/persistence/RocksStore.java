@@ -253,6 +253,7 @@ public final class RocksStore implements Store {
         return List.of(history, notifications);
         // filled in as each sub-store gets its StoreTransfer (issue 17); accounts stay first
         return List.of(storage, friends);
+        return List.of(leaderboards);
     }
 
     @Override

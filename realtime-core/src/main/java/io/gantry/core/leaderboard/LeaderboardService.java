@@ -753,6 +753,10 @@ public final class LeaderboardService {
     private <T> T change(Board board, long expiry, String owner, Decision<T> decision, long[] rank)
             throws ServiceException {
         UUID ownerUuid = UUID.fromString(owner);
+        // the period's index exists before the change: building it reads the store, which written()
+        // must not do (on PostgreSQL it runs inside the change's transaction, holding a pooled
+        // connection, and a rebuild there would wait for another)
+        index(board, expiry);
         try {
             return store.change(board.id(), expiry, owner, new LeaderboardStore.RecordChange<T, ServiceException>() {
                 @Override
