@@ -143,20 +143,13 @@ public final class PostgresStore implements Store {
 
     /** What an account owns besides its own rows: deleting the account deletes these in its transaction. */
     List<PostgresUserOwned> userOwned() {
-        return List.of(storage, friends);
-        return List.of(leaderboards);
+        return List.of(storage, friends, groups, leaderboards);
     }
 
     @Override
     public List<StoreTransfer> transfers() {
-        // filled in as each sub-store gets its StoreTransfer (issue 17); accounts first
-        return List.of(accounts);
-        // filled in as each sub-store gets its StoreTransfer (issue 17)
-        return List.of(history, notifications);
-        // filled in as each sub-store gets its StoreTransfer (issue 17); accounts stay first
-        return List.of(storage, friends);
-        return List.of(groups);
-        return List.of(leaderboards);
+        // accounts first: the other records name their users
+        return List.of(accounts, storage, friends, groups, leaderboards, history, notifications);
     }
 
     @Override

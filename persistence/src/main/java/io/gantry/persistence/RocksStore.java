@@ -247,13 +247,8 @@ public final class RocksStore implements Store {
 
     @Override
     public List<StoreTransfer> transfers() {
-        // filled in as each sub-store gets its StoreTransfer (issue 17); accounts first
-        return List.of(accounts);
-        // filled in as each sub-store gets its StoreTransfer (issue 17)
-        return List.of(history, notifications);
-        // filled in as each sub-store gets its StoreTransfer (issue 17); accounts stay first
-        return List.of(storage, friends);
-        return List.of(leaderboards);
+        // accounts first: the other records name their users
+        return List.of(accounts, storage, friends, groups, leaderboards, history, notifications);
     }
 
     @Override
