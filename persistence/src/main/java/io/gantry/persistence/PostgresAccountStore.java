@@ -1,6 +1,5 @@
 package io.gantry.persistence;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -12,7 +11,6 @@ import io.gantry.proto.storage.StoredWalletLedger;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +21,6 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -735,30 +732,16 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
     // ---- passwords ----
 
     private byte[] hashPassword(String password) {
-        // UTF-8 bytes, as Go's bcrypt sees a Go string. The library's default (strict) strategy
-        // rejects passwords too long for bcrypt instead of silently truncating them.
-        return BCrypt.withDefaults().hash(bcryptCost, password.getBytes(StandardCharsets.UTF_8));
+        return PasswordHashes.hash(password, bcryptCost);
     }
 
-    /** bcrypt of the password's first 72 UTF-8 bytes, as Go's bcrypt of Nakama 3.18 hashes a longer one. */
     private byte[] hashTruncated(String password) {
-        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
-        return BCrypt.withDefaults().hash(bcryptCost, bytes.length > 72 ? Arrays.copyOf(bytes, 72) : bytes);
+        return PasswordHashes.hashTruncated(password, bcryptCost);
     }
 
     @Override
     public boolean checkPassword(StoredAccount account, String password) {
-        if (account.getPasswordHash().isEmpty() || password == null || password.isEmpty()) {
-            return false;
-        }
-        try {
-            byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
-            return BCrypt.verifyer()
-                    .verify(bytes.length > 72 ? Arrays.copyOf(bytes, 72) : bytes, account.getPasswordHash().toByteArray())
-                    .verified;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return PasswordHashes.matches(account, password);
     }
 
     // ---- token revocation ----

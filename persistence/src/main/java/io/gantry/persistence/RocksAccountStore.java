@@ -1,6 +1,5 @@
 package io.gantry.persistence;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.gson.JsonElement;
@@ -769,35 +768,19 @@ final class RocksAccountStore implements AccountStore, StoreTransfer {
         return writeLock;
     }
 
-    /** bcrypt of the password's first 72 UTF-8 bytes, as Go's bcrypt of Nakama 3.18 hashes a longer one. */
     private byte[] hashTruncated(String password) {
-        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
-        return BCrypt.withDefaults().hash(bcryptCost, bytes.length > 72 ? Arrays.copyOf(bytes, 72) : bytes);
+        return PasswordHashes.hashTruncated(password, bcryptCost);
     }
 
     // ---- passwords ----
 
     private byte[] hashPassword(String password) {
-        // UTF-8 bytes, as Go's bcrypt sees a Go string. The library's default (strict) strategy
-        // rejects passwords too long for bcrypt instead of silently truncating them.
-        return BCrypt.withDefaults().hash(bcryptCost, password.getBytes(StandardCharsets.UTF_8));
+        return PasswordHashes.hash(password, bcryptCost);
     }
 
     @Override
     public boolean checkPassword(StoredAccount account, String password) {
-        if (account.getPasswordHash().isEmpty() || password == null || password.isEmpty()) {
-            return false;
-        }
-        try {
-            byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
-            // A password linked longer than 72 bytes was hashed cut there (see hashTruncated).
-            return BCrypt.verifyer()
-                    .verify(bytes.length > 72 ? Arrays.copyOf(bytes, 72) : bytes, account.getPasswordHash().toByteArray())
-                    .verified;
-        } catch (IllegalArgumentException e) {
-            // A password too long to have been hashed cannot match.
-            return false;
-        }
+        return PasswordHashes.matches(account, password);
     }
 
     // ---- token revocation ----
