@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * Reads of the durable channel message history. Writes go through the
- * {@link GroupCommitWriter} (one thread owns them); reads go straight to RocksDB.
+ * store's {@link StoreWriter} (one thread owns them); reads go straight to the database (RocksDB
+ * or PostgreSQL).
  *
  * <pre>{@code
  * HistoryStore history = store.history();

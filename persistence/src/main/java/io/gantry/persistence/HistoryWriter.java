@@ -3,7 +3,7 @@ package io.gantry.persistence;
 /**
  * The way into channel history's single writer: offer it {@link WriteOp}s (append, update,
  * remove) and hear back through each op's callback once the op is durable or refused.
- * {@link GroupCommitWriter} is the RocksDB implementation.
+ * {@link GroupCommitWriter} is the RocksDB implementation, {@link PostgresCommitWriter} the PostgreSQL one.
  *
  * <pre>{@code
  * HistoryWriter writer = store.writer();

@@ -3,8 +3,8 @@ package io.gantry.persistence;
 /**
  * The way into the store's single writer for the server's notifications: offer it a
  * {@link NotificationWrite} and hear back through its callback once the notifications are durable
- * or the write failed. {@link GroupCommitWriter} is the RocksDB implementation (the same commit
- * loop as {@link HistoryWriter}).
+ * or the write failed. {@link GroupCommitWriter} (RocksDB) and {@link PostgresCommitWriter}
+ * (PostgreSQL) implement it, each the same commit loop as its {@link HistoryWriter}.
  *
  * <p>Threads: {@link #offer} is for any thread and never blocks. Callbacks run on the writer's
  * own thread, after the write; they must not block.
