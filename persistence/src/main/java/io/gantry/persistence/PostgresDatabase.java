@@ -137,10 +137,15 @@ public final class PostgresDatabase implements AutoCloseable {
 
     /** Runs {@code work} on an auto-committing connection of the pool. */
     public <T> T read(Work<T> work) {
-        try (Connection c = connection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw translate(e);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = connection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (attempt == 1 && staleSession(e)) {
+                    continue;
+                }
+                throw translate(e);
+            }
         }
     }
 
@@ -165,12 +170,31 @@ public final class PostgresDatabase implements AutoCloseable {
                     resetQuietly(c);
                 }
             } catch (SQLException e) {
-                if (attempt < ATTEMPTS && retryable(e)) {
+                if (attempt < ATTEMPTS && (retryable(e) || (attempt == 1 && staleSession(e)))) {
                     continue;
                 }
                 throw translate(e);
             }
         }
+    }
+
+    /**
+     * Whether {@code e} says the connection's session was ended by the server (it shut down or
+     * restarted since the pool last used the connection: SQLSTATE 57P01, 57P02). The server ended
+     * it before our statement, so the statement did not run, and the work may run again on a fresh
+     * connection; every other idle connection of the pool is as stale, so they are evicted too.
+     * Without this, the first calls after the database returns would each meet one dead connection.
+     */
+    private boolean staleSession(SQLException e) {
+        String state = e.getSQLState();
+        if (!"57P01".equals(state) && !"57P02".equals(state)) {
+            return false;
+        }
+        var bean = pool.getHikariPoolMXBean();
+        if (bean != null) {
+            bean.softEvictConnections();
+        }
+        return true;
     }
 
     /** A connection from the pool, or {@link StoreUnavailableException} when none comes in time. */

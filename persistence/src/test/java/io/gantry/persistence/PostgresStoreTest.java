@@ -55,6 +55,31 @@ class PostgresStoreTest {
     }
 
     @Test
+    void theFirstCallsAfterTheDatabaseRestartedSucceedOnFreshConnections() throws Exception {
+        try (PostgresTestServer pg = PostgresTestServer.start()) {
+            PostgresSettings settings = new PostgresSettings(pg.freshDatabase(), "postgres", "", 4, 5_000);
+            try (PostgresStore store = PostgresStore.open(settings, new StoreOptions(false, 4))) {
+                String id = store.accounts().createWithDevice("device-restart-1", null).account().getId();
+                // every pooled connection has a session on the server that is about to go
+                java.util.List<java.sql.Connection> held = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    held.add(store.db().connection());
+                }
+                for (java.sql.Connection c : held) {
+                    c.close();
+                }
+                pg.stop();
+                pg.restart();
+                // the pool's connections are all stale: each call still succeeds, first time
+                for (int i = 0; i < 4; i++) {
+                    assertEquals(id, store.accounts().byDeviceId("device-restart-1").orElseThrow().getId());
+                    assertTrue(store.accounts().createWithDevice("device-restart-new-" + i, null).created());
+                }
+            }
+        }
+    }
+
+    @Test
     void aDatabaseThatIsNotThereIsUnavailableNotAnError() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
