@@ -15,6 +15,9 @@ class ConfigDefaultsTest {
     static {
         EXPECTED.put("name", "gantry");
         EXPECTED.put("data_dir", "./data");
+        EXPECTED.put("database.address", "");
+        EXPECTED.put("database.max_open_conns", 32);
+        EXPECTED.put("database.connect_timeout_ms", 3000L);
         EXPECTED.put("socket.address", "0.0.0.0");
         EXPECTED.put("socket.port", 7350);
         EXPECTED.put("socket.tcp_port", 7349);
