@@ -97,6 +97,8 @@ public final class GantryServer implements AutoCloseable {
     private final NetworkEdge edge;
     private final int port;
     private final NotificationService notificationService;
+    /** This node's membership of a cluster; null when it runs alone. */
+    private final io.gantry.cluster.ClusterNode cluster;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Store reads the router needs (does this user exist?) run here, never on the router thread. */
@@ -134,6 +136,7 @@ public final class GantryServer implements AutoCloseable {
         runtime.seal();
         this.serverApi = new ServerRuntime(config.get(ConfigKeys.NAME));
         this.store = openStore(config);
+        io.gantry.cluster.ClusterNode joined = null;
         try {
             TokenService tokens = new TokenService(
                     config.get(ConfigKeys.SESSION_ENCRYPTION_KEY), config.get(ConfigKeys.SESSION_TOKEN_EXPIRY_SEC),
@@ -171,6 +174,12 @@ public final class GantryServer implements AutoCloseable {
                     new MatchSettings(config.get(ConfigKeys.MATCH_INPUT_QUEUE_SIZE), config.get(ConfigKeys.MATCH_MAX_EMPTY_SEC)),
                     serverApi);
             serverApi.matches(matches);
+            joined = joinCluster(config, router, sessions);
+            this.cluster = joined;
+            if (joined != null) {
+                matchmaker.poolNode(joined::matchmakerNode);
+                joined.onMatchmakerMoved(() -> router.execute(matchmaker::poolMoved));
+            }
             router.start();
             matchmaker.start();
 
@@ -229,14 +238,37 @@ public final class GantryServer implements AutoCloseable {
             long labelInterval = config.get(ConfigKeys.MATCH_LABEL_UPDATE_INTERVAL_MS);
             housekeeping.scheduleWithFixedDelay(() -> publishMatchListing(matchListing),
                     labelInterval, labelInterval, TimeUnit.MILLISECONDS);
+            if (cluster != null) {
+                cluster.shareMatchListing(matchListing, labelInterval);
+            }
         } catch (RuntimeException | InterruptedException e) {
             housekeeping.shutdownNow();
+            if (joined != null) {
+                joined.close();
+            }
             matchWorkers.close();
             readers.shutdownNow();
             rpcExecutor.shutdownNow();
             store.close();
             throw e;
         }
+    }
+
+    /** Joins the cluster {@code cluster.redis} names (before the router starts), or null when it names none. */
+    private static io.gantry.cluster.ClusterNode joinCluster(Config config, Router router, SessionRegistry sessions)
+            throws InterruptedException {
+        String redis = config.get(ConfigKeys.CLUSTER_REDIS);
+        if (redis.isEmpty()) {
+            return null;
+        }
+        return io.gantry.cluster.ClusterNode.join(io.gantry.cluster.ClusterSettings.of(config.get(ConfigKeys.NAME), redis,
+                config.get(ConfigKeys.CLUSTER_NODE_TTL_MS), config.get(ConfigKeys.CLUSTER_BUS_QUEUE_SIZE)),
+                router, sessions, config.get(ConfigKeys.SOCKET_OUTGOING_QUEUE_SIZE));
+    }
+
+    /** This node's cluster membership, or null when it runs alone. */
+    public io.gantry.cluster.ClusterNode cluster() {
+        return cluster;
     }
 
     /** Opens the store, starts the router and binds the port. */
@@ -426,6 +458,10 @@ public final class GantryServer implements AutoCloseable {
         }
         rpcExecutor.shutdown();
         router.close();
+        if (cluster != null) {
+            // after the router: the leaves of the sockets just closed are published first
+            cluster.close();
+        }
         readers.shutdown();
         // The store's writer writes every accepted history op and notification before it stops.
         store.close();

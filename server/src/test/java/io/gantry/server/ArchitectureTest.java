@@ -40,6 +40,7 @@ class ArchitectureTest {
             .layer("matchmaker").definedBy("io.gantry.matchmaker..")
             .layer("realtime-core").definedBy("io.gantry.core..")
             .layer("transport").definedBy("io.gantry.transport..")
+            .layer("cluster").definedBy("io.gantry.cluster..")
             .layer("client").definedBy("io.gantry.client..")
             .layer("server").definedBy("io.gantry", "io.gantry.server..")
             .layer("examples").definedBy("io.gantry.examples..")
@@ -50,9 +51,10 @@ class ArchitectureTest {
             .whereLayer("matchmaker").mayOnlyAccessLayers("runtime-api", "query")
             .whereLayer("realtime-core").mayOnlyAccessLayers("runtime-api", "query", "proto", "persistence", "matchmaker")
             .whereLayer("transport").mayOnlyAccessLayers("runtime-api", "proto", "realtime-core")
+            .whereLayer("cluster").mayOnlyAccessLayers("runtime-api", "proto", "realtime-core")
             .whereLayer("client").mayOnlyAccessLayers("proto")
             .whereLayer("server").mayOnlyAccessLayers("runtime-api", "query", "proto", "persistence", "matchmaker",
-                    "realtime-core", "transport")
+                    "realtime-core", "transport", "cluster")
             .whereLayer("examples").mayOnlyAccessLayers("runtime-api")
             .because("each module depends only on the modules below it in docs/ARCHITECTURE.md, "
                     + "and its pom declares exactly those");

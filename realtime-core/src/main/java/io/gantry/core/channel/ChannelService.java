@@ -129,6 +129,19 @@ public final class ChannelService implements GroupChat {
         tracker.listen(Stream.MODE_CHANNEL, this::onDisconnectLeave);
         tracker.listen(Stream.MODE_GROUP, this::onDisconnectLeave);
         tracker.listen(Stream.MODE_DM, this::onDisconnectLeave);
+        io.gantry.core.tracker.RemoteListener remoteLeaves = new io.gantry.core.tracker.RemoteListener() {
+            @Override
+            public void remoteLeft(StreamMembers remaining, Presence left, boolean nodeFailed) {
+                // a node that died told nobody: every node tells its own members
+                if (nodeFailed && !left.hidden() && !remaining.isEmpty()) {
+                    remaining.sendLocal(io.gantry.core.session.Outbound.of(presenceEvent(ChannelId.of(remaining.stream()),
+                            List.of(), List.of(left.userPresence()))), null);
+                }
+            }
+        };
+        tracker.listenRemote(Stream.MODE_CHANNEL, remoteLeaves);
+        tracker.listenRemote(Stream.MODE_GROUP, remoteLeaves);
+        tracker.listenRemote(Stream.MODE_DM, remoteLeaves);
         warmDedup();
     }
 
@@ -383,6 +396,11 @@ public final class ChannelService implements GroupChat {
             }
         }
         for (Session session : sessions) {
+            if (session.isRemote()) {
+                // its own node takes it out and tells the channel, as for a disconnect
+                tracker.clusterLink().untrackOn(session, channel.stream());
+                continue;
+            }
             Presence left = tracker.untrack(session, channel.stream());
             if (left != null) {
                 announceLeave(channel, tracker.members(channel.stream()), left);

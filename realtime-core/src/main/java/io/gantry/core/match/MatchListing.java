@@ -28,6 +28,8 @@ public final class MatchListing {
 
     private final ConcurrentHashMap<String, Object> pending = new ConcurrentHashMap<>();
     private volatile Map<String, Entry> visible = Map.of();
+    /** The authoritative matches of the cluster's other nodes, as last read (none on a single node). */
+    private volatile Map<String, Entry> remote = Map.of();
 
     /** Reports a match's current listing (new, resized or relabelled). Any thread. */
     public void update(MatchInfo info) {
@@ -60,10 +62,43 @@ public final class MatchListing {
         visible = Map.copyOf(next);
     }
 
-    /** The visible entry of a match, if any. */
+    /** The visible entry of a match, if any (another node's too, in a cluster). */
     public MatchInfo get(String matchId) {
         Entry entry = visible.get(matchId);
+        if (entry == null) {
+            entry = remote.get(matchId);
+        }
         return entry == null ? null : entry.info();
+    }
+
+    /** The authoritative matches this node runs, as visible now: what a cluster shares. Any thread. */
+    public List<MatchInfo> ownAuthoritative() {
+        List<MatchInfo> own = new ArrayList<>();
+        for (Entry entry : visible.values()) {
+            if (entry.info().authoritative()) {
+                own.add(entry.info());
+            }
+        }
+        return own;
+    }
+
+    /**
+     * Replaces what the cluster's other nodes run (authoritative matches; relayed ones are in every
+     * node's directory already). A label is parsed again only when it changed. One thread at a time.
+     */
+    public synchronized void replaceRemote(List<MatchInfo> others) {
+        Map<String, Entry> previous = remote;
+        Map<String, Entry> next = new HashMap<>();
+        for (MatchInfo info : others) {
+            if (visible.containsKey(info.matchId())) {
+                continue;
+            }
+            Entry old = previous.get(info.matchId());
+            Document document = old != null && old.info().label().equals(info.label())
+                    ? old.document() : Document.fromJson("label", info.label());
+            next.put(info.matchId(), new Entry(info, document));
+        }
+        remote = Map.copyOf(next);
     }
 
     /**
@@ -83,7 +118,11 @@ public final class MatchListing {
             label = null;
         }
         List<Entry> found = new ArrayList<>();
-        for (Entry entry : visible.values()) {
+        Map<String, Entry> others = remote;
+        List<Entry> all = new ArrayList<>(visible.size() + others.size());
+        all.addAll(visible.values());
+        all.addAll(others.values());
+        for (Entry entry : all) {
             MatchInfo info = entry.info();
             if (authoritative != null && info.authoritative() != authoritative) {
                 continue;

@@ -66,10 +66,25 @@ public final class MatchService {
                 .register(Envelope.MessageCase.MATCH_DATA_SEND, this::onData)
                 .registerDirect(Envelope.MessageCase.MATCH_DATA_SEND, this::relayDirect)
                 .addEndOfBatchAction(relayed::publishPending);
-        tracker.observe(Stream.MODE_MATCH_RELAYED,
-                (stream, members, removal) -> relayed.changed(stream.subject(), members, removal));
+        tracker.observe(Stream.MODE_MATCH_RELAYED, (stream, members, removal) -> {
+            relayed.changed(stream.subject(), members, removal);
+            if (members.hasRemoteMembers() || removal) {
+                // in a cluster, every node lists every relayed match with every node's members
+                listRelayed(new MatchId(stream.subject(), "").value(), members);
+            }
+        });
         tracker.listen(Stream.MODE_MATCH_RELAYED, this::onDisconnectLeave);
         tracker.listen(Stream.MODE_MATCH_AUTHORITATIVE, this::onDisconnectLeave);
+        tracker.listenRemote(Stream.MODE_MATCH_RELAYED, new io.gantry.core.tracker.RemoteListener() {
+            @Override
+            public void remoteLeft(StreamMembers remaining, Presence left, boolean nodeFailed) {
+                // a node that died told nobody: every node tells its own members
+                if (nodeFailed && !remaining.isEmpty()) {
+                    remaining.sendLocal(Outbound.of(presenceEvent(remaining.stream().subject() + ".", List.of(),
+                            List.of(left.userPresence()))), null);
+                }
+            }
+        });
     }
 
     public String node() {
@@ -131,6 +146,9 @@ public final class MatchService {
             joinRelayed(session, request, id, join.getIdCase() == MatchJoin.IdCase.TOKEN);
             return;
         }
+        if (forwarded(id, session, request)) {
+            return;
+        }
         AuthoritativeMatch match = authoritative.get(id.value());
         if (match == null) {
             session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
@@ -146,6 +164,15 @@ public final class MatchService {
         if (!match.offerJoinAttempt(session, session.presence(), join.getMetadataMap(), request.getCid())) {
             session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
         }
+    }
+
+    /**
+     * An authoritative match lives on the node in its id: a request for one of another node's
+     * goes there (the answer comes back through the bus). False when it is this node's, or its
+     * node is not in the cluster (then it is not found here either).
+     */
+    private boolean forwarded(MatchId id, Session session, Envelope request) {
+        return id.authoritative() && !id.node().equals(node) && tracker.clusterLink().forward(id.node(), session, request);
     }
 
     private void joinRelayed(Session session, Envelope request, MatchId id, boolean byToken) {
@@ -177,6 +204,9 @@ public final class MatchService {
             session.send(Replies.badInput(request, "Invalid match id '" + shorten(matchId) + "'."));
             return;
         }
+        if (forwarded(id, session, request)) {
+            return;
+        }
         Stream stream = id.authoritative() ? authoritativeStream(id) : relayedStream(id.uuid());
         Presence left = tracker.untrack(session, stream);
         if (left == null) {
@@ -196,6 +226,9 @@ public final class MatchService {
         }
         if (send.getData().size() > MAX_DATA_BYTES) {
             session.send(Replies.badInput(request, "Match data is over the limit of " + MAX_DATA_BYTES + " bytes."));
+            return;
+        }
+        if (forwarded(id, session, request)) {
             return;
         }
         Stream stream = id.authoritative() ? authoritativeStream(id) : relayedStream(id.uuid());
@@ -232,12 +265,8 @@ public final class MatchService {
                 .setData(send.getData())
                 .setReliable(send.getReliable())).build());
         if (targets == null) {
-            // everyone but the sender
-            for (Session recipient : members.recipients()) {
-                if (recipient != session) {
-                    recipient.send(outbound);
-                }
-            }
+            // everyone but the sender; in a cluster, once to each other node holding members
+            members.send(outbound, session.id());
         } else {
             for (Session recipient : targets) {
                 recipient.send(outbound);

@@ -47,7 +47,9 @@ final class RelayedMatches {
     }
 
     private void publish(String uuid, StreamMembers members) {
-        if (members == null || members.isEmpty()) {
+        // a match with members on other nodes of a cluster is relayed by the router, which
+        // crosses once per node
+        if (members == null || members.isEmpty() || members.hasRemoteMembers()) {
             byUuid.remove(uuid);
             return;
         }

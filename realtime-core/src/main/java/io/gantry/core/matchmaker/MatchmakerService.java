@@ -64,6 +64,9 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     private final Function<String, String> tokenSigner;
     private final MatchmakerAgent agent;
     private final AtomicLong sequence = new AtomicLong();
+    private final io.gantry.core.tracker.PresenceTracker tracker;
+    /** In a cluster: the node whose pool takes the tickets, or null when it is this one's. */
+    private volatile java.util.function.Supplier<String> poolNode = () -> null;
 
     /**
      * @param tokenSigner turns a relayed match id into the token players join it with
@@ -79,6 +82,8 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         this.hookExecutor = hookExecutor;
         this.tokenSigner = tokenSigner;
         this.agent = new MatchmakerAgent(settings, this::deliver, processor);
+        this.tracker = router.tracker();
+        this.router = router;
         router.register(Envelope.MessageCase.MATCHMAKER_ADD, this::onAdd)
                 .register(Envelope.MessageCase.MATCHMAKER_REMOVE, this::onRemove)
                 .addSessionListener(this);
@@ -88,6 +93,61 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         agent.start();
     }
 
+    /**
+     * In a cluster, one node's pool takes every client's tickets (under a lease in Redis): the
+     * supplier names it, or answers null when it is this node's. Before the router starts.
+     */
+    public void poolNode(java.util.function.Supplier<String> node) {
+        this.poolNode = java.util.Objects.requireNonNull(node, "node");
+    }
+
+    /** Most requests parked while the pool moves between nodes; more are told to retry. */
+    static final int MAX_PARKED = 4096;
+    static final String POOL_MOVING = "Matchmaker is moving to another node; retry later.";
+    /** Router thread: requests waiting for the pool's node to be known (its holder died). */
+    private final java.util.ArrayDeque<Object[]> parked = new java.util.ArrayDeque<>();
+    private Router router;
+
+    /**
+     * A client's add or removal goes to the node holding the pool, which answers through the bus.
+     * While the pool's node is unknown (its holder died and the lease has not moved yet), the
+     * request waits here, bounded, for {@link #poolMoved}.
+     */
+    private boolean forwardedToPool(Session session, Envelope request) {
+        if (session.isRemote()) {
+            return false; // forwarded here: this node holds the pool
+        }
+        String node = poolNode.get();
+        if (node == null) {
+            return false;
+        }
+        if (node.isEmpty()) {
+            if (parked.size() >= MAX_PARKED) {
+                session.send(Replies.error(request.getCid(), Error.Code.RUNTIME_EXCEPTION, POOL_MOVING));
+            } else {
+                parked.add(new Object[] {session, request});
+            }
+            return true;
+        }
+        if (!tracker.clusterLink().forward(node, session, request)) {
+            session.send(Replies.error(request.getCid(), Error.Code.RUNTIME_EXCEPTION, POOL_MOVING));
+        }
+        return true;
+    }
+
+    /** Router thread: the pool's node is known again; parked requests go on. */
+    public void poolMoved() {
+        int count = parked.size();
+        while (count-- > 0) {
+            Object[] entry = parked.poll();
+            Session session = (Session) entry[0];
+            Envelope request = (Envelope) entry[1];
+            if (!session.isClosed()) {
+                router.handleForwarded(session, request);
+            }
+        }
+    }
+
     public void stop() {
         agent.stop();
     }
@@ -95,6 +155,9 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     // ---- socket requests (router thread) ------------------------------------------------------
 
     private void onAdd(Session session, Envelope request) {
+        if (forwardedToPool(session, request)) {
+            return;
+        }
         MatchmakerAdd add = request.getMatchmakerAdd();
         String cid = request.getCid();
         Ticket ticket;
@@ -117,6 +180,9 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     }
 
     private void onRemove(Session session, Envelope request) {
+        if (forwardedToPool(session, request)) {
+            return;
+        }
         String ticket = request.getMatchmakerRemove().getTicket();
         String cid = request.getCid();
         if (ticket.isEmpty()) {

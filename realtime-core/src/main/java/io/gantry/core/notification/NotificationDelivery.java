@@ -59,6 +59,10 @@ public final class NotificationDelivery implements SessionListener {
                 delivered++;
             }
         }
+        // the user's sockets on other nodes of a cluster: one crossing per node
+        for (String node : members.remoteNodes()) {
+            tracker.clusterLink().toStream(node, members.stream(), outbound, null);
+        }
         return delivered;
     }
 

@@ -348,11 +348,7 @@ public final class PartyService implements SessionListener {
                         .setOpCode(send.getOpCode())
                         .setData(send.getData()))
                 .build());
-        for (Session recipient : members.recipients()) {
-            if (recipient != session) {
-                recipient.send(data);
-            }
-        }
+        members.send(data, session.id()); // members on other nodes too
         if (!request.getCid().isEmpty()) {
             session.send(ack(request));
         }
@@ -388,11 +384,7 @@ public final class PartyService implements SessionListener {
                     Outbound event = Outbound.of(Envelope.newBuilder().setPartyMatchmakerTicket(reply).build());
                     StreamMembers now = party.members();
                     if (now != null) {
-                        for (Session member : now.recipients()) {
-                            if (member != session) {
-                                member.send(event);
-                            }
-                        }
+                        now.send(event, session.id()); // members on other nodes too
                     }
                     session.send(Envelope.newBuilder().setCid(cid).setPartyMatchmakerTicket(reply).build());
                 }),
@@ -436,6 +428,9 @@ public final class PartyService implements SessionListener {
         } catch (PartyId.InvalidPartyIdException e) {
             session.send(Replies.badInput(request, e.getMessage()));
             return null;
+        }
+        if (!id.node().equals(node) && tracker.clusterLink().forward(id.node(), session, request)) {
+            return null; // the party's node answers, through the bus
         }
         PartyHandler party = id.node().equals(node) ? parties.get(id.id()) : null;
         if (party == null) {

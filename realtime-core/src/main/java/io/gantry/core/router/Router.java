@@ -462,6 +462,25 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    /**
+     * Router thread: a request another node of the cluster forwarded for one of its sessions (a
+     * remote session), handled as a request of this node's own sockets.
+     */
+    public void handleForwarded(Session remote, Envelope envelope) {
+        assert isRouterThread() : "forwarded request off the router thread";
+        handleRequest(remote, envelope);
+    }
+
+    /**
+     * Router thread: a remote session's socket closed on its node, or its node died; what it
+     * held on this node (party and match memberships, matchmaker tickets) ends as for a socket
+     * of this node's.
+     */
+    public void disconnectRemote(Session remote) {
+        assert isRouterThread() : "remote disconnect off the router thread";
+        disconnect(remote);
+    }
+
     private void disconnect(Session session) {
         for (SessionListener listener : sessionListeners) {
             listener.onDisconnect(session);

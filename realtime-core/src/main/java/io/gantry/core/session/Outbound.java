@@ -27,6 +27,16 @@ public final class Outbound {
         return new Outbound(envelope);
     }
 
+    /**
+     * A message that arrived already encoded as protobuf (from another node of a cluster): its
+     * binary form is those bytes, and JSON recipients encode it once as usual.
+     */
+    public static Outbound ofEncoded(Envelope envelope, byte[] binary) {
+        Outbound outbound = new Outbound(envelope);
+        outbound.binary = binary;
+        return outbound;
+    }
+
     public Envelope envelope() {
         return envelope;
     }

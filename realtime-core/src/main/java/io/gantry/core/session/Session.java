@@ -69,6 +69,8 @@ public final class Session {
     private final boolean appearOnline;
     private final long expiresAt;
     private final Connection connection;
+    /** The node whose socket this is, for a remote session; null for this node's own sockets. */
+    private final String node;
     /**
      * Unpadded: the padded queue spends about 500 bytes per socket keeping its indexes on separate
      * cache lines, which pays only between two busy threads; most sockets are idle, and a busy one
@@ -117,10 +119,49 @@ public final class Session {
         this.appearOnline = appearOnline;
         this.expiresAt = expiresAt;
         this.connection = connection;
+        this.node = null;
         // Chunked: an idle socket holds a 16-slot array; a burst grows it up to the bound.
         this.outbound = new MpscChunkedUnpaddedArrayQueue<>(Math.min(16, bound / 2), bound);
         this.highWater = highWater;
         this.lowWater = lowWater;
+    }
+
+    /** A remote session: see {@link #remote}. */
+    private Session(String id, String userId, String username, String node, int outgoingQueueSize, Connection connection) {
+        this.id = id;
+        this.userId = userId;
+        this.username = username;
+        this.vars = Map.of();
+        this.format = WireFormat.PROTOBUF;
+        this.lang = "";
+        this.appearOnline = false;
+        this.expiresAt = Long.MAX_VALUE;
+        this.connection = connection;
+        this.node = node;
+        this.outbound = new MpscChunkedUnpaddedArrayQueue<>(16, Math.max(32, outgoingQueueSize));
+        this.highWater = DEFAULT_HIGH_WATER;
+        this.lowWater = DEFAULT_LOW_WATER;
+    }
+
+    /**
+     * A session whose socket is on another node of the cluster, tracked so that the presences of
+     * other nodes are members of this node's streams. What is sent to it goes to its connection,
+     * which forwards it to the node (the cluster's {@code RemoteConnection}); it never reads.
+     */
+    public static Session remote(String id, String userId, String username, String node, int outgoingQueueSize,
+                                 Connection connection) {
+        return new Session(id, userId, username, java.util.Objects.requireNonNull(node, "node"), outgoingQueueSize,
+                connection);
+    }
+
+    /** Whether this session's socket is on another node of the cluster. */
+    public boolean isRemote() {
+        return node != null;
+    }
+
+    /** The node whose socket this is: null for this node's own sockets. */
+    public String node() {
+        return node;
     }
 
     public String id() {

@@ -83,6 +83,19 @@ public final class StatusService implements SessionListener {
                 .register(Envelope.MessageCase.STATUS_UPDATE, this::onUpdate)
                 .addSessionListener(this);
         tracker.listen(Stream.MODE_STATUS, this::onDisconnectLeave);
+        // A user's status on another node of a cluster: this node tells its own followers.
+        tracker.listenRemote(Stream.MODE_STATUS, new io.gantry.core.tracker.RemoteListener() {
+            @Override
+            public void remoteJoined(StreamMembers members, Presence joined, Presence replaced) {
+                publish(joined.userId(), List.of(joined.userPresence()),
+                        replaced == null ? List.of() : List.of(replaced.userPresence()));
+            }
+
+            @Override
+            public void remoteLeft(StreamMembers remaining, Presence left, boolean nodeFailed) {
+                publish(left.userId(), List.of(), List.of(left.userPresence()));
+            }
+        });
     }
 
     // ---- connect / disconnect ------------------------------------------------------------

@@ -40,6 +40,17 @@ public final class StreamService implements Streams {
         this.sessions = sessions;
         this.node = node;
         tracker.listenCustom(this::onDisconnectLeave);
+        tracker.listenRemoteCustom(new io.gantry.core.tracker.RemoteListener() {
+            @Override
+            public void remoteLeft(StreamMembers remaining, Presence left, boolean nodeFailed) {
+                // a node that died told nobody: every node tells its own members
+                if (nodeFailed && !left.hidden() && !remaining.isEmpty()) {
+                    Stream key = remaining.stream();
+                    StreamId stream = new StreamId(key.mode(), key.subject(), key.subcontext(), key.label());
+                    remaining.sendLocal(Outbound.of(event(stream, List.of(), List.of(left.userPresence()))), null);
+                }
+            }
+        });
     }
 
     @Override
@@ -102,9 +113,7 @@ public final class StreamService implements Streams {
             }
             Outbound outbound = Outbound.of(Envelope.newBuilder().setStreamData(message).build());
             if (targets == null) {
-                for (Session recipient : members.recipients()) {
-                    recipient.send(outbound);
-                }
+                members.send(outbound, null); // in a cluster, once to each other node holding members
             } else {
                 for (String sessionId : targets) {
                     Presence member = members.get(sessionId);

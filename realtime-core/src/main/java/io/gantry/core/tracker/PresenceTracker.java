@@ -20,8 +20,12 @@ public final class PresenceTracker {
     private final Map<String, List<Stream>> streamsBySession = new HashMap<>();
     private final StreamListener[] listeners = new StreamListener[Stream.MODE_CUSTOM_MIN];
     private final MembershipObserver[] observers = new MembershipObserver[Stream.MODE_CUSTOM_MIN];
+    private final RemoteListener[] remoteListeners = new RemoteListener[Stream.MODE_CUSTOM_MIN];
     /** Told about leaves from custom streams (modes from 20 up). */
     private StreamListener customListener;
+    private RemoteListener customRemoteListener;
+    /** The other nodes of the cluster; {@link ClusterLink#NONE} on a single node. */
+    private ClusterLink clusterLink = ClusterLink.NONE;
     private long joinSequence;
     /** Whether the latest {@link #track} call added a presence (rather than finding one). */
     private boolean lastTrackAdded;
@@ -52,6 +56,26 @@ public final class PresenceTracker {
         observers[mode] = observer;
     }
 
+    /** Registers who is told of other nodes' presences joining and leaving streams of a mode (below 20). */
+    public void listenRemote(int mode, RemoteListener listener) {
+        remoteListeners[mode] = listener;
+    }
+
+    /** Registers who is told of other nodes' presences in custom streams (modes from 20 up). */
+    public void listenRemoteCustom(RemoteListener listener) {
+        customRemoteListener = listener;
+    }
+
+    /** Connects the tracker to the other nodes of a cluster. Before the router starts. */
+    public void clusterLink(ClusterLink link) {
+        clusterLink = java.util.Objects.requireNonNull(link, "link");
+    }
+
+    /** The other nodes of the cluster; {@link ClusterLink#NONE} on a single node. */
+    public ClusterLink clusterLink() {
+        return clusterLink;
+    }
+
     /** Registers who is told about disconnect leaves from custom streams (modes from 20 up). */
     public void listenCustom(StreamListener listener) {
         customListener = listener;
@@ -63,7 +87,7 @@ public final class PresenceTracker {
      */
     public Presence track(Session session, Stream stream, com.heroiclabs.nakama.rtapi.UserPresence userPresence, boolean hidden) {
         assert onOwnerThread() : "presence tracker used off the router thread: " + Thread.currentThread().getName();
-        StreamMembers members = streams.computeIfAbsent(stream, StreamMembers::new);
+        StreamMembers members = streams.computeIfAbsent(stream, key -> new StreamMembers(key, this));
         Presence existing = members.get(session.id());
         if (existing != null) {
             lastTrackAdded = false;
@@ -74,6 +98,15 @@ public final class PresenceTracker {
         members.put(presence);
         streamsBySession.computeIfAbsent(session.id(), k -> new ArrayList<>(4)).add(stream);
         changed(stream, members, false);
+        if (replicated(stream)) {
+            if (session.isRemote()) {
+                remoteListener(stream).remoteJoined(members, presence, null);
+            } else {
+                clusterLink.tracked(stream, presence);
+            }
+        } else if (session.isRemote()) {
+            clusterLink.ownedMembership(stream, presence, true);
+        }
         return presence;
     }
 
@@ -96,6 +129,13 @@ public final class PresenceTracker {
         Presence updated = new Presence(session, userPresence, hidden, existing.joinSequence());
         members.put(updated);
         changed(stream, members, false);
+        if (replicated(stream)) {
+            if (session.isRemote()) {
+                remoteListener(stream).remoteJoined(members, updated, existing);
+            } else {
+                clusterLink.tracked(stream, updated);
+            }
+        }
         return updated;
     }
 
@@ -121,6 +161,32 @@ public final class PresenceTracker {
             }
         }
         changed(stream, members, true);
+        if (replicated(stream)) {
+            if (session.isRemote()) {
+                remoteListener(stream).remoteLeft(members, removed, false);
+            } else {
+                clusterLink.untracked(stream, removed);
+            }
+        } else if (session.isRemote()) {
+            clusterLink.ownedMembership(stream, removed, false);
+        }
+        return removed;
+    }
+
+    /**
+     * Removes a session from a stream and tells the stream's mode listener as for a disconnect
+     * (the leave event): another node of the cluster asked (a user kicked from a group channel).
+     */
+    public Presence leave(Session session, Stream stream) {
+        Presence removed = untrack(session, stream);
+        if (removed != null) {
+            StreamListener listener = stream.mode() >= 0 && stream.mode() < listeners.length
+                    ? listeners[stream.mode()] : customListener;
+            StreamMembers remaining = streams.get(stream);
+            if (listener != null) {
+                listener.onDisconnectLeave(remaining == null ? new StreamMembers(stream, this) : remaining, removed);
+            }
+        }
         return removed;
     }
 
@@ -145,10 +211,66 @@ public final class PresenceTracker {
             }
             if (removed != null) {
                 changed(stream, members, true);
+                if (replicated(stream)) {
+                    if (session.isRemote()) {
+                        // its node died (a clean disconnect untracks stream by stream)
+                        remoteListener(stream).remoteLeft(members, removed, true);
+                        continue;
+                    }
+                    clusterLink.untracked(stream, removed);
+                }
                 StreamListener listener = stream.mode() >= 0 && stream.mode() < listeners.length
                         ? listeners[stream.mode()] : customListener;
                 if (listener != null) {
                     listener.onDisconnectLeave(members, removed);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a stream's presences are in every node's directory (published on the bus). Parties
+     * and authoritative matches live on their owner node, whose tracker alone holds their members,
+     * remote ones included, as it holds its own.
+     */
+    public static boolean replicated(Stream stream) {
+        return stream.mode() != Stream.MODE_PARTY && stream.mode() != Stream.MODE_MATCH_AUTHORITATIVE;
+    }
+
+    /** Whether a session is in any stream of every node's directory. Router thread. */
+    public boolean inReplicatedStream(Session session) {
+        List<Stream> joined = streamsBySession.get(session.id());
+        if (joined != null) {
+            for (Stream stream : joined) {
+                if (replicated(stream)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final RemoteListener NO_REMOTE_LISTENER = new RemoteListener() {
+    };
+
+    private RemoteListener remoteListener(Stream stream) {
+        RemoteListener listener = stream.mode() >= 0 && stream.mode() < remoteListeners.length
+                ? remoteListeners[stream.mode()] : customRemoteListener;
+        return listener == null ? NO_REMOTE_LISTENER : listener;
+    }
+
+    /**
+     * Every presence of this node's own sessions, stream by stream, for a cluster's snapshot:
+     * {@code visitor} gets each (stream, presence). Router thread.
+     */
+    public void forEachLocalPresence(java.util.function.BiConsumer<Stream, Presence> visitor) {
+        assert onOwnerThread() : "presence tracker used off the router thread: " + Thread.currentThread().getName();
+        for (Map.Entry<String, List<Stream>> entry : streamsBySession.entrySet()) {
+            for (Stream stream : entry.getValue()) {
+                StreamMembers members = streams.get(stream);
+                Presence presence = members == null ? null : members.get(entry.getKey());
+                if (presence != null && !presence.session().isRemote() && replicated(stream)) {
+                    visitor.accept(stream, presence);
                 }
             }
         }

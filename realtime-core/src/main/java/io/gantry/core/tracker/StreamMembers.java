@@ -16,14 +16,21 @@ import java.util.List;
  */
 public final class StreamMembers {
 
+    private static final String[] NO_NODES = new String[0];
+
     private final Stream stream;
+    private final PresenceTracker tracker;
     private final LinkedHashMap<String, Presence> bySession = new LinkedHashMap<>();
     private Session[] recipients = new Session[0];
+    /** The other nodes that hold members of this stream (a cluster), each once. */
+    private String[] remoteNodes = NO_NODES;
     private boolean recipientsStale;
     private int visibleCount;
+    private int remoteCount;
 
-    StreamMembers(Stream stream) {
+    StreamMembers(Stream stream, PresenceTracker tracker) {
         this.stream = stream;
+        this.tracker = tracker;
     }
 
     public Stream stream() {
@@ -63,25 +70,92 @@ public final class StreamMembers {
         return visible;
     }
 
-    /** Every member's session, for fan-out. The array must not be modified. */
+    /**
+     * The sessions of this node's members, for fan-out (in a cluster, members on other nodes are
+     * reached through {@link #send} or {@link #remoteNodes}). The array must not be modified.
+     */
     public Session[] recipients() {
         if (recipientsStale) {
-            Session[] sessions = new Session[bySession.size()];
-            int i = 0;
-            for (Presence presence : bySession.values()) {
-                sessions[i++] = presence.session();
-            }
-            recipients = sessions;
-            recipientsStale = false;
+            rebuild();
         }
         return recipients;
     }
 
-    /** Sends one message to every member (hidden ones included), encoded once for all of them. */
+    /** The other nodes holding members of this stream, each once; empty on a single node. Must not be modified. */
+    public String[] remoteNodes() {
+        if (recipientsStale) {
+            rebuild();
+        }
+        return remoteNodes;
+    }
+
+    /** Whether some members are on other nodes of the cluster. */
+    public boolean hasRemoteMembers() {
+        return remoteCount > 0;
+    }
+
+    private void rebuild() {
+        Session[] sessions = new Session[bySession.size() - remoteCount];
+        String[] nodes = NO_NODES;
+        int i = 0;
+        for (Presence presence : bySession.values()) {
+            Session session = presence.session();
+            if (!session.isRemote()) {
+                sessions[i++] = session;
+            } else if (!contains(nodes, session.node())) {
+                nodes = java.util.Arrays.copyOf(nodes, nodes.length + 1);
+                nodes[nodes.length - 1] = session.node();
+            }
+        }
+        recipients = sessions;
+        remoteNodes = nodes;
+        recipientsStale = false;
+    }
+
+    private static boolean contains(String[] nodes, String node) {
+        for (String each : nodes) {
+            if (each.equals(node)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends one message to every member (hidden ones included), encoded once for all of them; in a
+     * cluster it crosses once to each other node that holds members.
+     */
     public void broadcast(com.heroiclabs.nakama.rtapi.Envelope envelope) {
-        io.gantry.core.session.Outbound outbound = io.gantry.core.session.Outbound.of(envelope);
+        send(io.gantry.core.session.Outbound.of(envelope), null);
+    }
+
+    /**
+     * Sends one message to every member but one session (null for none): this node's members
+     * directly, the others' through one crossing per node.
+     */
+    public void send(io.gantry.core.session.Outbound outbound, String exceptSessionId) {
         for (Session recipient : recipients()) {
-            recipient.send(outbound);
+            if (exceptSessionId == null || !exceptSessionId.equals(recipient.id())) {
+                recipient.send(outbound);
+            }
+        }
+        if (remoteCount > 0) {
+            ClusterLink link = tracker.clusterLink();
+            for (String node : remoteNodes()) {
+                link.toStream(node, stream, outbound, exceptSessionId);
+            }
+        }
+    }
+
+    /**
+     * Sends one message to this node's members only: what every node tells its own members itself
+     * (the leaves of a node that died), and what arrived from another node for them.
+     */
+    public void sendLocal(io.gantry.core.session.Outbound outbound, String exceptSessionId) {
+        for (Session recipient : recipients()) {
+            if (exceptSessionId == null || !exceptSessionId.equals(recipient.id())) {
+                recipient.send(outbound);
+            }
         }
     }
 
@@ -93,6 +167,12 @@ public final class StreamMembers {
         if (!presence.hidden()) {
             visibleCount++;
         }
+        if (previous != null && previous.session().isRemote()) {
+            remoteCount--;
+        }
+        if (presence.session().isRemote()) {
+            remoteCount++;
+        }
         recipientsStale = true;
     }
 
@@ -101,6 +181,9 @@ public final class StreamMembers {
         if (removed != null) {
             if (!removed.hidden()) {
                 visibleCount--;
+            }
+            if (removed.session().isRemote()) {
+                remoteCount--;
             }
             recipientsStale = true;
         }

@@ -87,6 +87,24 @@ public final class ConfigKey<T> {
         });
     }
 
+    /**
+     * A Redis address: empty (one node alone) or {@code redis://[[user]:password@]host[:port][/db]}.
+     * A secret, since the URL may hold a password.
+     */
+    static ConfigKey<String> redisAddress(String name, String defaultValue, String description) {
+        return new ConfigKey<>(name, String.class, defaultValue, description, true, v -> {
+            if (v.isEmpty()) {
+                return null;
+            }
+            try {
+                io.gantry.cluster.ClusterSettings.of("check", v, 3000, 2);
+                return null;
+            } catch (IllegalArgumentException e) {
+                return "must be empty (one node alone) or redis://host:port[/db]";
+            }
+        });
+    }
+
     /** One of a fixed set of words. */
     static ConfigKey<String> choice(String name, String defaultValue, java.util.List<String> allowed, String description) {
         return new ConfigKey<>(name, String.class, defaultValue, description, false,

@@ -36,6 +36,14 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> DATABASE_CONNECT_TIMEOUT_MS = ConfigKey.longInt("database.connect_timeout_ms", 3000, 250,
             "How long a call waits for a PostgreSQL connection before it answers 'unavailable' (the database is away).");
 
+    // ---- cluster: several nodes as one server (docs/CLUSTER.md) ------------------------------
+    public static final ConfigKey<String> CLUSTER_REDIS = ConfigKey.redisAddress("cluster.redis", "",
+            "Redis for a cluster, redis://host:port[/db]: node membership, the presence directory and the bus between nodes. Empty runs one node alone. Give each node its own --name and share --database.address.");
+    public static final ConfigKey<Long> CLUSTER_NODE_TTL_MS = ConfigKey.longInt("cluster.node_ttl_ms", 3000, 300,
+            "How long a node's heartbeat lives in Redis: a node silent this long (killed, cut off) is dead to the others, which end its users' presences.");
+    public static final ConfigKey<Integer> CLUSTER_BUS_QUEUE_SIZE = ConfigKey.integer("cluster.bus_queue_size", 65_536, 2, 1 << 24,
+            "Messages that may wait to cross to other nodes; beyond it they are dropped and the node republishes its presences.");
+
     // ---- socket: REST and WebSocket on one port ---------------------------------------------
     public static final ConfigKey<String> SOCKET_ADDRESS = ConfigKey.string("socket.address", "0.0.0.0",
             "Address REST and the socket listen on; 0.0.0.0 is every interface.");
@@ -132,6 +140,7 @@ public final class ConfigKeys {
     /** Every key, in the order {@code --help} and {@link Config#describe()} list them. */
     public static final List<ConfigKey<?>> ALL = List.of(
             NAME, DATA_DIR, DATABASE_ADDRESS, DATABASE_MAX_OPEN_CONNS, DATABASE_CONNECT_TIMEOUT_MS,
+            CLUSTER_REDIS, CLUSTER_NODE_TTL_MS, CLUSTER_BUS_QUEUE_SIZE,
             SOCKET_ADDRESS, SOCKET_PORT, SOCKET_TCP_PORT, SOCKET_SERVER_KEY, SOCKET_MAX_MESSAGE_SIZE_BYTES,
             SOCKET_MAX_REQUEST_SIZE_BYTES, SOCKET_OUTGOING_QUEUE_SIZE, SOCKET_OUTGOING_HIGH_WATER,
             SOCKET_OUTGOING_LOW_WATER, SOCKET_SLOW_CONSUMER_TIMEOUT_MS, SOCKET_PING_PERIOD_MS,

@@ -18,6 +18,9 @@ class ConfigDefaultsTest {
         EXPECTED.put("database.address", "");
         EXPECTED.put("database.max_open_conns", 32);
         EXPECTED.put("database.connect_timeout_ms", 3000L);
+        EXPECTED.put("cluster.redis", "");
+        EXPECTED.put("cluster.node_ttl_ms", 3000L);
+        EXPECTED.put("cluster.bus_queue_size", 65_536);
         EXPECTED.put("socket.address", "0.0.0.0");
         EXPECTED.put("socket.port", 7350);
         EXPECTED.put("socket.tcp_port", 7349);

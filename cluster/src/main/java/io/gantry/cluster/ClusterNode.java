@@ -1,0 +1,209 @@
+package io.gantry.cluster;
+
+import io.gantry.core.router.Router;
+import io.gantry.core.session.SessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * This node's membership of a cluster (docs/CLUSTER.md): heartbeats ({@link Membership}), the bus
+ * out ({@link BusPublisher}) and in ({@link BusSubscriber}), and the presence directory
+ * ({@link RemotePresences}) linked into the router's tracker. Joined before the router starts,
+ * left after it stopped.
+ *
+ * <pre>{@code
+ * ClusterNode cluster = ClusterNode.join(settings, router, sessions);   // before router.start()
+ * ...
+ * cluster.close();                                                       // after router.close()
+ * }</pre>
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final ClusterSettings settings;
+    private final Router router;
+    private final BusPublisher publisher;
+    private final BusSubscriber subscriber;
+    private final Membership membership;
+    private final RemotePresences presences;
+    private final Supplier<Jedis> commands;
+    private SharedMatchListing matchListing;
+
+    private ClusterNode(ClusterSettings settings, Router router, SessionRegistry sessions, int remoteQueueSize) {
+        this.settings = settings;
+        this.router = router;
+        String incarnation = UUID.randomUUID().toString();
+        Supplier<Jedis> connections = () -> new Jedis(new HostAndPort(settings.host(), settings.port()),
+                DefaultJedisClientConfig.builder()
+                        .database(settings.database())
+                        .connectionTimeoutMillis((int) Math.min(2000, settings.nodeTtlMs()))
+                        .socketTimeoutMillis(0)
+                        .user(settings.user())
+                        .password(settings.password())
+                        .clientName("gantry-" + settings.node())
+                        .build());
+        Supplier<Jedis> commands = () -> new Jedis(new HostAndPort(settings.host(), settings.port()),
+                DefaultJedisClientConfig.builder()
+                        .database(settings.database())
+                        .connectionTimeoutMillis((int) Math.min(2000, settings.nodeTtlMs()))
+                        .socketTimeoutMillis((int) Math.max(500, settings.nodeTtlMs() / 2))
+                        .user(settings.user())
+                        .password(settings.password())
+                        .clientName("gantry-" + settings.node())
+                        .build());
+        this.commands = commands;
+        this.publisher = new BusPublisher(settings.node(), incarnation, commands, settings.busQueueSize());
+        this.membership = new Membership(settings, incarnation, commands);
+        this.presences = new RemotePresences(settings.node(), router, sessions, publisher, remoteQueueSize,
+                membership::others);
+        this.subscriber = new BusSubscriber(settings.node(), connections,
+                batch -> router.execute(() -> presences.apply(batch)),
+                // subscribed (again): what the others hold may have changed unseen, so ask them all
+                () -> router.execute(() -> presences.requestSync(null)));
+    }
+
+    /**
+     * Joins the cluster: subscribes to the bus, registers this node's heartbeat (refused when a
+     * live node holds the name), and links the router's tracker to the other nodes. Before the
+     * router starts.
+     *
+     * @param remoteQueueSize the bound of a remote session's queue (messages on their way to the bus)
+     */
+    public static ClusterNode join(ClusterSettings settings, Router router, SessionRegistry sessions,
+                                   int remoteQueueSize) throws InterruptedException {
+        ClusterNode node = new ClusterNode(settings, router, sessions, remoteQueueSize);
+        node.start();
+        return node;
+    }
+
+    private void start() throws InterruptedException {
+        router.tracker().clusterLink(presences);
+        publisher.start(new BusPublisher.Listener() {
+            @Override
+            public void connected() {
+                // this node's presences, to everyone: replaces what they held of it
+                router.execute(() -> presences.publishSnapshot(null));
+            }
+
+            @Override
+            public void overflowed() {
+                router.execute(() -> presences.publishSnapshot(null));
+            }
+        });
+        try {
+            if (!subscriber.start(10_000)) {
+                throw new IllegalStateException("cluster: could not subscribe to Redis at " + settings.host() + ":"
+                        + settings.port() + " within 10 s");
+            }
+            membership.start(new Membership.Listener() {
+                @Override
+                public void nodeUp(String node) {
+                    router.execute(() -> presences.requestSync(node));
+                }
+
+                @Override
+                public void nodeDown(String node) {
+                    router.execute(() -> presences.nodeFailed(node));
+                }
+            });
+        } catch (RuntimeException | InterruptedException e) {
+            subscriber.close();
+            publisher.close();
+            throw e;
+        }
+        LOG.info("cluster: node {} joined through Redis at {}:{}; other nodes: {}", settings.node(),
+                settings.host(), settings.port(), membership.others());
+    }
+
+    /**
+     * Lists the authoritative matches of every node on this one and this node's on every other,
+     * refreshed every {@code intervalMs} (the listing's own interval).
+     */
+    public synchronized void shareMatchListing(io.gantry.core.match.MatchListing listing, long intervalMs) {
+        if (matchListing == null) {
+            matchListing = new SharedMatchListing(settings.node(), listing, commands, membership::others, intervalMs,
+                    settings.nodeTtlMs());
+        }
+    }
+
+    /**
+     * The node whose matchmaker pool takes the cluster's tickets, or null when it is this one (or
+     * Redis is away: then this node matches its own users). Any thread.
+     */
+    public String matchmakerNode() {
+        if (!connected()) {
+            return null; // Redis away: this node matches its own users
+        }
+        String holder = membership.poolHolder();
+        if (holder != null && holder.equals(settings.node())) {
+            return null;
+        }
+        if (holder == null || !membership.others().contains(holder)) {
+            return ""; // its holder died; the lease moves within the ttl
+        }
+        return holder;
+    }
+
+    /** Calls {@code moved} (on the heartbeat thread) whenever the matchmaker's pool changes node. */
+    public void onMatchmakerMoved(Runnable moved) {
+        membership.onPoolMoved(moved);
+    }
+
+    /** The other live nodes as last seen. Any thread. */
+    public Set<String> otherNodes() {
+        return membership.others();
+    }
+
+    /** Whether the bus and heartbeats reach Redis now. Any thread. */
+    public boolean connected() {
+        return publisher.connected() && subscriber.connected() && membership.reachable();
+    }
+
+    /** Messages published to other nodes so far. */
+    public long busPublished() {
+        return publisher.published();
+    }
+
+    /** Messages dropped (full queue, Redis away). */
+    public long busDropped() {
+        return publisher.dropped();
+    }
+
+    /** {@code PUBLISH} commands sent (one per destination per round). */
+    public long busBatches() {
+        return publisher.batches();
+    }
+
+    public int busQueueDepth() {
+        return publisher.depth();
+    }
+
+    public int busQueueCapacity() {
+        return publisher.capacity();
+    }
+
+    public ClusterSettings settings() {
+        return settings;
+    }
+
+    /** Leaves: what is queued is published, the heartbeat key removed, the bus closed. After the router closed. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (matchListing != null) {
+                matchListing.close();
+            }
+        }
+        publisher.close();
+        membership.close();
+        subscriber.close();
+    }
+}

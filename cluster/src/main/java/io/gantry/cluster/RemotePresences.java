@@ -1,0 +1,425 @@
+package io.gantry.cluster;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.heroiclabs.nakama.rtapi.Envelope;
+import io.gantry.core.router.Router;
+import io.gantry.core.session.Connection;
+import io.gantry.core.session.Outbound;
+import io.gantry.core.session.Session;
+import io.gantry.core.session.SessionRegistry;
+import io.gantry.core.tracker.ClusterLink;
+import io.gantry.core.tracker.Presence;
+import io.gantry.core.tracker.PresenceTracker;
+import io.gantry.core.tracker.Stream;
+import io.gantry.core.tracker.StreamMembers;
+import io.gantry.proto.cluster.BusBatch;
+import io.gantry.proto.cluster.BusMessage;
+import io.gantry.proto.cluster.PresenceChange;
+import io.gantry.proto.cluster.Snapshot;
+import io.gantry.proto.cluster.StreamKey;
+import io.gantry.proto.cluster.SyncRequest;
+import io.gantry.proto.cluster.UntrackRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The presence directory's router side: this node's half of the {@link ClusterLink} (its
+ * presences' changes and its broadcasts go out on the bus) and the application of what other
+ * nodes publish (their presences tracked in this node's tracker with remote sessions, their
+ * messages delivered to this node's members). Router thread, but for {@link RemoteConnection},
+ * which any thread may use.
+ */
+final class RemotePresences implements ClusterLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemotePresences.class);
+
+    private final String self;
+    private final Router router;
+    private final PresenceTracker tracker;
+    private final SessionRegistry sessions;
+    private final BusPublisher publisher;
+    private final int remoteQueueSize;
+    /** The other live nodes, as the membership last saw them. */
+    private final java.util.function.Supplier<Set<String>> liveNodes;
+    /**
+     * Router thread: the parties and authoritative matches other nodes own that this node's
+     * sessions are in, by owner node, then session id: what to tell them if the owner dies.
+     */
+    private final Map<String, Map<String, Set<Stream>>> ownedElsewhere = new HashMap<>();
+    /** Router thread: the remote sessions of each other node, by session id. */
+    private final Map<String, Map<String, Session>> byNode = new HashMap<>();
+
+    RemotePresences(String self, Router router, SessionRegistry sessions, BusPublisher publisher, int remoteQueueSize,
+                    java.util.function.Supplier<Set<String>> liveNodes) {
+        this.liveNodes = liveNodes;
+        this.self = self;
+        this.router = router;
+        this.tracker = router.tracker();
+        this.sessions = sessions;
+        this.publisher = publisher;
+        this.remoteQueueSize = remoteQueueSize;
+    }
+
+    private static boolean replicated(Stream stream) {
+        return PresenceTracker.replicated(stream);
+    }
+
+    // ---- this node's side: ClusterLink ------------------------------------------------------
+
+    @Override
+    public void tracked(Stream stream, Presence presence) {
+        if (replicated(stream)) {
+            publisher.offer(null, BusMessage.newBuilder().setTracked(change(stream, presence)).build());
+        }
+    }
+
+    @Override
+    public void untracked(Stream stream, Presence presence) {
+        if (stream.mode() == Stream.MODE_NOTIFICATIONS) {
+            // this node's socket closed: nothing to tell it any more
+            for (Map<String, Set<Stream>> bySession : ownedElsewhere.values()) {
+                bySession.remove(presence.sessionId());
+            }
+        }
+        if (replicated(stream)) {
+            publisher.offer(null, BusMessage.newBuilder().setUntracked(change(stream, presence)).build());
+        }
+    }
+
+    @Override
+    public void toStream(String node, Stream stream, Outbound message, String exceptSessionId) {
+        if (replicated(stream)) {
+            publisher.offerToStream(node, stream, exceptSessionId, message);
+            return;
+        }
+        // a party or match of this node's: the other node has no such stream, so name its members
+        StreamMembers members = tracker.members(stream);
+        if (members == null) {
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        for (Presence presence : members.presences()) {
+            Session session = presence.session();
+            if (node.equals(session.node()) && !session.id().equals(exceptSessionId)) {
+                ids.add(session.id());
+            }
+        }
+        if (!ids.isEmpty()) {
+            publisher.offerToSessions(node, ids, message);
+        }
+    }
+
+    @Override
+    public void ownedMembership(Stream stream, Presence presence, boolean joined) {
+        publisher.offer(presence.session().node(), BusMessage.newBuilder().setOwnedMembership(
+                io.gantry.proto.cluster.OwnedMembership.newBuilder().setStream(BusPublisher.key(stream))
+                        .setPresence(presence.userPresence()).setJoined(joined)).build());
+    }
+
+    @Override
+    public boolean forward(String node, Session session, Envelope request) {
+        if (!liveNodes.get().contains(node)) {
+            return false;
+        }
+        publisher.offer(node, BusMessage.newBuilder().setRequest(io.gantry.proto.cluster.ForwardedRequest.newBuilder()
+                .setSession(session.presence())
+                .setEnvelope(request.toByteString())).build());
+        return true;
+    }
+
+    @Override
+    public void untrackOn(Session remote, Stream stream) {
+        publisher.offer(remote.node(), BusMessage.newBuilder().setUntrackRequest(UntrackRequest.newBuilder()
+                .setStream(BusPublisher.key(stream)).setSessionId(remote.id())).build());
+    }
+
+    private static PresenceChange change(Stream stream, Presence presence) {
+        return PresenceChange.newBuilder()
+                .setStream(BusPublisher.key(stream))
+                .setPresence(presence.userPresence())
+                .setHidden(presence.hidden())
+                .build();
+    }
+
+    /** Publishes every presence of this node's to every node (after a reconnect or an overflow). */
+    void publishSnapshot(String toNode) {
+        Snapshot.Builder snapshot = Snapshot.newBuilder();
+        tracker.forEachLocalPresence((stream, presence) -> {
+            if (replicated(stream)) {
+                snapshot.addPresences(change(stream, presence));
+            }
+        });
+        publisher.offer(toNode, BusMessage.newBuilder().setSnapshot(snapshot).build());
+    }
+
+    /** Asks one node (null: every node) for its presences. */
+    void requestSync(String node) {
+        publisher.offer(node, BusMessage.newBuilder().setSyncRequest(SyncRequest.getDefaultInstance()).build());
+    }
+
+    // ---- the other nodes' side --------------------------------------------------------------
+
+    /** Applies one batch from another node, in order. Router thread. */
+    void apply(BusBatch batch) {
+        String from = batch.getFrom();
+        for (BusMessage message : batch.getMessagesList()) {
+            try {
+                switch (message.getKindCase()) {
+                    case TRACKED -> track(from, message.getTracked());
+                    case UNTRACKED -> untrack(from, message.getUntracked());
+                    case STREAM -> deliverToStream(message);
+                    case SESSION -> deliverToSession(message);
+                    case SYNC_REQUEST -> publishSnapshot(from);
+                    case SNAPSHOT -> replace(from, message.getSnapshot());
+                    case UNTRACK_REQUEST -> leave(message.getUntrackRequest());
+                    case REQUEST -> handleForwarded(from, message.getRequest());
+                    case OWNED_MEMBERSHIP -> noteOwned(from, message.getOwnedMembership());
+                    case KIND_NOT_SET -> { }
+                }
+            } catch (InvalidProtocolBufferException e) {
+                LOG.warn("cluster bus: an unreadable envelope from {} was ignored", from);
+            }
+        }
+    }
+
+    private void noteOwned(String owner, io.gantry.proto.cluster.OwnedMembership membership) {
+        String sessionId = membership.getPresence().getSessionId();
+        Stream stream = stream(membership.getStream());
+        if (membership.getJoined()) {
+            if (sessions.get(sessionId).isPresent()) {
+                ownedElsewhere.computeIfAbsent(owner, k -> new HashMap<>())
+                        .computeIfAbsent(sessionId, k -> new HashSet<>()).add(stream);
+            }
+            return;
+        }
+        Map<String, Set<Stream>> bySession = ownedElsewhere.get(owner);
+        Set<Stream> streams = bySession == null ? null : bySession.get(sessionId);
+        if (streams != null) {
+            streams.remove(stream);
+            if (streams.isEmpty()) {
+                bySession.remove(sessionId);
+            }
+        }
+    }
+
+    /**
+     * The owner of parties and matches some of this node's sessions are in died: each is told its
+     * party closed ({@code party_close}), or its match ended (its own leave and an error).
+     */
+    private void endOwnedBy(String owner) {
+        Map<String, Set<Stream>> bySession = ownedElsewhere.remove(owner);
+        if (bySession == null) {
+            return;
+        }
+        for (Map.Entry<String, Set<Stream>> entry : bySession.entrySet()) {
+            Session session = sessions.get(entry.getKey()).orElse(null);
+            if (session == null) {
+                continue;
+            }
+            for (Stream stream : entry.getValue()) {
+                String id = stream.subject() + "." + stream.label();
+                if (stream.mode() == Stream.MODE_PARTY) {
+                    session.send(Envelope.newBuilder().setPartyClose(
+                            com.heroiclabs.nakama.rtapi.PartyClose.newBuilder().setPartyId(id)).build());
+                } else {
+                    session.send(Envelope.newBuilder().setMatchPresenceEvent(
+                            com.heroiclabs.nakama.rtapi.MatchPresenceEvent.newBuilder().setMatchId(id)
+                                    .addLeaves(session.presence())).build());
+                    session.send(Envelope.newBuilder().setError(com.heroiclabs.nakama.rtapi.Error.newBuilder()
+                            .setCode(com.heroiclabs.nakama.rtapi.Error.Code.RUNTIME_EXCEPTION_VALUE)
+                            .setMessage("Match " + id + " ended: its node " + owner + " is gone.")).build());
+                }
+            }
+        }
+    }
+
+    private void handleForwarded(String node, io.gantry.proto.cluster.ForwardedRequest request)
+            throws InvalidProtocolBufferException {
+        Session session = session(node, request.getSession());
+        router.handleForwarded(session, Envelope.parseFrom(request.getEnvelope()));
+    }
+
+    private void track(String node, PresenceChange change) {
+        Stream stream = stream(change.getStream());
+        Session session = session(node, change.getPresence());
+        StreamMembers members = tracker.members(stream);
+        if (members != null && members.get(session.id()) != null) {
+            tracker.update(session, stream, change.getPresence(), change.getHidden());
+        } else {
+            tracker.track(session, stream, change.getPresence(), change.getHidden());
+        }
+    }
+
+    private void untrack(String node, PresenceChange change) {
+        Map<String, Session> ofNode = byNode.get(node);
+        Session session = ofNode == null ? null : ofNode.get(change.getPresence().getSessionId());
+        if (session == null) {
+            return;
+        }
+        tracker.untrack(session, stream(change.getStream()));
+        forgetIfIdle(node, ofNode, session);
+    }
+
+    private void deliverToStream(BusMessage message) throws InvalidProtocolBufferException {
+        var delivery = message.getStream();
+        StreamMembers members = tracker.members(stream(delivery.getStream()));
+        if (members == null || members.recipients().length == 0) {
+            return;
+        }
+        byte[] bytes = delivery.getEnvelope().toByteArray();
+        Outbound outbound = Outbound.ofEncoded(Envelope.parseFrom(bytes), bytes);
+        members.sendLocal(outbound, delivery.getExceptSessionId().isEmpty() ? null : delivery.getExceptSessionId());
+    }
+
+    private void deliverToSession(BusMessage message) throws InvalidProtocolBufferException {
+        var delivery = message.getSession();
+        Outbound outbound = null;
+        for (String id : delivery.getSessionIdsList()) {
+            Session session = sessions.get(id).orElse(null);
+            if (session != null) {
+                if (outbound == null) {
+                    byte[] bytes = delivery.getEnvelope().toByteArray();
+                    outbound = Outbound.ofEncoded(Envelope.parseFrom(bytes), bytes);
+                }
+                session.send(outbound);
+            }
+        }
+    }
+
+    /** Another node's complete presences: what this node held of it and is not there leaves, silently. */
+    private void replace(String node, Snapshot snapshot) {
+        Set<String> keep = new HashSet<>();
+        for (PresenceChange change : snapshot.getPresencesList()) {
+            keep.add(change.getPresence().getSessionId() + '\u0000' + key(change.getStream()));
+        }
+        Map<String, Session> ofNode = byNode.get(node);
+        if (ofNode != null) {
+            for (Session session : List.copyOf(ofNode.values())) {
+                for (Stream stream : tracker.streamsOf(session)) {
+                    if (!keep.contains(session.id() + '\u0000' + key(stream))) {
+                        tracker.untrack(session, stream);
+                    }
+                }
+                forgetIfIdle(node, ofNode, session);
+            }
+        }
+        for (PresenceChange change : snapshot.getPresencesList()) {
+            track(node, change);
+        }
+    }
+
+    private void leave(UntrackRequest request) {
+        Session session = sessions.get(request.getSessionId()).orElse(null);
+        if (session != null) {
+            tracker.leave(session, stream(request.getStream()));
+        }
+    }
+
+    /**
+     * A node died: every presence of it leaves every stream, and each mode's listener tells this
+     * node's own members (the dead node told nobody). Router thread.
+     */
+    void nodeFailed(String node) {
+        endOwnedBy(node);
+        Map<String, Session> ofNode = byNode.remove(node);
+        if (ofNode == null) {
+            return;
+        }
+        for (Session session : ofNode.values()) {
+            // as a disconnect of this node's: session listeners (tickets), then every stream
+            router.disconnectRemote(session);
+            session.markClosed();
+        }
+    }
+
+    /** How many presences of other nodes this node holds sessions for. Router thread. */
+    int remoteSessionCount() {
+        int count = 0;
+        for (Map<String, Session> ofNode : byNode.values()) {
+            count += ofNode.size();
+        }
+        return count;
+    }
+
+    private Session session(String node, com.heroiclabs.nakama.rtapi.UserPresence presence) {
+        Map<String, Session> ofNode = byNode.computeIfAbsent(node, k -> new HashMap<>());
+        String sessionId = presence.getSessionId();
+        Session session = ofNode.get(sessionId);
+        if (session == null) {
+            session = Session.remote(sessionId, presence.getUserId(), presence.getUsername(),
+                    node, remoteQueueSize, new RemoteConnection(node));
+            ofNode.put(sessionId, session);
+        }
+        return session;
+    }
+
+    /**
+     * A remote session in no stream of the directory any more has disconnected (every socket is in
+     * its user's notification stream while it lives): what it held on this node ends too.
+     */
+    private void forgetIfIdle(String node, Map<String, Session> ofNode, Session session) {
+        if (!tracker.inReplicatedStream(session)) {
+            router.disconnectRemote(session);
+            session.markClosed();
+            ofNode.remove(session.id());
+            if (ofNode.isEmpty()) {
+                byNode.remove(node);
+            }
+        }
+    }
+
+    private static Stream stream(StreamKey key) {
+        return new Stream(key.getMode(), key.getSubject(), key.getSubcontext(), key.getLabel());
+    }
+
+    private static String key(StreamKey key) {
+        return key.getMode() + "\u0000" + key.getSubject() + '\u0000' + key.getSubcontext() + '\u0000' + key.getLabel();
+    }
+
+    private static String key(Stream stream) {
+        return stream.mode() + "\u0000" + stream.subject() + '\u0000' + stream.subcontext() + '\u0000' + stream.label();
+    }
+
+    /**
+     * A remote session's connection: what is sent to the session crosses to its node, addressed
+     * to it. Any thread (a match worker may send to a presence); the session's flush flag makes
+     * one caller drain at a time.
+     */
+    private final class RemoteConnection implements Connection {
+        private final String node;
+
+        RemoteConnection(String node) {
+            this.node = node;
+        }
+
+        @Override
+        public void requestFlush(Session session) {
+            do {
+                Outbound message;
+                while ((message = session.poll()) != null) {
+                    publisher.offerToSession(node, session.id(), message);
+                }
+            } while (session.flushDone());
+        }
+
+        @Override
+        public void close(int closeCode, String reason) {
+            // the socket is another node's to close
+        }
+    }
+
+    String self() {
+        return self;
+    }
+
+    Router router() {
+        return router;
+    }
+}
