@@ -71,7 +71,7 @@ final class BusPublisher implements AutoCloseable {
     private volatile boolean connectedOnce;
     private volatile boolean overflowed;
     private volatile Listener listener;
-    private Jedis jedis;
+    private volatile Jedis jedis;
     private long nextAttempt;
 
     BusPublisher(String self, String incarnation, Supplier<Jedis> connections, int capacity) {

@@ -44,6 +44,7 @@ public final class ClusterNode implements AutoCloseable {
         Supplier<Jedis> connections = () -> new Jedis(new HostAndPort(settings.host(), settings.port()),
                 DefaultJedisClientConfig.builder()
                         .database(settings.database())
+                        .autoNegotiateProtocol(false)
                         .connectionTimeoutMillis((int) Math.min(2000, settings.nodeTtlMs()))
                         .socketTimeoutMillis(0)
                         .user(settings.user())
@@ -53,6 +54,7 @@ public final class ClusterNode implements AutoCloseable {
         Supplier<Jedis> commands = () -> new Jedis(new HostAndPort(settings.host(), settings.port()),
                 DefaultJedisClientConfig.builder()
                         .database(settings.database())
+                        .autoNegotiateProtocol(false)
                         .connectionTimeoutMillis((int) Math.min(2000, settings.nodeTtlMs()))
                         .socketTimeoutMillis((int) Math.max(500, settings.nodeTtlMs() / 2))
                         .user(settings.user())
@@ -64,6 +66,7 @@ public final class ClusterNode implements AutoCloseable {
         this.membership = new Membership(settings, incarnation, commands);
         this.presences = new RemotePresences(settings.node(), router, sessions, publisher, remoteQueueSize,
                 membership::others);
+        presences.busUp(() -> publisher.connected() && subscriberConnected());
         this.subscriber = new BusSubscriber(settings.node(), connections,
                 batch -> router.execute(() -> presences.apply(batch)),
                 // subscribed (again): what the others hold may have changed unseen, so ask them all
@@ -160,6 +163,10 @@ public final class ClusterNode implements AutoCloseable {
     /** The other live nodes as last seen. Any thread. */
     public Set<String> otherNodes() {
         return membership.others();
+    }
+
+    private boolean subscriberConnected() {
+        return subscriber.connected();
     }
 
     /** Whether the bus and heartbeats reach Redis now. Any thread. */

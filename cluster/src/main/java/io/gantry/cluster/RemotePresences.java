@@ -48,6 +48,8 @@ final class RemotePresences implements ClusterLink {
     private final int remoteQueueSize;
     /** The other live nodes, as the membership last saw them. */
     private final java.util.function.Supplier<Set<String>> liveNodes;
+    /** Whether the bus reaches Redis both ways now. */
+    private volatile java.util.function.BooleanSupplier busUp = () -> true;
     /**
      * Router thread: the parties and authoritative matches other nodes own that this node's
      * sessions are in, by owner node, then session id: what to tell them if the owner dies.
@@ -123,10 +125,23 @@ final class RemotePresences implements ClusterLink {
                         .setPresence(presence.userPresence()).setJoined(joined)).build());
     }
 
+    /** What a request that needs another node is told while Redis is away. */
+    static final String UNAVAILABLE = "Cluster unavailable; retry later.";
+
+    void busUp(java.util.function.BooleanSupplier up) {
+        this.busUp = up;
+    }
+
     @Override
     public boolean forward(String node, Session session, Envelope request) {
         if (!liveNodes.get().contains(node)) {
             return false;
+        }
+        if (!busUp.getAsBoolean()) {
+            // the node is there but cannot be reached: the client may retry, unlike "not found"
+            session.send(Envelope.newBuilder().setCid(request.getCid()).setError(com.heroiclabs.nakama.rtapi.Error.newBuilder()
+                    .setCode(com.heroiclabs.nakama.rtapi.Error.Code.RUNTIME_EXCEPTION_VALUE).setMessage(UNAVAILABLE)).build());
+            return true;
         }
         publisher.offer(node, BusMessage.newBuilder().setRequest(io.gantry.proto.cluster.ForwardedRequest.newBuilder()
                 .setSession(session.presence())

@@ -231,6 +231,10 @@ public final class GantryServer implements AutoCloseable {
             metrics.queue("api", "REST requests waiting for an API thread", edge::apiQueueDepth);
             metrics.queue("store_readers", "Store reads waiting for a reader thread", readers);
             metrics.queue("rpc", "Server function calls waiting for an RPC thread", rpcExecutor);
+            if (cluster != null) {
+                metrics.cluster(cluster);
+                metrics.queue("cluster_bus", "Messages waiting to cross to other nodes", cluster::busQueueDepth);
+            }
             this.port = edge.start();
             // Logged-out tokens only need remembering until they expire.
             housekeeping.scheduleWithFixedDelay(this::purgeRevocations, 5, 5, TimeUnit.MINUTES);

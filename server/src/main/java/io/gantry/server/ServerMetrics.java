@@ -72,6 +72,20 @@ final class ServerMetrics implements AutoCloseable {
         gc.bindTo(registry);
     }
 
+    /** The cluster's bus: what crossed, what was dropped, and whether Redis is reachable. */
+    void cluster(io.gantry.cluster.ClusterNode cluster) {
+        FunctionCounter.builder("gantry_cluster_bus_published", cluster, io.gantry.cluster.ClusterNode::busPublished)
+                .description("Messages published to other nodes").register(registry);
+        FunctionCounter.builder("gantry_cluster_bus_dropped", cluster, io.gantry.cluster.ClusterNode::busDropped)
+                .description("Messages for other nodes dropped (bus queue full, or Redis away)").register(registry);
+        FunctionCounter.builder("gantry_cluster_bus_batches", cluster, io.gantry.cluster.ClusterNode::busBatches)
+                .description("PUBLISH commands sent (one per destination per round)").register(registry);
+        Gauge.builder("gantry_cluster_connected", cluster, c -> c.connected() ? 1 : 0)
+                .description("1 while the bus and heartbeats reach Redis").register(registry);
+        Gauge.builder("gantry_cluster_nodes", cluster, c -> c.otherNodes().size() + 1)
+                .description("Live nodes of the cluster, this one included").register(registry);
+    }
+
     /**
      * A queue's depth, read when scraped, as {@code gantry_queue_depth{queue="name"}}: the queues
      * wired in {@code GantryServer} after this registry (the REST executor's, the store readers',
