@@ -44,3 +44,21 @@ test('a ticket removed from another node than the pool\'s is gone', T, async () 
   await a.matchmakerMatched.expectNone(2500, 'a match for a removed ticket');
   await b.matchmakerMatched.expectNone(0, 'a match with a removed ticket');
 });
+
+test('a party on node2 with a member on node3 is matched with a player on node1', T, async () => {
+  const [solo, leader, member] = await Promise.all([player(0), player(1), player(2)]);
+  const party = await step(leader.socket.createParty(true, 4), 'party on node2');
+  await step(member.socket.joinParty(party.party_id), 'member joins from node3');
+  await member.parties.next(undefined, 'member in the party');
+  const mode = uniqueId('mode');
+  const query = `+properties.mode:${mode}`;
+  const partyTicket = await step(leader.socket.addMatchmakerParty(party.party_id, query, 3, 3, { mode }), 'party ticket');
+  assert.ok(partyTicket.ticket);
+  await step(solo.socket.addMatchmaker(query, 3, 3, { mode }), 'solo ticket on node1');
+  const matched = await Promise.all([solo, leader, member].map((p) => p.matchmakerMatched.next(undefined, 'matched')));
+  assert.equal(new Set(matched.map((m) => m.token)).size, 1, 'one match for the three');
+  assert.equal(matched[1].ticket, partyTicket.ticket);
+  assert.equal(matched[2].ticket, partyTicket.ticket, 'the member is matched with its party\'s ticket');
+  assert.deepEqual(new Set(matched[0].users.map((u) => u.presence.user_id)),
+    new Set([solo.userId, leader.userId, member.userId]));
+});

@@ -1,8 +1,8 @@
 // Last: node1 (which holds the matchmaker's lease, having started first) is killed (SIGKILL) while
-// the users of node2 and node3 chat through it... no: while they chat with each other. Within the
-// node ttl the survivors see its user leave the room and the relayed match, the party it owned
-// closes for its members elsewhere, the party elsewhere loses it, and the matchmaker's pool moves
-// to a survivor. Nothing the survivors send each other is lost or duplicated.
+// the users of node2 and node3 chat with each other. Within the node ttl the survivors see its user
+// leave the room and the relayed match, the party it owned closes for its members elsewhere, the
+// party elsewhere loses it, and the matchmaker's pool moves to a survivor with the survivors'
+// tickets. Nothing the survivors send each other is lost or duplicated.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +38,12 @@ test('kill -9 of a node under load: the others notice, tell their users and keep
   const surviving = await step(b.socket.createParty(true, 4), 'party on node3');
   await step(victim.socket.joinParty(surviving.party_id), 'victim joins the party of node3');
   await b.partyPresences.nextMatching((e) => e.joins?.some((p) => p.user_id === victim.userId), undefined, 'b told of victim');
+
+  // tickets of the survivors wait in node1's pool (three needed, two there)
+  const mode = uniqueId('mode');
+  const query = `+properties.mode:${mode}`;
+  const ticketA = await step(a.socket.addMatchmaker(query, 3, 3, { mode }), 'a adds a ticket on node2');
+  const ticketB = await step(b.socket.addMatchmaker(query, 3, 3, { mode }), 'b adds a ticket on node3');
 
   // a and b chat through the room while node1 dies
   const fromA = [];
@@ -77,16 +83,17 @@ test('kill -9 of a node under load: the others notice, tell their users and keep
   await b.partyPresences.nextMatching((e) => e.leaves?.some((p) => p.user_id === victim.userId), undefined,
     'the party of node3 loses the victim');
 
-  // a newcomer sees only the survivors; chat and the matchmaker (now on a survivor) go on
+  // a newcomer sees only the survivors; chat goes on
   const late = await player(1);
   const joined = await step(late.socket.joinChat(room, ROOM, false, false), 'a newcomer joins');
   assert.deepEqual(new Set(joined.presences.map((p) => p.user_id)), new Set([a.userId, b.userId]));
-  const mode = uniqueId('mode');
-  const query = `+properties.mode:${mode}`;
-  // the lease of the dead holder lapses within the ttl; tickets added meanwhile may wait for it
-  await step(late.socket.addMatchmaker(query, 2, 2, { mode }), 'ticket on node2');
-  await step(b.socket.addMatchmaker(query, 2, 2, { mode }), 'ticket on node3');
-  const [m1, m2] = await Promise.all([late.matchmakerMatched.next(15_000, 'late matched'),
-    b.matchmakerMatched.next(15_000, 'b matched')]);
-  assert.equal(m1.token, m2.token);
+
+  // the pool moved to a survivor with the survivors' tickets: a third ticket completes the group
+  await step(late.socket.addMatchmaker(query, 3, 3, { mode }), 'a third ticket on node2');
+  const [mA, mB, mLate] = await Promise.all([a.matchmakerMatched.next(15_000, 'a matched'),
+    b.matchmakerMatched.next(15_000, 'b matched'), late.matchmakerMatched.next(15_000, 'late matched')]);
+  assert.equal(mA.ticket, ticketA.ticket, 'a\'s ticket from before the death');
+  assert.equal(mB.ticket, ticketB.ticket, 'b\'s ticket from before the death');
+  assert.equal(mA.token, mLate.token);
+  assert.equal(mB.token, mLate.token);
 });

@@ -155,6 +155,45 @@ public final class ClusterNode implements AutoCloseable {
         return holder;
     }
 
+    /**
+     * Joins the matchmaker to the cluster's one pool: its commands and answers cross on the bus,
+     * and it hears (on the router) when the pool moves. Before the router starts.
+     */
+    public io.gantry.core.matchmaker.MatchmakerPool matchmakerPool(io.gantry.core.matchmaker.MatchmakerService service) {
+        presences.matchmaker(service);
+        membership.onPoolMoved(() -> router.execute(service::poolMoved));
+        return new io.gantry.core.matchmaker.MatchmakerPool() {
+            @Override
+            public String node() {
+                return matchmakerNode();
+            }
+
+            @Override
+            public String self() {
+                return settings.node();
+            }
+
+            @Override
+            public boolean command(String node, io.gantry.proto.cluster.PoolCommand command) {
+                if (!presences.busUp()) {
+                    return false;
+                }
+                presences.publish(node, io.gantry.proto.cluster.BusMessage.newBuilder().setPoolCommand(command).build());
+                return true;
+            }
+
+            @Override
+            public void answer(String node, io.gantry.proto.cluster.PoolAnswer answer) {
+                presences.publish(node, io.gantry.proto.cluster.BusMessage.newBuilder().setPoolAnswer(answer).build());
+            }
+
+            @Override
+            public io.gantry.core.session.Session remoteSession(String node, com.heroiclabs.nakama.rtapi.UserPresence presence) {
+                return presences.session(node, presence);
+            }
+        };
+    }
+
     /** Calls {@code moved} (on the heartbeat thread) whenever the matchmaker's pool changes node. */
     public void onMatchmakerMoved(Runnable moved) {
         membership.onPoolMoved(moved);

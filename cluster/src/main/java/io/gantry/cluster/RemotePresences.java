@@ -55,6 +55,8 @@ final class RemotePresences implements ClusterLink {
      * sessions are in, by owner node, then session id: what to tell them if the owner dies.
      */
     private final Map<String, Map<String, Set<Stream>>> ownedElsewhere = new HashMap<>();
+    /** The matchmaker this node's pool commands and answers go to; null until wired. */
+    private io.gantry.core.matchmaker.MatchmakerService matchmaker;
     /** Router thread: the remote sessions of each other node, by session id. */
     private final Map<String, Map<String, Session>> byNode = new HashMap<>();
 
@@ -196,6 +198,16 @@ final class RemotePresences implements ClusterLink {
                     case UNTRACK_REQUEST -> leave(message.getUntrackRequest());
                     case REQUEST -> handleForwarded(from, message.getRequest());
                     case OWNED_MEMBERSHIP -> noteOwned(from, message.getOwnedMembership());
+                    case POOL_COMMAND -> {
+                        if (matchmaker != null) {
+                            matchmaker.onPoolCommand(from, message.getPoolCommand());
+                        }
+                    }
+                    case POOL_ANSWER -> {
+                        if (matchmaker != null) {
+                            matchmaker.onPoolAnswer(message.getPoolAnswer());
+                        }
+                    }
                     case KIND_NOT_SET -> { }
                 }
             } catch (InvalidProtocolBufferException e) {
@@ -265,8 +277,12 @@ final class RemotePresences implements ClusterLink {
         Stream stream = stream(change.getStream());
         Session session = session(node, change.getPresence());
         StreamMembers members = tracker.members(stream);
-        if (members != null && members.get(session.id()) != null) {
-            tracker.update(session, stream, change.getPresence(), change.getHidden());
+        Presence held = members == null ? null : members.get(session.id());
+        if (held != null) {
+            // a snapshot repeats what this node holds already: only a real change is applied
+            if (held.hidden() != change.getHidden() || !held.userPresence().equals(change.getPresence())) {
+                tracker.update(session, stream, change.getPresence(), change.getHidden());
+            }
         } else {
             tracker.track(session, stream, change.getPresence(), change.getHidden());
         }
@@ -363,7 +379,19 @@ final class RemotePresences implements ClusterLink {
         return count;
     }
 
-    private Session session(String node, com.heroiclabs.nakama.rtapi.UserPresence presence) {
+    void matchmaker(io.gantry.core.matchmaker.MatchmakerService service) {
+        this.matchmaker = service;
+    }
+
+    boolean busUp() {
+        return busUp.getAsBoolean();
+    }
+
+    void publish(String node, BusMessage message) {
+        publisher.offer(node, message);
+    }
+
+    Session session(String node, com.heroiclabs.nakama.rtapi.UserPresence presence) {
         Map<String, Session> ofNode = byNode.computeIfAbsent(node, k -> new HashMap<>());
         String sessionId = presence.getSessionId();
         Session session = ofNode.get(sessionId);

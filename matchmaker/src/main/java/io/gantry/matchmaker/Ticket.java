@@ -72,6 +72,32 @@ public final class Ticket {
         return id;
     }
 
+    /** The session that added the ticket (a party's leader for a party ticket). */
+    public String ownerSessionId() {
+        return ownerSessionId;
+    }
+
+    /** The query as written, before parsing. */
+    public String queryText() {
+        return queryText;
+    }
+
+    public int minCount() {
+        return minCount;
+    }
+
+    public int maxCount() {
+        return maxCount;
+    }
+
+    public int countMultiple() {
+        return countMultiple;
+    }
+
+    public long createTimeMs() {
+        return createTimeMs;
+    }
+
     public String partyId() {
         return partyId;
     }

@@ -177,8 +177,7 @@ public final class GantryServer implements AutoCloseable {
             joined = joinCluster(config, router, sessions);
             this.cluster = joined;
             if (joined != null) {
-                matchmaker.poolNode(joined::matchmakerNode);
-                joined.onMatchmakerMoved(() -> router.execute(matchmaker::poolMoved));
+                matchmaker.pool(joined.matchmakerPool(matchmaker));
             }
             router.start();
             matchmaker.start();

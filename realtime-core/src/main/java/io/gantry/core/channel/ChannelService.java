@@ -129,13 +129,19 @@ public final class ChannelService implements GroupChat {
         tracker.listen(Stream.MODE_CHANNEL, this::onDisconnectLeave);
         tracker.listen(Stream.MODE_GROUP, this::onDisconnectLeave);
         tracker.listen(Stream.MODE_DM, this::onDisconnectLeave);
+        // Another node's member joined or left (or its node died): this node tells its own members.
         io.gantry.core.tracker.RemoteListener remoteLeaves = new io.gantry.core.tracker.RemoteListener() {
             @Override
+            public void remoteJoined(StreamMembers members, Presence joined, Presence replaced) {
+                if (replaced == null && !joined.hidden()) {
+                    members.announce(presenceEvent(ChannelId.of(members.stream()), List.of(joined.userPresence()), List.of()));
+                }
+            }
+
+            @Override
             public void remoteLeft(StreamMembers remaining, Presence left, boolean nodeFailed) {
-                // a node that died told nobody: every node tells its own members
-                if (nodeFailed && !left.hidden() && !remaining.isEmpty()) {
-                    remaining.sendLocal(io.gantry.core.session.Outbound.of(presenceEvent(ChannelId.of(remaining.stream()),
-                            List.of(), List.of(left.userPresence()))), null);
+                if (!left.hidden() && !remaining.isEmpty()) {
+                    remaining.announce(presenceEvent(ChannelId.of(remaining.stream()), List.of(), List.of(left.userPresence())));
                 }
             }
         };
@@ -287,7 +293,7 @@ public final class ChannelService implements GroupChat {
         session.send(Envelope.newBuilder().setCid(cid).setChannel(reply).build());
         if (joinedNow && !presence.hidden() && members != null) {
             // Everyone, the joiner included, sees the join; the joiner after its reply.
-            members.broadcast(presenceEvent(channel, List.of(presence.userPresence()), List.of()));
+            members.announce(presenceEvent(channel, List.of(presence.userPresence()), List.of()));
         }
     }
 
@@ -316,7 +322,7 @@ public final class ChannelService implements GroupChat {
         if (left.hidden() || remaining == null || remaining.isEmpty()) {
             return;
         }
-        remaining.broadcast(presenceEvent(channel, List.of(), List.of(left.userPresence())));
+        remaining.announce(presenceEvent(channel, List.of(), List.of(left.userPresence())));
     }
 
     private static Envelope presenceEvent(ChannelId channel, List<UserPresence> joins, List<UserPresence> leaves) {

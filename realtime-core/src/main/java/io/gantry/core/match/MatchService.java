@@ -75,13 +75,19 @@ public final class MatchService {
         });
         tracker.listen(Stream.MODE_MATCH_RELAYED, this::onDisconnectLeave);
         tracker.listen(Stream.MODE_MATCH_AUTHORITATIVE, this::onDisconnectLeave);
+        // Another node's player joined or left (or its node died): this node tells its own players.
         tracker.listenRemote(Stream.MODE_MATCH_RELAYED, new io.gantry.core.tracker.RemoteListener() {
             @Override
+            public void remoteJoined(StreamMembers members, Presence joined, Presence replaced) {
+                if (replaced == null) {
+                    members.announce(presenceEvent(members.stream().subject() + ".", List.of(joined.userPresence()), List.of()));
+                }
+            }
+
+            @Override
             public void remoteLeft(StreamMembers remaining, Presence left, boolean nodeFailed) {
-                // a node that died told nobody: every node tells its own members
-                if (nodeFailed && !remaining.isEmpty()) {
-                    remaining.sendLocal(Outbound.of(presenceEvent(remaining.stream().subject() + ".", List.of(),
-                            List.of(left.userPresence()))), null);
+                if (!remaining.isEmpty()) {
+                    remaining.announce(presenceEvent(remaining.stream().subject() + ".", List.of(), List.of(left.userPresence())));
                 }
             }
         });
@@ -120,7 +126,7 @@ public final class MatchService {
         // the creator's answer is queued: event loops may now relay to it (see RelayedMatches)
         relayed.publishPending();
         if (joinedNow) {
-            members.broadcast(presenceEvent(matchId, List.of(self), List.of()));
+            members.announce(presenceEvent(matchId, List.of(self), List.of()));
             listRelayed(matchId, members);
         }
     }
@@ -192,7 +198,7 @@ public final class MatchService {
         // relay to it, so data sent by anyone who saw the join event reaches the joiner.
         relayed.publishPending();
         if (joinedNow) {
-            members.broadcast(presenceEvent(id.value(), List.of(self), List.of()));
+            members.announce(presenceEvent(id.value(), List.of(self), List.of()));
             listRelayed(id.value(), members);
         }
     }
@@ -331,7 +337,7 @@ public final class MatchService {
             leaves.add(presence.userPresence());
         }
         if (remaining != null && !remaining.isEmpty()) {
-            remaining.broadcast(presenceEvent(id.value(), List.of(), leaves));
+            remaining.announce(presenceEvent(id.value(), List.of(), leaves));
         }
         if (id.authoritative()) {
             AuthoritativeMatch match = authoritative.get(id.value());
@@ -372,7 +378,7 @@ public final class MatchService {
         boolean joinedNow = tracker.isNew(tracked);
         session.send(matchReply(cid, match.id(), true, match.label(), members, session, joinedNow));
         if (joinedNow) {
-            members.broadcast(presenceEvent(match.id(), List.of(presence), List.of()));
+            members.announce(presenceEvent(match.id(), List.of(presence), List.of()));
             match.joined(session, presence);
         }
     }

@@ -64,9 +64,7 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     private final Function<String, String> tokenSigner;
     private final MatchmakerAgent agent;
     private final AtomicLong sequence = new AtomicLong();
-    private final io.gantry.core.tracker.PresenceTracker tracker;
-    /** In a cluster: the node whose pool takes the tickets, or null when it is this one's. */
-    private volatile java.util.function.Supplier<String> poolNode = () -> null;
+    private final Router router;
 
     /**
      * @param tokenSigner turns a relayed match id into the token players join it with
@@ -82,7 +80,6 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         this.hookExecutor = hookExecutor;
         this.tokenSigner = tokenSigner;
         this.agent = new MatchmakerAgent(settings, this::deliver, processor);
-        this.tracker = router.tracker();
         this.router = router;
         router.register(Envelope.MessageCase.MATCHMAKER_ADD, this::onAdd)
                 .register(Envelope.MessageCase.MATCHMAKER_REMOVE, this::onRemove)
@@ -93,71 +90,296 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         agent.start();
     }
 
-    /**
-     * In a cluster, one node's pool takes every client's tickets (under a lease in Redis): the
-     * supplier names it, or answers null when it is this node's. Before the router starts.
-     */
-    public void poolNode(java.util.function.Supplier<String> node) {
-        this.poolNode = java.util.Objects.requireNonNull(node, "node");
-    }
-
-    /** Most requests parked while the pool moves between nodes; more are told to retry. */
-    static final int MAX_PARKED = 4096;
-    static final String POOL_MOVING = "Matchmaker is moving to another node; retry later.";
-    /** Router thread: requests waiting for the pool's node to be known (its holder died). */
-    private final java.util.ArrayDeque<Object[]> parked = new java.util.ArrayDeque<>();
-    private Router router;
-
-    /**
-     * A client's add or removal goes to the node holding the pool, which answers through the bus.
-     * While the pool's node is unknown (its holder died and the lease has not moved yet), the
-     * request waits here, bounded, for {@link #poolMoved}.
-     */
-    private boolean forwardedToPool(Session session, Envelope request) {
-        if (session.isRemote()) {
-            return false; // forwarded here: this node holds the pool
-        }
-        String node = poolNode.get();
-        if (node == null) {
-            return false;
-        }
-        if (node.isEmpty()) {
-            if (parked.size() >= MAX_PARKED) {
-                session.send(Replies.error(request.getCid(), Error.Code.RUNTIME_EXCEPTION, POOL_MOVING));
-            } else {
-                parked.add(new Object[] {session, request});
-            }
-            return true;
-        }
-        if (!tracker.clusterLink().forward(node, session, request)) {
-            session.send(Replies.error(request.getCid(), Error.Code.RUNTIME_EXCEPTION, POOL_MOVING));
-        }
-        return true;
-    }
-
-    /** Router thread: the pool's node is known again; parked requests go on. */
-    public void poolMoved() {
-        int count = parked.size();
-        while (count-- > 0) {
-            Object[] entry = parked.poll();
-            Session session = (Session) entry[0];
-            Envelope request = (Envelope) entry[1];
-            if (!session.isClosed()) {
-                router.handleForwarded(session, request);
-            }
-        }
-    }
-
     public void stop() {
         agent.stop();
+    }
+
+    // ---- the cluster's one pool (docs/CLUSTER.md, "The matchmaker") -------------------------
+
+    /** What a request is told while the pool moves and too many wait, or the bus is down. */
+    static final String POOL_MOVING = "Matchmaker is moving to another node; retry later.";
+    static final String CLUSTER_UNAVAILABLE = "Cluster unavailable; retry later.";
+    /** Most adds and removals waiting for the pool's new node. */
+    static final int MAX_PARKED = 4096;
+
+    /** A command sent to the pool's node and not answered yet: sent again if the pool moves. */
+    private record Pending(io.gantry.proto.cluster.PoolCommand command, Ticket ticket, Consumer<String> onAdded,
+                           Consumer<Boolean> onRemoved) {
+    }
+
+    /** Null on a single node. */
+    private MatchmakerPool pool;
+    /** Router thread: this node's tickets in another node's pool, by id, oldest first. */
+    private final java.util.LinkedHashMap<String, Ticket> own = new java.util.LinkedHashMap<>();
+    /** Router thread: commands awaiting the pool's answer, by request id. */
+    private final java.util.LinkedHashMap<Long, Pending> pending = new java.util.LinkedHashMap<>();
+    /** Router thread: what waits for the pool's node to be known; each runs, or is refused. */
+    private final java.util.ArrayDeque<Runnable[]> parked = new java.util.ArrayDeque<>();
+    private long nextRequest;
+
+    /** Joins the cluster's pool. Before the router starts. */
+    public void pool(MatchmakerPool pool) {
+        this.pool = java.util.Objects.requireNonNull(pool, "pool");
+    }
+
+    /** Where a command goes now: null for this node's agent, "" while the pool moves, else the node. */
+    private String poolNode() {
+        return pool == null ? null : pool.node();
+    }
+
+    private boolean onRouter() {
+        return router.isRouterThread();
+    }
+
+    private void park(Runnable retry, Runnable refuse) {
+        if (parked.size() >= MAX_PARKED) {
+            refuse.run();
+        } else {
+            parked.add(new Runnable[] {retry, refuse});
+        }
+    }
+
+    private long send(String node, io.gantry.proto.cluster.PoolCommand.Builder command, Ticket ticket,
+                      Consumer<String> onAdded, Consumer<Boolean> onRemoved) {
+        long id = ++nextRequest;
+        io.gantry.proto.cluster.PoolCommand built = command.setRequestId(id).build();
+        if (!pool.command(node, built)) {
+            return -1;
+        }
+        pending.put(id, new Pending(built, ticket, onAdded, onRemoved));
+        return id;
+    }
+
+    /** A ticket of this node's goes to the pool, wherever it runs. Router thread (or any, before a cluster). */
+    private void submitToPool(Ticket ticket, Consumer<String> onResult) {
+        String node = poolNode();
+        if (node == null) {
+            offerLocally(ticket, onResult);
+        } else if (node.isEmpty()) {
+            park(() -> submitToPool(ticket, onResult), () -> onResult.accept(POOL_MOVING));
+        } else {
+            own.put(ticket.id(), ticket);
+            if (send(node, io.gantry.proto.cluster.PoolCommand.newBuilder().setAdd(encode(ticket)), ticket,
+                    onResult, null) < 0) {
+                own.remove(ticket.id());
+                onResult.accept(CLUSTER_UNAVAILABLE);
+            }
+        }
+    }
+
+    private void offerLocally(Ticket ticket, Consumer<String> onResult) {
+        if (!agent.offer(new MatchmakerAgent.Add(ticket, settings.maxTickets(), onResult))) {
+            onResult.accept("The matchmaker is busy; retry later.");
+        }
+    }
+
+    /**
+     * A removal goes where the pool runs: one ticket of a session ({@code partyId} null), one of a
+     * party, or every ticket of a party ({@code ticketId} null). Router thread.
+     */
+    private void removeFromPool(String ticketId, String ownerSessionId, String partyId, Consumer<Boolean> onResult) {
+        String node = poolNode();
+        if (node == null) {
+            MatchmakerAgent.Command command = partyId != null
+                    ? new MatchmakerAgent.RemoveParty(partyId, ticketId, onResult)
+                    : new MatchmakerAgent.Remove(ticketId, ownerSessionId, onResult);
+            if (!agent.offer(command) && onResult != null) {
+                onResult.accept(false);
+            }
+            if (partyId != null) {
+                own.values().removeIf(t -> partyId.equals(t.partyId()) && (ticketId == null || ticketId.equals(t.id())));
+            } else {
+                own.remove(ticketId);
+            }
+        } else if (node.isEmpty()) {
+            park(() -> removeFromPool(ticketId, ownerSessionId, partyId, onResult), () -> {
+                if (onResult != null) {
+                    onResult.accept(false);
+                }
+            });
+        } else {
+            io.gantry.proto.cluster.PoolRemove.Builder remove = io.gantry.proto.cluster.PoolRemove.newBuilder();
+            if (ticketId != null) {
+                remove.setTicketId(ticketId);
+            }
+            if (ownerSessionId != null) {
+                remove.setOwnerSessionId(ownerSessionId);
+            }
+            if (partyId != null) {
+                remove.setPartyId(partyId);
+            }
+            Consumer<Boolean> then = removed -> {
+                if (Boolean.TRUE.equals(removed) || partyId != null) {
+                    if (partyId != null) {
+                        own.values().removeIf(t -> partyId.equals(t.partyId()) && (ticketId == null || ticketId.equals(t.id())));
+                    } else {
+                        own.remove(ticketId);
+                    }
+                }
+                if (onResult != null) {
+                    onResult.accept(removed);
+                }
+            };
+            if (send(node, io.gantry.proto.cluster.PoolCommand.newBuilder().setRemove(remove), null, null, then) < 0
+                    && onResult != null) {
+                onResult.accept(false);
+            }
+        }
+    }
+
+    /**
+     * Router thread: the pool's node changed (its holder died, or this node took the lease).
+     * Every ticket this node keeps, and every command not answered, goes to the new pool.
+     */
+    public void poolMoved() {
+        String node = poolNode();
+        if (node != null && node.isEmpty()) {
+            return; // still moving: the next move sends them
+        }
+        List<Pending> unanswered = new ArrayList<>(pending.values());
+        pending.clear();
+        java.util.Set<String> resent = new java.util.HashSet<>();
+        for (Pending waiting : unanswered) {
+            if (waiting.ticket() != null) {
+                resent.add(waiting.ticket().id());
+                own.remove(waiting.ticket().id());
+                submitToPool(waiting.ticket(), waiting.onAdded());
+            } else {
+                io.gantry.proto.cluster.PoolRemove remove = waiting.command().getRemove();
+                removeFromPool(remove.getTicketId().isEmpty() ? null : remove.getTicketId(),
+                        remove.getOwnerSessionId().isEmpty() ? null : remove.getOwnerSessionId(),
+                        remove.getPartyId().isEmpty() ? null : remove.getPartyId(), waiting.onRemoved());
+            }
+        }
+        for (Ticket ticket : List.copyOf(own.values())) {
+            if (resent.contains(ticket.id())) {
+                continue;
+            }
+            own.remove(ticket.id());
+            submitToPool(ticket, reason -> { }); // its client heard already; a refusal now has nobody to tell
+        }
+        int count = parked.size();
+        while (count-- > 0) {
+            parked.poll()[0].run();
+        }
+    }
+
+    /** Router thread, on the pool's node: a command from another node's matchmaker. */
+    public void onPoolCommand(String from, io.gantry.proto.cluster.PoolCommand command) {
+        long request = command.getRequestId();
+        if (command.hasAdd()) {
+            Ticket ticket = decode(command.getAdd());
+            Consumer<String> answer = reason -> {
+                if (request != 0) {
+                    pool.answer(from, io.gantry.proto.cluster.PoolAnswer.newBuilder().setRequestId(request)
+                            .setAddRefused(reason == null ? "" : reason).build());
+                }
+            };
+            if (ticket == null) {
+                answer.accept("A member of the ticket is no longer connected.");
+            } else {
+                offerLocally(ticket, answer);
+            }
+        } else if (command.hasRemove()) {
+            io.gantry.proto.cluster.PoolRemove remove = command.getRemove();
+            Consumer<Boolean> answer = removed -> pool.answer(from, io.gantry.proto.cluster.PoolAnswer.newBuilder()
+                    .setRequestId(request).setRemoved(Boolean.TRUE.equals(removed)).build());
+            String ticketId = remove.getTicketId().isEmpty() ? null : remove.getTicketId();
+            MatchmakerAgent.Command removal = remove.getPartyId().isEmpty()
+                    ? new MatchmakerAgent.Remove(ticketId, remove.getOwnerSessionId().isEmpty() ? null : remove.getOwnerSessionId(), answer)
+                    : new MatchmakerAgent.RemoveParty(remove.getPartyId(), ticketId, answer);
+            if (!agent.offer(removal)) {
+                answer.accept(false);
+            }
+        }
+    }
+
+    /** Router thread, on a ticket's node: the pool answered a command, or matched tickets. */
+    public void onPoolAnswer(io.gantry.proto.cluster.PoolAnswer answer) {
+        if (answer.hasMatched()) {
+            for (String id : answer.getMatched().getTicketIdsList()) {
+                own.remove(id);
+            }
+            return;
+        }
+        Pending waiting = pending.remove(answer.getRequestId());
+        if (waiting == null) {
+            return;
+        }
+        if (answer.hasAddRefused()) {
+            String reason = answer.getAddRefused().isEmpty() ? null : answer.getAddRefused();
+            if (reason != null && waiting.ticket() != null) {
+                own.remove(waiting.ticket().id());
+            }
+            waiting.onAdded().accept(reason);
+        } else if (waiting.onRemoved() != null) {
+            waiting.onRemoved().accept(answer.getRemoved());
+        }
+    }
+
+    private io.gantry.proto.cluster.PoolTicket encode(Ticket ticket) {
+        io.gantry.proto.cluster.PoolTicket.Builder built = io.gantry.proto.cluster.PoolTicket.newBuilder()
+                .setId(ticket.id()).setOwnerSessionId(ticket.ownerSessionId()).setPartyId(ticket.partyId())
+                .setQuery(ticket.queryText()).setMinCount(ticket.minCount()).setMaxCount(ticket.maxCount())
+                .setCountMultiple(ticket.countMultiple()).putAllStringProperties(ticket.stringProperties())
+                .putAllNumericProperties(ticket.numericProperties()).setCreateTimeMs(ticket.createTimeMs());
+        for (Ticket.Member member : ticket.members()) {
+            Session session = sessionMember(member).session();
+            built.addMembers(io.gantry.proto.cluster.PoolMember.newBuilder().setPresence(sessionMember(member).userPresence())
+                    .setNode(session.isRemote() ? session.node() : pool.self()));
+        }
+        return built.build();
+    }
+
+    /** A ticket another node built, over this node's sessions of its members; null when one is gone. */
+    private Ticket decode(io.gantry.proto.cluster.PoolTicket ticket) {
+        List<Ticket.Member> members = new ArrayList<>(ticket.getMembersCount());
+        for (io.gantry.proto.cluster.PoolMember member : ticket.getMembersList()) {
+            Session session = member.getNode().equals(pool.self())
+                    ? sessions.get(member.getPresence().getSessionId()).orElse(null)
+                    : pool.remoteSession(member.getNode(), member.getPresence());
+            if (session == null || session.isClosed()) {
+                return null;
+            }
+            members.add(new SessionMember(session));
+        }
+        Query query;
+        try {
+            query = Query.parse(ticket.getQuery());
+        } catch (QueryParseException e) {
+            return null; // its node parsed it: not reached
+        }
+        return new Ticket(ticket.getId(), ticket.getOwnerSessionId(), ticket.getPartyId(), members, ticket.getQuery(),
+                query, ticket.getMinCount(), ticket.getMaxCount(), ticket.getCountMultiple(),
+                ticket.getStringPropertiesMap(), ticket.getNumericPropertiesMap(), ticket.getCreateTimeMs(),
+                sequence.incrementAndGet());
+    }
+
+    /** Pool's node, agent or hook thread: tells each ticket's node that its matched tickets left the pool. */
+    private void tellMatched(List<Ticket> group) {
+        if (pool == null) {
+            return;
+        }
+        Map<String, io.gantry.proto.cluster.PoolMatched.Builder> byNode = new java.util.HashMap<>();
+        for (Ticket ticket : group) {
+            Session owner = null;
+            for (Ticket.Member member : ticket.members()) {
+                if (member.sessionId().equals(ticket.ownerSessionId()) || owner == null) {
+                    owner = sessionMember(member).session();
+                }
+            }
+            if (owner != null && owner.isRemote()) {
+                byNode.computeIfAbsent(owner.node(), k -> io.gantry.proto.cluster.PoolMatched.newBuilder())
+                        .addTicketIds(ticket.id());
+            }
+        }
+        byNode.forEach((node, matched) -> pool.answer(node,
+                io.gantry.proto.cluster.PoolAnswer.newBuilder().setMatched(matched).build()));
     }
 
     // ---- socket requests (router thread) ------------------------------------------------------
 
     private void onAdd(Session session, Envelope request) {
-        if (forwardedToPool(session, request)) {
-            return;
-        }
         MatchmakerAdd add = request.getMatchmakerAdd();
         String cid = request.getCid();
         Ticket ticket;
@@ -180,18 +402,20 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     }
 
     private void onRemove(Session session, Envelope request) {
-        if (forwardedToPool(session, request)) {
-            return;
-        }
         String ticket = request.getMatchmakerRemove().getTicket();
         String cid = request.getCid();
         if (ticket.isEmpty()) {
             session.send(Replies.badInput(request, "Matchmaker ticket is required."));
             return;
         }
-        if (!agent.offer(new MatchmakerAgent.Remove(ticket, session.id(), removed -> session.send(removed
+        Consumer<Boolean> answer = removed -> session.send(removed
                 ? Envelope.newBuilder().setCid(cid).build()
-                : Replies.badInput(request, "Matchmaker ticket not found: " + ticket))))) {
+                : Replies.badInput(request, "Matchmaker ticket not found: " + ticket));
+        if (pool != null && poolNode() != null) {
+            removeFromPool(ticket, session.id(), null, answer);
+            return;
+        }
+        if (!agent.offer(new MatchmakerAgent.Remove(ticket, session.id(), answer))) {
             session.send(Replies.error(cid, Error.Code.RUNTIME_EXCEPTION, REMOVALS_FULL));
         }
     }
@@ -199,6 +423,10 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     @Override
     public void onDisconnect(Session session) {
         agent.offer(new MatchmakerAgent.RemoveSession(session.id()));
+        if (pool != null && !own.isEmpty()) {
+            // the pool's node drops them when it sees the session go; this node forgets its copies
+            own.values().removeIf(ticket -> ticket.ownerSessionId().equals(session.id()));
+        }
     }
 
     // ---- parties (called by the party service on the router thread) ---------------------------
@@ -236,6 +464,10 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     /** A party leader withdraws a party ticket. */
     @Override
     public void removeParty(String partyId, String ticket, Consumer<Boolean> onResult) {
+        if (pool != null) {
+            removeFromPool(ticket, null, partyId, onResult);
+            return;
+        }
         if (!agent.offer(new MatchmakerAgent.RemoveParty(partyId, ticket, onResult)) && onResult != null) {
             onResult.accept(false); // the removal queue is full: nothing was removed
         }
@@ -244,6 +476,10 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     /** The party ended or changed members: its tickets go. */
     @Override
     public void removeAllOfParty(String partyId) {
+        if (pool != null) {
+            removeFromPool(null, null, partyId, null);
+            return;
+        }
         agent.offer(new MatchmakerAgent.RemoveParty(partyId, null, null));
     }
 
@@ -277,7 +513,9 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     @Override
     public boolean remove(String ticket) {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
-        if (!agent.offer(new MatchmakerAgent.Remove(ticket, null, result::complete))) {
+        if (pool != null) {
+            router.execute(() -> removeFromPool(ticket, null, null, result::complete));
+        } else if (!agent.offer(new MatchmakerAgent.Remove(ticket, null, result::complete))) {
             throw new IllegalStateException(REMOVALS_FULL);
         }
         try {
@@ -323,8 +561,12 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
     // ---- internals -----------------------------------------------------------------------------
 
     private void submit(Ticket ticket, Consumer<String> onResult) {
-        if (!agent.offer(new MatchmakerAgent.Add(ticket, settings.maxTickets(), onResult))) {
-            onResult.accept("The matchmaker is busy; retry later.");
+        if (pool == null) {
+            offerLocally(ticket, onResult);
+        } else if (onRouter()) {
+            submitToPool(ticket, onResult);
+        } else {
+            router.execute(() -> submitToPool(ticket, onResult)); // server code, from its own thread
         }
     }
 
@@ -451,7 +693,8 @@ public final class MatchmakerService implements Matchmaker, SessionListener, Par
         }
     }
 
-    private static void send(List<Ticket> group, String matchId, String token) {
+    private void send(List<Ticket> group, String matchId, String token) {
+        tellMatched(group);
         List<MatchmakerMatched.MatchmakerUser> users = new ArrayList<>();
         for (Ticket ticket : group) {
             for (Ticket.Member member : ticket.members()) {

@@ -40,14 +40,23 @@ public final class StreamService implements Streams {
         this.sessions = sessions;
         this.node = node;
         tracker.listenCustom(this::onDisconnectLeave);
+        // Another node's member joined or left (or its node died): this node tells its own members.
         tracker.listenRemoteCustom(new io.gantry.core.tracker.RemoteListener() {
             @Override
+            public void remoteJoined(StreamMembers members, Presence joined, Presence replaced) {
+                if (replaced == null && !joined.hidden()) {
+                    Stream key = members.stream();
+                    StreamId stream = new StreamId(key.mode(), key.subject(), key.subcontext(), key.label());
+                    members.announce(event(stream, List.of(joined.userPresence()), List.of()));
+                }
+            }
+
+            @Override
             public void remoteLeft(StreamMembers remaining, Presence left, boolean nodeFailed) {
-                // a node that died told nobody: every node tells its own members
-                if (nodeFailed && !left.hidden() && !remaining.isEmpty()) {
+                if (!left.hidden() && !remaining.isEmpty()) {
                     Stream key = remaining.stream();
                     StreamId stream = new StreamId(key.mode(), key.subject(), key.subcontext(), key.label());
-                    remaining.sendLocal(Outbound.of(event(stream, List.of(), List.of(left.userPresence()))), null);
+                    remaining.announce(event(stream, List.of(), List.of(left.userPresence())));
                 }
             }
         });
@@ -184,9 +193,10 @@ public final class StreamService implements Streams {
                 .addAllLeaves(leaves)).build();
     }
 
+    /** A presence event: see {@link StreamMembers#announce}. */
     private static void broadcast(StreamMembers members, Envelope envelope) {
         if (members != null) {
-            members.broadcast(envelope);
+            members.announce(envelope);
         }
     }
 

@@ -148,6 +148,22 @@ public final class StreamMembers {
     }
 
     /**
+     * Sends a presence event (a join or a leave) to the members who should hear it from this node.
+     * In a stream every node's directory holds (chat, relayed matches, custom streams) that is this
+     * node's own members: each node tells its own members of every change it applies, so a member
+     * hears of each change once, whichever node it is on and whenever the change reached it. In a
+     * party or authoritative match (its owner node alone holds the members) it is everyone.
+     */
+    public void announce(com.heroiclabs.nakama.rtapi.Envelope event) {
+        io.gantry.core.session.Outbound outbound = io.gantry.core.session.Outbound.of(event);
+        if (PresenceTracker.replicated(stream)) {
+            sendLocal(outbound, null);
+        } else {
+            send(outbound, null);
+        }
+    }
+
+    /**
      * Sends one message to this node's members only: what every node tells its own members itself
      * (the leaves of a node that died), and what arrived from another node for them.
      */
