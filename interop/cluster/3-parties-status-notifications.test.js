@@ -79,3 +79,23 @@ test('a friend request made on node1 notifies the user on node3', T, async () =>
   assert.equal(note.code, -2, 'a friend request');
   assert.equal(note.sender_id, a.userId);
 });
+
+test('a logout on node1 is honoured by node2 and node3', T, async () => {
+  const { nodeClient } = await import('./cluster-helpers.js');
+  const { sleep } = await import('../tests/helpers.js');
+  const first = nodeClient(0);
+  const session = await step(first.authenticateDevice(`logout-${Date.now()}-${Math.random()}`, true), 'auth on node1');
+  for (const i of [1, 2]) {
+    const account = await step(nodeClient(i).getAccount(session), `account on node${i + 1}`);
+    assert.equal(account.user.id, session.user_id);
+  }
+  await step(first.sessionLogout(session, session.token, session.refresh_token), 'logout on node1');
+  for (const i of [1, 2]) {
+    let status = 200;
+    for (let tries = 0; tries < 50 && status === 200; tries++) {
+      status = await nodeClient(i).getAccount(session).then(() => 200, (res) => res.status);
+      if (status === 200) await sleep(50);
+    }
+    assert.equal(status, 401, `node${i + 1} refuses the logged-out token`);
+  }
+});

@@ -66,6 +66,7 @@ public final class ClusterNode implements AutoCloseable {
         this.membership = new Membership(settings, incarnation, commands);
         this.presences = new RemotePresences(settings.node(), router, sessions, publisher, remoteQueueSize,
                 membership::others);
+        presences.barrierTimeout(settings.nodeTtlMs());
         presences.busUp(() -> publisher.connected() && subscriberConnected());
         this.subscriber = new BusSubscriber(settings.node(), connections,
                 batch -> router.execute(() -> presences.apply(batch)),
@@ -115,6 +116,11 @@ public final class ClusterNode implements AutoCloseable {
                 @Override
                 public void nodeDown(String node) {
                     router.execute(() -> presences.nodeFailed(node));
+                }
+
+                @Override
+                public void looked() {
+                    router.execute(presences::expireBarriers);
                 }
             });
         } catch (RuntimeException | InterruptedException e) {
@@ -194,6 +200,44 @@ public final class ClusterNode implements AutoCloseable {
         };
     }
 
+    /** Store work other nodes' account events need: never on the router or the bus threads. */
+    private final java.util.concurrent.ThreadPoolExecutor accountWork = new java.util.concurrent.ThreadPoolExecutor(
+            1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1024),
+            runnable -> {
+                Thread thread = new Thread(runnable, "gantry-cluster-accounts");
+                thread.setDaemon(true);
+                return thread;
+            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+
+    /**
+     * Logouts and account deletions reach every node: a logout has the others read the new
+     * revocations ({@code readRevocations}: the store's, on a thread of the cluster's), a deletion
+     * has them close the user's sockets ({@code closeSessions}). Returns what this node calls for
+     * its own logouts and deletions: {@code (userId, deleted)}.
+     */
+    public java.util.function.BiConsumer<String, Boolean> accountEvents(Runnable readRevocations,
+                                                                         java.util.function.Consumer<String> closeSessions) {
+        presences.accountEvents(event -> {
+            if (event.getDeleted()) {
+                closeSessions.accept(event.getUserId());
+            }
+            // one read catches up with every revocation written since the last (a full queue skips
+            // a read the queued ones make anyway)
+            if (accountWork.getQueue().isEmpty()) {
+                accountWork.execute(() -> {
+                    try {
+                        readRevocations.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("cluster: reading revocations after another node's logout failed", e);
+                    }
+                });
+            }
+        });
+        return (userId, deleted) -> presences.publish(null, io.gantry.proto.cluster.BusMessage.newBuilder()
+                .setAccount(io.gantry.proto.cluster.AccountEvent.newBuilder().setUserId(userId).setDeleted(deleted))
+                .build());
+    }
+
     /** Calls {@code moved} (on the heartbeat thread) whenever the matchmaker's pool changes node. */
     public void onMatchmakerMoved(Runnable moved) {
         membership.onPoolMoved(moved);
@@ -243,6 +287,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Leaves: what is queued is published, the heartbeat key removed, the bus closed. After the router closed. */
     @Override
     public void close() {
+        accountWork.shutdownNow();
         synchronized (this) {
             if (matchListing != null) {
                 matchListing.close();

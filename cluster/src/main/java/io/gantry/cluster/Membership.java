@@ -32,6 +32,10 @@ final class Membership implements AutoCloseable {
         void nodeUp(String node);
 
         void nodeDown(String node);
+
+        /** After every look at the others (every heartbeat). */
+        default void looked() {
+        }
     }
 
     /** The name is held by a live node. */
@@ -177,6 +181,7 @@ final class Membership implements AutoCloseable {
         }
         published = Map.copyOf(live);
         leaseMatchmaker();
+        listener.looked();
     }
 
     private static final byte[] MATCHMAKER = RedisKeys.bytes("gantry:matchmaker");

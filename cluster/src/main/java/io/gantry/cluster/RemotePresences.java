@@ -127,6 +127,63 @@ final class RemotePresences implements ClusterLink {
                         .setPresence(presence.userPresence()).setJoined(joined)).build());
     }
 
+    /** A wait for other nodes' acknowledgements ({@link #catchUp}). */
+    private static final class Barrier {
+        final Set<String> waitingFor;
+        final Runnable then;
+        final long deadlineNanos;
+
+        Barrier(Set<String> waitingFor, Runnable then, long deadlineNanos) {
+            this.waitingFor = waitingFor;
+            this.then = then;
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
+
+    /** Router thread: barriers waiting for acknowledgements, by id. */
+    private final Map<Long, Barrier> barriers = new java.util.LinkedHashMap<>();
+    private long nextBarrier;
+    /** How long a barrier waits for a node that does not answer (its subscription was lost). */
+    private long barrierTimeoutNanos = 3_000_000_000L;
+
+    void barrierTimeout(long millis) {
+        this.barrierTimeoutNanos = millis * 1_000_000L;
+    }
+
+    @Override
+    public boolean catchUp(Runnable then) {
+        Set<String> nodes = new HashSet<>(liveNodes.get());
+        if (nodes.isEmpty() || !busUp.getAsBoolean()) {
+            return false;
+        }
+        long id = ++nextBarrier;
+        barriers.put(id, new Barrier(nodes, then, System.nanoTime() + barrierTimeoutNanos));
+        publisher.offer(null, BusMessage.newBuilder().setBarrier(io.gantry.proto.cluster.Barrier.newBuilder().setId(id)).build());
+        return true;
+    }
+
+    private void acknowledged(String node, long id) {
+        Barrier barrier = barriers.get(id);
+        if (barrier != null && barrier.waitingFor.remove(node) && barrier.waitingFor.isEmpty()) {
+            barriers.remove(id);
+            barrier.then.run();
+        }
+    }
+
+    /** Router thread, every heartbeat: barriers a dead or deaf node would hold forever go on. */
+    void expireBarriers() {
+        long now = System.nanoTime();
+        Set<String> live = liveNodes.get();
+        for (var it = barriers.entrySet().iterator(); it.hasNext(); ) {
+            Barrier barrier = it.next().getValue();
+            barrier.waitingFor.retainAll(live);
+            if (barrier.waitingFor.isEmpty() || now - barrier.deadlineNanos > 0) {
+                it.remove();
+                barrier.then.run();
+            }
+        }
+    }
+
     /** What a request that needs another node is told while Redis is away. */
     static final String UNAVAILABLE = "Cluster unavailable; retry later.";
 
@@ -198,6 +255,15 @@ final class RemotePresences implements ClusterLink {
                     case UNTRACK_REQUEST -> leave(message.getUntrackRequest());
                     case REQUEST -> handleForwarded(from, message.getRequest());
                     case OWNED_MEMBERSHIP -> noteOwned(from, message.getOwnedMembership());
+                    case BARRIER -> publisher.offer(from, BusMessage.newBuilder()
+                            .setBarrierAck(message.getBarrier()).build());
+                    case BARRIER_ACK -> acknowledged(from, message.getBarrierAck().getId());
+                    case ACCOUNT -> {
+                        java.util.function.Consumer<io.gantry.proto.cluster.AccountEvent> listener = accountEvents;
+                        if (listener != null) {
+                            listener.accept(message.getAccount());
+                        }
+                    }
                     case POOL_COMMAND -> {
                         if (matchmaker != null) {
                             matchmaker.onPoolCommand(from, message.getPoolCommand());
@@ -359,6 +425,10 @@ final class RemotePresences implements ClusterLink {
      */
     void nodeFailed(String node) {
         endOwnedBy(node);
+        for (Barrier barrier : List.copyOf(barriers.values())) {
+            barrier.waitingFor.remove(node);
+        }
+        expireBarriers();
         Map<String, Session> ofNode = byNode.remove(node);
         if (ofNode == null) {
             return;
@@ -377,6 +447,13 @@ final class RemotePresences implements ClusterLink {
             count += ofNode.size();
         }
         return count;
+    }
+
+    /** Told (on the router) of other nodes' logouts and deletions; null until wired. */
+    private volatile java.util.function.Consumer<io.gantry.proto.cluster.AccountEvent> accountEvents;
+
+    void accountEvents(java.util.function.Consumer<io.gantry.proto.cluster.AccountEvent> listener) {
+        this.accountEvents = listener;
     }
 
     void matchmaker(io.gantry.core.matchmaker.MatchmakerService service) {

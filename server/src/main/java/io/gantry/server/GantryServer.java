@@ -195,6 +195,13 @@ public final class GantryServer implements AutoCloseable {
             serverApi.tournaments(new RuntimeTournaments(leaderboards));
             AccountDeletion deletion = new AccountDeletion(store, sessions,
                     config.get(ConfigKeys.SESSION_REFRESH_TOKEN_EXPIRY_SEC), clock, leaderboards::forgetOwner);
+            if (cluster != null) {
+                // a logout or deletion on any node holds on every node
+                var announce = cluster.accountEvents(store.accounts()::purgeExpiredRevocations,
+                        userId -> sessions.closeAllOf(userId, io.gantry.core.session.CloseCodes.NO_STATUS, ""));
+                accounts.onRevoked(userId -> announce.accept(userId, false));
+                deletion.onDeleted(userId -> announce.accept(userId, true));
+            }
             RuntimeAccounts runtimeAccounts = new RuntimeAccounts(accounts, deletion, new WalletService(store.accounts()));
             serverApi.accounts(runtimeAccounts);
             serverApi.users(runtimeAccounts);

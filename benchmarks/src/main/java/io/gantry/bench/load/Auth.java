@@ -20,14 +20,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Auth {
     private final HttpClient http;
-    private final URI uri;
+    /** The authentication URI of each node; a user's is {@code uris[u.node]}. */
+    private final URI[] uris;
     private final String basic;
     private final int concurrency;
 
     Auth(String host, int port, String serverKey, int concurrency) {
+        this(host, new int[] {port}, serverKey, concurrency);
+    }
+
+    /** Against several nodes of a cluster on {@code host}: each user authenticates on {@code ports[u.node]}. */
+    Auth(String host, int[] ports, String serverKey, int concurrency) {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        this.uri = URI.create("http://" + hostForUri(host) + ":" + port + "/v2/account/authenticate/device?create=true");
+        this.uris = new URI[ports.length];
+        for (int k = 0; k < ports.length; k++) {
+            uris[k] = URI.create("http://" + hostForUri(host) + ":" + ports[k] + "/v2/account/authenticate/device?create=true");
+        }
         this.basic = "Basic " + Base64.getEncoder().encodeToString((serverKey + ":").getBytes(StandardCharsets.UTF_8));
         this.concurrency = concurrency;
     }
@@ -56,7 +65,7 @@ final class Auth {
                 break;
             }
             String body = "{\"id\":\"" + u.deviceId + "\"}";
-            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+            HttpRequest req = HttpRequest.newBuilder(uris[u.node]).timeout(Duration.ofSeconds(30))
                     .header("Authorization", basic).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             CompletableFuture<HttpResponse<String>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());

@@ -132,7 +132,7 @@ final class AuthLoad implements GantryBench.Scenario {
         Phase p = Phase.starting(System.nanoTime() + 50_000_000L, o.warmup(2), duration, o.drain, 0);
         run.stats.startPhase(run.client.group, p);
         run.watchdog.arm(o.warmup(2) + duration + o.drain + 60, "measured run over by 60 s");
-        Meter meter = new Meter(run.client, p, o.serverPid, run.log, o.quiet, "auth",
+        Meter meter = new Meter(run.client, p, o.serverPid, o.sidePid, run.log, o.quiet, "auth",
                 () -> String.format("in flight %d", driver.inFlight()));
         meter.start();
         long failedBefore = driver.failed.sum();

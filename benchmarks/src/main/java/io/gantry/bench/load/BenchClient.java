@@ -61,9 +61,10 @@ final class BenchClient implements AutoCloseable {
     final long[] loopThreadIds;
     private final Class<? extends SocketChannel> channelClass;
     private final String ioName;
-    private final InetSocketAddress remote;
+    /** The socket address of each node (one without --ports); a user's is {@code remotes[u.node]}. */
+    private final InetSocketAddress[] remotes;
     private final InetAddress[] sources;
-    private final String hostHeader;
+    private final String[] hostHeaders;
     private final int maxFrame;
     /**
      * Time from connect() to the end of the handshake (the WebSocket upgrade, or TCP's
@@ -76,6 +77,15 @@ final class BenchClient implements AutoCloseable {
      * transport's. {@code io} is auto (epoll when available), epoll, io_uring or nio.
      */
     BenchClient(String host, int port, boolean tcp, int threads, String io, List<String> sourceAddresses, Wire wire)
+            throws UnknownHostException, InterruptedException {
+        this(host, new int[] {port}, tcp, threads, io, sourceAddresses, wire);
+    }
+
+    /**
+     * Sockets to several nodes of a cluster on {@code host}: {@code ports[k]} is node k's socket
+     * port; each user connects to {@code ports[u.node]}.
+     */
+    BenchClient(String host, int[] ports, boolean tcp, int threads, String io, List<String> sourceAddresses, Wire wire)
             throws UnknownHostException, InterruptedException {
         String chosen = switch (io) {
             case "epoll" -> {
@@ -103,12 +113,17 @@ final class BenchClient implements AutoCloseable {
             case "io_uring" -> IOUringSocketChannel.class;
             default -> NioSocketChannel.class;
         };
-        this.remote = new InetSocketAddress(InetAddress.getByName(host), port);
+        InetAddress address = InetAddress.getByName(host);
+        this.remotes = new InetSocketAddress[ports.length];
+        this.hostHeaders = new String[ports.length];
+        for (int k = 0; k < ports.length; k++) {
+            remotes[k] = new InetSocketAddress(address, ports[k]);
+            hostHeaders[k] = Auth.hostForUri(host) + ":" + ports[k];
+        }
         this.sources = new InetAddress[sourceAddresses == null ? 0 : sourceAddresses.size()];
         for (int i = 0; i < sources.length; i++) {
             sources[i] = InetAddress.getByName(sourceAddresses.get(i).trim());
         }
-        this.hostHeader = Auth.hostForUri(host) + ":" + port;
         this.wire = wire;
         this.maxFrame = 4 << 20;
         this.tcp = tcp;
@@ -155,9 +170,16 @@ final class BenchClient implements AutoCloseable {
         return tcp ? "tcp" : "ws";
     }
 
-    /** The socket's address: host and port of {@code /ws}, or of the TCP transport. */
+    /**
+     * The socket's address: host and port of {@code /ws}, or of the TCP transport; with several
+     * nodes, {@code host:p1,p2,…}.
+     */
     String remoteName() {
-        return remote.getHostString() + ":" + remote.getPort();
+        StringBuilder sb = new StringBuilder(remotes[0].getHostString()).append(':');
+        for (int k = 0; k < remotes.length; k++) {
+            sb.append(k == 0 ? "" : ",").append(remotes[k].getPort());
+        }
+        return sb.toString();
     }
 
     /**
@@ -232,7 +254,7 @@ final class BenchClient implements AutoCloseable {
         Connect connect = Connect.newBuilder().setToken(u.token).setStatus(status).setLang("en").build();
         u.tcpConnecting = true;
         u.connectStartNs = System.nanoTime();
-        return tcpClient.connectRaw(remote, src == null ? null : new InetSocketAddress(src, 0), connect, u)
+        return tcpClient.connectRaw(remotes[u.node], src == null ? null : new InetSocketAddress(src, 0), connect, u)
                 .thenAccept(socket -> {
                     // on the socket's event loop, before it delivers any frame after 'connected'
                     u.loopStats = stats.of(socket.eventLoop());
@@ -242,7 +264,7 @@ final class BenchClient implements AutoCloseable {
     }
 
     private java.util.concurrent.CompletableFuture<Void> open(VirtualUser u, String query, InetAddress src) {
-        URI uri = URI.create("ws://" + hostHeader + "/ws?token=" + u.token + "&format=" + wire.format()
+        URI uri = URI.create("ws://" + hostHeaders[u.node] + "/ws?token=" + u.token + "&format=" + wire.format()
                 + (query == null || query.isEmpty() ? "" : "&" + query));
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
@@ -279,6 +301,7 @@ final class BenchClient implements AutoCloseable {
             b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
         }
         u.connectStartNs = System.nanoTime();
+        InetSocketAddress remote = remotes[u.node];
         ChannelFuture cf = src == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(src, 0));
         Channel ch = cf.channel();
         u.channel = ch;

@@ -24,6 +24,17 @@ import java.util.concurrent.CompletableFuture;
  * group over REST ({@code POST /v2/group}, max_count C + 1, named after {@code --room} and the
  * run), the others join it ({@code POST /v2/group/{id}/join}), and all of them join the chat
  * with {@code channel_join} type 3 and the group id; the rest of the run is the same.
+ *
+ * <p>With {@code --ports} (n nodes of one cluster), user i is on node i mod n: with 2 nodes the
+ * members alternate, and each message crosses the bus once, to the node its sender is not on.
+ * With {@code --senders-on-first-node}, the S senders are on the first node and the C − S other
+ * members on the others (round-robin): each message is delivered to the S senders on the first
+ * node (the echo included) and crosses the bus once to each other node; with 2 nodes the bus
+ * crossings per second equal the sends per second, one way, from the first node to the second.
+ * Raising {@code --rate} until deliveries fall behind gives the bus messages per second one node
+ * sustains (with the first node's local fan-out to the S senders on top: keep S small).
+ * {@code --stalled-readers} always join on the first node; {@code --channel group} is not
+ * supported with {@code --ports} (its set-up goes over one node's REST).
  */
 @Command(name = "chat-fanout", mixinStandardHelpOptions = true,
         description = "C users in one chat room, S of them sending at R Hz each.")
@@ -57,6 +68,11 @@ final class ChatFanout implements GantryBench.Scenario {
     @Option(names = "--no-echo", description = "Do not expect the sender to receive its own message.")
     boolean noEcho;
 
+    @Option(names = "--senders-on-first-node", description = "With --ports: the S senders on the first node, the C - S "
+            + "other members on the other nodes, so each message crosses the bus once per other node (2 nodes: "
+            + "crossings/s = sends/s, one way); raise --rate until deliveries fall behind for the bus ceiling of one node.")
+    boolean sendersOnFirstNode;
+
     @Option(names = "--stalled-readers", defaultValue = "0", paramLabel = "N",
             description = "Extra members that join from raw sockets and never read again, not measured (default: ${DEFAULT-VALUE}).")
     int stalledReaders;
@@ -67,9 +83,18 @@ final class ChatFanout implements GantryBench.Scenario {
     }
 
     @Override
+    public boolean multiNode() {
+        return true;
+    }
+
+    @Override
     public Integer call() {
         if (!target.equals("server") && !target.equals("self")) {
             System.err.println("gantry-bench chat-fanout: --target must be server or self, not '" + target + "'");
+            return 2;
+        }
+        if (target.equals("self") && o.ports != null) {
+            System.err.println("gantry-bench chat-fanout: --target self is one in-process server: drop --ports");
             return 2;
         }
         if (target.equals("server")) {
@@ -101,9 +126,21 @@ final class ChatFanout implements GantryBench.Scenario {
         if (channel.equals("group") && stalledReaders > 0) {
             throw new Run.SetupException("--stalled-readers works with --channel room only");
         }
+        if (channel.equals("group") && o.ports != null) {
+            throw new Run.SetupException("--channel group is not supported with --ports (the group is set up over one node's REST)");
+        }
+        if (sendersOnFirstNode && (o.nodes() < 2 || senders >= users)) {
+            throw new Run.SetupException("--senders-on-first-node needs --ports of 2 nodes or more and --senders < --users");
+        }
         double rate = o.rate(20);
         double duration = o.duration(10);
-        List<VirtualUser> open = run.open(run.users("chat", users), false, 0);
+        List<VirtualUser> all = run.users("chat", users);
+        if (sendersOnFirstNode) {
+            for (int i = 0; i < all.size(); i++) {
+                all.get(i).node = i < senders ? 0 : 1 + (i - senders) % (o.nodes() - 1);
+            }
+        }
+        List<VirtualUser> open = run.open(all, false, 0);
         Stats stats = run.stats;
         VirtualUser.Events events = new VirtualUser.Events() {
             @Override
@@ -142,10 +179,17 @@ final class ChatFanout implements GantryBench.Scenario {
         int fanout = noEcho ? members.size() - 1 : members.size();
         byte[] prefix = run.wire.channelSendPrefix(channelId);
         List<VirtualUser> sending = members.subList(0, Math.min(senders, members.size()));
+        if (sendersOnFirstNode) {
+            sending = members.stream().filter(u -> u.node == 0).limit(senders).toList();
+            if (sending.isEmpty()) {
+                throw new Run.SetupException("no sender on the first node could join the room");
+            }
+        }
         for (VirtualUser u : sending) {
             u.sendPrefix = prefix;
             u.fanout = fanout;
             u.target = channelId;
+            u.peerNodes = MatchRelay.nodesOf(members, u);
         }
         run.log.printf("%,d users in %s, %,d sending%n", members.size(), channelId, sending.size());
         List<StalledReader> stalled = openStalled(run);
@@ -162,9 +206,10 @@ final class ChatFanout implements GantryBench.Scenario {
             dropped += s.droppedByServer(1000) ? 1 : 0;
             s.close();
         }
-        String shape = String.format("%d users, %d senders @ %s Hz%s%s%s", users, senders, MatchRelay.trim(rate),
+        String shape = String.format("%d users, %d senders @ %s Hz%s%s%s%s", users, senders, MatchRelay.trim(rate),
                 channel.equals("group") ? ", group channel" : "",
-                persistent ? ", persistent" : "", stalledReaders > 0 ? ", " + stalledReaders + " stalled readers" : "");
+                persistent ? ", persistent" : "", stalledReaders > 0 ? ", " + stalledReaders + " stalled readers" : "",
+                sendersOnFirstNode ? ", senders on the first node" : "");
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("users", users);
         p.put("senders", senders);
@@ -175,6 +220,9 @@ final class ChatFanout implements GantryBench.Scenario {
         p.put("channel", channel);
         p.put("group_id", channel.equals("group") ? joinTarget : null);
         p.put("room", channelId);
+        if (sendersOnFirstNode) {
+            p.put("senders_on_first_node", true);
+        }
         boolean self = target.equals("self");
         p.put("target", target);
         Report rep = new Report("chat-fanout", shape + (self ? " against the in-process server" : ""), o, run.client, p);
@@ -192,6 +240,9 @@ final class ChatFanout implements GantryBench.Scenario {
         }
         rep.measured(r, o.serverPid, Math.round(1e6 / rate),
                 String.format("sends x %d members%s", fanout, noEcho ? "" : ", sender included"));
+        if (o.ports != null) {
+            rep.crossings(sending, r);
+        }
         return rep;
     }
 
@@ -218,7 +269,11 @@ final class ChatFanout implements GantryBench.Scenario {
         if (stalledReaders == 0) {
             return stalled;
         }
-        for (VirtualUser u : run.authenticate(run.users("stalled", stalledReaders))) {
+        List<VirtualUser> fresh = run.users("stalled", stalledReaders);
+        for (VirtualUser u : fresh) {
+            u.node = 0; // StalledReader opens its own socket on --port (the first node)
+        }
+        for (VirtualUser u : run.authenticate(fresh)) {
             try {
                 if (o.tcp()) {
                     stalled.add(StalledReader.openTcp(o.host, o.tcpPort, u.token, Envelope.newBuilder().setCid("1")

@@ -12,6 +12,15 @@ public final class CommonOptions {
     @Option(names = "--port", defaultValue = "7350", description = "Server port for REST and /ws (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--ports", split = ",", paramLabel = "PORT", description = "Ports (REST and /ws) of several nodes of "
+            + "one cluster on --host, instead of --port: virtual user i authenticates and opens its socket on the "
+            + "(i mod n)-th (socket scenarios only; see each scenario's help for where its users go).")
+    List<Integer> ports;
+
+    @Option(names = "--tcp-ports", split = ",", paramLabel = "PORT", description = "With --ports and --transport tcp: "
+            + "the TCP transport's port of each node, in the order of --ports.")
+    List<Integer> tcpPorts;
+
     @Option(names = "--transport", defaultValue = "ws", description = "Socket transport: ws (WebSocket on --port) or tcp "
             + "(Gantry's TCP transport on --tcp-port, protobuf envelopes; REST still on --port) (default: ${DEFAULT-VALUE}).")
     String transport;
@@ -40,8 +49,20 @@ public final class CommonOptions {
     @Option(names = "--source-addresses", split = ",", paramLabel = "ADDR", description = "Local addresses to bind sockets to, round-robin (e.g. 127.0.0.1,127.0.0.2).")
     List<String> sourceAddresses;
 
-    @Option(names = "--server-pid", paramLabel = "PID", description = "Server process id: report its CPU (and resident memory) from /proc.")
+    @Option(names = "--server-pid", split = ",", paramLabel = "PID", description = "Server process id: report its CPU (and "
+            + "resident memory) from /proc. Repeat it (or give a comma list) for the nodes of a cluster: the CPU figures "
+            + "are then the sum over them, each process's given too (connect-storm: resident memory summed, heap histograms with one pid only).")
+    List<String> serverPids;
+
+    @Option(names = "--side-pid", split = ",", paramLabel = "PID", description = "Another process (e.g. Redis) whose CPU "
+            + "the report gives on its own, not in the server's figures; repeatable or a comma list.")
+    List<String> sidePids;
+
+    /** The {@code --server-pid} processes as one comma list (one pid as given), or null; set by {@link #check()}. */
     String serverPid;
+
+    /** The {@code --side-pid} processes as one comma list, or null; set by {@link #check()}. */
+    String sidePid;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON to FILE.")
     String json;
@@ -104,7 +125,58 @@ public final class CommonOptions {
         if (threads < 1) {
             return "--threads must be at least 1";
         }
+        serverPid = serverPids == null || serverPids.isEmpty() ? null : String.join(",", serverPids);
+        sidePid = sidePids == null || sidePids.isEmpty() ? null : String.join(",", sidePids);
+        if (ports != null) {
+            if (ports.isEmpty()) {
+                return "--ports needs at least one port";
+            }
+            for (int p : ports) {
+                if (p < 1 || p > 65535) {
+                    return "--ports: " + p + " is not a port number (1-65535)";
+                }
+            }
+            if (tcp() && (tcpPorts == null || tcpPorts.size() != ports.size())) {
+                return "--ports with --transport tcp needs --tcp-ports, one TCP port per node in the same order";
+            }
+            port = ports.get(0);
+        }
+        if (tcpPorts != null) {
+            if (ports == null || !tcp()) {
+                return "--tcp-ports goes with --ports and --transport tcp";
+            }
+            for (int p : tcpPorts) {
+                if (p < 1 || p > 65535) {
+                    return "--tcp-ports: " + p + " is not a port number (1-65535)";
+                }
+            }
+            tcpPort = tcpPorts.get(0);
+        }
         return null;
+    }
+
+    /** How many nodes the users are spread over: the number of {@code --ports}, else 1. */
+    int nodes() {
+        return ports == null ? 1 : ports.size();
+    }
+
+    /** The REST and /ws port of node {@code k} (0 is {@code --port} without {@code --ports}). */
+    int portOf(int k) {
+        return ports == null ? port : ports.get(k);
+    }
+
+    /** The socket port of node {@code k}: its /ws port, or with {@code --transport tcp} its TCP port. */
+    int socketPortOf(int k) {
+        if (!tcp()) {
+            return portOf(k);
+        }
+        return tcpPorts == null ? tcpPort : tcpPorts.get(k);
+    }
+
+    /** {@code host:port} of REST, or with {@code --ports} {@code host:p1,p2,…}. */
+    String target() {
+        return host + ":" + (ports == null ? Integer.toString(port)
+                : String.join(",", ports.stream().map(String::valueOf).toList()));
     }
 
     double duration(double dflt) {

@@ -54,6 +54,12 @@ final class ConnectStorm implements GantryBench.Scenario {
         return o;
     }
 
+    /** With {@code --ports}, user i of each kind on node i mod n (see {@link Run#users}). */
+    @Override
+    public boolean multiNode() {
+        return true;
+    }
+
     @Override
     public Report execute(Run run) throws Exception {
         if (sockets < 1) {

@@ -26,6 +26,11 @@ public final class GantryBench implements Runnable {
 
         Report execute(Run run) throws Exception;
 
+        /** Whether the scenario spreads its users over several nodes with {@code --ports}. */
+        default boolean multiNode() {
+            return false;
+        }
+
         @Override
         default Integer call() {
             return GantryBench.run(this);
@@ -42,6 +47,11 @@ public final class GantryBench implements Runnable {
         String bad = s.options().check();
         if (bad != null) {
             System.err.println("gantry-bench " + name + ": " + bad);
+            return 2;
+        }
+        if (s.options().ports != null && !s.multiNode()) {
+            System.err.println("gantry-bench " + name + ": --ports works with the socket scenarios only (match-relay, "
+                    + "chat-fanout, status-fanout, connect-storm, matchmaker)");
             return 2;
         }
         Run run = null;

@@ -35,6 +35,12 @@ final class Matchmaker implements GantryBench.Scenario {
         return o;
     }
 
+    /** With {@code --ports}, user i of each kind on node i mod n (see {@link Run#users}). */
+    @Override
+    public boolean multiNode() {
+        return true;
+    }
+
     @Override
     public Report execute(Run run) throws Exception {
         if (users < 2) {

@@ -32,11 +32,37 @@ final class Meter {
         }
     }
 
-    /** What a phase measured. CPU figures are -1 when unknown. */
+    /**
+     * One process's CPU over the phase, as {@link Result#serverCpuPercent} and
+     * {@link Result#serverCpuUsPerDelivered} (-1 when unknown): each of several
+     * {@code --server-pid}s ({@code server} true), and each {@code --side-pid}.
+     */
+    record ProcessCpu(String pid, boolean server, double cpuPercent, double cpuUsPerDelivered) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pid", pid);
+            m.put("cpu_percent", cpuPercent < 0 ? null : LatencySummary.round3(cpuPercent));
+            m.put("cpu_us_per_delivered", cpuUsPerDelivered < 0 ? null : LatencySummary.round3(cpuUsPerDelivered));
+            return m;
+        }
+    }
+
+    /**
+     * What a phase measured. CPU figures are -1 when unknown; the server's are the sum over the
+     * {@code --server-pid}s, {@code processes} each one's when there are several, and the side ones.
+     */
     record Result(double warmupSec, double measuredSec, long sent, long expected, long delivered, long late, long ignored,
                   LatencySummary latency, Histogram histogram, List<Point> timeline,
                   double serverCpuPercent, double serverCpuUsPerDelivered,
-                  double generatorCpuPercent, double generatorLoopCpuPercent) {
+                  double generatorCpuPercent, double generatorLoopCpuPercent, List<ProcessCpu> processes) {
+
+        Result(double warmupSec, double measuredSec, long sent, long expected, long delivered, long late, long ignored,
+               LatencySummary latency, Histogram histogram, List<Point> timeline,
+               double serverCpuPercent, double serverCpuUsPerDelivered,
+               double generatorCpuPercent, double generatorLoopCpuPercent) {
+            this(warmupSec, measuredSec, sent, expected, delivered, late, ignored, latency, histogram, timeline,
+                    serverCpuPercent, serverCpuUsPerDelivered, generatorCpuPercent, generatorLoopCpuPercent, List.of());
+        }
 
         long lost() {
             return Math.max(0, expected - delivered);
@@ -71,17 +97,31 @@ final class Meter {
     private long lastDelivered;
     private long lastTickNs;
     private final long[] serverCpu = {-1, -1, -1};
+    /** Each process of several --server-pids, then each --side-pid; their CPU at the three snapshots. */
+    private final String[] each;
+    private final int eachServers;
+    private final long[][] eachCpu = new long[3][];
     private final long[] selfCpu = {-1, -1, -1};
     private final long[][] loopCpu = new long[3][];
     /** Extra text for the progress line (e.g. sockets open). */
     private final java.util.function.Supplier<String> extra;
 
-    Meter(BenchClient client, Phase phase, String serverPid, PrintStream out, boolean quiet, String label,
+    /**
+     * {@code serverPid}: the server's process, or a comma list of them (the CPU figures are the
+     * sum, with each one's too); {@code sidePid}: null, or processes measured apart (a comma list).
+     */
+    Meter(BenchClient client, Phase phase, String serverPid, String sidePid, PrintStream out, boolean quiet, String label,
           java.util.function.Supplier<String> extra) {
         this.client = client;
         this.stats = client.stats;
         this.phase = phase;
         this.serverPid = serverPid;
+        String[] servers = serverPid != null && serverPid.indexOf(',') >= 0 ? ProcStats.pids(serverPid) : new String[0];
+        String[] sides = sidePid == null ? new String[0] : ProcStats.pids(sidePid);
+        this.each = new String[servers.length + sides.length];
+        System.arraycopy(servers, 0, each, 0, servers.length);
+        System.arraycopy(sides, 0, each, servers.length, sides.length);
+        this.eachServers = servers.length;
         this.out = out;
         this.quiet = quiet;
         this.label = label;
@@ -111,6 +151,11 @@ final class Meter {
 
     private void snapshot(int slot) {
         serverCpu[slot] = serverPid == null ? -1 : ProcStats.cpuNanos(serverPid);
+        long[] e = new long[each.length];
+        for (int i = 0; i < each.length; i++) {
+            e[i] = ProcStats.cpuNanos(each[i]);
+        }
+        eachCpu[slot] = e;
         selfCpu[slot] = ProcStats.cpuNanos("self");
         loopCpu[slot] = ProcStats.threadsCpuEach(client.loopThreadIds);
     }
@@ -196,7 +241,19 @@ final class Meter {
                 loopPct = Math.max(loopPct, 100.0 * (loopCpu[1][i] - loopCpu[0][i]) / windowNs);
             }
         }
+        List<ProcessCpu> processes = new ArrayList<>();
+        for (int i = 0; i < each.length; i++) {
+            double pct = -1;
+            double perMsg = -1;
+            if (eachCpu[0] != null && eachCpu[1] != null && eachCpu[0][i] >= 0 && eachCpu[1][i] >= 0) {
+                pct = 100.0 * (eachCpu[1][i] - eachCpu[0][i]) / windowNs;
+            }
+            if (eachCpu[0] != null && eachCpu[2] != null && eachCpu[0][i] >= 0 && eachCpu[2][i] >= 0 && delivered > 0) {
+                perMsg = (eachCpu[2][i] - eachCpu[0][i]) / 1000.0 / delivered;
+            }
+            processes.add(new ProcessCpu(each[i], i < eachServers, pct, perMsg));
+        }
         return new Result((phase.measureStartNs() - phase.startNs()) / 1e9, measured, sent, expected, delivered, late, ignored, LatencySummary.of(total), total.copy(),
-                List.copyOf(timeline), srvPct, srvPerMsg, genPct, loopPct);
+                List.copyOf(timeline), srvPct, srvPerMsg, genPct, loopPct, List.copyOf(processes));
     }
 }

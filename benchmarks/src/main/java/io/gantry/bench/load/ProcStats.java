@@ -36,8 +36,14 @@ final class ProcStats {
         return t;
     }
 
-    /** utime + stime of the process in nanoseconds, or -1 when it cannot be read. */
+    /**
+     * utime + stime of the process in nanoseconds, or -1 when it cannot be read. {@code pid} may
+     * be a comma list (the nodes of a cluster): the sum, or -1 when one cannot be read.
+     */
     static long cpuNanos(String pid) {
+        if (pid.indexOf(',') >= 0) {
+            return sum(pid, ProcStats::cpuNanos);
+        }
         try {
             String stat = Files.readString(Path.of("/proc", pid, "stat"));
             // the command name (field 2) is in parentheses and may hold spaces: count after the last ')'
@@ -72,8 +78,11 @@ final class ProcStats {
         return -1;
     }
 
-    /** VmRSS of the process in bytes, or -1. */
+    /** VmRSS of the process in bytes, or -1; of a comma list, the sum (-1 when one cannot be read). */
     static long rssBytes(String pid) {
+        if (pid.indexOf(',') >= 0) {
+            return sum(pid, ProcStats::rssBytes);
+        }
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc", pid, "status"));
             for (String l : lines) {
@@ -88,8 +97,31 @@ final class ProcStats {
         return -1;
     }
 
+    /** Whether the process exists; of a comma list, whether every one does. */
     static boolean exists(String pid) {
-        return Files.exists(Path.of("/proc", pid, "stat"));
+        for (String p : pids(pid)) {
+            if (p.isEmpty() || !Files.exists(Path.of("/proc", p, "stat"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The pids of a comma list ({@code --server-pid}), one for a single pid. */
+    static String[] pids(String list) {
+        return list.split(",", -1);
+    }
+
+    private static long sum(String list, java.util.function.ToLongFunction<String> of) {
+        long total = 0;
+        for (String p : pids(list)) {
+            long v = p.isEmpty() ? -1 : of.applyAsLong(p);
+            if (v < 0) {
+                return -1;
+            }
+            total += v;
+        }
+        return total;
     }
 
     /** CPU time of a set of threads of this JVM (the generator's event loops), in nanoseconds. */

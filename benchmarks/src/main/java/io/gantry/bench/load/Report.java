@@ -30,20 +30,27 @@ final class Report {
         this.title = "gantry-bench " + scenario + ": " + shape;
         root.put("scenario", scenario);
         root.put("shape", shape);
-        root.put("target", o.host + ":" + o.port);
+        root.put("target", o.target());
         root.put("transport", rest ? "http" : c.transportName());
         root.put("socket", rest ? null : c.remoteName());
         root.put("format", rest ? "json" : o.format);
         root.put("parameters", params);
+        if (o.ports != null) {
+            root.put("ports", o.ports);
+            if (o.tcpPorts != null) {
+                root.put("tcp_ports", o.tcpPorts);
+            }
+        }
         Map<String, Object> gen = new LinkedHashMap<>();
         gen.put("event_loops", c.loopThreadIds.length);
         gen.put("io", c.ioName());
         gen.put("source_addresses", o.sourceAddresses == null ? List.of() : o.sourceAddresses);
         root.put("generator", gen);
         root.put("started_at", java.time.Instant.now().toString());
-        line("transport", rest ? String.format("HTTP/1.1 keep-alive to %s:%d (REST, JSON bodies)", o.host, o.port) : c.tcp
-                ? String.format("tcp to %s (length-prefixed protobuf envelopes); REST on %s:%d", c.remoteName(), o.host, o.port)
-                : String.format("ws to %s/ws (%s); REST on the same port", c.remoteName(), o.format));
+        line("transport", rest ? String.format("HTTP/1.1 keep-alive to %s (REST, JSON bodies)", o.target()) : c.tcp
+                ? String.format("tcp to %s (length-prefixed protobuf envelopes); REST on %s", c.remoteName(), o.target())
+                : String.format("ws to %s/ws (%s); REST on the same port%s", c.remoteName(), o.format,
+                        o.ports == null ? "" : "s"));
     }
 
     void line(String label, String value) {
@@ -77,7 +84,18 @@ final class Report {
         server.put("pid", serverPid);
         server.put("cpu_percent", r.serverCpuPercent() < 0 ? null : LatencySummary.round3(r.serverCpuPercent()));
         server.put("cpu_us_per_delivered", r.serverCpuUsPerDelivered() < 0 ? null : LatencySummary.round3(r.serverCpuUsPerDelivered()));
+        List<Object> each = new ArrayList<>();
+        List<Object> side = new ArrayList<>();
+        for (Meter.ProcessCpu pc : r.processes()) {
+            (pc.server() ? each : side).add(pc.toMap());
+        }
+        if (!each.isEmpty()) {
+            server.put("processes", each);
+        }
         root.put("server", server);
+        if (!side.isEmpty()) {
+            root.put("side_processes", side);
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> gen = (Map<String, Object>) root.get("generator");
         gen.put("process_cpu_percent", r.generatorCpuPercent() < 0 ? null : LatencySummary.round3(r.generatorCpuPercent()));
@@ -114,6 +132,9 @@ final class Report {
                     LatencySummary.fmt(expectedIntervalUs / 1000.0)));
         }
         serverLine(r.serverCpuPercent(), r.serverCpuUsPerDelivered(), serverPid);
+        for (Meter.ProcessCpu pc : r.processes()) {
+            processLine(pc);
+        }
         generatorLine(r.generatorLoopCpuPercent(), r.generatorCpuPercent(), gen);
     }
 
@@ -127,10 +148,23 @@ final class Report {
         if (serverPid == null) {
             line("server cpu", "(give --server-pid PID to measure)");
         } else if (cpuPercent < 0) {
-            line("server cpu", "could not read /proc/" + serverPid + "/stat");
+            line("server cpu", serverPid.indexOf(',') < 0 ? "could not read /proc/" + serverPid + "/stat"
+                    : "could not read /proc/PID/stat of one of the pids " + serverPid);
         } else {
-            line("server cpu", String.format("%.1f %% of one core%s  (pid %s)", cpuPercent,
-                    usPerMsg < 0 ? "" : String.format(", %.2f CPU-µs per delivered message", usPerMsg), serverPid));
+            line("server cpu", String.format("%.1f %% of one core%s  (%s)", cpuPercent,
+                    usPerMsg < 0 ? "" : String.format(", %.2f CPU-µs per delivered message", usPerMsg),
+                    serverPid.indexOf(',') < 0 ? "pid " + serverPid : "sum over pids " + serverPid));
+        }
+    }
+
+    /** One of several server processes (indented under the server's sum), or a side process. */
+    void processLine(Meter.ProcessCpu pc) {
+        String label = pc.server() ? "" : "side cpu";
+        if (pc.cpuPercent() < 0) {
+            line(label, String.format("pid %s: could not read /proc/%s/stat", pc.pid(), pc.pid()));
+        } else {
+            line(label, String.format("pid %s: %.1f %% of one core%s", pc.pid(), pc.cpuPercent(),
+                    pc.cpuUsPerDelivered() < 0 ? "" : String.format(", %.2f CPU-µs per delivered message", pc.cpuUsPerDelivered())));
         }
     }
 
@@ -142,6 +176,54 @@ final class Report {
                     + "the generator's limit, not the server's (compare with ./scripts/bench self-test; add --threads "
                     + "or another machine)", loopPct));
         }
+    }
+
+    /**
+     * With {@code --ports}: how many times a send crosses the bus (Redis pub/sub, once per other
+     * node holding receivers: {@link VirtualUser#peerNodes}), averaged over the senders (all at
+     * the same rate), and the crossings per second that makes at the measured send rate. From
+     * where the users are, not read from the servers.
+     */
+    void crossings(List<VirtualUser> senders, Meter.Result r) {
+        double perSend = 0;
+        for (VirtualUser u : senders) {
+            perSend += u.peerNodes;
+        }
+        perSend = senders.isEmpty() ? 0 : perSend / senders.size();
+        Map<String, Object> bus = new LinkedHashMap<>();
+        bus.put("crossings_per_send", LatencySummary.round3(perSend));
+        bus.put("crossings_per_s", LatencySummary.round3(perSend * r.sentPerSec()));
+        root.put("bus", bus);
+        line("bus", String.format("each send crosses to %.2f other node(s): %,.1f crossings/s at the measured send rate "
+                + "(from where the users are)", perSend, perSend * r.sentPerSec()));
+    }
+
+    /**
+     * With {@code --ports}: the sockets opened on each node (JSON {@code nodes}: port, sockets),
+     * so the spread of the users is on record.
+     */
+    void nodes(CommonOptions o, List<VirtualUser> users) {
+        int n = o.nodes();
+        long[] open = new long[n];
+        for (VirtualUser u : users) {
+            if (u.node < n && u.handshake.isDone() && !u.handshake.isCompletedExceptionally()) {
+                open[u.node]++;
+            }
+        }
+        List<Object> list = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < n; k++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("port", o.portOf(k));
+            if (o.tcp()) {
+                m.put("tcp_port", o.socketPortOf(k));
+            }
+            m.put("sockets", open[k]);
+            list.add(m);
+            sb.append(k == 0 ? "" : ", ").append(String.format("node %d (:%d) %,d", k + 1, o.socketPortOf(k), open[k]));
+        }
+        root.put("nodes", list);
+        line("nodes", "sockets opened: " + sb);
     }
 
     void errors(Stats stats) {

@@ -196,7 +196,7 @@ final class RestLoad {
         Phase p = Phase.starting(System.nanoTime() + 50_000_000L, o.warmup(2), o.duration(10), o.drain, 0);
         stats.startPhase(client.group, p);
         run.watchdog.arm(o.warmup(2) + o.duration(10) + o.drain + 60, "measured run over by 60 s");
-        Meter meter = new Meter(client, p, o.serverPid, run.log, o.quiet, label,
+        Meter meter = new Meter(client, p, o.serverPid, o.sidePid, run.log, o.quiet, label,
                 () -> String.format("in flight %d", conns.length));
         meter.start();
         long failedBefore = failed.sum();

@@ -61,24 +61,36 @@ final class Run implements AutoCloseable {
         if (o.serverPid != null && !ProcStats.exists(o.serverPid)) {
             throw new SetupException("no process " + o.serverPid + " (--server-pid)");
         }
+        if (o.sidePid != null && !ProcStats.exists(o.sidePid)) {
+            throw new SetupException("no process " + o.sidePid + " (--side-pid)");
+        }
         if (o.plot != null && !o.plot.toLowerCase(java.util.Locale.ROOT).endsWith(".html")
                 && !o.plot.toLowerCase(java.util.Locale.ROOT).endsWith(".htm")) {
             throw new SetupException("--plot writes an HTML page (inline SVG): give a FILE.html");
         }
         this.wire = Wire.of(o.format, o.tcp());
-        this.auth = new Auth(o.host, o.port, o.serverKey, o.authConcurrency);
-        this.client = new BenchClient(o.host, o.tcp() ? o.tcpPort : o.port, o.tcp(), o.threads, o.io,
-                o.sourceAddresses, wire);
+        int[] restPorts = new int[o.nodes()];
+        int[] socketPorts = new int[o.nodes()];
+        for (int k = 0; k < restPorts.length; k++) {
+            restPorts[k] = o.portOf(k);
+            socketPorts[k] = o.socketPortOf(k);
+        }
+        this.auth = new Auth(o.host, restPorts, o.serverKey, o.authConcurrency);
+        this.client = new BenchClient(o.host, socketPorts, o.tcp(), o.threads, o.io, o.sourceAddresses, wire);
         this.stats = client.stats;
         this.watchdog = new Watchdog();
         watchdog.arm(o.setupTimeout + 60, "set-up took longer than --setup-timeout + 60 s");
     }
 
-    /** {@code n} new users with device ids {@code <prefix>-<tag>-<000001>}. */
+    /**
+     * {@code n} new users with device ids {@code <prefix>-<tag>-<000001>}; with {@code --ports},
+     * user i of the list on node i mod n (a scenario may place them otherwise before opening).
+     */
     List<VirtualUser> users(String tag, int n) {
         List<VirtualUser> us = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             VirtualUser u = new VirtualUser(all.size(), String.format("%s-%s-%06d", o.devicePrefix, tag, i));
+            u.node = i % o.nodes();
             u.bind(wire, stats);
             us.add(u);
             all.add(u);
@@ -214,7 +226,7 @@ final class Run implements AutoCloseable {
         Phase p = Phase.starting(System.nanoTime() + 50_000_000L, warmup, duration, o.drain, rate);
         stats.startPhase(client.group, p);
         watchdog.arm(warmup + duration + o.drain + 60, "measured run over by 60 s");
-        Meter meter = new Meter(client, p, o.serverPid, log, o.quiet, label, extra);
+        Meter meter = new Meter(client, p, o.serverPid, o.sidePid, log, o.quiet, label, extra);
         meter.start();
         Pacer pacer = new Pacer(senders, rate, p.startNs(), p.sendStopNs(), o.tickMicros, action);
         pacer.start();
@@ -238,6 +250,9 @@ final class Run implements AutoCloseable {
 
     /** Prints the summary and writes the files. */
     void finish(Report r) throws java.io.IOException {
+        if (o.ports != null) {
+            r.nodes(o, all);
+        }
         r.errors(stats);
         r.print(System.out);
         r.write(o, System.out);

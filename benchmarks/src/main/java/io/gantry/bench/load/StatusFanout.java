@@ -35,6 +35,15 @@ final class StatusFanout implements GantryBench.Scenario {
         return o;
     }
 
+    /**
+     * With {@code --ports}, user i of each kind on node i mod n (see {@link Run#users}); the
+     * followed users must exist on every node, so the nodes must share a database.
+     */
+    @Override
+    public boolean multiNode() {
+        return true;
+    }
+
     @Override
     public Report execute(Run run) throws Exception {
         if (followers < 1 || users < 1) {
@@ -95,7 +104,8 @@ final class StatusFanout implements GantryBench.Scenario {
         }
         if (following == 0) {
             throw new Run.SetupException("no follower could follow: "
-                    + (refusal == null ? run.firstError("") : "the server answered " + refusal));
+                    + (refusal == null ? run.firstError("") : "the server answered " + refusal)
+                    + (o.ports == null ? "" : " (with --ports, the nodes must share a database: --database.address)"));
         }
         for (VirtualUser u : online) {
             u.fanout = following;

@@ -48,6 +48,11 @@ final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> impl
 
     final int index;
     final String deviceId;
+    /**
+     * The node (index into {@code --ports}; 0 without it) this user authenticates and opens its
+     * socket on: {@code index mod nodes} unless the scenario places it otherwise before opening.
+     */
+    int node;
     volatile String token;
     volatile String userId;
 
@@ -74,6 +79,8 @@ final class VirtualUser extends SimpleChannelInboundHandler<WebSocketFrame> impl
     byte[] sendPrefix;
     /** Receivers of each rated message this user sends. */
     int fanout;
+    /** With --ports: the other nodes holding receivers of this user's rated messages (its bus crossings per send). */
+    int peerNodes;
     long seq;
     /** Scenario-specific: match id, channel id… */
     volatile String target;

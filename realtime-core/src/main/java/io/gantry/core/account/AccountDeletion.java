@@ -35,6 +35,14 @@ public final class AccountDeletion {
      * @param ranked takes the user out of the leaderboards' in-memory ranks (the leaderboard service);
      *               called after the account and all it owns, its records included, are deleted
      */
+    /** Told of every deletion after it (a cluster closes the user's sockets on the other nodes). */
+    private volatile java.util.function.Consumer<String> deleted = userId -> { };
+
+    /** Who hears of deletions: the cluster, which has every other node close the user's sockets. */
+    public void onDeleted(java.util.function.Consumer<String> listener) {
+        this.deleted = Objects.requireNonNull(listener, "listener");
+    }
+
     public AccountDeletion(Store store, SessionRegistry sessions, long refreshLifetimeSec, Clock clock,
                            java.util.function.Consumer<String> ranked) {
         this.ranked = Objects.requireNonNull(ranked, "ranked");
@@ -52,6 +60,7 @@ public final class AccountDeletion {
         long nowMs = clock.millis();
         accounts.revokeAllTokens(userId, nowMs, nowMs / 1000L + refreshLifetimeSec);
         sessions.closeAllOf(userId, CloseCodes.NO_STATUS, "");
+        deleted.accept(userId);
         return existed;
     }
 }

@@ -271,6 +271,7 @@ public final class AccountService {
         if (session == null && refresh == null) {
             long nowMs = clock.millis();
             accounts.revokeAllTokens(caller.userId(), nowMs, nowMs / 1000L + refreshLifetimeSec);
+            revoked.accept(caller.userId());
             return;
         }
         if (session != null) {
@@ -281,6 +282,15 @@ public final class AccountService {
             // revokes each kind on its own: the refresh token's mark has a key of its own.
             accounts.revokeToken(refreshRevocationKey(refresh), refresh.expiresAt());
         }
+        revoked.accept(caller.userId());
+    }
+
+    /** Told of every logout after its revocations are stored (a cluster tells the other nodes). */
+    private volatile java.util.function.Consumer<String> revoked = userId -> { };
+
+    /** Who hears of logouts: the cluster, which has every other node read the new revocations. */
+    public void onRevoked(java.util.function.Consumer<String> listener) {
+        this.revoked = Objects.requireNonNull(listener, "listener");
     }
 
     /**

@@ -117,14 +117,14 @@ public final class MatchService {
         // the creator included, and lists the others (everyone when the creator was already in).
         List<UserPresence> listed = name.isEmpty() ? List.of() : visiblePresences(members, joinedNow ? session : null);
         int size = name.isEmpty() ? 1 : visiblePresences(members, null).size();
+        // event loops relay to the creator from now on (see RelayedMatches)
+        relayed.publishPending();
         session.send(Envelope.newBuilder().setCid(request.getCid()).setMatch(Match.newBuilder()
                 .setMatchId(matchId)
                 .setAuthoritative(false)
                 .setSize(size)
                 .addAllPresences(listed)
                 .setSelf(self)).build());
-        // the creator's answer is queued: event loops may now relay to it (see RelayedMatches)
-        relayed.publishPending();
         if (joinedNow) {
             members.announce(presenceEvent(matchId, List.of(self), List.of()));
             listRelayed(matchId, members);
@@ -181,22 +181,39 @@ public final class MatchService {
         return id.authoritative() && !id.node().equals(node) && tracker.clusterLink().forward(id.node(), session, request);
     }
 
+    /** Router thread: a join is being looked at again after catching up with the cluster. */
+    private boolean catchingUp;
+
     private void joinRelayed(Session session, Envelope request, MatchId id, boolean byToken) {
         Stream stream = relayedStream(id.uuid());
         StreamMembers members = tracker.members(stream);
         // A relayed match exists while it has members; a matchmaker token creates it on first join.
         if ((members == null || members.isEmpty()) && !byToken) {
-            session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
+            // In a cluster it may have been created on another node a moment ago: look again once
+            // this node has caught up with what every other node published.
+            if (catchingUp || !tracker.clusterLink().catchUp(() -> {
+                catchingUp = true;
+                try {
+                    if (!session.isClosed()) {
+                        joinRelayed(session, request, id, false);
+                    }
+                } finally {
+                    catchingUp = false;
+                }
+            })) {
+                session.send(Replies.error(request.getCid(), Error.Code.MATCH_NOT_FOUND, "Match not found"));
+            }
             return;
         }
         UserPresence self = session.presence();
         Presence presence = tracker.track(session, stream, self, false);
         boolean joinedNow = tracker.isNew(presence);
         members = tracker.members(stream);
-        session.send(matchReply(request.getCid(), id.value(), false, null, members, session, joinedNow));
-        // The joiner's answer is queued, and nobody has seen the join yet: from now on event loops
-        // relay to it, so data sent by anyone who saw the join event reaches the joiner.
+        // Event loops relay to the joiner from now on, before its answer is queued: data sent by
+        // anyone once the joiner has its answer reaches it (as in Nakama, whose tracker holds the
+        // joiner before it answers; data may then arrive just before the answer, as there).
         relayed.publishPending();
+        session.send(matchReply(request.getCid(), id.value(), false, null, members, session, joinedNow));
         if (joinedNow) {
             members.announce(presenceEvent(id.value(), List.of(self), List.of()));
             listRelayed(id.value(), members);

@@ -67,4 +67,14 @@ public interface ClusterLink {
      */
     default void ownedMembership(Stream stream, Presence presence, boolean joined) {
     }
+
+    /**
+     * Runs {@code then} on the router once this node has applied everything every other live node
+     * had published when asked (a round trip on the bus to each), so that what another node did
+     * before is visible here. Returns false, running nothing, on a single node or while the bus is
+     * down. Router thread.
+     */
+    default boolean catchUp(Runnable then) {
+        return false;
+    }
 }
