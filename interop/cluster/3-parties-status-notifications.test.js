@@ -99,3 +99,28 @@ test('a logout on node1 is honoured by node2 and node3', T, async () => {
     assert.equal(status, 401, `node${i + 1} refuses the logged-out token`);
   }
 });
+
+test('a leaderboard created on node1 ranks the records written on node2 and node3, read from any node', T, async () => {
+  const { serverRpc, uniqueId } = await import('../tests/helpers.js');
+  const id = uniqueId('cluster-lb');
+  await step(serverRpc('leaderboard_create', {
+    id, authoritative: false, sort_order: 'desc', operator: 'best', reset_schedule: '', metadata: {},
+  }), 'leaderboard_create on node1');
+  const [a, b, reader] = await Promise.all([player(1), player(2), player(0)]);
+  // node2 has not been told of the board yet, or has: it finds it either way
+  await step(a.client.writeLeaderboardRecord(a.session, id, { score: 10 }), 'a writes on node2');
+  await step(b.client.writeLeaderboardRecord(b.session, id, { score: 30 }), 'b writes on node3');
+  await step(reader.client.writeLeaderboardRecord(reader.session, id, { score: 20 }), 'reader writes on node1');
+  const { sleep } = await import('../tests/helpers.js');
+  for (const who of [reader, a, b]) {
+    let ranked = [];
+    for (let tries = 0; tries < 50; tries++) {
+      const page = await step(who.client.listLeaderboardRecords(who.session, id, undefined, 10), `list on node${who.node + 1}`);
+      ranked = (page.records || []).map((r) => [r.owner_id, Number(r.rank)]);
+      if (ranked.length === 3) break;
+      await sleep(50);
+    }
+    assert.deepEqual(ranked, [[b.userId, 1], [reader.userId, 2], [a.userId, 3]],
+      `node${who.node + 1} ranks every node's records`);
+  }
+});

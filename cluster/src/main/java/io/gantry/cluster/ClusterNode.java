@@ -200,14 +200,32 @@ public final class ClusterNode implements AutoCloseable {
         };
     }
 
-    /** Store work other nodes' account events need: never on the router or the bus threads. */
+    /**
+     * What other nodes' account and leaderboard events need done here (store reads, rank moves),
+     * in arrival order, never on the router or the bus threads. Bounded: a full queue drops the work
+     * (counted and logged; a rank moved by a dropped event is corrected by that record's next write
+     * or a restart).
+     */
+    private final java.util.concurrent.atomic.AtomicLong droppedWork = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.ThreadPoolExecutor accountWork = new java.util.concurrent.ThreadPoolExecutor(
-            1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1024),
+            1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(65_536),
             runnable -> {
-                Thread thread = new Thread(runnable, "gantry-cluster-accounts");
+                Thread thread = new Thread(runnable, "gantry-cluster-store");
                 thread.setDaemon(true);
                 return thread;
-            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+            }, (task, pool) -> {
+                if (droppedWork.getAndIncrement() % 10_000 == 0) {
+                    LOG.warn("cluster: the queue of other nodes' account and leaderboard events is full; dropped {}",
+                            droppedWork.get());
+                }
+            });
+
+    private final java.util.concurrent.atomic.AtomicBoolean revocationReadQueued = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Other nodes' account and leaderboard events dropped because their queue was full. */
+    public long droppedEvents() {
+        return droppedWork.get();
+    }
 
     /**
      * Logouts and account deletions reach every node: a logout has the others read the new
@@ -221,21 +239,63 @@ public final class ClusterNode implements AutoCloseable {
             if (event.getDeleted()) {
                 closeSessions.accept(event.getUserId());
             }
-            // one read catches up with every revocation written since the last (a full queue skips
-            // a read the queued ones make anyway)
-            if (accountWork.getQueue().isEmpty()) {
+            // one read catches up with every revocation written since the last: no need to queue
+            // another while one waits
+            if (revocationReadQueued.compareAndSet(false, true)) {
+                long dropped = droppedWork.get();
                 accountWork.execute(() -> {
+                    revocationReadQueued.set(false);
                     try {
                         readRevocations.run();
                     } catch (RuntimeException e) {
                         LOG.warn("cluster: reading revocations after another node's logout failed", e);
                     }
                 });
+                if (droppedWork.get() != dropped) {
+                    revocationReadQueued.set(false); // refused: the next event tries again
+                }
             }
         });
         return (userId, deleted) -> presences.publish(null, io.gantry.proto.cluster.BusMessage.newBuilder()
                 .setAccount(io.gantry.proto.cluster.AccountEvent.newBuilder().setUserId(userId).setDeleted(deleted))
                 .build());
+    }
+
+    /**
+     * Leaderboards follow every node's changes: a board another node created or deleted is read from
+     * the store (on a thread of the cluster's), a record another node wrote moves this node's ranks.
+     */
+    public void shareLeaderboards(io.gantry.core.leaderboard.LeaderboardService leaderboards) {
+        presences.leaderboardEvents(event -> {
+            if (event.getBoard()) {
+                accountWork.execute(() -> {
+                    try {
+                        leaderboards.remoteBoardChanged(event.getBoardId());
+                    } catch (RuntimeException e) {
+                        LOG.warn("cluster: reading leaderboard {} after another node changed it failed", event.getBoardId(), e);
+                    }
+                });
+            } else {
+                // never on the router: the rank index takes a lock its readers share
+                accountWork.execute(() -> leaderboards.remoteRecordChanged(event.getBoardId(), event.getExpiry(),
+                        event.getOwnerId(), event.getScore(), event.getSubscore(), event.getDeleted()));
+            }
+        });
+        leaderboards.clusterEvents(new io.gantry.core.leaderboard.LeaderboardService.ClusterEvents() {
+            @Override
+            public void boardChanged(String boardId) {
+                presences.publish(null, io.gantry.proto.cluster.BusMessage.newBuilder().setLeaderboard(
+                        io.gantry.proto.cluster.LeaderboardEvent.newBuilder().setBoardId(boardId).setBoard(true)).build());
+            }
+
+            @Override
+            public void recordChanged(String boardId, long expiry, String ownerId, long score, long subscore,
+                                      boolean deleted) {
+                presences.publish(null, io.gantry.proto.cluster.BusMessage.newBuilder().setLeaderboard(
+                        io.gantry.proto.cluster.LeaderboardEvent.newBuilder().setBoardId(boardId).setExpiry(expiry)
+                                .setOwnerId(ownerId).setScore(score).setSubscore(subscore).setDeleted(deleted)).build());
+            }
+        });
     }
 
     /** Calls {@code moved} (on the heartbeat thread) whenever the matchmaker's pool changes node. */

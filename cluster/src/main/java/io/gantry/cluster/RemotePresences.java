@@ -258,6 +258,12 @@ final class RemotePresences implements ClusterLink {
                     case BARRIER -> publisher.offer(from, BusMessage.newBuilder()
                             .setBarrierAck(message.getBarrier()).build());
                     case BARRIER_ACK -> acknowledged(from, message.getBarrierAck().getId());
+                    case LEADERBOARD -> {
+                        java.util.function.Consumer<io.gantry.proto.cluster.LeaderboardEvent> listener = leaderboardEvents;
+                        if (listener != null) {
+                            listener.accept(message.getLeaderboard());
+                        }
+                    }
                     case ACCOUNT -> {
                         java.util.function.Consumer<io.gantry.proto.cluster.AccountEvent> listener = accountEvents;
                         if (listener != null) {
@@ -451,6 +457,13 @@ final class RemotePresences implements ClusterLink {
 
     /** Told (on the router) of other nodes' logouts and deletions; null until wired. */
     private volatile java.util.function.Consumer<io.gantry.proto.cluster.AccountEvent> accountEvents;
+
+    /** Told (on the router) of other nodes' leaderboard changes; null until wired. */
+    private volatile java.util.function.Consumer<io.gantry.proto.cluster.LeaderboardEvent> leaderboardEvents;
+
+    void leaderboardEvents(java.util.function.Consumer<io.gantry.proto.cluster.LeaderboardEvent> listener) {
+        this.leaderboardEvents = listener;
+    }
 
     void accountEvents(java.util.function.Consumer<io.gantry.proto.cluster.AccountEvent> listener) {
         this.accountEvents = listener;

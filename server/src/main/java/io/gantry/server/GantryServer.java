@@ -189,6 +189,9 @@ public final class GantryServer implements AutoCloseable {
             // Leaderboards first: start-up rebuilds each board's current ranks from the store.
             LeaderboardService leaderboards = new LeaderboardService(store.leaderboards(), clock);
             long leaderboardStart = System.nanoTime();
+            if (cluster != null) {
+                cluster.shareLeaderboards(leaderboards); // before start: no change of another node's is missed
+            }
             long ranked = leaderboards.start();
             LOG.info("leaderboards: {} records ranked in {} ms", ranked, (System.nanoTime() - leaderboardStart) / 1_000_000);
             serverApi.leaderboards(new RuntimeLeaderboards(leaderboards));

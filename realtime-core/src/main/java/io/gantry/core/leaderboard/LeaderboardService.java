@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -156,7 +157,7 @@ public final class LeaderboardService {
         if (create.id() == null || create.id().isEmpty()) {
             throw ServiceException.invalidArgument("Leaderboard ID must be set.");
         }
-        Board existing = boards.get(create.id());
+        Board existing = knownBoard(create.id());
         if (existing != null) {
             return leaderboard(existing, now());
         }
@@ -175,12 +176,13 @@ public final class LeaderboardService {
         if (board.tournament()) {
             reorderTournaments();
         }
+        cluster.boardChanged(board.id());
         return leaderboard(board, now());
     }
 
     /** Deletes a leaderboard (or tournament) and its records; nothing if there is none. */
     public void delete(String id) {
-        Board board = boards.get(id);
+        Board board = knownBoard(id);
         if (board == null) {
             return;
         }
@@ -189,6 +191,99 @@ public final class LeaderboardService {
         if (board.tournament()) {
             reorderTournaments();
         }
+        cluster.boardChanged(id);
+    }
+
+    // ---- a cluster (docs/CLUSTER.md): other nodes' boards and records ---------------------------
+
+    /** What this node tells the other nodes of a cluster; nothing on a single node. */
+    public interface ClusterEvents {
+        /** A board was created or deleted here. */
+        void boardChanged(String boardId);
+
+        /** A record of a board's period was written (its score and subscore now) or deleted here. */
+        void recordChanged(String boardId, long expiry, String ownerId, long score, long subscore, boolean deleted);
+    }
+
+    private volatile ClusterEvents cluster = new ClusterEvents() {
+        @Override
+        public void boardChanged(String boardId) {
+        }
+
+        @Override
+        public void recordChanged(String boardId, long expiry, String ownerId, long score, long subscore,
+                                  boolean deleted) {
+        }
+    };
+
+    /** Joins a cluster: this node's board and record changes are told to the others. */
+    public void clusterEvents(ClusterEvents events) {
+        this.cluster = java.util.Objects.requireNonNull(events, "events");
+        this.clustered = true;
+    }
+
+    private volatile boolean clustered;
+
+    /**
+     * The board of an id. In a cluster, a board this node has not heard of yet (another node
+     * created it a moment ago) is read from the store before it is called unknown.
+     */
+    private Board knownBoard(String id) {
+        Board board = boards.get(id);
+        if (board == null && clustered && id != null && !id.isEmpty()) {
+            remoteBoardChanged(id);
+            board = boards.get(id);
+        }
+        return board;
+    }
+
+    /**
+     * Another node created or deleted a board: this node reads it from the store. A blocking
+     * thread (a store read).
+     */
+    public void remoteBoardChanged(String id) {
+        Optional<StoredLeaderboard> stored = store.board(id);
+        if (stored.isEmpty()) {
+            Board gone = boards.remove(id);
+            if (gone != null && gone.tournament()) {
+                reorderTournaments();
+            }
+            return;
+        }
+        if (boards.containsKey(id)) {
+            return;
+        }
+        Board board;
+        try {
+            board = new Board(stored.get());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("leaderboard {} from another node has an invalid reset schedule: skipped", id);
+            return;
+        }
+        if (boards.putIfAbsent(id, board) == null && board.tournament()) {
+            reorderTournaments();
+        }
+    }
+
+    /**
+     * Another node wrote ({@code deleted} false: the record's score and subscore now) or deleted a
+     * record: if this node keeps that period's ranks, they follow. One node's changes arrive in the
+     * order it made them; two nodes writing one record at the same moment may leave this node's
+     * rank of it behind the store's until its next write. Any thread (the index is thread-safe).
+     */
+    public void remoteRecordChanged(String boardId, long expiry, String ownerId, long score, long subscore,
+                                    boolean deleted) {
+        Board board = boards.get(boardId);
+        RankIndex index = board == null ? null : board.periods.get(expiry);
+        if (index == null) {
+            return; // built from the store when first needed, this write included
+        }
+        UUID owner = UUID.fromString(ownerId);
+        if (deleted) {
+            index.remove(owner);
+        } else {
+            index.put(owner, score, subscore);
+        }
     }
 
     /** The leaderboards of these ids (not tournaments), in that order. */
@@ -196,7 +291,7 @@ public final class LeaderboardService {
         long now = now();
         List<Leaderboard> out = new ArrayList<>();
         for (String id : ids) {
-            Board board = boards.get(id);
+            Board board = knownBoard(id);
             if (board != null && !board.tournament()) {
                 out.add(leaderboard(board, now));
             }
@@ -211,7 +306,7 @@ public final class LeaderboardService {
         }
         checkMetadata(write.metadata());
         String owner = ownerId(write.ownerId());
-        Board board = boards.get(write.boardId());
+        Board board = knownBoard(write.boardId());
         if (board == null) {
             throw ServiceException.notFound("Leaderboard not found.");
         }
@@ -230,7 +325,7 @@ public final class LeaderboardService {
             throw ServiceException.invalidArgument("Invalid leaderboard ID.");
         }
         String owner = ownerId(ownerId);
-        Board board = boards.get(boardId);
+        Board board = knownBoard(boardId);
         if (board == null || board.tournament()) {
             throw ServiceException.notFound("Leaderboard not found.");
         }
@@ -256,7 +351,7 @@ public final class LeaderboardService {
             limit = 1;
         }
         checkOwners(owners);
-        Board board = boards.get(request.boardId());
+        Board board = knownBoard(request.boardId());
         if (board == null) {
             throw ServiceException.notFound("Leaderboard not found.");
         }
@@ -270,7 +365,7 @@ public final class LeaderboardService {
         }
         int limit = aroundLimit(request.limit(), 1);
         UUID owner = aroundOwner(request.ownerId());
-        Board board = boards.get(request.boardId());
+        Board board = knownBoard(request.boardId());
         if (board == null) {
             throw ServiceException.notFound("Leaderboard not found.");
         }
@@ -320,7 +415,7 @@ public final class LeaderboardService {
                         + " - either increase end time or change/disable reset schedule");
             }
         }
-        Board existing = boards.get(create.id());
+        Board existing = knownBoard(create.id());
         if (existing != null) {
             if (existing.tournament()) {
                 return tournament(existing, now(), sizeOf(existing));
@@ -348,12 +443,13 @@ public final class LeaderboardService {
                 .build();
         Board board = boards.computeIfAbsent(create.id(), id -> new Board(store.create(stored).board()));
         reorderTournaments();
+        cluster.boardChanged(board.id());
         return tournament(board, now(), sizeOf(board));
     }
 
     /** Deletes a tournament and its records; nothing if there is none (a leaderboard's id included). */
     public void deleteTournament(String id) {
-        Board board = boards.get(id);
+        Board board = knownBoard(id);
         if (board != null && board.tournament()) {
             delete(id);
         }
@@ -365,7 +461,7 @@ public final class LeaderboardService {
         Set<String> seen = new HashSet<>();
         List<Tournament> out = new ArrayList<>();
         for (String id : ids) {
-            Board board = boards.get(id);
+            Board board = knownBoard(id);
             if (seen.add(id) && board != null && board.tournament()) {
                 out.add(tournament(board, now, sizeOf(board)));
             }
@@ -453,7 +549,7 @@ public final class LeaderboardService {
     /** {@code POST /v2/tournament/{id}/join}. */
     public void joinTournament(String tournamentId, String ownerId, String username) throws ServiceException {
         String owner = ownerId(ownerId);
-        Board board = tournamentId == null ? null : boards.get(tournamentId);
+        Board board = tournamentId == null ? null : knownBoard(tournamentId);
         if (board == null || !board.tournament()) {
             throw ServiceException.notFound("Tournament not found.");
         }
@@ -491,7 +587,7 @@ public final class LeaderboardService {
         if (count == 0) {
             return;
         }
-        Board board = tournamentId == null ? null : boards.get(tournamentId);
+        Board board = tournamentId == null ? null : knownBoard(tournamentId);
         if (board == null || !board.tournament()) {
             throw ServiceException.notFound("Tournament not found.");
         }
@@ -515,7 +611,7 @@ public final class LeaderboardService {
         }
         checkMetadata(write.metadata());
         String owner = ownerId(write.ownerId());
-        Board board = boards.get(write.boardId());
+        Board board = knownBoard(write.boardId());
         long now = now();
         if (board == null) {
             throw ServiceException.notFound("Tournament not found.");
@@ -545,7 +641,7 @@ public final class LeaderboardService {
             throw ServiceException.invalidArgument("Invalid tournament ID.");
         }
         String owner = ownerId(ownerId);
-        Board board = boards.get(tournamentId);
+        Board board = knownBoard(tournamentId);
         // Nakama's API compares its core's tournament errors with the leaderboard ones, so an unknown
         // tournament, an authoritative one and a missing record all get its default answer
         ServiceException failed = new ServiceException(ServiceException.Kind.INTERNAL, "Error deleting score from tournament.");
@@ -576,7 +672,7 @@ public final class LeaderboardService {
         } else if (owners.isEmpty() || emptyIfNull(request.cursor()).isEmpty()) {
             limit = 10;
         }
-        Board board = boards.get(request.boardId());
+        Board board = knownBoard(request.boardId());
         if (board == null || !board.tournament()) {
             throw ServiceException.notFound("Tournament not found.");
         }
@@ -594,7 +690,7 @@ public final class LeaderboardService {
         }
         int limit = aroundLimit(request.limit(), 100);
         UUID owner = aroundOwner(request.ownerId());
-        Board board = boards.get(request.boardId());
+        Board board = knownBoard(request.boardId());
         if (board == null || !board.tournament()) {
             throw ServiceException.notFound("Tournament not found.");
         }
@@ -775,6 +871,8 @@ public final class LeaderboardService {
                             rank[0] = r;
                         }
                     }
+                    cluster.recordChanged(board.id(), expiry, owner, stored == null ? 0 : stored.getScore(),
+                            stored == null ? 0 : stored.getSubscore(), stored == null);
                 }
             });
         } catch (NoSuchElementException e) {

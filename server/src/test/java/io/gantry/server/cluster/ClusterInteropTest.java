@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * driven by the official nakama-js client with users spread over the nodes
  * ({@code interop/cluster/*.test.js}): chat of every kind, relayed and authoritative matches,
  * parties, status, notifications, the matchmaker, listings, and last the death (kill -9) of a node
- * under load. Every node runs the tic-tac-toe example module.
+ * under load. Every node runs the tic-tac-toe and leaderboards example modules.
  */
 class ClusterInteropTest {
 
@@ -35,10 +35,12 @@ class ClusterInteropTest {
         redis = RedisTestServer.start();
         String database = PostgresTestServer.address(PostgresTestServer.shared().freshDatabase());
         Path modules = Files.createDirectories(Path.of("target", "cluster-modules").toAbsolutePath());
-        try (var jars = Files.list(Path.of("..", "examples", "tictactoe", "target"))) {
-            Path jar = jars.filter(p -> p.getFileName().toString().matches("gantry-example-tictactoe-.*\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("build examples/tictactoe first (mvn install)"));
-            Files.copy(jar, modules.resolve("tictactoe.jar"), StandardCopyOption.REPLACE_EXISTING);
+        for (String example : List.of("tictactoe", "leaderboards")) {
+            try (var jars = Files.list(Path.of("..", "examples", example, "target"))) {
+                Path jar = jars.filter(p -> p.getFileName().toString().matches("gantry-example-" + example + "-.*\\.jar"))
+                        .findFirst().orElseThrow(() -> new IllegalStateException("build examples/" + example + " first (mvn install)"));
+                Files.copy(jar, modules.resolve(example + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         nodes = ClusterNodes.start(3, List.of(
                 "--cluster.redis", redis.address(),
