@@ -1,8 +1,9 @@
 // Last: node1 (which holds the matchmaker's lease, having started first) is killed (SIGKILL) while
-// the users of node2 and node3 chat with each other. Within the node ttl the survivors see its user
-// leave the room and the relayed match, the party it owned closes for its members elsewhere, the
-// party elsewhere loses it, and the matchmaker's pool moves to a survivor with the survivors'
-// tickets. Nothing the survivors send each other is lost or duplicated.
+// the users of node2 and node3 chat with each other. Within the node ttl the survivors see its
+// user leave the room and the relayed match, the party it owned closes for its members elsewhere,
+// its authoritative match ends for its players elsewhere, the party elsewhere loses it, and the
+// matchmaker's pool moves to a survivor with the survivors' tickets. Nothing the survivors send
+// each other is lost or duplicated.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,11 @@ test('kill -9 of a node under load: the others notice, tell their users and keep
   await step(victim.socket.joinParty(surviving.party_id), 'victim joins the party of node3');
   await b.partyPresences.nextMatching((e) => e.joins?.some((p) => p.user_id === victim.userId), undefined, 'b told of victim');
 
+  // an authoritative match on node1 with a player on node3
+  const created = await step(victim.client.rpc(victim.session, 'tictactoe_create', {}), 'authoritative match on node1');
+  const authoritative = created.payload.match_id;
+  await step(b.socket.joinMatch(authoritative), 'b joins the match of node1');
+
   // tickets of the survivors wait in node1's pool (three needed, two there)
   const mode = uniqueId('mode');
   const query = `+properties.mode:${mode}`;
@@ -73,10 +79,18 @@ test('kill -9 of a node under load: the others notice, tell their users and keep
     assert.deepEqual(got, sent, `every message of ${tag}, once, in order`);
   }
 
-  // within the node ttl: the victim leaves the room and the match for both survivors
+  // within the node ttl: the victim leaves the room and the relayed match for both survivors, and
+  // node1's authoritative match ends for b (its own leave), in whichever order they come
   for (const who of [a, b]) {
     await awaitPresence(who.presences, victim.userId, false, 'victim left the room');
-    await awaitPresence(who.matchPresences, victim.userId, false, 'victim left the match');
+  }
+  await awaitPresence(a.matchPresences, victim.userId, false, 'victim left the match (a)');
+  let victimLeft = false;
+  let ended = false;
+  while (!victimLeft || !ended) {
+    const event = await b.matchPresences.next(undefined, 'match presence events for b');
+    if (event.match_id === match.match_id && event.leaves?.some((p) => p.user_id === victim.userId)) victimLeft = true;
+    if (event.match_id === authoritative && event.leaves?.some((p) => p.user_id === b.userId)) ended = true;
   }
   const closed = await a.partyClosed.next(undefined, 'the party of node1 closes for a');
   assert.equal(closed.party_id, doomed.party_id);
