@@ -120,7 +120,10 @@ public final class ClusterNode implements AutoCloseable {
 
                 @Override
                 public void looked() {
-                    router.execute(presences::expireBarriers);
+                    router.execute(() -> {
+                        presences.expireBarriers();
+                        presences.askAgain();
+                    });
                 }
             });
         } catch (RuntimeException | InterruptedException e) {

@@ -235,7 +235,28 @@ final class RemotePresences implements ClusterLink {
 
     /** Asks one node (null: every node) for its presences. */
     void requestSync(String node) {
+        if (node == null) {
+            awaitingSnapshot.addAll(liveNodes.get());
+        } else {
+            awaitingSnapshot.add(node);
+        }
         publisher.offer(node, BusMessage.newBuilder().setSyncRequest(SyncRequest.getDefaultInstance()).build());
+    }
+
+    /**
+     * Router thread: the nodes asked for their presences that have not answered. Pub/sub keeps
+     * nothing for a subscriber that is away, so a request (or its answer) sent while the other
+     * node was still resubscribing after Redis returned is lost: it is asked again every heartbeat
+     * until its snapshot arrives.
+     */
+    private final Set<String> awaitingSnapshot = new HashSet<>();
+
+    /** Router thread, every heartbeat: asks again the live nodes that have not answered. */
+    void askAgain() {
+        awaitingSnapshot.retainAll(liveNodes.get());
+        for (String node : awaitingSnapshot) {
+            publisher.offer(node, BusMessage.newBuilder().setSyncRequest(SyncRequest.getDefaultInstance()).build());
+        }
     }
 
     // ---- the other nodes' side --------------------------------------------------------------
@@ -398,6 +419,7 @@ final class RemotePresences implements ClusterLink {
 
     /** Another node's complete presences: what this node held of it and is not there leaves, silently. */
     private void replace(String node, Snapshot snapshot) {
+        awaitingSnapshot.remove(node);
         Set<String> keep = new HashSet<>();
         for (PresenceChange change : snapshot.getPresencesList()) {
             keep.add(change.getPresence().getSessionId() + '\u0000' + key(change.getStream()));

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -228,7 +229,12 @@ public final class NetworkEdge implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        // Bounded: an io_uring event loop was seen never to return from its wait after a shutdown
+        // request (in the incubator transport), which hung close() for good.
+        for (var group : List.of(bossGroup, workerGroup)) {
+            if (!group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+                LOG.warn("event loops still running 5 s after shutdown; leaving them (daemon threads)");
+            }
+        }
     }
 }
