@@ -26,6 +26,17 @@ test('a relayed match with a player on each node: joins, presence events and dat
   await awaitPresence(a.matchPresences, c.userId, true, 'a told of c');
   await awaitPresence(b.matchPresences, c.userId, true, 'b told of c');
 
+  // every node lists the relayed match with every node's players
+  for (const who of [a, c]) {
+    let listed;
+    for (let i = 0; i < 50 && !(listed && listed.size === 3); i++) {
+      const list = await step(who.client.listMatches(who.session, 100, false), `listMatches on node${who.node + 1}`);
+      listed = (list.matches || []).find((m) => m.match_id === match.match_id);
+      if (!(listed && listed.size === 3)) await sleep(100);
+    }
+    assert.equal(listed?.size, 3, `node${who.node + 1} lists the match with its three players`);
+  }
+
   for (let i = 0; i < 20; i++) {
     await step(a.socket.sendMatchState(match.match_id, 7, `from a ${i}`), 'a sends');
   }

@@ -146,6 +146,10 @@ final class BusPublisher implements AutoCloseable {
 
     private void run() {
         Map<String, BusBatch.Builder> byChannel = new LinkedHashMap<>();
+        // per channel, the message of the round's last delivery to one session: the next delivery
+        // of the same message to another session on that node joins it (a match's broadcast to its
+        // players crosses once per node, not once per player)
+        Map<String, Outbound> lastToSessions = new java.util.HashMap<>();
         while (running) {
             if (jedis == null && !connect()) {
                 dropQueued();
@@ -156,10 +160,23 @@ final class BusPublisher implements AutoCloseable {
             Crossing crossing;
             while (drained < ROUND && (crossing = queue.relaxedPoll()) != null) {
                 String channel = crossing.node() == null ? "" : crossing.node();
-                byChannel.computeIfAbsent(channel, k -> BusBatch.newBuilder().setFrom(self).setIncarnation(incarnation))
-                        .addMessages(message(crossing));
+                BusBatch.Builder batch = byChannel.computeIfAbsent(channel,
+                        k -> BusBatch.newBuilder().setFrom(self).setIncarnation(incarnation));
+                boolean toOneSession = crossing.message() == null && crossing.stream() == null && crossing.sessionIds() == null;
+                if (toOneSession && lastToSessions.get(channel) == crossing.outbound()) {
+                    batch.getMessagesBuilder(batch.getMessagesCount() - 1).getSessionBuilder()
+                            .addSessionIds(crossing.sessionId());
+                } else {
+                    batch.addMessages(message(crossing));
+                    if (toOneSession) {
+                        lastToSessions.put(channel, crossing.outbound());
+                    } else {
+                        lastToSessions.remove(channel);
+                    }
+                }
                 drained++;
             }
+            lastToSessions.clear();
             if (drained == 0) {
                 if (overflowed) {
                     overflowed = false;

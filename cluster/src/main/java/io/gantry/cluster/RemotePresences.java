@@ -417,7 +417,10 @@ final class RemotePresences implements ClusterLink {
         }
     }
 
-    /** Another node's complete presences: what this node held of it and is not there leaves, silently. */
+    /**
+     * Another node's complete presences: what this node held of it and is not there leaves, what
+     * is new joins (this node's members are told of both, late), what it holds already stays.
+     */
     private void replace(String node, Snapshot snapshot) {
         awaitingSnapshot.remove(node);
         Set<String> keep = new HashSet<>();
