@@ -136,10 +136,6 @@ final class BusPublisher implements AutoCloseable {
         return queue.size();
     }
 
-    int capacity() {
-        return queue.capacity();
-    }
-
     boolean connected() {
         return jedis != null;
     }

@@ -64,7 +64,7 @@ public final class ClusterNode implements AutoCloseable {
         this.commands = commands;
         this.publisher = new BusPublisher(settings.node(), incarnation, commands, settings.busQueueSize());
         this.membership = new Membership(settings, incarnation, commands);
-        this.presences = new RemotePresences(settings.node(), router, sessions, publisher, remoteQueueSize,
+        this.presences = new RemotePresences(router, sessions, publisher, remoteQueueSize,
                 membership::others);
         presences.barrierTimeout(settings.nodeTtlMs());
         presences.busUp(() -> publisher.connected() && subscriberConnected());
@@ -301,11 +301,6 @@ public final class ClusterNode implements AutoCloseable {
         });
     }
 
-    /** Calls {@code moved} (on the heartbeat thread) whenever the matchmaker's pool changes node. */
-    public void onMatchmakerMoved(Runnable moved) {
-        membership.onPoolMoved(moved);
-    }
-
     /** The other live nodes as last seen. Any thread. */
     public Set<String> otherNodes() {
         return membership.others();
@@ -337,14 +332,6 @@ public final class ClusterNode implements AutoCloseable {
 
     public int busQueueDepth() {
         return publisher.depth();
-    }
-
-    public int busQueueCapacity() {
-        return publisher.capacity();
-    }
-
-    public ClusterSettings settings() {
-        return settings;
     }
 
     /** Leaves: what is queued is published, the heartbeat key removed, the bus closed. After the router closed. */

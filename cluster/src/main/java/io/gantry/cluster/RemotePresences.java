@@ -40,7 +40,6 @@ final class RemotePresences implements ClusterLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemotePresences.class);
 
-    private final String self;
     private final Router router;
     private final PresenceTracker tracker;
     private final SessionRegistry sessions;
@@ -60,10 +59,9 @@ final class RemotePresences implements ClusterLink {
     /** Router thread: the remote sessions of each other node, by session id. */
     private final Map<String, Map<String, Session>> byNode = new HashMap<>();
 
-    RemotePresences(String self, Router router, SessionRegistry sessions, BusPublisher publisher, int remoteQueueSize,
+    RemotePresences(Router router, SessionRegistry sessions, BusPublisher publisher, int remoteQueueSize,
                     java.util.function.Supplier<Set<String>> liveNodes) {
         this.liveNodes = liveNodes;
-        this.self = self;
         this.router = router;
         this.tracker = router.tracker();
         this.sessions = sessions;
@@ -471,15 +469,6 @@ final class RemotePresences implements ClusterLink {
         }
     }
 
-    /** How many presences of other nodes this node holds sessions for. Router thread. */
-    int remoteSessionCount() {
-        int count = 0;
-        for (Map<String, Session> ofNode : byNode.values()) {
-            count += ofNode.size();
-        }
-        return count;
-    }
-
     /** Told (on the router) of other nodes' logouts and deletions; null until wired. */
     private volatile java.util.function.Consumer<io.gantry.proto.cluster.AccountEvent> accountEvents;
 
@@ -573,11 +562,5 @@ final class RemotePresences implements ClusterLink {
         }
     }
 
-    String self() {
-        return self;
-    }
 
-    Router router() {
-        return router;
-    }
 }

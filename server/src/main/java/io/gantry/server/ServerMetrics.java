@@ -80,6 +80,8 @@ final class ServerMetrics implements AutoCloseable {
                 .description("Messages for other nodes dropped (bus queue full, or Redis away)").register(registry);
         FunctionCounter.builder("gantry_cluster_bus_batches", cluster, io.gantry.cluster.ClusterNode::busBatches)
                 .description("PUBLISH commands sent (one per destination per round)").register(registry);
+        FunctionCounter.builder("gantry_cluster_events_dropped", cluster, io.gantry.cluster.ClusterNode::droppedEvents)
+                .description("Other nodes' account and leaderboard events dropped (their queue full)").register(registry);
         Gauge.builder("gantry_cluster_connected", cluster, c -> c.connected() ? 1 : 0)
                 .description("1 while the bus and heartbeats reach Redis").register(registry);
         Gauge.builder("gantry_cluster_nodes", cluster, c -> c.otherNodes().size() + 1)

@@ -180,8 +180,7 @@ public final class PresenceTracker {
     public Presence leave(Session session, Stream stream) {
         Presence removed = untrack(session, stream);
         if (removed != null) {
-            StreamListener listener = stream.mode() >= 0 && stream.mode() < listeners.length
-                    ? listeners[stream.mode()] : customListener;
+            StreamListener listener = streamListener(stream);
             StreamMembers remaining = streams.get(stream);
             if (listener != null) {
                 listener.onDisconnectLeave(remaining == null ? new StreamMembers(stream, this) : remaining, removed);
@@ -219,8 +218,7 @@ public final class PresenceTracker {
                     }
                     clusterLink.untracked(stream, removed);
                 }
-                StreamListener listener = stream.mode() >= 0 && stream.mode() < listeners.length
-                        ? listeners[stream.mode()] : customListener;
+                StreamListener listener = streamListener(stream);
                 if (listener != null) {
                     listener.onDisconnectLeave(members, removed);
                 }
@@ -248,6 +246,11 @@ public final class PresenceTracker {
             }
         }
         return false;
+    }
+
+    /** Who is told of a disconnect leave from a stream of this mode, or null. */
+    private StreamListener streamListener(Stream stream) {
+        return stream.mode() >= 0 && stream.mode() < listeners.length ? listeners[stream.mode()] : customListener;
     }
 
     private static final RemoteListener NO_REMOTE_LISTENER = new RemoteListener() {
