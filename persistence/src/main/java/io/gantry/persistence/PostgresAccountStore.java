@@ -145,6 +145,8 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
             + " AND (create_time_us, id) < (?, ?) ORDER BY create_time_us DESC, id DESC LIMIT ?";
 
     private final PostgresStore store;
+    /** New accounts' creation times, strictly increasing on this node. */
+    private final CreationTimes creationTimes;
     private final PostgresDatabase db;
     private final int bcryptCost;
     private final HistoryCursorCodec ledgerCursors;
@@ -158,6 +160,7 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
 
     PostgresAccountStore(PostgresStore store, int bcryptCost, byte[] cursorKey) {
         this.store = store;
+        this.creationTimes = new CreationTimes(() -> store.clock().millis());
         this.db = store.db();
         this.bcryptCost = bcryptCost;
         this.ledgerCursors = new HistoryCursorCodec(cursorKey);
@@ -332,7 +335,7 @@ final class PostgresAccountStore implements AccountStore, StoreTransfer {
     }
 
     private StoredAccount.Builder newAccount(String username) {
-        long now = store.clock().millis();
+        long now = creationTimes.next();
         return StoredAccount.newBuilder()
                 .setId(UUID.randomUUID().toString())
                 .setUsername(username)

@@ -88,6 +88,8 @@ final class RocksAccountStore implements AccountStore, StoreTransfer {
     }
 
     private final RocksStore store;
+    /** New accounts' creation times, strictly increasing on this node. */
+    private final CreationTimes creationTimes;
     private final RocksDB db;
     private final ColumnFamilyHandle accountsCf;
     private final ColumnFamilyHandle indexCf;
@@ -112,6 +114,7 @@ final class RocksAccountStore implements AccountStore, StoreTransfer {
 
     RocksAccountStore(RocksStore store, int bcryptCost, byte[] cursorKey) {
         this.store = store;
+        this.creationTimes = new CreationTimes(() -> store.clock().millis());
         this.ledgerCf = store.handle(StoreColumnFamily.WALLET_LEDGER);
         this.ledgerCursors = new HistoryCursorCodec(cursorKey);
         this.db = store.db();
@@ -284,7 +287,7 @@ final class RocksAccountStore implements AccountStore, StoreTransfer {
                 username = usernameOrNull;
             }
             String userId = freshUserId();
-            long now = store.clock().millis();
+            long now = creationTimes.next();
             StoredAccount.Builder builder = StoredAccount.newBuilder()
                     .setId(userId)
                     .setUsername(username)
